@@ -1,0 +1,20 @@
+package io.jsorc;
+
+/** Base of JsOrc's own unchecked exceptions. */
+public class JsOrcException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what went wrong */
+    public JsOrcException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what went wrong
+     * @param cause   the underlying failure
+     */
+    public JsOrcException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

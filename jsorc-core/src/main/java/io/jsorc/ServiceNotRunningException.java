@@ -1,0 +1,20 @@
+package io.jsorc;
+
+/** Thrown by {@link CommonService#poke()} when the service is not running. */
+public class ServiceNotRunningException extends JsOrcException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what is not running */
+    public ServiceNotRunningException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what is not running
+     * @param cause   why (the service's failure), may be {@code null}
+     */
+    public ServiceNotRunningException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

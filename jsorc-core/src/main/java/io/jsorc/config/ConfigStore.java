@@ -1,0 +1,275 @@
+package io.jsorc.config;
+
+import io.jsorc.Manifest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The layered config store of one orchestrator: a value stored in the {@link Hook} wins; otherwise the key's default
+ * (a builder override, else the classpath resource {@code META-INF/jsorc/defaults/KEY.json}, or {@code KEY.yaml} for
+ * a manifest) is resolved ({@link Placeholders}) and stored the first time the key is read, so a changed default does
+ * not silently change a running system.
+ *
+ * <p>Every write is validated before anything is stored: the key must be known, the JSON must parse and be an
+ * object. A failed write leaves the stored value as it was.
+ */
+public final class ConfigStore {
+
+    /** The orchestrator's own config key. */
+    public static final String JSORC_CONFIG = "JSORC_CONFIG";
+    /** Where defaults live on the classpath. */
+    public static final String DEFAULTS_PREFIX = "META-INF/jsorc/defaults/";
+    /** Resource (one key per line) through which modules declare config keys that belong to no service. */
+    public static final String KEYS_RESOURCE = "META-INF/jsorc/config-keys";
+
+    private static final Set<String> FLAGS = Set.of("enabled", "automated", "quiet");
+
+    private final Supplier<Hook> hook;
+    private final Set<String> configKeys;
+    private final Set<String> manifestKeys;
+    private final Set<String> serviceConfigKeys;
+    private final Map<String, String> overrides;
+    private final ClassLoader loader;
+    private final Placeholders placeholders;
+    private final Object writeLock = new Object();
+
+    /**
+     * @param hook              supplies the hook to read and write (called per operation)
+     * @param serviceConfigKeys the config keys of registered services
+     * @param manifestKeys      the manifest keys of registered services
+     * @param extraKeys         further keys declared by the host
+     * @param overrides         key -> default JSON replacing the resource default
+     * @param loader            where default resources are read from
+     * @param placeholders      how {@code ${...}} in defaults is resolved
+     */
+    public ConfigStore(Supplier<Hook> hook, Set<String> serviceConfigKeys, Set<String> manifestKeys,
+                       Set<String> extraKeys, Map<String, String> overrides, ClassLoader loader,
+                       Placeholders placeholders) {
+        this.hook = hook;
+        this.loader = loader;
+        this.placeholders = placeholders;
+        this.manifestKeys = Set.copyOf(manifestKeys);
+        this.serviceConfigKeys = Set.copyOf(serviceConfigKeys);
+        Set<String> keys = new LinkedHashSet<>(serviceConfigKeys);
+        keys.add(JSORC_CONFIG);
+        keys.addAll(extraKeys);
+        keys.addAll(declaredKeys(loader));
+        keys.removeAll(manifestKeys);
+        this.configKeys = Set.copyOf(keys);
+        this.overrides = Map.copyOf(overrides);
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            requireKnown(override.getKey());
+            Json.parseObject(override.getValue(), "override of " + override.getKey());
+        }
+    }
+
+    /** @return every key this store accepts: config keys and manifest keys */
+    public Set<String> knownKeys() {
+        Set<String> all = new TreeSet<>(configKeys);
+        all.addAll(manifestKeys);
+        return all;
+    }
+
+    /**
+     * Reads a key: the stored value, else its default (which is stored now). Does not check that the key is known,
+     * so modules can read their own keys.
+     *
+     * @param key the key
+     * @return the value as a map, or empty when nothing is stored and there is no default
+     */
+    public Optional<Map<String, Object>> read(String key) {
+        return readJson(key).map(json -> Json.parseObject(json, "stored config " + key));
+    }
+
+    /**
+     * @param key a manifest key
+     * @return its manifest, or an empty one when it has none
+     */
+    public Manifest manifest(String key) {
+        return read(key).map(Manifest::fromMap).orElse(Manifest.empty());
+    }
+
+    /**
+     * @param key a known key
+     * @return its JSON text (stored, else the default, which is stored now)
+     * @throws IllegalArgumentException       when the key is unknown
+     * @throws java.util.NoSuchElementException when it has neither a stored value nor a default
+     */
+    public String get(String key) {
+        requireKnown(key);
+        return readJson(key).orElseThrow(() -> new java.util.NoSuchElementException("Config " + key
+                + " has no value: nothing is stored and there is no default (" + DEFAULTS_PREFIX + key
+                + ".json or a builder override)"));
+    }
+
+    /**
+     * @param key a known key
+     * @return whether {@link #get(String)} returns a value
+     */
+    public boolean exists(String key) {
+        requireKnown(key);
+        return hook.get().getGlob(key).isPresent() || defaultJson(key).isPresent();
+    }
+
+    /**
+     * Replaces the stored value.
+     *
+     * @param key  a known key
+     * @param json a JSON object (for a manifest key: kind -> name -> document)
+     * @throws IllegalArgumentException when the key is unknown or the JSON is invalid or not an object; nothing is
+     *                                  stored then
+     */
+    public void set(String key, String json) {
+        requireKnown(key);
+        Map<String, Object> value = Json.parseObject(json, "config " + key);
+        if (manifestKeys.contains(key)) {
+            Manifest.fromMap(value);
+        }
+        synchronized (writeLock) {
+            Hook h = hook.get();
+            h.setGlob(key, Json.write(value));
+            h.commit();
+        }
+    }
+
+    /**
+     * Replaces one field of the stored value.
+     *
+     * @param key       a known key
+     * @param field     a field the value already has (a service config also accepts its flags {@code enabled},
+     *                  {@code automated}, {@code quiet})
+     * @param jsonValue the field's new value as JSON ({@code "\"text\""}, {@code "42"}, {@code "true"}, ...)
+     * @throws IllegalArgumentException when the key or the field is unknown or the value is not JSON; nothing is
+     *                                  stored then
+     */
+    public void update(String key, String field, String jsonValue) {
+        requireKnown(key);
+        Object value = Json.parseValue(jsonValue, "value of " + key + "." + field);
+        synchronized (writeLock) {
+            Map<String, Object> current = new LinkedHashMap<>(read(key).orElse(Map.of()));
+            boolean flag = serviceConfigKeys.contains(key) && FLAGS.contains(field);
+            if (!current.containsKey(field) && !flag) {
+                throw new IllegalArgumentException("Config " + key + " has no field '" + field + "'; its fields are "
+                        + new TreeSet<>(current.keySet()));
+            }
+            current.put(field, value);
+            Hook h = hook.get();
+            h.setGlob(key, Json.write(current));
+            h.commit();
+        }
+    }
+
+    /**
+     * Removes the stored value; the next read stores the default again.
+     *
+     * @param key a known key
+     */
+    public void delete(String key) {
+        requireKnown(key);
+        synchronized (writeLock) {
+            Hook h = hook.get();
+            h.deleteGlob(key);
+            h.commit();
+        }
+    }
+
+    /** @return the known keys that have a value (stored or default), sorted */
+    public Set<String> list() {
+        Set<String> stored = hook.get().globKeys();
+        Set<String> out = new TreeSet<>();
+        for (String key : knownKeys()) {
+            if (stored.contains(key) || defaultJson(key).isPresent()) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param key a key
+     * @return whether it is a config or manifest key this store accepts
+     */
+    public boolean isKnown(String key) {
+        return configKeys.contains(key) || manifestKeys.contains(key);
+    }
+
+    /**
+     * @param key a key
+     * @return its resolved default as JSON, if it has one (nothing is stored)
+     */
+    public Optional<String> defaultJson(String key) {
+        String raw = overrides.get(key);
+        String source = "override of " + key;
+        if (raw == null) {
+            raw = resource(key + ".json");
+            source = DEFAULTS_PREFIX + key + ".json";
+        }
+        Map<String, Object> parsed;
+        if (raw != null) {
+            parsed = Json.parseObject(raw, source);
+        } else {
+            String yaml = resource(key + ".yaml");
+            if (yaml == null) {
+                return Optional.empty();
+            }
+            source = DEFAULTS_PREFIX + key + ".yaml";
+            parsed = Manifest.parseYaml(yaml).toMap();
+        }
+        return Optional.of(Json.write(placeholders.resolve(parsed, source)));
+    }
+
+    private Optional<String> readJson(String key) {
+        Hook h = hook.get();
+        Optional<String> stored = h.getGlob(key);
+        if (stored.isPresent()) {
+            return stored;
+        }
+        Optional<String> fallback = defaultJson(key);
+        return fallback.map(json -> h.getOrCreateGlob(key, json));
+    }
+
+    private void requireKnown(String key) {
+        if (key == null || !isKnown(key)) {
+            throw new IllegalArgumentException("Unknown config name '" + key + "'; known names: " + knownKeys());
+        }
+    }
+
+    private String resource(String name) {
+        try (InputStream in = loader.getResourceAsStream(DEFAULTS_PREFIX + name)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + DEFAULTS_PREFIX + name, e);
+        }
+    }
+
+    private static Set<String> declaredKeys(ClassLoader loader) {
+        Set<String> keys = new LinkedHashSet<>();
+        try {
+            Enumeration<URL> lists = loader.getResources(KEYS_RESOURCE);
+            while (lists.hasMoreElements()) {
+                try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(lists.nextElement().openStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                            .forEach(keys::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + KEYS_RESOURCE, e);
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,49 @@
+package io.jsorc.config;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where configuration ("globs": JSON documents under a key) is stored. The winning {@code @Repository(name = "hook")}
+ * serves it: {@link MemoryHook} by default; a Redis or database hook of higher priority overrides it.
+ *
+ * <p>Implementations must be thread-safe. Values are JSON text; the hook does not interpret them.
+ */
+public interface Hook {
+
+    /**
+     * @param key the glob key
+     * @return the stored JSON, if any
+     */
+    Optional<String> getGlob(String key);
+
+    /**
+     * Stores (replaces) a glob.
+     *
+     * @param key  the glob key
+     * @param json the JSON text
+     */
+    void setGlob(String key, String json);
+
+    /**
+     * Returns the stored JSON, storing {@code defaultJson} first when there is none (atomically per key).
+     *
+     * @param key         the glob key
+     * @param defaultJson what to store when nothing is stored
+     * @return the stored JSON
+     */
+    String getOrCreateGlob(String key, String defaultJson);
+
+    /**
+     * Removes a glob; nothing happens when none is stored.
+     *
+     * @param key the glob key
+     */
+    void deleteGlob(String key);
+
+    /** @return the keys that hold a glob */
+    Set<String> globKeys();
+
+    /** Flushes buffered writes to the backing store, where the hook buffers; a no-op otherwise. */
+    void commit();
+}

@@ -1,0 +1,62 @@
+package io.jsorc.config;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.OrchestratorAware;
+import io.jsorc.Repository;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The default {@link Hook}: globs in memory, shared by every {@code MemoryHook} instance of one
+ * {@link Orchestrator} (a new instance is handed out per lookup, the data is the orchestrator's). Nothing survives the
+ * orchestrator; use a persistent hook (Redis) for that.
+ */
+@Repository(name = "hook", priority = 0)
+public class MemoryHook implements Hook, OrchestratorAware {
+
+    private volatile ConcurrentMap<String, String> globs = new ConcurrentHashMap<>();
+
+    /** A hook with its own private storage until it is attached to an orchestrator. */
+    public MemoryHook() {
+    }
+
+    @Override
+    public void attach(Orchestrator orchestrator) {
+        this.globs = orchestrator.shared(MemoryHook.class, ConcurrentHashMap::new);
+    }
+
+    @Override
+    public Optional<String> getGlob(String key) {
+        return Optional.ofNullable(globs.get(key));
+    }
+
+    @Override
+    public void setGlob(String key, String json) {
+        globs.put(key, json);
+    }
+
+    @Override
+    public String getOrCreateGlob(String key, String defaultJson) {
+        String previous = globs.putIfAbsent(key, defaultJson);
+        return previous != null ? previous : defaultJson;
+    }
+
+    @Override
+    public void deleteGlob(String key) {
+        globs.remove(key);
+    }
+
+    @Override
+    public Set<String> globKeys() {
+        return new TreeSet<>(globs.keySet());
+    }
+
+    @Override
+    public void commit() {
+        // Nothing is buffered.
+    }
+}

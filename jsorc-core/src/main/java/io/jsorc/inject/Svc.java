@@ -1,0 +1,20 @@
+package io.jsorc.inject;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a field (filled by {@code JsOrc.inject(target)}) or a test parameter (resolved by {@code jsorc-test}) that
+ * receives the service of that name (typed by the field or parameter).
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+public @interface Svc {
+
+    /** @return the component name */
+    String value();
+}

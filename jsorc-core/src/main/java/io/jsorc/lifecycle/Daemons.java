@@ -1,0 +1,116 @@
+package io.jsorc.lifecycle;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The daemon threads of one service, by name. A name has at most one live thread; threads are named
+ * {@code jsorc-<service>-<name>} so that leaks are visible in a thread dump and checkable by tests.
+ */
+public final class Daemons {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemons.class);
+
+    private final String owner;
+    private final Duration joinTimeout;
+    private final Map<String, Thread> threads = new LinkedHashMap<>();
+
+    /**
+     * @param owner       the service name, part of every thread name
+     * @param joinTimeout how long {@link #terminate} waits for each thread after interrupting it
+     */
+    public Daemons(String owner, Duration joinTimeout) {
+        this.owner = owner;
+        this.joinTimeout = joinTimeout;
+    }
+
+    /**
+     * Starts a daemon thread unless one of that name is alive.
+     *
+     * @param name   the daemon's name
+     * @param target what it runs; it should end when interrupted
+     * @return the live thread of that name (the existing one, or the one just started)
+     */
+    public synchronized Thread spawn(String name, Runnable target) {
+        Thread existing = threads.get(name);
+        if (existing != null && existing.isAlive()) {
+            return existing;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                target.run();
+            } catch (RuntimeException | Error e) {
+                log.error("Daemon {} of service '{}' died", name, owner, e);
+            }
+        }, "jsorc-" + owner + "-" + name);
+        thread.setDaemon(true);
+        threads.put(name, thread);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Interrupts the named daemons and waits (bounded) for each to end. The calling thread is never joined.
+     *
+     * @param names daemon names; none means every daemon
+     * @return the names of daemons still alive after the wait
+     */
+    public Set<String> terminate(String... names) {
+        List<Map.Entry<String, Thread>> targets = new ArrayList<>();
+        synchronized (this) {
+            if (names.length == 0) {
+                targets.addAll(threads.entrySet());
+                threads.clear();
+            } else {
+                for (String name : names) {
+                    Thread thread = threads.remove(name);
+                    if (thread != null) {
+                        targets.add(Map.entry(name, thread));
+                    }
+                }
+            }
+        }
+        targets.forEach(e -> e.getValue().interrupt());
+        Set<String> stuck = new TreeSet<>();
+        long deadline = System.nanoTime() + joinTimeout.toNanos();
+        for (Map.Entry<String, Thread> target : targets) {
+            Thread thread = target.getValue();
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                thread.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                stuck.add(target.getKey());
+            }
+        }
+        if (!stuck.isEmpty()) {
+            log.warn("Daemons {} of service '{}' did not end within {} ms of being interrupted", stuck, owner,
+                    joinTimeout.toMillis());
+        }
+        return stuck;
+    }
+
+    /** @return the names of live daemons */
+    public synchronized Set<String> alive() {
+        Set<String> names = new TreeSet<>();
+        threads.forEach((name, thread) -> {
+            if (thread.isAlive()) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+}

@@ -1,0 +1,67 @@
+package io.jsorc.regen;
+
+import io.jsorc.Manifest;
+import io.jsorc.Orchestrator;
+
+/**
+ * SPI (found with {@link java.util.ServiceLoader}): re-applies a service's manifest before the regeneration loop
+ * restarts the service, and says whether what it applied is ready. The {@code jsorc-kube} module provides one; with
+ * none on the classpath the step is skipped.
+ */
+public interface ManifestApplier {
+
+    /**
+     * Applies the manifest (idempotently) and reports readiness. Must not block for long: report
+     * {@link Readiness#notReady(String)} and let the next cycle ask again.
+     *
+     * @param service      the service name
+     * @param manifest     its manifest (never empty)
+     * @param orchestrator the orchestrator, to reach the kube service and the config store
+     * @return ready, not ready (retry next cycle) or skipped (this applier cannot act now, e.g. no cluster)
+     * @throws Exception when applying failed; counted as not ready
+     */
+    Readiness apply(String service, Manifest manifest, Orchestrator orchestrator) throws Exception;
+
+    /**
+     * What an apply found.
+     *
+     * @param status ready, not ready or skipped
+     * @param detail a short human-readable explanation
+     */
+    record Readiness(Status status, String detail) {
+
+        /** The three outcomes. */
+        public enum Status {
+            /** Applied and ready: start the service. */
+            READY,
+            /** Applied (or applying), not ready yet: try next cycle. */
+            NOT_READY,
+            /** The applier cannot act (no cluster configured): start the service anyway. */
+            SKIPPED
+        }
+
+        /**
+         * @param detail explanation
+         * @return a READY result
+         */
+        public static Readiness ready(String detail) {
+            return new Readiness(Status.READY, detail);
+        }
+
+        /**
+         * @param detail explanation
+         * @return a NOT_READY result
+         */
+        public static Readiness notReady(String detail) {
+            return new Readiness(Status.NOT_READY, detail);
+        }
+
+        /**
+         * @param detail explanation
+         * @return a SKIPPED result
+         */
+        public static Readiness skipped(String detail) {
+            return new Readiness(Status.SKIPPED, detail);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.jsorc.regen;
+
+import io.jsorc.ServiceState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one regeneration cycle did, per service it looked at.
+ *
+ * @param started  when the cycle started
+ * @param duration how long it took
+ * @param entries  one per service looked at, in the order handled
+ */
+public record RegenerationReport(Instant started, Duration duration, List<Entry> entries) {
+
+    /** Compact constructor: the entries are copied. */
+    public RegenerationReport {
+        entries = List.copyOf(entries);
+    }
+
+    /**
+     * @param service a service name
+     * @return its entry, if the cycle looked at it
+     */
+    public Optional<Entry> entry(String service) {
+        return entries.stream().filter(e -> e.service().equals(service)).findFirst();
+    }
+
+    /** What the cycle did to one service. */
+    public enum Action {
+        /** Running and healthy: nothing to do. */
+        NONE,
+        /** Not automated (or disabled): taken off the queue and left as it is. */
+        DROPPED,
+        /** Still in its backoff window: next attempt later. */
+        DEFERRED,
+        /** Manifest applied, but not ready: the service is started on a later cycle. */
+        WAITING_FOR_MANIFEST,
+        /** Rebuilt and restarted ({@code serviceRefresh}). */
+        REFRESHED
+    }
+
+    /**
+     * @param service  the service name
+     * @param action   what was done
+     * @param state    the service's state afterwards
+     * @param duration how long it took
+     * @param detail   why, or what failed
+     */
+    public record Entry(String service, Action action, ServiceState state, Duration duration, String detail) {
+    }
+}

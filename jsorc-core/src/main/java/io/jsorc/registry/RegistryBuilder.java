@@ -1,0 +1,275 @@
+package io.jsorc.registry;
+
+import io.github.classgraph.ClassGraph;
+import io.github.classgraph.ScanResult;
+import io.jsorc.AmbiguousRegistrationException;
+import io.jsorc.CommonService;
+import io.jsorc.Context;
+import io.jsorc.InvalidComponentException;
+import io.jsorc.Repository;
+import io.jsorc.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects annotated classes (JsOrc's built-in components, a classpath scan, explicit registrations), validates them
+ * and resolves each name to its highest-priority class.
+ *
+ * <p>Built-in components are listed by each JsOrc module in the resource {@value #BUILTIN_RESOURCE} (one class name
+ * per line), so they are registered whatever the scan filter, and without a scan.
+ */
+public final class RegistryBuilder {
+
+    /** Resource through which JsOrc's own modules declare their components. */
+    public static final String BUILTIN_RESOURCE = "META-INF/jsorc/builtin-components";
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryBuilder.class);
+    private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS =
+            List.of(Service.class, Repository.class, Context.class);
+
+    private final Set<Class<?>> classes = new LinkedHashSet<>();
+    private ClassLoader classLoader = defaultClassLoader();
+    private boolean builtins = true;
+
+    RegistryBuilder() {
+    }
+
+    /**
+     * @param loader where built-in lists and scanned classes are loaded from
+     * @return this
+     */
+    public RegistryBuilder classLoader(ClassLoader loader) {
+        this.classLoader = loader;
+        return this;
+    }
+
+    /**
+     * @param include whether JsOrc's built-in components are registered (default true)
+     * @return this
+     */
+    public RegistryBuilder builtins(boolean include) {
+        this.builtins = include;
+        return this;
+    }
+
+    /**
+     * Registers classes explicitly. Each must carry {@link Service}, {@link Repository} or {@link Context}.
+     *
+     * @param types the classes
+     * @return this
+     */
+    public RegistryBuilder register(Class<?>... types) {
+        for (Class<?> type : types) {
+            if (annotationsOf(type).isEmpty()) {
+                throw new InvalidComponentException(type.getName()
+                        + " carries none of @Service, @Repository, @Context and cannot be registered");
+            }
+            classes.add(type);
+        }
+        return this;
+    }
+
+    /**
+     * Scans packages (and their sub-packages) for annotated classes. Only the annotated classes are loaded.
+     * An empty array scans the whole classpath.
+     *
+     * @param packages package names
+     * @return this
+     */
+    public RegistryBuilder scan(String... packages) {
+        long started = System.nanoTime();
+        ClassGraph graph = new ClassGraph().enableClassInfo().enableAnnotationInfo()
+                .overrideClassLoaders(classLoader);
+        if (packages.length > 0) {
+            graph.acceptPackages(packages);
+        } else {
+            log.info("Scanning the whole classpath for JsOrc components; narrow it with -Djsorc.scan.packages=...");
+        }
+        int found = 0;
+        try (ScanResult result = graph.scan()) {
+            for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
+                for (Class<?> type : result.getClassesWithAnnotation(annotation).loadClasses()) {
+                    classes.add(type);
+                    found++;
+                }
+            }
+        }
+        log.debug("Scanned {} in {} ms: {} annotated classes", packages.length == 0 ? "classpath" : Arrays.toString(packages),
+                (System.nanoTime() - started) / 1_000_000, found);
+        return this;
+    }
+
+    /**
+     * Validates every collected class and resolves names to winners.
+     *
+     * @return the registry
+     * @throws InvalidComponentException      when a class breaks its annotation's rules (all offenders are named)
+     * @throws AmbiguousRegistrationException when two classes win the same name with the same priority
+     */
+    public Registry build() {
+        Set<Class<?>> all = new LinkedHashSet<>();
+        if (builtins) {
+            all.addAll(loadBuiltins());
+        }
+        all.addAll(classes);
+
+        List<String> problems = new ArrayList<>();
+        Map<ComponentKind, Map<String, List<Registration>>> byName = new EnumMap<>(ComponentKind.class);
+        for (Class<?> type : all) {
+            for (Registration registration : registrationsOf(type)) {
+                String problem = validate(registration);
+                if (problem != null) {
+                    problems.add(problem);
+                    continue;
+                }
+                byName.computeIfAbsent(registration.kind(), k -> new HashMap<>())
+                        .computeIfAbsent(registration.name(), n -> new ArrayList<>()).add(registration);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidComponentException(String.join("; ", problems));
+        }
+
+        Map<ComponentKind, Map<String, Registration>> winners = new EnumMap<>(ComponentKind.class);
+        byName.forEach((kind, names) -> names.forEach((name, candidates) -> {
+            candidates.sort(Comparator.comparingInt(Registration::priority).reversed());
+            Registration winner = candidates.get(0);
+            if (candidates.size() > 1 && candidates.get(1).priority() == winner.priority()) {
+                Registration tied = candidates.get(1);
+                throw new AmbiguousRegistrationException("Two classes register " + kind.label() + " '" + name
+                        + "' with the same priority " + winner.priority() + ": " + winner.type().getName() + " and "
+                        + tied.type().getName() + ". Give one of them a higher priority.");
+            }
+            if (candidates.size() > 1) {
+                log.debug("{} '{}' resolves to {} over {}", kind.label(), name, winner.type().getName(),
+                        candidates.subList(1, candidates.size()));
+            }
+            winners.computeIfAbsent(kind, k -> new HashMap<>()).put(name, winner);
+        }));
+        return new Registry(winners);
+    }
+
+    private Collection<Class<?>> loadBuiltins() {
+        Set<Class<?>> found = new LinkedHashSet<>();
+        try {
+            Enumeration<URL> lists = classLoader.getResources(BUILTIN_RESOURCE);
+            while (lists.hasMoreElements()) {
+                URL url = lists.nextElement();
+                try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        String className = line.strip();
+                        if (className.isEmpty() || className.startsWith("#")) {
+                            continue;
+                        }
+                        try {
+                            found.add(Class.forName(className, false, classLoader));
+                        } catch (ClassNotFoundException e) {
+                            throw new InvalidComponentException("Built-in component " + className + " listed in "
+                                    + url + " cannot be loaded: " + e);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + BUILTIN_RESOURCE, e);
+        }
+        return found;
+    }
+
+    private static List<java.lang.annotation.Annotation> annotationsOf(Class<?> type) {
+        List<java.lang.annotation.Annotation> found = new ArrayList<>();
+        for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
+            java.lang.annotation.Annotation present = type.getAnnotation(annotation);
+            if (present != null) {
+                found.add(present);
+            }
+        }
+        return found;
+    }
+
+    static List<Registration> registrationsOf(Class<?> type) {
+        List<Registration> registrations = new ArrayList<>();
+        Service service = type.getAnnotation(Service.class);
+        if (service != null) {
+            String configKey = service.config().isEmpty()
+                    ? service.name().toUpperCase(Locale.ROOT) + "_CONFIG" : service.config();
+            String manifestKey = service.manifest().isEmpty() ? null : service.manifest();
+            registrations.add(new Registration(ComponentKind.SERVICE, service.name(), type, service.priority(),
+                    configKey, manifestKey, service.proxy()));
+        }
+        Repository repository = type.getAnnotation(Repository.class);
+        if (repository != null) {
+            registrations.add(new Registration(ComponentKind.REPOSITORY, repository.name(), type,
+                    repository.priority(), null, null, false));
+        }
+        Context context = type.getAnnotation(Context.class);
+        if (context != null) {
+            registrations.add(new Registration(ComponentKind.CONTEXT, context.name(), type, context.priority(),
+                    null, null, false));
+        }
+        return registrations;
+    }
+
+    private static String validate(Registration registration) {
+        Class<?> type = registration.type();
+        String what = "@" + annotationName(registration.kind()) + " class " + type.getName();
+        if (registration.name().isBlank()) {
+            return what + " has a blank name";
+        }
+        int modifiers = type.getModifiers();
+        if (type.isInterface() || Modifier.isAbstract(modifiers) || type.isEnum() || type.isAnnotation()) {
+            return what + " must be a concrete class";
+        }
+        if (type.isMemberClass() && !Modifier.isStatic(modifiers)) {
+            return what + " is an inner class; make it static";
+        }
+        if (registration.kind() == ComponentKind.SERVICE && !CommonService.class.isAssignableFrom(type)) {
+            return what + " must extend " + CommonService.class.getName();
+        }
+        if (registration.kind() == ComponentKind.CONTEXT) {
+            return type.getConstructors().length == 0 ? what + " has no public constructor" : null;
+        }
+        try {
+            Constructor<?> constructor = type.getConstructor();
+            return constructor == null ? what + " needs a public no-arg constructor" : null;
+        } catch (NoSuchMethodException e) {
+            return what + " needs a public no-arg constructor";
+        }
+    }
+
+    private static String annotationName(ComponentKind kind) {
+        return switch (kind) {
+            case SERVICE -> "Service";
+            case REPOSITORY -> "Repository";
+            case CONTEXT -> "Context";
+        };
+    }
+
+    private static ClassLoader defaultClassLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : RegistryBuilder.class.getClassLoader();
+    }
+}

@@ -1,0 +1,124 @@
+package io.jsorc.test;
+
+import io.jsorc.JsOrc;
+import io.jsorc.Orchestrator;
+import io.jsorc.inject.Ctx;
+import io.jsorc.inject.Injector;
+import io.jsorc.inject.Src;
+import io.jsorc.inject.Svc;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The extension behind {@link JsOrcTest}. The orchestrator lives in the test method's
+ * {@link ExtensionContext.Store}; it is created before each test and closed after it.
+ */
+public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(JsOrcExtension.class);
+    private static final String STATE = "state";
+    private static final long LEAK_GRACE_MILLIS = 2_000;
+
+    /** Per-test state kept in the store. */
+    private record State(Orchestrator orchestrator, Orchestrator previous, Set<Thread> threadsBefore) {
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Optional<JsOrcTest> settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), JsOrcTest.class);
+        Orchestrator.Builder builder = Orchestrator.builder();
+        settings.ifPresent(s -> {
+            if (s.scanPackages().length > 0) {
+                builder.scanPackages(s.scanPackages());
+            }
+            builder.register(s.register());
+        });
+        overrides(context).forEach(builder::config);
+        Set<Thread> before = ThreadLeaks.jsorcThreads();
+        Orchestrator orchestrator = builder.build();
+        Orchestrator previous = JsOrc.install(orchestrator);
+        context.getStore(NAMESPACE).put(STATE, new State(orchestrator, previous, before));
+        if (settings.map(JsOrcTest::start).orElse(true)) {
+            orchestrator.start();
+        }
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            Injector.inject(instance, orchestrator);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        State state = context.getStore(NAMESPACE).remove(STATE, State.class);
+        if (state == null) {
+            return;
+        }
+        try {
+            state.orchestrator().close();
+        } finally {
+            JsOrc.install(state.previous());
+        }
+        List<Thread> leaked = ThreadLeaks.awaitGone(state.threadsBefore(), LEAK_GRACE_MILLIS);
+        if (!leaked.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            leaked.forEach(t -> names.add(t.getName()));
+            throw new AssertionError("Test leaked JsOrc threads (still alive " + LEAK_GRACE_MILLIS
+                    + " ms after the orchestrator closed): " + names);
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Parameter parameter = parameterContext.getParameter();
+        return parameter.getType() == Orchestrator.class
+                || parameterContext.isAnnotated(Svc.class)
+                || parameterContext.isAnnotated(Src.class)
+                || parameterContext.isAnnotated(Ctx.class);
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        State state = extensionContext.getStore(NAMESPACE).get(STATE, State.class);
+        if (state == null) {
+            throw new ParameterResolutionException("No JsOrc orchestrator for " + parameterContext.getParameter()
+                    + ": only test methods (not constructors or @BeforeAll) of a @JsOrcTest class get one");
+        }
+        Parameter parameter = parameterContext.getParameter();
+        if (parameter.getType() == Orchestrator.class) {
+            return state.orchestrator();
+        }
+        try {
+            return Injector.resolve(parameter.getType(), parameter.getAnnotation(Svc.class),
+                    parameter.getAnnotation(Src.class), parameter.getAnnotation(Ctx.class), state.orchestrator(),
+                    parameter.toString());
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("Cannot resolve " + parameter + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> overrides(ExtensionContext context) {
+        Map<String, String> out = new LinkedHashMap<>();
+        collect(context.getRequiredTestClass(), out);
+        context.getTestMethod().ifPresent(method -> collect(method, out));
+        return out;
+    }
+
+    private static void collect(AnnotatedElement element, Map<String, String> out) {
+        for (JsOrcConfig config : AnnotationSupport.findRepeatableAnnotations(element, JsOrcConfig.class)) {
+            out.put(config.key(), config.json());
+        }
+    }
+}
