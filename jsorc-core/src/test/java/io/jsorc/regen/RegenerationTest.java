@@ -1,0 +1,143 @@
+package io.jsorc.regen;
+
+import io.jsorc.CommonService;
+import io.jsorc.Manifest;
+import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
+import io.jsorc.fixtures.Fixtures;
+import io.jsorc.fixtures.Fixtures.Broken;
+import io.jsorc.fixtures.Fixtures.Flaky;
+import io.jsorc.fixtures.Fixtures.Pulse;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class RegenerationTest {
+
+    @Test
+    void automatedServiceRecoversFastWhileANonAutomatedOneStaysFailed() {
+        Flaky.ATTEMPTS.set(0);
+        Flaky.fails = 3;
+        Broken.ATTEMPTS.set(0);
+        // backoff_interval 30 s: waiting 3 x backoff_interval would take 90 s; event trigger + backoff take < 1 s.
+        try (Orchestrator o = Fixtures.builder(Flaky.class, Broken.class)
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"flaky\", \"broken\"]}")
+                .build()) {
+            long t0 = System.nanoTime();
+            o.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> o.svc("flaky").isRunning());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("flaky RUNNING after " + Flaky.ATTEMPTS.get() + " attempts in " + millis + " ms");
+            assertThat(Flaky.ATTEMPTS.get()).isEqualTo(4);
+            assertThat(o.svc("flaky").app()).isEqualTo("up after 4");
+
+            CommonService<?> broken = o.svc("broken");
+            assertThat(broken.state()).isEqualTo(ServiceState.FAILED);
+            RegenerationReport report = o.regenerate();
+            assertThat(o.svc("broken")).isSameAs(broken);
+            assertThat(broken.state()).isEqualTo(ServiceState.FAILED);
+            assertThat(Broken.ATTEMPTS.get()).isEqualTo(1);
+            assertThat(report.entry("broken")).isEmpty(); // dropped from the queue by an earlier cycle
+            assertThat(report.entry("flaky")).get().extracting(RegenerationReport.Entry::action)
+                    .isEqualTo(RegenerationReport.Action.NONE);
+        }
+    }
+
+    @Test
+    void explicitRegenerateReportsWhatItDid() {
+        Flaky.ATTEMPTS.set(0);
+        Flaky.fails = 1;
+        try (Orchestrator o = Fixtures.builder(Flaky.class).build()) {
+            assertThat(o.svc("flaky").hasFailed()).isTrue();
+            RegenerationReport report = o.regenerate();
+            RegenerationReport.Entry entry = report.entry("flaky").orElseThrow();
+            assertThat(entry.action()).isEqualTo(RegenerationReport.Action.REFRESHED);
+            assertThat(entry.state()).isEqualTo(ServiceState.RUNNING);
+            assertThat(entry.duration()).isPositive();
+            assertThat(o.svc("flaky").isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void unhealthyRunningServiceIsRebuilt() {
+        Pulse.alive = true;
+        try (Orchestrator o = Fixtures.builder(Pulse.class).build()) {
+            CommonService<?> first = o.svc("pulse");
+            assertThat(o.regenerate().entry("pulse").orElseThrow().action()).isEqualTo(RegenerationReport.Action.NONE);
+            Pulse.alive = false;
+            RegenerationReport report = o.regenerate();
+            assertThat(report.entry("pulse").orElseThrow().action()).isEqualTo(RegenerationReport.Action.REFRESHED);
+            assertThat(first.state()).isEqualTo(ServiceState.FAILED);
+            assertThat(first.error()).hasMessageContaining("health check");
+            assertThat(o.svc("pulse")).isNotSameAs(first);
+            Pulse.alive = true;
+        }
+    }
+
+    @Test
+    void manifestNotReadyDefersTheRestartUntilItIsReady() {
+        Flaky.ATTEMPTS.set(0);
+        Flaky.fails = 1;
+        AtomicBoolean ready = new AtomicBoolean(false);
+        List<String> applied = new CopyOnWriteArrayList<>();
+        ManifestApplier applier = (service, manifest, orchestrator) -> {
+            applied.add(service + ":" + manifest.resources().keySet());
+            return ready.get() ? ManifestApplier.Readiness.ready("pods ready")
+                    : ManifestApplier.Readiness.notReady("0/1 pods ready");
+        };
+        try (Orchestrator o = Fixtures.builder(ManifestFlaky.class).manifestAppliers(applier)
+                .config("FLAKY_MANIFEST", "{\"Deployment\": {\"flaky\": {\"apiVersion\": \"apps/v1\","
+                        + " \"kind\": \"Deployment\", \"metadata\": {\"name\": \"flaky\"}}}}")
+                .build()) {
+            CommonService<?> failed = o.svc("flaky");
+            assertThat(failed.hasFailed()).isTrue();
+            RegenerationReport.Entry waiting = o.regenerate().entry("flaky").orElseThrow();
+            assertThat(waiting.action()).isEqualTo(RegenerationReport.Action.WAITING_FOR_MANIFEST);
+            assertThat(waiting.detail()).contains("0/1 pods ready");
+            assertThat(o.svc("flaky")).isSameAs(failed);
+            ready.set(true);
+            assertThat(o.regenerate().entry("flaky").orElseThrow().state()).isEqualTo(ServiceState.RUNNING);
+            assertThat(applied).containsExactly("flaky:[Deployment]", "flaky:[Deployment]");
+        }
+    }
+
+    @io.jsorc.Service(name = "flaky", manifest = "FLAKY_MANIFEST")
+    public static class ManifestFlaky extends Flaky { }
+
+    @Test
+    void requestRestartRebuildsEvenANonAutomatedService() {
+        AtomicInteger restarts = new AtomicInteger();
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class)
+                .listener((s, from, to, e) -> {
+                    if (to == ServiceState.RESTART) {
+                        restarts.incrementAndGet();
+                    }
+                }).build()) {
+            o.start();
+            CommonService<?> first = o.svc("simple");
+            o.requestRestart("simple");
+            assertThat(first.state()).isEqualTo(ServiceState.RESTART);
+            await().atMost(Duration.ofSeconds(10)).until(() -> o.svc("simple") != first && o.svc("simple").isRunning());
+            assertThat(restarts.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void manifestIsParsedAndGroupedByKindThenName() {
+        Manifest m = Manifest.parseYaml("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"
+                + "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\n");
+        assertThat(m.resources().keySet()).containsExactly("Service", "Deployment");
+        assertThat(m.document("Deployment", "a")).isPresent();
+        assertThat(Manifest.fromMap(m.withUnsafeParaphrase("I know what I'm doing!").toMap()).unsafeParaphrase())
+                .contains("I know what I'm doing!");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Manifest.parseYaml("kind: X\nmetadata: {}\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("#1").hasMessageContaining("metadata.name");
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test of every module, on a fresh machine too: installs what the tests need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-test-servers.sh
+
+mvn -B -ntp verify "$@"
+
+# The main job must run to completion from its README command as well.
+bash scripts/example.sh > target-example.log 2>&1 || { cat target-example.log; echo "example app failed" >&2; exit 1; }
+tail -n 3 target-example.log
+rm -f target-example.log
