@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Base class of every service: one lifecycle, config, manifest, daemon threads.
@@ -21,7 +22,7 @@ import java.util.Set;
  * calls {@link #start()}: when the service is enabled, the state goes {@code NOT_STARTED -> STARTED}, {@link #run()}
  * builds the app (the client the service wraps), the state goes {@code RUNNING} and {@link #postRun()} runs. Any
  * exception from {@code run} or {@code postRun} clears the app, records the error, makes the state {@code FAILED},
- * stops the daemons and calls {@link #failed(Throwable)}. Every illegal transition is an
+ * calls {@link #failed(Throwable)} and stops the daemons. Every illegal transition is an
  * {@link IllegalStateException} naming the service and its state.
  *
  * <p>The config flags {@code enabled}, {@code automated} and {@code quiet} (all default false; a service with no
@@ -57,6 +58,7 @@ public abstract class CommonService<A> {
     private Manifest manifest = Manifest.empty();
     private Orchestrator orchestrator;
     private ServiceListener transitions = (s, from, to, e) -> { };
+    private Consumer<CommonService<?>> failures = s -> { };
     private Daemons daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
 
     /** For subclasses; the orchestrator configures the instance after construction. */
@@ -66,10 +68,11 @@ public abstract class CommonService<A> {
     // ---------------------------------------------------------------- wiring (called by the orchestrator)
 
     final void bind(String serviceName, Map<String, Object> rawConfig, Manifest serviceManifest,
-                    Orchestrator owner, ServiceListener sink) {
+                    Orchestrator owner, ServiceListener sink, Consumer<CommonService<?>> failureSink) {
         this.name = serviceName;
         this.orchestrator = owner;
         this.transitions = sink;
+        this.failures = failureSink;
         this.manifest = serviceManifest;
         this.daemons = new Daemons(serviceName, DAEMON_JOIN_TIMEOUT);
         Map<String, Object> own = new LinkedHashMap<>();
@@ -99,6 +102,11 @@ public abstract class CommonService<A> {
         return false;
     }
 
+    /** Makes a freshly bound instance FAILED without running it (its config could not be read). */
+    final void failBeforeStart(Throwable cause) {
+        fail(cause);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /**
@@ -108,21 +116,26 @@ public abstract class CommonService<A> {
      * @throws IllegalStateException when the service is enabled but not {@code NOT_STARTED}, or already has an app
      */
     public final void start() {
+        ServiceState from;
         synchronized (lock) {
             if (configProblem != null && state == ServiceState.NOT_STARTED) {
-                fail(new IllegalArgumentException(configProblem));
-                return;
-            }
-            if (!enabled) {
+                from = null;
+            } else if (!enabled) {
                 log.debug("Service '{}' is disabled; not starting it", name);
                 return;
-            }
-            if (!isReady()) {
+            } else if (!isReady() || deleted) {
                 throw new IllegalStateException("Service '" + name + "' cannot start: it is " + state
-                        + (app != null ? " and already has an app" : "") + "; start() needs NOT_STARTED");
+                        + (deleted ? " and discarded" : app != null ? " and already has an app" : "")
+                        + "; start() needs NOT_STARTED");
+            } else {
+                from = transition(ServiceState.STARTED);
             }
-            transition(ServiceState.STARTED, null);
         }
+        if (from == null) {
+            fail(new IllegalArgumentException(configProblem));
+            return;
+        }
+        announce(from, ServiceState.STARTED, null);
         try {
             A built = run();
             if (built == null) {
@@ -130,31 +143,41 @@ public abstract class CommonService<A> {
                         + "' returned null; it must return the app it wraps");
             }
             synchronized (lock) {
+                app = built;
                 if (state != ServiceState.STARTED) {
-                    // Deleted or queued for restart while run() was in progress: do not resurrect it.
+                    // Discarded or queued for restart while run() worked: keep the app for onDelete to release,
+                    // but do not resurrect the instance.
                     return;
                 }
-                app = built;
-                transition(ServiceState.RUNNING, null);
+                from = transition(ServiceState.RUNNING);
             }
+            announce(from, ServiceState.RUNNING, null);
             postRun();
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             fail(e);
+            if (e instanceof VirtualMachineError error) {
+                throw error;
+            }
         }
     }
 
     /**
      * Marks a running service failed from outside {@code run}/{@code postRun}, e.g. when its health check fails or
-     * a daemon finds its connection dead. The regeneration loop then rebuilds it if it is automated.
+     * a daemon finds its connection dead. The regeneration loop then rebuilds it if it is automated. Ignored on an
+     * instance that was already discarded.
      *
      * @param cause why it failed
      * @throws IllegalStateException when the service is not {@code STARTED} or {@code RUNNING}
      */
     public final void markFailed(Throwable cause) {
         synchronized (lock) {
+            if (deleted) {
+                // A discarded instance (its replacement may already run): its failure concerns nobody.
+                return;
+            }
             if (state != ServiceState.RUNNING && state != ServiceState.STARTED) {
                 throw new IllegalStateException("Service '" + name + "' cannot be marked failed: it is " + state);
             }
@@ -163,15 +186,16 @@ public abstract class CommonService<A> {
     }
 
     private void fail(Throwable cause) {
+        ServiceState from;
         synchronized (lock) {
             if (state == ServiceState.FAILED || state == ServiceState.RESTART) {
                 return;
             }
             app = null;
             error = cause;
-            transition(ServiceState.FAILED, cause);
+            from = transition(ServiceState.FAILED);
         }
-        daemons.terminate();
+        announce(from, ServiceState.FAILED, cause);
         if (!quiet) {
             log.warn("Service '{}' failed: {} (config {})", name, cause.toString(), Secrets.mask(config));
             log.debug("Service '{}' failure", name, cause);
@@ -180,16 +204,24 @@ public abstract class CommonService<A> {
             failed(cause);
         } catch (RuntimeException e) {
             log.warn("failed() hook of service '{}' threw", name, e);
+        } finally {
+            // After the hook, as after onDelete: the hook may unblock its daemons (close their sockets) first.
+            daemons.close();
         }
+        // Only now, with its daemons gone, may the regeneration loop build a replacement.
+        failures.accept(this);
     }
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */
     final void markRestart() {
+        ServiceState from;
         synchronized (lock) {
-            if (state != ServiceState.RESTART) {
-                transition(ServiceState.RESTART, null);
+            if (state == ServiceState.RESTART) {
+                return;
             }
+            from = transition(ServiceState.RESTART);
         }
+        announce(from, ServiceState.RESTART, null);
     }
 
     /** Ends this instance: {@code onDelete}, then its daemons are stopped and its app dropped. Idempotent. */
@@ -205,17 +237,23 @@ public abstract class CommonService<A> {
         } catch (RuntimeException e) {
             log.warn("onDelete() of service '{}' threw", name, e);
         } finally {
-            daemons.terminate();
+            daemons.close();
             app = null;
         }
     }
 
-    private void transition(ServiceState to, Throwable cause) {
+    /** Changes the state; the caller holds the lock and announces the transition after releasing it. */
+    private ServiceState transition(ServiceState to) {
         ServiceState from = state;
         if (!ALLOWED.get(from).contains(to)) {
             throw new IllegalStateException("Service '" + name + "' cannot go from " + from + " to " + to);
         }
         state = to;
+        return from;
+    }
+
+    /** Tells the listeners, outside the lock, so a listener that looks up services cannot deadlock with us. */
+    private void announce(ServiceState from, ServiceState to, Throwable cause) {
         try {
             transitions.onTransition(name, from, to, cause);
         } catch (RuntimeException e) {
@@ -242,14 +280,18 @@ public abstract class CommonService<A> {
     }
 
     /**
-     * Called once when the service turns {@code FAILED}, after its daemons were stopped. Exceptions are logged.
+     * Called once when the service turns {@code FAILED}; its daemons are interrupted and joined right after (release
+     * what they block on here). Exceptions are logged.
      *
      * @param cause why it failed
      */
     protected void failed(Throwable cause) {
     }
 
-    /** Called once when the instance is discarded (refresh, destroy, orchestrator close): release resources. */
+    /**
+     * Called once when the instance is discarded (refresh, destroy, orchestrator close): release resources. Its
+     * daemons are interrupted and joined right after.
+     */
     protected void onDelete() {
     }
 
@@ -398,9 +440,9 @@ public abstract class CommonService<A> {
         return state == ServiceState.NOT_STARTED && app == null;
     }
 
-    /** @return {@code RUNNING} and the app set */
+    /** @return {@code RUNNING}, the app set, and not discarded */
     public boolean isRunning() {
-        return state == ServiceState.RUNNING && app != null;
+        return state == ServiceState.RUNNING && app != null && !deleted;
     }
 
     /** @return {@code FAILED} */

@@ -125,18 +125,24 @@ public final class Orchestrator implements AutoCloseable {
             }
             phase = Phase.STARTED;
         }
-        Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
-        if (!(preLoaded instanceof List<?> names)) {
-            throw new IllegalArgumentException("JSORC_CONFIG.pre_loaded_services must be a list of service names, "
-                    + "but is " + preLoaded);
+        try {
+            Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
+            if (!(preLoaded instanceof List<?> names)) {
+                throw new IllegalArgumentException("JSORC_CONFIG.pre_loaded_services must be a list of service "
+                        + "names, but is " + preLoaded);
+            }
+            for (Object name : names) {
+                registry.require(ComponentKind.SERVICE, String.valueOf(name));
+            }
+            for (Object name : names) {
+                svc(String.valueOf(name));
+            }
+            regeneration.start();
+        } catch (RuntimeException | Error e) {
+            // Nothing half-started survives: services built so far are discarded.
+            close();
+            throw e;
         }
-        for (Object name : names) {
-            registry.require(ComponentKind.SERVICE, String.valueOf(name));
-        }
-        for (Object name : names) {
-            svc(String.valueOf(name));
-        }
-        regeneration.start();
         return this;
     }
 
@@ -166,16 +172,26 @@ public final class Orchestrator implements AutoCloseable {
         regeneration.close();
         List<String> order = new ArrayList<>(buildOrder);
         Collections.reverse(order);
+        for (String name : slots.keySet()) {
+            if (!order.contains(name)) {
+                order.add(name);
+            }
+        }
         for (String name : order) {
             ServiceSlot slot = slots.get(name);
-            if (slot != null) {
-                synchronized (slot) {
-                    CommonService<?> service = slot.service;
-                    slot.service = null;
-                    if (service != null) {
-                        service.delete();
-                    }
+            if (slot == null) {
+                continue;
+            }
+            // Waits for a build in progress; install() sees CLOSED afterwards and discards what it built.
+            slot.lock.lock();
+            try {
+                CommonService<?> service = slot.service;
+                slot.service = null;
+                if (service != null) {
+                    service.delete();
                 }
+            } finally {
+                slot.lock.unlock();
             }
         }
         slots.clear();
@@ -234,23 +250,41 @@ public final class Orchestrator implements AutoCloseable {
         if (registration.proxy() && constructingRepository.get()[0] > 0) {
             return placeholder(slot);
         }
-        synchronized (slot) {
+        try {
+            slot.lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceNotRunningException("Interrupted while waiting for service '" + name + "' to start");
+        }
+        try {
             if (slot.service != null) {
                 return slot.service;
             }
             if (slot.builder == Thread.currentThread()) {
+                if (registration.proxy()) {
+                    // Asked for again while it builds (its config read goes through a hook that wants it).
+                    return placeholder(slot);
+                }
                 throw new IllegalStateException("Service '" + name + "' asked for itself while starting "
                         + "(a dependency cycle through svc(\"" + name + "\"))");
             }
             ensureOpen();
             return install(slot, build(registration));
+        } finally {
+            slot.lock.unlock();
         }
     }
 
+    /** Builds into the slot; the caller holds the slot's lock. */
     private CommonService<?> install(ServiceSlot slot, Supplier<CommonService<?>> builder) {
         slot.builder = Thread.currentThread();
         try {
             CommonService<?> service = builder.get();
+            if (phase == Phase.CLOSED) {
+                service.delete();
+                throw new IllegalStateException("Orchestrator closed while service '" + slot.registration.name()
+                        + "' was starting; it was discarded");
+            }
             slot.service = service;
             if (!buildOrder.contains(slot.registration.name())) {
                 buildOrder.add(slot.registration.name());
@@ -266,12 +300,35 @@ public final class Orchestrator implements AutoCloseable {
             String name = registration.name();
             CommonService<?> service = (CommonService<?>) Instantiator.create("service '" + name + "'",
                     registration.type());
-            Map<String, Object> config = configStore.read(registration.configKey()).orElse(null);
-            Manifest manifest = registration.manifest().map(configStore::manifest).orElse(Manifest.empty());
-            service.bind(name, config, manifest, this, (s, from, to, error) -> onTransition(service, s, from, to, error));
+            Map<String, Object> config;
+            Manifest manifest;
+            try {
+                config = configStore.read(registration.configKey()).orElse(null);
+                manifest = registration.manifest().map(configStore::manifest).orElse(Manifest.empty());
+            } catch (RuntimeException e) {
+                // Cached as FAILED rather than lost. Its flags are unknown, so it is treated as enabled and
+                // automated: the regeneration loop retries until the config can be read (the hook may be back).
+                bind(service, name, Map.of("enabled", true, "automated", true), Manifest.empty());
+                service.failBeforeStart(new JsOrcException("Config of service '" + name + "' cannot be read: "
+                        + e.getMessage(), e));
+                return service;
+            }
+            bind(service, name, config, manifest);
             service.start();
             return service;
         };
+    }
+
+    private void bind(CommonService<?> service, String name, Map<String, Object> config, Manifest manifest) {
+        service.bind(name, config, manifest, this,
+                (s, from, to, error) -> onTransition(s, from, to, error),
+                this::onFailure);
+    }
+
+    private void onFailure(CommonService<?> instance) {
+        if (!instance.isDeleted() && phase != Phase.CLOSED) {
+            regeneration.serviceFailed(instance.name());
+        }
     }
 
     private CommonService<?> placeholder(ServiceSlot slot) {
@@ -282,7 +339,8 @@ public final class Orchestrator implements AutoCloseable {
                 if (placeholder == null) {
                     placeholder = (CommonService<?>) Instantiator.create(
                             "placeholder of service '" + slot.registration.name() + "'", slot.registration.type());
-                    placeholder.bind(slot.registration.name(), null, Manifest.empty(), this, (s, f, t, e) -> { });
+                    placeholder.bind(slot.registration.name(), null, Manifest.empty(), this, (s, f, t, e) -> { },
+                            failed -> { });
                     slot.placeholder = placeholder;
                 }
             }
@@ -290,11 +348,7 @@ public final class Orchestrator implements AutoCloseable {
         return placeholder;
     }
 
-    private void onTransition(CommonService<?> instance, String name, ServiceState from, ServiceState to,
-                              Throwable error) {
-        if (to == ServiceState.FAILED && !instance.isDeleted() && phase != Phase.CLOSED) {
-            regeneration.serviceFailed(name);
-        }
+    private void onTransition(String name, ServiceState from, ServiceState to, Throwable error) {
         for (ServiceListener listener : listeners) {
             try {
                 listener.onTransition(name, from, to, error);
@@ -316,7 +370,8 @@ public final class Orchestrator implements AutoCloseable {
         ensureOpen();
         Registration registration = registry.require(ComponentKind.SERVICE, name);
         ServiceSlot slot = slots.computeIfAbsent(name, n -> new ServiceSlot(registration));
-        synchronized (slot) {
+        slot.lock.lock();
+        try {
             if (slot.builder == Thread.currentThread()) {
                 throw new IllegalStateException("Service '" + name + "' cannot be refreshed from its own start");
             }
@@ -327,6 +382,8 @@ public final class Orchestrator implements AutoCloseable {
             }
             ensureOpen();
             return install(slot, build(registration));
+        } finally {
+            slot.lock.unlock();
         }
     }
 
@@ -533,7 +590,19 @@ public final class Orchestrator implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <T> T shared(Object key, Supplier<? extends T> factory) {
-        return (T) shared.computeIfAbsent(key, k -> Objects.requireNonNull(factory.get(), "shared state factory"));
+        Object existing = shared.get(key);
+        if (existing != null) {
+            return (T) existing;
+        }
+        // Not computeIfAbsent: a factory may create shared state of its own (nested), which the map forbids.
+        synchronized (shared) {
+            existing = shared.get(key);
+            if (existing == null) {
+                existing = Objects.requireNonNull(factory.get(), "shared state factory returned null");
+                shared.put(key, existing);
+            }
+            return (T) existing;
+        }
     }
 
     // ------------------------------------------------------------------ listeners and regeneration
@@ -555,7 +624,7 @@ public final class Orchestrator implements AutoCloseable {
      */
     public RegenerationReport regenerate() {
         ensureOpen();
-        return regeneration.runCycle(true);
+        return regeneration.runCycle();
     }
 
     /** @return the regeneration loop (for inspection) */
@@ -658,9 +727,12 @@ public final class Orchestrator implements AutoCloseable {
             if (current != null) {
                 return current;
             }
-            synchronized (slot) {
-                // Being built right now: wait for it rather than forget it.
+            // Being built right now: wait for it rather than forget it.
+            slot.lock.lock();
+            try {
                 return slot.service;
+            } finally {
+                slot.lock.unlock();
             }
         }
 

@@ -31,8 +31,9 @@ public @interface Service {
     int priority() default 0;
 
     /**
-     * While a repository is being constructed and asks for this service before it was ever built, hand out a shared
-     * never-running placeholder instead of building it (breaks the hook -> service -> config -> hook cycle).
+     * While a repository is being constructed and asks for this service before it was built — or the service is
+     * asked for again by the thread that is building it — hand out a shared never-running placeholder instead of
+     * building or recursing (breaks the hook -> service -> config -> hook cycle). The placeholder is never cached.
      */
     boolean proxy() default false;
 }

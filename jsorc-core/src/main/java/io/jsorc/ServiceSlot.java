@@ -2,17 +2,21 @@ package io.jsorc;
 
 import io.jsorc.registry.Registration;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
- * Holds the one instance of a service. Readers take {@link #service} without a lock (the hot path); builders
- * synchronize on the slot, so concurrent first calls build and start it exactly once.
+ * Holds the one instance of a service. Readers take {@link #service} without a lock (the hot path); builders hold
+ * {@link #lock}, so concurrent first calls build and start it exactly once. Waiting callers wait interruptibly, so a
+ * daemon of the service that asks for it while the service is being discarded can still be stopped.
  */
 final class ServiceSlot {
 
     final Registration registration;
+    final ReentrantLock lock = new ReentrantLock();
     volatile CommonService<?> service;
-    /** The thread building the service right now, to detect a service that asks for itself. Guarded by this. */
+    /** The thread building the service right now, to detect a service that asks for itself. Guarded by lock. */
     Thread builder;
-    /** Shared never-running stand-in handed to repositories under construction (proxy services). */
+    /** Shared never-running stand-in handed out under the proxy rule. */
     volatile CommonService<?> placeholder;
 
     ServiceSlot(Registration registration) {

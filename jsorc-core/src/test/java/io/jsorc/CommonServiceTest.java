@@ -188,6 +188,8 @@ class CommonServiceTest {
         assertThat(third).isNotSameAs(first);
         s.markFailed(new IllegalStateException("lost connection"));
         assertThat(third.isAlive()).isFalse();
+        assertThatThrownBy(() -> s.spawnDaemon("w", Worker::sleepUntilInterrupted))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has stopped");
 
         Worker refreshed = (Worker) o.serviceRefresh("worker");
         assertThat(refreshed.daemons()).containsExactly("w"); // postRun spawned it

@@ -93,6 +93,67 @@ class RegistryTest {
         assertThat(System.getProperty("jsorc.test.notAComponent.loaded")).isNull();
     }
 
+    /** Child-first for the scanned package, and records every class it is asked for. */
+    static final class RecordingLoader extends java.net.URLClassLoader {
+        final java.util.Set<String> requested = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        RecordingLoader() {
+            super(new java.net.URL[]{ScannedService.class.getProtectionDomain().getCodeSource().getLocation()},
+                    RegistryTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            requested.add(name);
+            if (name.startsWith("io.jsorc.fixtures.scanned.")) {
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    return loaded != null ? loaded : findClass(name);
+                }
+            }
+            return super.loadClass(name, resolve);
+        }
+    }
+
+    @Test
+    void scanLoadsOnlyTheAnnotatedClasses() throws Exception {
+        try (RecordingLoader loader = new RecordingLoader()) {
+            Registry registry = Registry.builder().classLoader(loader).scan("io.jsorc.fixtures.scanned").build();
+            Class<?> found = registry.require(ComponentKind.SERVICE, "scanned").type();
+            assertThat(found.getClassLoader()).isSameAs(loader);
+            assertThat(loader.requested).contains(ScannedService.class.getName())
+                    .doesNotContain("io.jsorc.fixtures.scanned.NotAComponent");
+        }
+    }
+
+    @Test
+    void builderScanPackagesNarrowsTheScan() {
+        try (Orchestrator o = Orchestrator.builder().scanPackages("io.jsorc.fixtures.scanned").build()) {
+            assertThat(o.registry().names(ComponentKind.SERVICE)).containsExactly("scanned");
+        }
+        try (Orchestrator o = Orchestrator.builder().scanPackages("io.jsorc.nothing.here").build()) {
+            assertThat(o.registry().names(ComponentKind.SERVICE)).isEmpty();
+            assertThat(o.registry().names(ComponentKind.REPOSITORY)).containsExactly("hook"); // built-ins stay
+        }
+    }
+
+    @Test
+    void theFacadeBuildsAndStartsAGlobalOrchestratorOnFirstUse() {
+        Orchestrator previous = JsOrc.install(null);
+        try {
+            assertThat(JsOrc.svc("scanned").isRunning()).isTrue(); // scanned per -Djsorc.scan.packages
+            Orchestrator global = JsOrc.orchestrator();
+            assertThat(global.isStarted()).isTrue();
+            assertThat(JsOrc.orchestrator()).isSameAs(global);
+            JsOrc.shutdown();
+            assertThat(global.isClosed()).isTrue();
+            assertThat(CloseTest.jsorcThreads()).isEmpty();
+        } finally {
+            JsOrc.shutdown();
+            JsOrc.install(previous);
+        }
+    }
+
     @Test
     void scanFilterComesFromTheSystemPropertyWhenTheBuilderGivesNone() {
         // The surefire configuration sets jsorc.scan.packages=io.jsorc.fixtures.scanned.

@@ -22,6 +22,7 @@ public final class Daemons {
     private final String owner;
     private final Duration joinTimeout;
     private final Map<String, Thread> threads = new LinkedHashMap<>();
+    private boolean closed;
 
     /**
      * @param owner       the service name, part of every thread name
@@ -38,8 +39,13 @@ public final class Daemons {
      * @param name   the daemon's name
      * @param target what it runs; it should end when interrupted
      * @return the live thread of that name (the existing one, or the one just started)
+     * @throws IllegalStateException once {@link #close()} was called (the service failed or was discarded)
      */
     public synchronized Thread spawn(String name, Runnable target) {
+        if (closed) {
+            throw new IllegalStateException("Service '" + owner + "' has stopped (failed or discarded); it cannot "
+                    + "start daemon '" + name + "'");
+        }
         Thread existing = threads.get(name);
         if (existing != null && existing.isAlive()) {
             return existing;
@@ -58,7 +64,8 @@ public final class Daemons {
     }
 
     /**
-     * Interrupts the named daemons and waits (bounded) for each to end. The calling thread is never joined.
+     * Interrupts the named daemons and waits (bounded) for each to end. The calling thread is never joined. Several
+     * callers may terminate the same daemons at once: each waits for them.
      *
      * @param names daemon names; none means every daemon
      * @return the names of daemons still alive after the wait
@@ -68,10 +75,9 @@ public final class Daemons {
         synchronized (this) {
             if (names.length == 0) {
                 targets.addAll(threads.entrySet());
-                threads.clear();
             } else {
                 for (String name : names) {
-                    Thread thread = threads.remove(name);
+                    Thread thread = threads.get(name);
                     if (thread != null) {
                         targets.add(Map.entry(name, thread));
                     }
@@ -96,11 +102,27 @@ public final class Daemons {
                 stuck.add(target.getKey());
             }
         }
+        synchronized (this) {
+            // Forget the ones that ended (a stuck one stays visible in alive()).
+            threads.entrySet().removeIf(e -> !e.getValue().isAlive());
+        }
         if (!stuck.isEmpty()) {
             log.warn("Daemons {} of service '{}' did not end within {} ms of being interrupted", stuck, owner,
                     joinTimeout.toMillis());
         }
         return stuck;
+    }
+
+    /**
+     * Refuses new daemons from now on and terminates every live one.
+     *
+     * @return the names of daemons still alive after the wait
+     */
+    public Set<String> close() {
+        synchronized (this) {
+            closed = true;
+        }
+        return terminate();
     }
 
     /** @return the names of live daemons */

@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff with jitter for one service: the n-th consecutive failure waits about
  * {@code initial * 2^(n-1)}, never more than the cap, jittered by +-20% so replicas do not retry in lock step.
- * Not thread-safe; the regeneration loop owns it.
+ * Thread-safe (one worker at a time uses it, the loop reads it).
  */
 final class Backoff {
 
@@ -17,20 +17,20 @@ final class Backoff {
         this.initialNanos = initialNanos;
     }
 
-    boolean due(long nowNanos) {
+    synchronized boolean due(long nowNanos) {
         return failures == 0 || nowNanos - nextAttemptNanos >= 0;
     }
 
-    long nextAttemptNanos() {
+    synchronized long nextAttemptNanos() {
         return nextAttemptNanos;
     }
 
-    int failures() {
+    synchronized int failures() {
         return failures;
     }
 
     /** Records a failure and schedules the next attempt; returns the delay in nanoseconds. */
-    long failed(long nowNanos, long capNanos) {
+    synchronized long failed(long nowNanos, long capNanos) {
         failures++;
         double base = initialNanos * Math.pow(2, Math.min(failures - 1, 30));
         double jittered = base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
@@ -39,7 +39,7 @@ final class Backoff {
         return delay;
     }
 
-    void reset() {
+    synchronized void reset() {
         failures = 0;
         nextAttemptNanos = 0;
     }

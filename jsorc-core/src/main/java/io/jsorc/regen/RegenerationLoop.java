@@ -13,26 +13,35 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps automated services alive. One daemon thread ({@code jsorc-regen}) runs a cycle every
- * {@code JSORC_CONFIG.backoff_interval} seconds, and at once when a service fails or {@link #trigger()} is called
- * (triggers that arrive while a cycle runs are coalesced into one more cycle). Cycles never overlap.
+ * {@code JSORC_CONFIG.backoff_interval} seconds, at once when a service fails or {@link #trigger()} is called
+ * (triggers that arrive while a cycle runs are coalesced into one more cycle), and when a service's backoff window
+ * ends. Cycles never overlap.
  *
- * <p>A cycle looks at every queued service and every built automated service. One that is enabled, automated (or
- * explicitly queued for restart) and not running or not {@code healthy()} gets its manifest re-applied through the
- * {@link ManifestApplier}s (not ready: try again later) and is then refreshed. Each service that keeps failing is
- * retried with its own exponential backoff (from 100 ms, doubling, jittered, capped at {@code backoff_interval}), so
- * one slow dependency never holds back another's retries. A failed service that is not automated is dropped from the
- * queue and left {@code FAILED}.
+ * <p>A cycle looks at every queued service and every built automated service. Each one is examined on a worker
+ * thread of its own ({@code jsorc-regen-<service>}), so a slow dependency (a connect timeout in {@code run()}) never
+ * delays another service's recovery; a service whose previous examination is still running is left to it. One that
+ * is enabled, automated (or explicitly queued for restart) and not running or not {@code healthy()} gets its manifest
+ * re-applied through the {@link ManifestApplier}s (not ready: try again later) and is then refreshed. A service that
+ * keeps failing is retried with its own exponential backoff (from 100 ms, doubling, jittered, capped at
+ * {@code backoff_interval}). A failed service that is not automated is dropped from the queue and left
+ * {@code FAILED}.
  *
  * <p>{@code JSORC_CONFIG.event_trigger: false} turns the event trigger and the backoff off: the loop then behaves
  * like a plain fixed-interval loop (kept for comparison benchmarks).
@@ -52,9 +61,10 @@ public final class RegenerationLoop implements AutoCloseable {
     private final ReentrantLock cycleLock = new ReentrantLock();
     private final Object signal = new Object();
     private final Map<String, Reason> queue = new ConcurrentHashMap<>();
-    private final Map<String, Backoff> backoffs = new HashMap<>();
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
     private boolean triggered;
-    private volatile long earliestRetryNanos = Long.MAX_VALUE;
     private volatile boolean closed;
     private volatile Thread thread;
 
@@ -65,6 +75,13 @@ public final class RegenerationLoop implements AutoCloseable {
     public RegenerationLoop(RegenerationTarget target, List<ManifestApplier> appliers) {
         this.target = target;
         this.appliers = List.copyOf(appliers);
+        AtomicInteger count = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread worker = new Thread(runnable, "jsorc-regen-worker-" + count.incrementAndGet());
+                    worker.setDaemon(true);
+                    return worker;
+                });
     }
 
     /** Starts the daemon thread. Idempotent. */
@@ -94,14 +111,14 @@ public final class RegenerationLoop implements AutoCloseable {
      */
     public void serviceFailed(String service) {
         queue.putIfAbsent(service, Reason.FAILED);
-        if (eventTrigger() && Thread.currentThread() != thread) {
+        if (eventTrigger()) {
             trigger();
         }
     }
 
     /**
      * Queues a service for an explicit restart (state {@code RESTART}): the next cycle rebuilds it even when it is
-     * not automated, and the cycle runs at once.
+     * not automated, ignoring its backoff, and the cycle runs at once.
      *
      * @param service the service name
      */
@@ -131,12 +148,15 @@ public final class RegenerationLoop implements AutoCloseable {
                 synchronized (signal) {
                     while (!triggered && !closed) {
                         long now = System.nanoTime();
-                        long wakeAt = Math.min(lastCycle + interval, earliestRetryNanos);
-                        long waitMillis = TimeUnit.NANOSECONDS.toMillis(wakeAt - now);
+                        long wakeAt = lastCycle + interval;
+                        long retry = earliestRetry();
+                        if (retry != Long.MAX_VALUE && retry - wakeAt < 0) {
+                            wakeAt = retry;
+                        }
                         if (wakeAt - now <= 0) {
                             break;
                         }
-                        signal.wait(Math.max(1, waitMillis));
+                        signal.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wakeAt - now)));
                     }
                     triggered = false;
                 }
@@ -144,7 +164,7 @@ public final class RegenerationLoop implements AutoCloseable {
                     break;
                 }
                 try {
-                    runCycle(false);
+                    dispatch(false);
                 } catch (RuntimeException e) {
                     log.error("Regeneration cycle failed", e);
                 }
@@ -156,19 +176,40 @@ public final class RegenerationLoop implements AutoCloseable {
     }
 
     /**
-     * Runs one cycle in the calling thread (waiting for a running one to finish first).
+     * Runs one cycle now and waits for it: every candidate is examined (ignoring backoff windows), including those
+     * whose examination was already under way.
      *
-     * @param force attempt every candidate now, ignoring backoff windows
-     * @return what the cycle did
+     * @return what the cycle did, per service
      */
-    public RegenerationReport runCycle(boolean force) {
+    public RegenerationReport runCycle() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Map<String, CompletableFuture<Entry>> work = dispatch(true);
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<Entry>> item : work.entrySet()) {
+            try {
+                Entry entry = item.getValue().get();
+                if (entry != null) {
+                    entries.add(entry);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                entries.add(new Entry(item.getKey(), Action.REFRESHED, ServiceState.FAILED, Duration.ZERO,
+                        "regeneration threw: " + e.getCause()));
+            }
+        }
+        return new RegenerationReport(started, Duration.ofNanos(System.nanoTime() - t0), entries);
+    }
+
+    /** Hands each candidate to a worker; returns the work of this cycle (and, when forced, work already running). */
+    private Map<String, CompletableFuture<Entry>> dispatch(boolean force) {
+        Map<String, CompletableFuture<Entry>> work = new LinkedHashMap<>();
         cycleLock.lock();
         try {
-            Instant started = Instant.now();
-            long t0 = System.nanoTime();
+            boolean ignoreBackoff = force || !eventTrigger();
             Duration cap = interval();
-            boolean eventTrigger = eventTrigger();
-            List<Entry> entries = new ArrayList<>();
             Set<String> candidates = new LinkedHashSet<>(queue.keySet());
             for (String name : target.builtServices()) {
                 CommonService<?> service = target.current(name);
@@ -180,30 +221,70 @@ public final class RegenerationLoop implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                Entry entry = regenerate(name, force || !eventTrigger, cap);
-                if (entry != null) {
-                    entries.add(entry);
-                    if (entry.action() != Action.NONE) {
-                        log.debug("Regeneration: {}", entry);
+                CompletableFuture<Entry> running = inFlight.get(name);
+                if (running != null) {
+                    if (force) {
+                        // Report the examination under way, then examine again with backoff ignored.
+                        work.put(name, running.thenCompose(done -> submit(name, true, cap)));
                     }
+                    continue;
                 }
+                work.put(name, submit(name, ignoreBackoff, cap));
             }
-            earliestRetryNanos = earliestRetry();
-            return new RegenerationReport(started, Duration.ofNanos(System.nanoTime() - t0), entries);
         } finally {
             cycleLock.unlock();
         }
+        return work;
     }
 
-    private Entry regenerate(String name, boolean ignoreBackoff, Duration cap) {
+    private CompletableFuture<Entry> submit(String name, boolean ignoreBackoff, Duration cap) {
+        CompletableFuture<Entry> future = new CompletableFuture<>();
+        CompletableFuture<Entry> previous = inFlight.putIfAbsent(name, future);
+        if (previous != null) {
+            return previous;
+        }
+        try {
+            workers.execute(() -> {
+                Thread worker = Thread.currentThread();
+                String workerName = worker.getName();
+                worker.setName("jsorc-regen-" + name);
+                Entry entry = null;
+                try {
+                    entry = examine(name, ignoreBackoff, cap);
+                    if (entry != null && entry.action() != Action.NONE) {
+                        log.debug("Regeneration: {}", entry);
+                    }
+                } catch (RuntimeException | Error e) {
+                    log.error("Regenerating service '{}' threw", name, e);
+                    future.completeExceptionally(e);
+                } finally {
+                    worker.setName(workerName);
+                    inFlight.remove(name, future);
+                    future.complete(entry);
+                    if (queue.containsKey(name) && !closed) {
+                        trigger(); // so the loop schedules this service's next attempt
+                    }
+                }
+            });
+        } catch (RuntimeException rejected) {
+            inFlight.remove(name, future);
+            future.complete(null);
+        }
+        return future;
+    }
+
+    private Entry examine(String name, boolean ignoreBackoff, Duration cap) {
         long t0 = System.nanoTime();
         CommonService<?> service = target.current(name);
-        if (service == null) {
-            queue.remove(name);
-            backoffs.remove(name);
-            return null;
-        }
         Reason reason = queue.get(name);
+        if (service == null) {
+            if (reason == null) {
+                backoffs.remove(name);
+                return null;
+            }
+            // Queued, but its last rebuild threw before an instance existed: build it again.
+            return rebuild(name, null, ignoreBackoff, cap, t0);
+        }
         boolean restart = reason == Reason.RESTART || service.state() == ServiceState.RESTART;
         if (!restart && !service.isEnabled()) {
             queue.remove(name);
@@ -231,8 +312,12 @@ public final class RegenerationLoop implements AutoCloseable {
                 log.debug("Service '{}' changed state during its health check: {}", name, raced.getMessage());
             }
         }
+        return rebuild(name, service, ignoreBackoff || restart, cap, t0);
+    }
+
+    private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0) {
         Backoff backoff = backoffs.computeIfAbsent(name, n -> new Backoff(INITIAL_BACKOFF_NANOS));
-        if (!ignoreBackoff && !restart && !backoff.due(System.nanoTime())) {
+        if (!ignoreBackoff && !backoff.due(System.nanoTime())) {
             return entry(name, Action.DEFERRED, service, t0, "retry in "
                     + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure "
                     + backoff.failures() + ")");
@@ -247,8 +332,11 @@ public final class RegenerationLoop implements AutoCloseable {
         try {
             fresh = target.refresh(name);
         } catch (RuntimeException e) {
+            if (closed) {
+                return null;
+            }
             backoff.failed(System.nanoTime(), cap.toNanos());
-            queue.putIfAbsent(name, Reason.FAILED);
+            queue.put(name, Reason.FAILED);
             return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + e);
         }
         if (fresh.isRunning() || !fresh.isEnabled()) {
@@ -308,17 +396,24 @@ public final class RegenerationLoop implements AutoCloseable {
     private long earliestRetry() {
         long earliest = Long.MAX_VALUE;
         for (String name : queue.keySet()) {
+            if (inFlight.containsKey(name)) {
+                continue;
+            }
             Backoff backoff = backoffs.get(name);
-            if (backoff != null && backoff.failures() > 0) {
-                long at = backoff.nextAttemptNanos();
-                earliest = earliest == Long.MAX_VALUE ? at : (at - earliest < 0 ? at : earliest);
+            if (backoff == null || backoff.failures() == 0) {
+                return System.nanoTime(); // queued, never attempted: due now
+            }
+            long at = backoff.nextAttemptNanos();
+            if (earliest == Long.MAX_VALUE || at - earliest < 0) {
+                earliest = at;
             }
         }
         return earliest;
     }
 
     private static Entry entry(String name, Action action, CommonService<?> service, long t0, String detail) {
-        return new Entry(name, action, service.state(), Duration.ofNanos(System.nanoTime() - t0), detail);
+        ServiceState state = service == null ? ServiceState.FAILED : service.state();
+        return new Entry(name, action, state, Duration.ofNanos(System.nanoTime() - t0), detail);
     }
 
     private Duration interval() {
@@ -346,25 +441,35 @@ public final class RegenerationLoop implements AutoCloseable {
         }
     }
 
-    /** Stops the loop: waits for a running cycle (bounded), then ends the thread. Idempotent. */
+    /**
+     * Stops the loop: waits (bounded) for the loop thread and the workers, interrupting them if they take too long.
+     * Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
         trigger();
         Thread loop = thread;
-        if (loop == null || loop == Thread.currentThread()) {
-            return;
-        }
         try {
-            loop.join(5_000);
-            if (loop.isAlive()) {
-                loop.interrupt();
+            if (loop != null && loop != Thread.currentThread()) {
                 loop.join(5_000);
+                if (loop.isAlive()) {
+                    loop.interrupt();
+                    loop.join(5_000);
+                }
+            }
+            workers.shutdown();
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("Regeneration workers did not end within 10 s");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            workers.shutdownNow();
         }
-        if (loop.isAlive()) {
+        if (loop != null && loop.isAlive()) {
             log.warn("Regeneration loop did not end within 10 s");
         }
     }

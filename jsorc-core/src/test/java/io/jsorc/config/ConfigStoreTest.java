@@ -122,6 +122,21 @@ class ConfigStoreTest {
     }
 
     @Test
+    void environmentWinsOverSystemProperties() {
+        String path = System.getenv("PATH");
+        System.setProperty("PATH", "from-property");
+        try {
+            assertThat(Placeholders.fromEnvironment().resolve("${PATH}", "t")).isEqualTo(path);
+            assertThat(Placeholders.fromEnvironment().resolve("${JSORC_TEST_ONLY_PROPERTY:x}", "t")).isEqualTo("x");
+            System.setProperty("JSORC_TEST_ONLY_PROPERTY", "p");
+            assertThat(Placeholders.fromEnvironment().resolve("${JSORC_TEST_ONLY_PROPERTY:x}", "t")).isEqualTo("p");
+        } finally {
+            System.clearProperty("PATH");
+            System.clearProperty("JSORC_TEST_ONLY_PROPERTY");
+        }
+    }
+
+    @Test
     void secretsAreMaskedByKeyName() {
         assertThat(Secrets.mask(Map.of("Password", "p", "client_secret", "s", "TOKEN", "t", "apiKey", "k", "host", "h")))
                 .isEqualTo(Map.of("Password", "****", "client_secret", "****", "TOKEN", "****", "apiKey", "****",

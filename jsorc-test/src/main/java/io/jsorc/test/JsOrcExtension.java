@@ -31,6 +31,7 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(JsOrcExtension.class);
     private static final String STATE = "state";
+    private static final String DEFAULT_OVERRIDES = "default-overrides";
     private static final long LEAK_GRACE_MILLIS = 2_000;
 
     /** Per-test state kept in the store. */
@@ -47,6 +48,8 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
             }
             builder.register(s.register());
         });
+        // A test server's overrides are declared too: the module that owns the key may not be on the classpath.
+        defaultOverrides(context).keySet().forEach(builder::declareConfigKey);
         overrides(context).forEach(builder::config);
         Set<Thread> before = ThreadLeaks.jsorcThreads();
         Orchestrator orchestrator = builder.build();
@@ -109,8 +112,29 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
         }
     }
 
+    /**
+     * Lets another extension (a test server's) supply config overrides for every orchestrator built below
+     * {@code context}; {@link JsOrcConfig} annotations win over them.
+     *
+     * @param context   a class-level (or method-level) extension context
+     * @param overrides key -> JSON object
+     */
+    public static void addDefaultOverrides(ExtensionContext context, Map<String, String> overrides) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> existing = context.getStore(NAMESPACE).getOrComputeIfAbsent(DEFAULT_OVERRIDES,
+                k -> new java.util.concurrent.ConcurrentHashMap<String, String>(), Map.class);
+        existing.putAll(overrides);
+    }
+
+    private static Map<String, String> defaultOverrides(ExtensionContext context) {
+        // The store looks up parent contexts itself: a class-level entry is seen from the method.
+        @SuppressWarnings("unchecked")
+        Map<String, String> level = context.getStore(NAMESPACE).get(DEFAULT_OVERRIDES, Map.class);
+        return level == null ? Map.of() : level;
+    }
+
     private static Map<String, String> overrides(ExtensionContext context) {
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>(defaultOverrides(context));
         collect(context.getRequiredTestClass(), out);
         context.getTestMethod().ifPresent(method -> collect(method, out));
         return out;

@@ -43,8 +43,25 @@ class JsOrcExtensionTest {
 
     @Test
     @JsOrcConfig(key = "GREETER_CONFIG", json = "{\"enabled\": true, \"greeting\": \"from the method\"}")
-    void aMethodOverrideWinsOverTheClassOne(@Svc("greeter") CommonService<?> greeter, Orchestrator orchestrator) {
+    @JsOrcConfig(key = "JSORC_CONFIG", json = "{\"backoff_interval\": 3, \"pre_loaded_services\": [\"greeter\"]}")
+    void methodOverridesWinAndRepeat(@Svc("greeter") CommonService<?> greeter, Orchestrator orchestrator) {
         assertThat(greeter.app()).isEqualTo("from the method");
+        assertThat(orchestrator.configGet("JSORC_CONFIG")).contains("\"backoff_interval\":3");
+        assertFresh(orchestrator);
+    }
+
+    @Test
+    void eachTestStartsFromTheDefaultsWhateverAnotherTestStored(Orchestrator orchestrator) {
+        // Whichever of these runs first, the other must not see its configSet.
+        assertThat(orchestrator.svc("greeter").app()).isEqualTo("from the class");
+        orchestrator.serviceConfigSet("greeter", "{\"enabled\": true, \"greeting\": \"changed\"}");
+        assertFresh(orchestrator);
+    }
+
+    @Test
+    void isolationTwin(Orchestrator orchestrator) {
+        assertThat(orchestrator.svc("greeter").app()).isEqualTo("from the class");
+        orchestrator.serviceConfigSet("greeter", "{\"enabled\": true, \"greeting\": \"changed too\"}");
         assertFresh(orchestrator);
     }
 

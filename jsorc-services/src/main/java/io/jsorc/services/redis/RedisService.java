@@ -1,0 +1,376 @@
+package io.jsorc.services.redis;
+
+import io.jsorc.CommonService;
+import io.jsorc.Service;
+import io.jsorc.ServiceNotRunningException;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The {@code redis} service: a pooled jedis {@link RedisClient} checked with PING at start.
+ *
+ * <p>Config ({@code REDIS_CONFIG}): {@code host}, {@code port}, {@code db}, optional {@code user}, {@code password},
+ * {@code ssl}, {@code timeout_ms} (socket, default 2000), {@code connect_timeout_ms} (default 2000),
+ * {@code health_timeout_ms} (default 500), {@code pool_max_total} (default 16), {@code pool_max_idle} (default 8),
+ * {@code pool_min_idle} (default 0).
+ *
+ * <p>The convenience methods throw {@link RedisServiceException} naming the server; a connection failure also marks
+ * the service failed, so the regeneration loop rebuilds it at once instead of on its next health check. Use
+ * {@link #app()} (or {@code poke()}) for every other command. A daemon ({@code pubsub}) listens on {@code jsorc:*}
+ * channels for replicas' config changes; losing it also marks the service failed.
+ */
+@Service(name = "redis", proxy = true, manifest = "REDIS_MANIFEST")
+public class RedisService extends CommonService<RedisClient> {
+
+    /** Pattern the {@code pubsub} daemon listens on. */
+    static final String CHANNELS = "jsorc:*";
+
+    /** The bound config. */
+    record Settings(String host, Integer port, Integer db, String user, String password, Boolean ssl,
+                    Integer timeout_ms, Integer connect_timeout_ms, Integer health_timeout_ms,
+                    Integer pool_max_total, Integer pool_max_idle, Integer pool_min_idle) {
+
+        String hostOrDefault() {
+            return host == null || host.isBlank() ? "localhost" : host;
+        }
+
+        int portOrDefault() {
+            return port == null ? 6379 : port;
+        }
+
+        JedisClientConfig clientConfig(int socketTimeoutMillis, int connectTimeoutMillis) {
+            return clientConfig(socketTimeoutMillis, connectTimeoutMillis, false);
+        }
+
+        /** {@code single}: for a plain {@link Jedis} connection, which speaks RESP2 only. */
+        JedisClientConfig clientConfig(int socketTimeoutMillis, int connectTimeoutMillis, boolean single) {
+            DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                    .database(db == null ? 0 : db)
+                    .socketTimeoutMillis(socketTimeoutMillis)
+                    .connectionTimeoutMillis(connectTimeoutMillis)
+                    .ssl(Boolean.TRUE.equals(ssl))
+                    .clientName("jsorc");
+            if (single) {
+                builder.resp2();
+            }
+            if (user != null && !user.isBlank()) {
+                builder.user(user);
+            }
+            if (password != null && !password.isEmpty()) {
+                builder.password(password);
+            }
+            return builder.build();
+        }
+    }
+
+    private volatile Settings settings;
+    private volatile RedisClient client;
+    private volatile JedisPubSub subscription;
+    private volatile Jedis subscriber;
+
+    /** Built by the orchestrator. */
+    public RedisService() {
+    }
+
+    @Override
+    protected RedisClient run() {
+        Settings s = config(Settings.class);
+        settings = s;
+        int timeout = s.timeout_ms == null ? 2000 : s.timeout_ms;
+        int connectTimeout = s.connect_timeout_ms == null ? 2000 : s.connect_timeout_ms;
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(s.pool_max_total == null ? 16 : s.pool_max_total);
+        pool.setMaxIdle(s.pool_max_idle == null ? 8 : s.pool_max_idle);
+        pool.setMinIdle(s.pool_min_idle == null ? 0 : s.pool_min_idle);
+        pool.setMaxWait(Duration.ofMillis(timeout));
+        pool.setTestOnBorrow(false);
+        RedisClient built = RedisClient.builder()
+                .hostAndPort(s.hostOrDefault(), s.portOrDefault())
+                .clientConfig(s.clientConfig(timeout, connectTimeout))
+                .poolConfig(pool)
+                .build();
+        client = built;
+        try {
+            String pong = built.ping();
+            if (!"PONG".equalsIgnoreCase(pong)) {
+                throw new IllegalStateException("Redis at " + address() + " answered PING with " + pong);
+            }
+        } catch (JedisException e) {
+            throw new RedisServiceException("Redis at " + address() + " is unreachable: " + e.getMessage(), e);
+        }
+        return built;
+    }
+
+    @Override
+    protected void postRun() throws InterruptedException {
+        CountDownLatch subscribed = new CountDownLatch(1);
+        spawnDaemon("pubsub", () -> listen(subscribed));
+        // Running means replicas' changes are heard: wait (bounded) for the subscription to be confirmed.
+        int wait = settings.connect_timeout_ms == null ? 2000 : settings.connect_timeout_ms;
+        if (!subscribed.await(wait + 1000L, TimeUnit.MILLISECONDS)) {
+            throw new RedisServiceException("Redis at " + address() + " did not confirm the subscription to "
+                    + CHANNELS + " within " + (wait + 1000) + " ms", null);
+        }
+        link().up(this);
+    }
+
+    @Override
+    protected void failed(Throwable cause) {
+        release();
+    }
+
+    @Override
+    protected void onDelete() {
+        release();
+    }
+
+    private void release() {
+        link().down(this);
+        stopListening();
+        RedisClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.debug("Closing the Redis client threw", e);
+            }
+        }
+    }
+
+    private RedisLink link() {
+        return orchestrator().shared(RedisLink.class, RedisLink::new);
+    }
+
+    /**
+     * PINGs over a fresh connection with {@code health_timeout_ms} (default 500 ms), so a dead server is noticed
+     * within that bound whatever the pool is doing.
+     */
+    @Override
+    public boolean healthy() {
+        Settings s = settings;
+        if (!isRunning() || s == null) {
+            return false;
+        }
+        int timeout = s.health_timeout_ms == null ? 500 : s.health_timeout_ms;
+        try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
+                s.clientConfig(timeout, timeout, true))) {
+            return "PONG".equalsIgnoreCase(jedis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ pub/sub
+
+    /**
+     * Publishes a message on a channel.
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return how many subscribers received it
+     */
+    public long publish(String channel, String message) {
+        return op(c -> c.publish(channel, message));
+    }
+
+    private void listen(CountDownLatch subscribed) {
+        Settings s = settings;
+        JedisPubSub pubsub = new JedisPubSub() {
+            @Override
+            public void onPSubscribe(String pattern, int subscribedChannels) {
+                subscribed.countDown();
+            }
+
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+                link().dispatch(channel, message);
+            }
+        };
+        subscription = pubsub;
+        try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
+                s.clientConfig(0, s.connect_timeout_ms == null ? 2000 : s.connect_timeout_ms, true))) {
+            subscriber = jedis;
+            jedis.psubscribe(pubsub, CHANNELS);
+        } catch (JedisException e) {
+            // Not when we closed it ourselves (release): only a subscription the server dropped is a failure.
+            if (subscription == pubsub && isRunning() && !Thread.currentThread().isInterrupted()) {
+                try {
+                    markFailed(new RedisServiceException("Lost the subscription to Redis at " + address() + ": "
+                            + e.getMessage(), e));
+                } catch (IllegalStateException raced) {
+                    log.debug("Redis service left RUNNING while its subscription broke", raced);
+                }
+            }
+        } finally {
+            subscriber = null;
+        }
+    }
+
+    private void stopListening() {
+        JedisPubSub pubsub = subscription;
+        subscription = null;
+        if (pubsub != null) {
+            try {
+                if (pubsub.isSubscribed()) {
+                    pubsub.punsubscribe();
+                }
+            } catch (RuntimeException e) {
+                log.debug("Unsubscribing threw", e);
+            }
+        }
+        Jedis jedis = subscriber;
+        if (jedis != null) {
+            try {
+                jedis.close();
+                // Closing may return the socket to nobody while psubscribe reads it: disconnect to unblock it.
+                jedis.disconnect();
+            } catch (RuntimeException e) {
+                log.debug("Closing the subscriber threw", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ convenience commands
+
+    /**
+     * @param key a key
+     * @return its string value, or {@code null}
+     */
+    public String get(String key) {
+        return op(c -> c.get(key));
+    }
+
+    /**
+     * @param key   a key
+     * @param value its new value
+     */
+    public void set(String key, String value) {
+        op(c -> c.set(key, value));
+    }
+
+    /**
+     * @param key a key
+     * @return whether it exists
+     */
+    public boolean exists(String key) {
+        return op(c -> c.exists(key));
+    }
+
+    /**
+     * @param keys keys
+     * @return how many were deleted
+     */
+    public long delete(String... keys) {
+        return op(c -> c.del(keys));
+    }
+
+    /**
+     * @param hash  a hash
+     * @param field a field
+     * @return its value, or {@code null}
+     */
+    public String hget(String hash, String field) {
+        return op(c -> c.hget(hash, field));
+    }
+
+    /**
+     * @param hash  a hash
+     * @param field a field
+     * @param value its new value
+     */
+    public void hset(String hash, String field, String value) {
+        op(c -> c.hset(hash, field, value));
+    }
+
+    /**
+     * @param hash  a hash
+     * @param field a field
+     * @param value its value when absent
+     * @return whether it was set (it was absent)
+     */
+    public boolean hsetnx(String hash, String field, String value) {
+        return op(c -> c.hsetnx(hash, field, value)) == 1;
+    }
+
+    /**
+     * @param hash  a hash
+     * @param field a field
+     * @return whether it exists
+     */
+    public boolean hexists(String hash, String field) {
+        return op(c -> c.hexists(hash, field));
+    }
+
+    /**
+     * @param hash   a hash
+     * @param fields fields
+     * @return how many were deleted
+     */
+    public long hdel(String hash, String... fields) {
+        return op(c -> c.hdel(hash, fields));
+    }
+
+    /**
+     * @param hash a hash
+     * @return its field names
+     */
+    public Set<String> hkeys(String hash) {
+        return op(c -> c.hkeys(hash));
+    }
+
+    /** Removes every key of every database (FLUSHALL). */
+    public void clear() {
+        op(RedisClient::flushAll);
+    }
+
+    /**
+     * Runs a command on the client, turning client exceptions into {@link RedisServiceException}s that name the
+     * server. A connection failure marks the service failed.
+     *
+     * @param command the command
+     * @param <T>     its result type
+     * @return its result
+     * @throws ServiceNotRunningException when the service is not running
+     */
+    public <T> T op(Function<RedisClient, T> command) {
+        RedisClient c = poke("Redis service is not running (" + address() + "): "
+                + (error() == null ? state() : error().getMessage()));
+        try {
+            return command.apply(c);
+        } catch (JedisConnectionException e) {
+            try {
+                markFailed(e);
+            } catch (IllegalStateException alreadyFailed) {
+                log.trace("Redis service already left RUNNING", alreadyFailed);
+            }
+            throw new RedisServiceException("Redis at " + address() + " is unreachable: " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new RedisServiceException("Redis command failed at " + address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return {@code host:port/db} from the config */
+    public String address() {
+        Settings s = settings;
+        if (s == null) {
+            Object host = config().getOrDefault("host", "localhost");
+            Object port = config().getOrDefault("port", 6379);
+            return host + ":" + port;
+        }
+        return s.hostOrDefault() + ":" + s.portOrDefault() + "/" + (s.db == null ? 0 : s.db);
+    }
+}

@@ -1,0 +1,131 @@
+package io.jsorc.services.redis;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.config.Json;
+import io.jsorc.test.RedisServer;
+import io.jsorc.test.WithRedis;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@WithRedis(config = "\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
+class RedisHookTest {
+
+    static Orchestrator orchestrator(RedisServer server) {
+        return Orchestrator.builder()
+                .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 0.5, \"pre_loaded_services\": [\"redis\"]}")
+                .build().start();
+    }
+
+    @Test
+    void hookIsTheRedisHookAndConfigLandsInRedis(RedisServer server) {
+        try (Orchestrator o = orchestrator(server)) {
+            assertThat(o.hook()).isInstanceOf(RedisHook.class);
+            o.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"stored\"}");
+            assertThat(server.command("HEXISTS " + RedisHook.HASH + " PROBE_CONFIG")).isEqualTo(":1");
+            assertThat(o.svc("probe").app()).isEqualTo("stored");
+        }
+    }
+
+    @Test
+    void configSurvivesIntoANewOrchestratorAndANewJvm(RedisServer server) throws Exception {
+        try (Orchestrator first = orchestrator(server)) {
+            first.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"from-first\"}");
+        }
+        try (Orchestrator second = orchestrator(server)) {
+            assertThat(second.svc("probe").app()).isEqualTo("from-first");
+        }
+        List<String> lines = runProbe(server, "get");
+        assertThat(lines).contains("probe=from-first");
+    }
+
+    @Test
+    void aChangeOnOneReplicaRestartsTheServiceOnTheOther(RedisServer server) {
+        try (Orchestrator a = orchestrator(server); Orchestrator b = orchestrator(server)) {
+            assertThat(a.svc("probe").app()).isEqualTo("v1");
+            assertThat(b.svc("probe").app()).isEqualTo("v1");
+            long t0 = System.nanoTime();
+            a.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"v2\"}");
+            assertThat(a.svc("probe").app()).isEqualTo("v2");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> "v2".equals(b.svc("probe").app()));
+            System.out.printf("replica B runs the new config %d ms after A set it%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    @Test
+    void aChangeInThisJvmReachesAnotherJvm(RedisServer server) throws Exception {
+        Process watcher = startProbe(server, "watch");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(watcher.getInputStream(),
+                StandardCharsets.UTF_8)); Orchestrator o = orchestrator(server)) {
+            assertThat(readUntil(out, "READY")).isNotNull();
+            o.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"from-parent\"}");
+            String changed = readUntil(out, "CHANGED");
+            System.out.println("other JVM: " + changed);
+            assertThat(changed).startsWith("CHANGED from-parent");
+            assertThat(watcher.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(watcher.exitValue()).isZero();
+        } finally {
+            watcher.destroyForcibly();
+        }
+    }
+
+    @Test
+    void configSetWhileRedisIsDownReachesRedisWhenItReturns(RedisServer server) {
+        server.kill();
+        try (Orchestrator o = orchestrator(server)) {
+            assertThat(o.svc("redis").isRunning()).isFalse();
+            // Behaves like the memory hook meanwhile.
+            o.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"during-outage\"}");
+            assertThat(o.svc("probe").app()).isEqualTo("during-outage");
+            assertThat(Json.parseObject(o.configGet("PROBE_CONFIG"), "t")).containsEntry("value", "during-outage");
+            assertThat(((RedisHook) o.hook()).pendingKeys()).contains("PROBE_CONFIG");
+
+            server.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> o.svc("redis").isRunning());
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    server.command("HEXISTS " + RedisHook.HASH + " PROBE_CONFIG").equals(":1"));
+            assertThat(((RedisHook) o.hook()).pendingKeys()).isEmpty();
+        }
+        try (Orchestrator fresh = orchestrator(server)) {
+            assertThat(fresh.svc("probe").app()).isEqualTo("during-outage");
+        }
+    }
+
+    private static Process startProbe(RedisServer server, String mode) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        return new ProcessBuilder(java, "-Djsorc.scan.packages=io.jsorc.services.fixtures",
+                "-cp", System.getProperty("java.class.path"), ConfigProbeMain.class.getName(),
+                String.valueOf(server.port()), mode).redirectErrorStream(true).start();
+    }
+
+    private static List<String> runProbe(RedisServer server, String mode) throws Exception {
+        Process process = startProbe(server, mode);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isZero();
+        return output.lines().toList();
+    }
+
+    private static String readUntil(BufferedReader reader, String prefix) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String line;
+        while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("child JVM never printed " + prefix);
+    }
+}
