@@ -1,0 +1,281 @@
+package io.jsorc.services.task;
+
+import io.jsorc.config.Json;
+import io.jsorc.services.redis.RedisService;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The task broker on Redis, shared by every replica attached to the same Redis.
+ *
+ * <p>The queue is a Redis Stream with one consumer group ({@code workers}): a delivered entry stays in the group's
+ * pending list until a worker acknowledges it, and an entry left unacknowledged longer than the visibility timeout
+ * (its worker died or hung) is claimed by another worker with {@code XAUTOCLAIM}. Streams were chosen over a
+ * list + processing-list pair because Redis itself tracks delivery time, delivery count and ownership, so no sweeper
+ * has to guess which processing entries are stale.
+ *
+ * <p>Each task's record is a hash; its final state is written by a Lua script only if no final state is there yet,
+ * so a redelivered copy can never record a second result. Retries wait in a sorted set (score: due time). Schedules
+ * live in two hashes (definition, next run); a due run is claimed with a compare-and-set script, so of several
+ * schedulers exactly one submits it.
+ */
+public final class RedisTaskBroker implements TaskBroker {
+
+    private static final String GROUP = "workers";
+
+    private static final String FINISH = "local s = redis.call('HGET', KEYS[1], 'status') "
+            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
+            + "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'error', ARGV[3], 'finished', ARGV[4]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) return 1";
+    private static final String STARTED = "local s = redis.call('HGET', KEYS[1], 'status') "
+            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
+            + "redis.call('HSET', KEYS[1], 'status', 'STARTED', 'worker', ARGV[1]) "
+            + "redis.call('HINCRBY', KEYS[1], 'attempts', 1) return 1";
+    private static final String PROMOTE = "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100) "
+            + "local n = 0 for _, id in ipairs(ids) do "
+            + "if redis.call('ZREM', KEYS[1], id) == 1 then redis.call('XADD', KEYS[2], '*', 'id', id) n = n + 1 end "
+            + "end return n";
+    private static final String CLAIM = "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end "
+            + "if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('HDEL', KEYS[2], ARGV[1]) "
+            + "else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end return 1";
+
+    private final Supplier<RedisService> redis;
+    private final String stream;
+    private final String delayedKey;
+    private final String activeKey;
+    private final String schedulesKey;
+    private final String nextRunsKey;
+    private final String recordPrefix;
+
+    /**
+     * @param redis supplies the current redis service (looked up per call: it may have been rebuilt)
+     * @param queue the queue name; keys are {@code jsorc:task:<queue>:*}
+     */
+    public RedisTaskBroker(Supplier<RedisService> redis, String queue) {
+        this.redis = redis;
+        String prefix = "jsorc:task:" + queue + ":";
+        this.stream = prefix + "stream";
+        this.delayedKey = prefix + "delayed";
+        this.activeKey = prefix + "active";
+        this.schedulesKey = prefix + "schedules";
+        this.nextRunsKey = prefix + "schedules:next";
+        this.recordPrefix = prefix + "t:";
+        call(c -> {
+            try {
+                return c.xgroupCreate(stream, GROUP, StreamEntryID.XGROUP_LAST_ENTRY, true);
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")) {
+                    return "exists";
+                }
+                throw e;
+            }
+        });
+    }
+
+    private <T> T call(Function<RedisClient, T> command) {
+        return redis.get().op(command);
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    @Override
+    public void enqueue(String id, String task, Map<String, Object> args) {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("id", id);
+        record.put("task", task);
+        record.put("args", Json.write(args));
+        record.put("status", TaskStatus.PENDING.name());
+        record.put("attempts", "0");
+        record.put("submitted", String.valueOf(System.currentTimeMillis()));
+        call(c -> c.hset(recordPrefix + id, record));
+        call(c -> c.xadd(stream, XAddParams.xAddParams(), Map.of("id", id)));
+    }
+
+    @Override
+    public Optional<Delivery> take(String consumer, Duration wait, Duration visibility) throws InterruptedException {
+        Map.Entry<StreamEntryID, List<StreamEntry>> claimed = call(c -> c.xautoclaim(stream, GROUP, consumer,
+                visibility.toMillis(), new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(1)));
+        if (claimed != null && claimed.getValue() != null && !claimed.getValue().isEmpty()) {
+            StreamEntry entry = claimed.getValue().get(0);
+            if (entry != null && entry.getFields() != null) {
+                return Optional.of(new Delivery(entry.getFields().get("id"), entry.getID().toString(), true));
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        List<Map.Entry<String, List<StreamEntry>>> read = call(c -> c.xreadGroup(GROUP, consumer,
+                XReadGroupParams.xReadGroupParams().count(1).block((int) Math.max(1, wait.toMillis())),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
+        if (read == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, List<StreamEntry>> streamEntries : read) {
+            for (StreamEntry entry : streamEntries.getValue()) {
+                return Optional.of(new Delivery(entry.getFields().get("id"), entry.getID().toString(), false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void started(String id, String consumer) {
+        call(c -> c.eval(STARTED, List.of(recordPrefix + id), List.of(consumer)));
+        call(c -> c.sadd(activeKey, id));
+    }
+
+    @Override
+    public boolean finish(String id, TaskStatus status, String resultJson, String error, Duration ttl) {
+        Object recorded = call(c -> c.eval(FINISH, List.of(recordPrefix + id), List.of(status.name(),
+                resultJson == null ? "" : resultJson, error == null ? "" : error,
+                String.valueOf(System.currentTimeMillis()), String.valueOf(Math.max(1, ttl.toMillis())))));
+        call(c -> c.srem(activeKey, id));
+        return Long.valueOf(1).equals(recorded);
+    }
+
+    @Override
+    public void retryLater(String id, String error, Instant when) {
+        call(c -> c.hset(recordPrefix + id, Map.of("status", TaskStatus.RETRY.name(), "error", error)));
+        call(c -> c.srem(activeKey, id));
+        call(c -> c.zadd(delayedKey, when.toEpochMilli(), id));
+    }
+
+    @Override
+    public void ack(Delivery delivery) {
+        StreamEntryID entry = new StreamEntryID(delivery.tag());
+        call(c -> c.xack(stream, GROUP, entry));
+        call(c -> c.xdel(stream, entry));
+    }
+
+    @Override
+    public Optional<TaskResult> result(String id) {
+        Map<String, String> record = call(c -> c.hgetAll(recordPrefix + id));
+        if (record == null || record.isEmpty() || !record.containsKey("status")) {
+            return Optional.empty();
+        }
+        return Optional.of(toResult(record));
+    }
+
+    private static TaskResult toResult(Map<String, String> record) {
+        String result = record.get("result");
+        String error = record.get("error");
+        String finished = record.get("finished");
+        String submitted = record.get("submitted");
+        return new TaskResult(record.get("id"), record.get("task"),
+                record.get("args") == null ? Map.of() : Json.parseObject(record.get("args"), "task args"),
+                TaskStatus.valueOf(record.get("status")),
+                result == null || result.isEmpty() ? null : Json.parseValue(result, "task result"),
+                error == null || error.isEmpty() ? null : error,
+                Integer.parseInt(record.getOrDefault("attempts", "0")),
+                submitted == null ? null : Instant.ofEpochMilli(Long.parseLong(submitted)),
+                finished == null ? null : Instant.ofEpochMilli(Long.parseLong(finished)));
+    }
+
+    @Override
+    public int promoteDueRetries(Instant now) {
+        Object promoted = call(c -> c.eval(PROMOTE, List.of(delayedKey, stream),
+                List.of(String.valueOf(now.toEpochMilli()))));
+        return promoted instanceof Long n ? n.intValue() : 0;
+    }
+
+    @Override
+    public void putSchedule(Schedule schedule, Instant firstRun) {
+        String definition = Json.write(schedule.toMap());
+        String stored = call(c -> c.hget(schedulesKey, schedule.name()));
+        if (definition.equals(stored) && call(c -> c.hexists(nextRunsKey, schedule.name()))) {
+            return; // another replica (or an earlier run) declared the same schedule: keep its next run
+        }
+        call(c -> c.hset(schedulesKey, schedule.name(), definition));
+        call(c -> c.hset(nextRunsKey, schedule.name(), String.valueOf(firstRun.toEpochMilli())));
+    }
+
+    @Override
+    public boolean removeSchedule(String name) {
+        long removed = call(c -> c.hdel(schedulesKey, name));
+        call(c -> c.hdel(nextRunsKey, name));
+        return removed > 0;
+    }
+
+    @Override
+    public List<ScheduleState> schedules() {
+        Map<String, String> definitions = call(c -> c.hgetAll(schedulesKey));
+        Map<String, String> next = call(c -> c.hgetAll(nextRunsKey));
+        List<ScheduleState> out = new ArrayList<>();
+        definitions.forEach((name, json) -> {
+            String at = next.get(name);
+            if (at != null) {
+                out.add(new ScheduleState(Schedule.fromMap(Json.parseObject(json, "schedule " + name)),
+                        Instant.ofEpochMilli(Long.parseLong(at))));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public boolean claimRun(String name, Instant expected, Instant next) {
+        Object claimed = call(c -> c.eval(CLAIM, List.of(nextRunsKey, schedulesKey), List.of(name,
+                String.valueOf(expected.toEpochMilli()), next == null ? "" : String.valueOf(next.toEpochMilli()))));
+        return Long.valueOf(1).equals(claimed);
+    }
+
+    @Override
+    public List<TaskResult> active() {
+        List<TaskResult> out = new ArrayList<>();
+        for (String id : call(c -> c.smembers(activeKey))) {
+            result(id).filter(r -> r.status() == TaskStatus.STARTED).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public List<TaskResult> reserved() {
+        Set<String> active = new HashSet<>(call(c -> c.smembers(activeKey)));
+        List<TaskResult> out = new ArrayList<>();
+        for (StreamEntry entry : call(c -> c.xrange(stream, "-", "+", 1000))) {
+            String id = entry.getFields().get("id");
+            if (!active.contains(id)) {
+                result(id).filter(r -> !r.isDone()).ifPresent(out::add);
+            }
+        }
+        for (String id : call(c -> c.zrange(delayedKey, 0, 999))) {
+            result(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public void expire() {
+        // Redis expires finished records itself (PEXPIRE in the finish script).
+    }
+
+    @Override
+    public boolean healthy() {
+        RedisService service = redis.get();
+        return service != null && service.isRunning();
+    }
+
+    @Override
+    public void close() {
+        // The redis service owns the client.
+    }
+}

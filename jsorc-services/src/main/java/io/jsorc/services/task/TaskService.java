@@ -1,0 +1,333 @@
+package io.jsorc.services.task;
+
+import io.jsorc.CommonService;
+import io.jsorc.Service;
+import io.jsorc.ServiceNotRunningException;
+import io.jsorc.config.Json;
+import io.jsorc.services.redis.RedisService;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@code task} service (the Celery role): hosts submit named tasks, workers run them asynchronously, a scheduler
+ * submits them on intervals, crontabs or once.
+ *
+ * <p>Backends ({@code TASK_CONFIG.backend}): {@code redis} — a Redis Stream with a consumer group, shared by every
+ * replica, reliable across worker deaths (see {@link RedisTaskBroker}); {@code memory} — an in-JVM queue,
+ * <b>single process only</b> (see {@link MemoryTaskBroker}); {@code auto} (default) — redis when the redis service
+ * runs at start, else memory. The choice is made when the service starts; refresh it to switch.
+ *
+ * <p>Config: {@code queue} (name, default {@code default}), {@code concurrency} (worker daemons, default 2; 0 makes a
+ * submit-only replica), {@code visibility_timeout_ms} (default 30000: a task not acknowledged by then is handed to
+ * another worker), {@code max_retries} (default 3), {@code retry_backoff_ms} (default 1000, doubling per attempt),
+ * {@code result_ttl_s} (default 86400), {@code poll_ms} (default 500), {@code scheduler} (default true),
+ * {@code scheduler_tick_ms} (default 200), {@code timezone} for crontabs (default UTC).
+ */
+@Service(name = "task")
+public class TaskService extends CommonService<TaskBroker> {
+
+    private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+
+    /** The bound config. */
+    record Settings(String backend, String queue, Integer concurrency, Long visibility_timeout_ms,
+                    Integer max_retries, Long retry_backoff_ms, Long result_ttl_s, Long poll_ms, Boolean scheduler,
+                    Long scheduler_tick_ms, String timezone) {
+
+        String queueName() {
+            return queue == null || queue.isBlank() ? "default" : queue;
+        }
+    }
+
+    private volatile Settings settings;
+    private volatile ZoneId zone;
+    private final String consumerPrefix = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Built by the orchestrator. */
+    public TaskService() {
+    }
+
+    @Override
+    protected TaskBroker run() {
+        Settings s = config(Settings.class);
+        String backend = s.backend() == null ? "auto" : s.backend();
+        if (!Set.of("auto", "redis", "memory").contains(backend)) {
+            throw new IllegalArgumentException("TASK_CONFIG.backend is '" + backend
+                    + "'; allowed: auto, redis, memory");
+        }
+        zone = ZoneId.of(s.timezone() == null ? "UTC" : s.timezone());
+        settings = s;
+        boolean redisRunning = redisRunning();
+        if (backend.equals("redis") && !redisRunning) {
+            RedisService redis = orchestrator().svc("redis", RedisService.class);
+            throw new ServiceNotRunningException("TASK_CONFIG.backend is redis, but the redis service is "
+                    + redis.state() + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
+        }
+        if (backend.equals("redis") || (backend.equals("auto") && redisRunning)) {
+            return new RedisTaskBroker(() -> orchestrator().svc("redis", RedisService.class), s.queueName());
+        }
+        log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
+        return orchestrator().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
+    }
+
+    private boolean redisRunning() {
+        try {
+            return orchestrator().svc("redis").isRunning();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    protected void postRun() {
+        int workers = settings.concurrency() == null ? 2 : settings.concurrency();
+        if (workers < 0) {
+            throw new IllegalArgumentException("TASK_CONFIG.concurrency is " + workers + "; it must be >= 0");
+        }
+        for (int i = 1; i <= workers; i++) {
+            String consumer = consumerPrefix + "-" + i;
+            spawnDaemon(i == 1 ? "worker" : "worker-" + i, () -> work(consumer));
+        }
+        if (!Boolean.FALSE.equals(settings.scheduler())) {
+            spawnDaemon("scheduler", this::schedule);
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        TaskBroker broker = app();
+        return isRunning() && broker != null && broker.healthy();
+    }
+
+    /** @return {@code redis} or {@code memory} */
+    public String backend() {
+        return poke().kind();
+    }
+
+    // ------------------------------------------------------------------ API
+
+    /**
+     * Registers a handler for this orchestrator (it survives refreshes of the service).
+     *
+     * @param task    the task name
+     * @param handler what runs it
+     */
+    public void register(String task, TaskHandler handler) {
+        handlers().register(task, handler);
+    }
+
+    /**
+     * Queues a task.
+     *
+     * @param task the task name
+     * @param args its arguments (JSON-compatible)
+     * @return the task id
+     * @throws ServiceNotRunningException when the service is not running
+     * @throws IllegalArgumentException   when the name is blank or the arguments are not JSON-compatible
+     */
+    public String submit(String task, Map<String, Object> args) {
+        TaskBroker broker = poke("Task service is not running (" + state() + "); cannot submit '" + task + "'");
+        if (task == null || task.isBlank()) {
+            throw new IllegalArgumentException("A task name is required");
+        }
+        Map<String, Object> checked;
+        try {
+            checked = args == null ? Map.of() : Json.parseObject(Json.write(args), "arguments of task '" + task + "'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The arguments of task '" + task + "' must be JSON-compatible "
+                    + "(maps, lists, strings, numbers, booleans, null): " + e.getMessage(), e);
+        }
+        String id = UUID.randomUUID().toString();
+        broker.enqueue(id, task, checked);
+        return id;
+    }
+
+    /**
+     * @param id a task id
+     * @return the task's state; {@code DISABLED} when the service is not running
+     * @throws java.util.NoSuchElementException when the id is unknown (or its result expired)
+     */
+    public TaskResult result(String id) {
+        TaskBroker broker = app();
+        if (!isRunning() || broker == null) {
+            return TaskResult.disabled(id);
+        }
+        return broker.result(id).orElseThrow(() -> new java.util.NoSuchElementException(
+                "No task '" + id + "' (unknown, or its result expired after result_ttl_s)"));
+    }
+
+    /**
+     * Waits until the task is done or the timeout passes.
+     *
+     * @param id      a task id
+     * @param timeout how long to wait
+     * @return the task's state at the end of the wait (done, or not yet)
+     * @throws InterruptedException when interrupted
+     */
+    public TaskResult await(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        TaskResult current = result(id);
+        while (!current.isDone() && current.status() != TaskStatus.DISABLED && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            current = result(id);
+        }
+        return current;
+    }
+
+    /**
+     * Stores a schedule (shared by every replica on the same broker); an identical one keeps its next run.
+     *
+     * @param schedule the schedule
+     */
+    public void schedule(Schedule schedule) {
+        TaskBroker broker = poke();
+        Instant first = schedule.nextRunAfter(Instant.now(), zone);
+        if (first == null) {
+            throw new IllegalArgumentException("Schedule '" + schedule.name() + "' never runs (a one-off in the past: "
+                    + schedule.at() + ")");
+        }
+        broker.putSchedule(schedule, first);
+    }
+
+    /**
+     * @param name a schedule name
+     * @return whether it existed
+     */
+    public boolean unschedule(String name) {
+        return poke().removeSchedule(name);
+    }
+
+    /** @return schedules, running tasks and queued tasks */
+    public TaskInspection inspect() {
+        TaskBroker broker = poke();
+        return new TaskInspection(broker.schedules(), broker.active(), broker.reserved());
+    }
+
+    /** @return the names of the handlers this process can run */
+    public Set<String> handlerNames() {
+        return handlers().names();
+    }
+
+    private TaskHandlers handlers() {
+        return orchestrator().shared(TaskHandlers.class, () -> new TaskHandlers(orchestrator()));
+    }
+
+    // ------------------------------------------------------------------ daemons
+
+    private void work(String consumer) {
+        Duration poll = Duration.ofMillis(settings.poll_ms() == null ? 500 : settings.poll_ms());
+        Duration visibility = Duration.ofMillis(settings.visibility_timeout_ms() == null ? 30_000
+                : settings.visibility_timeout_ms());
+        TaskBroker broker = app();
+        while (!Thread.currentThread().isInterrupted()) {
+            Optional<TaskBroker.Delivery> delivery;
+            try {
+                delivery = broker.take(consumer, poll, visibility);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.debug("Worker {} cannot take a task: {}", consumer, e.toString());
+                if (!pause(poll)) {
+                    return;
+                }
+                continue;
+            }
+            if (delivery.isPresent() && !execute(broker, consumer, delivery.get())) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when interrupted (the task stays unacknowledged and is handed out again) */
+    private boolean execute(TaskBroker broker, String consumer, TaskBroker.Delivery delivery) {
+        Optional<TaskResult> record = broker.result(delivery.id());
+        if (record.isEmpty() || record.get().isDone()) {
+            broker.ack(delivery); // expired, or a redelivered copy of a task that finished meanwhile
+            return true;
+        }
+        TaskResult task = record.get();
+        TaskHandler handler = handlers().get(task.task());
+        if (handler == null) {
+            broker.finish(task.id(), TaskStatus.FAILURE, null, "No handler for task '" + task.task()
+                    + "' in this process; registered: " + handlers().names(), ttl());
+            broker.ack(delivery);
+            return true;
+        }
+        broker.started(task.id(), consumer);
+        try {
+            Object result = handler.handle(task.args());
+            if (!broker.finish(task.id(), TaskStatus.SUCCESS, Json.write(result), null, ttl())) {
+                log.debug("Task {} was already finished by another worker; this result is dropped", task.id());
+            }
+            broker.ack(delivery);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception | LinkageError e) {
+            int attempts = task.attempts() + 1;
+            int maxRetries = settings.max_retries() == null ? 3 : settings.max_retries();
+            String error = e.toString();
+            if (attempts <= maxRetries) {
+                long base = settings.retry_backoff_ms() == null ? 1000 : settings.retry_backoff_ms();
+                long delay = Math.min(MAX_RETRY_DELAY.toMillis(), base * (1L << Math.min(attempts - 1, 20)));
+                broker.retryLater(task.id(), error, Instant.now().plusMillis(delay));
+            } else {
+                broker.finish(task.id(), TaskStatus.FAILURE, null, error, ttl());
+            }
+            broker.ack(delivery);
+        }
+        return true;
+    }
+
+    private void schedule() {
+        Duration tick = Duration.ofMillis(settings.scheduler_tick_ms() == null ? 200 : settings.scheduler_tick_ms());
+        TaskBroker broker = app();
+        long lastExpiry = System.nanoTime();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Instant now = Instant.now();
+                broker.promoteDueRetries(now);
+                for (TaskBroker.ScheduleState state : broker.schedules()) {
+                    if (state.nextRun().isAfter(now)) {
+                        continue;
+                    }
+                    Schedule schedule = state.schedule();
+                    Instant next = schedule.followingRun(state.nextRun(), now, zone);
+                    if (broker.claimRun(schedule.name(), state.nextRun(), next)) {
+                        broker.enqueue(UUID.randomUUID().toString(), schedule.task(), schedule.args());
+                    }
+                }
+                if (System.nanoTime() - lastExpiry > 10_000_000_000L) {
+                    broker.expire();
+                    lastExpiry = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                log.debug("Scheduler tick failed: {}", e.toString());
+            }
+            if (!pause(tick)) {
+                return;
+            }
+        }
+    }
+
+    private Duration ttl() {
+        return Duration.ofSeconds(settings.result_ttl_s() == null ? 86_400 : settings.result_ttl_s());
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
