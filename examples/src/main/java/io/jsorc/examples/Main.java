@@ -24,6 +24,8 @@ public final class Main {
         long t0 = System.nanoTime();
         Orchestrator orchestrator = Orchestrator.builder()
                 .scanPackages("io.jsorc.examples")
+                // The embedded in-memory default: no Redis (see RedisExample for the Redis-backed setup).
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
                 .config("JSORC_CONFIG", "{\"backoff_interval\": 5, "
                         + "\"pre_loaded_services\": [\"clock\", \"flaky\", \"greeter\"]}")
                 .listener((service, from, to, error) -> System.out.printf(Locale.ROOT, "  [%6d ms] %-8s %s -> %s%s%n",

@@ -30,6 +30,7 @@ public final class MemoryTaskBroker implements TaskBroker {
         volatile String resultJson;
         volatile String error;
         volatile int attempts;
+        volatile int unhandled;
         volatile Instant finished;
         volatile Instant expiresAt;
 
@@ -129,6 +130,22 @@ public final class MemoryTaskBroker implements TaskBroker {
             }
             delayed.put(id, when);
         }
+    }
+
+    @Override
+    public int retryUnhandled(String id, String error, Instant when) {
+        Record record = records.get(id);
+        if (record == null) {
+            return 0;
+        }
+        int count;
+        synchronized (record) {
+            record.status = TaskStatus.RETRY;
+            record.error = error;
+            count = ++record.unhandled;
+        }
+        delayed.put(id, when);
+        return count;
     }
 
     @Override

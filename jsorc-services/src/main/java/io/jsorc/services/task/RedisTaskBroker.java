@@ -161,6 +161,14 @@ public final class RedisTaskBroker implements TaskBroker {
     }
 
     @Override
+    public int retryUnhandled(String id, String error, Instant when) {
+        call(c -> c.hset(recordPrefix + id, Map.of("status", TaskStatus.RETRY.name(), "error", error)));
+        long count = call(c -> c.hincrBy(recordPrefix + id, "unhandled", 1));
+        call(c -> c.zadd(delayedKey, when.toEpochMilli(), id));
+        return (int) count;
+    }
+
+    @Override
     public void ack(Delivery delivery) {
         StreamEntryID entry = new StreamEntryID(delivery.tag());
         call(c -> c.xack(stream, GROUP, entry));

@@ -83,6 +83,17 @@ public interface TaskBroker extends AutoCloseable {
     void retryLater(String id, String error, Instant when);
 
     /**
+     * Puts back a task this process has no handler for (another worker may have one, or this one will after its
+     * handlers are registered): {@code RETRY} at {@code when}, not counted as an attempt.
+     *
+     * @param id    the task id
+     * @param error why it was put back
+     * @param when  when to hand it out again
+     * @return how many times the task was put back so far
+     */
+    int retryUnhandled(String id, String error, Instant when);
+
+    /**
      * Removes a delivery from the queue (the task finished, failed for good, or was re-queued).
      *
      * @param delivery the delivery

@@ -255,8 +255,14 @@ public class TaskService extends CommonService<TaskBroker> {
         TaskResult task = record.get();
         TaskHandler handler = handlers().get(task.task());
         if (handler == null) {
-            broker.finish(task.id(), TaskStatus.FAILURE, null, "No handler for task '" + task.task()
-                    + "' in this process; registered: " + handlers().names(), ttl());
+            // Another worker may have the handler, or this one once the host registers it (start-up race): put it
+            // back without counting an attempt; fail it only when nobody took it for max_retries + 1 rounds.
+            String error = "No handler for task '" + task.task() + "' in worker " + consumer + "; registered: "
+                    + handlers().names();
+            int rounds = broker.retryUnhandled(task.id(), error, Instant.now().plus(retryDelay(1)));
+            if (rounds > maxRetries()) {
+                broker.finish(task.id(), TaskStatus.FAILURE, null, error, ttl());
+            }
             broker.ack(delivery);
             return true;
         }
@@ -272,12 +278,9 @@ public class TaskService extends CommonService<TaskBroker> {
             return false;
         } catch (Exception | LinkageError e) {
             int attempts = task.attempts() + 1;
-            int maxRetries = settings.max_retries() == null ? 3 : settings.max_retries();
             String error = e.toString();
-            if (attempts <= maxRetries) {
-                long base = settings.retry_backoff_ms() == null ? 1000 : settings.retry_backoff_ms();
-                long delay = Math.min(MAX_RETRY_DELAY.toMillis(), base * (1L << Math.min(attempts - 1, 20)));
-                broker.retryLater(task.id(), error, Instant.now().plusMillis(delay));
+            if (attempts <= maxRetries()) {
+                broker.retryLater(task.id(), error, Instant.now().plus(retryDelay(attempts)));
             } else {
                 broker.finish(task.id(), TaskStatus.FAILURE, null, error, ttl());
             }
@@ -315,6 +318,16 @@ public class TaskService extends CommonService<TaskBroker> {
                 return;
             }
         }
+    }
+
+    private int maxRetries() {
+        return settings.max_retries() == null ? 3 : settings.max_retries();
+    }
+
+    /** {@code retry_backoff_ms} doubled per attempt, at most five minutes. */
+    private Duration retryDelay(int attempt) {
+        long base = settings.retry_backoff_ms() == null ? 1000 : settings.retry_backoff_ms();
+        return Duration.ofMillis(Math.min(MAX_RETRY_DELAY.toMillis(), base * (1L << Math.min(attempt - 1, 20))));
     }
 
     private Duration ttl() {

@@ -75,6 +75,13 @@ class TaskServiceMemoryTest {
         TaskResult result = tasks.await(tasks.submit("nope", Map.of()), Duration.ofSeconds(10));
         assertThat(result.status()).isEqualTo(TaskStatus.FAILURE);
         assertThat(result.error()).contains("No handler for task 'nope'").contains("add");
+        assertThat(result.attempts()).isZero(); // put back max_retries times, never started
+
+        // A handler registered a moment after the submit still gets the task.
+        String late = tasks.submit("late", Map.of());
+        Thread.sleep(100);
+        tasks.register("late", args -> "handled");
+        assertThat(tasks.await(late, Duration.ofSeconds(10)).result()).isEqualTo("handled");
         assertThatThrownBy(() -> tasks.result("unknown-id")).isInstanceOf(java.util.NoSuchElementException.class);
         assertThatThrownBy(() -> tasks.submit("x", Map.of("bad", new Object())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments of task 'x'");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -68,26 +69,31 @@ class TaskServiceRedisTest {
         Process worker = new ProcessBuilder(java, "-Djsorc.scan.packages=io.jsorc.services.fixtures",
                 "-cp", System.getProperty("java.class.path"), TaskWorkerMain.class.getName(),
                 String.valueOf(server.port())).redirectErrorStream(true).start();
-        try (Orchestrator submitter = orchestrator(server, taskConfig(0, 1000));
+        // Config lives in Redis and is shared by every replica (the worker JVM stored TASK_CONFIG first), so the
+        // submitter is a bare broker rather than a task service with workers of its own.
+        try (Orchestrator submitter = orchestrator(server, taskConfig(1, 1000));
              BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
                      StandardCharsets.UTF_8))) {
             assertThat(readUntil(out, "READY")).isEqualTo("READY redis");
-            TaskService tasks = submitter.svc("task", TaskService.class);
-            String id = tasks.submit("slow_incr", Map.of("key", "k1"));
+            RedisTaskBroker broker = new RedisTaskBroker(
+                    () -> submitter.svc("redis", io.jsorc.services.redis.RedisService.class), "default");
+            String id = UUID.randomUUID().toString();
+            broker.enqueue(id, "slow_incr", Map.of("key", "k1"));
             assertThat(readUntil(out, "STARTED")).isEqualTo("STARTED k1");
-            assertThat(tasks.result(id).status()).isEqualTo(TaskStatus.STARTED);
+            assertThat(broker.result(id).orElseThrow().status()).isEqualTo(TaskStatus.STARTED);
 
             worker.destroyForcibly(); // SIGKILL in the middle of the task
             assertThat(worker.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(server.command("GET jsorc:test:done:k1")).isEqualTo("$-1");
 
             try (Orchestrator rescuer = orchestrator(server, taskConfig(1, 1000))) {
-                rescuer.svc("task", TaskService.class).register("slow_incr", slowIncr(rescuer, 100));
+                TaskService tasks = rescuer.svc("task", TaskService.class);
+                tasks.register("slow_incr", slowIncr(rescuer, 100));
                 long t0 = System.nanoTime();
                 TaskResult result = tasks.await(id, Duration.ofSeconds(30));
                 System.out.printf("task re-delivered and completed %d ms after the rescuer started%n",
                         (System.nanoTime() - t0) / 1_000_000);
-                assertThat(result.status()).isEqualTo(TaskStatus.SUCCESS);
+                assertThat(result.status()).as(result.toString()).isEqualTo(TaskStatus.SUCCESS);
                 assertThat(result.attempts()).isEqualTo(2);
                 Thread.sleep(1500); // more than a visibility timeout: nothing runs it a third time
                 assertThat(server.command("GET jsorc:test:done:k1")).isEqualTo("$1");
