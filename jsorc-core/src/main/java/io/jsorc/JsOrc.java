@@ -151,6 +151,16 @@ public final class JsOrc {
         orchestrator().addListener(listener);
     }
 
+    /** @see Orchestrator#applyYaml(String, String, String) */
+    public static void applyYaml(String service, String yaml, String unsafeParaphrase) {
+        orchestrator().applyYaml(service, yaml, unsafeParaphrase);
+    }
+
+    /** @see Orchestrator#loadYaml(String, String) */
+    public static io.jsorc.regen.ApplyReport loadYaml(String yaml, String namespace) {
+        return orchestrator().loadYaml(yaml, namespace);
+    }
+
     /** @see Orchestrator#configGet(String) */
     public static String configGet(String name) {
         return orchestrator().configGet(name);

@@ -8,6 +8,7 @@ import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
 import io.jsorc.registry.Registry;
 import io.jsorc.registry.RegistryBuilder;
+import io.jsorc.regen.ApplyReport;
 import io.jsorc.regen.ManifestApplier;
 import io.jsorc.regen.RegenerationLoop;
 import io.jsorc.regen.RegenerationReport;
@@ -47,6 +48,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Registry registry;
     private final ConfigStore configStore;
     private final RegenerationLoop regeneration;
+    private final List<ManifestApplier> appliers;
+    private final List<OrchestratorExtension> extensions;
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, ServiceSlot> slots = new ConcurrentHashMap<>();
     private final List<String> buildOrder = new CopyOnWriteArrayList<>();
@@ -82,7 +85,11 @@ public final class Orchestrator implements AutoCloseable {
             appliers = new ArrayList<>();
             ServiceLoader.load(ManifestApplier.class, builder.classLoader).forEach(appliers::add);
         }
+        this.appliers = List.copyOf(appliers);
         this.regeneration = new RegenerationLoop(new Target(), appliers);
+        List<OrchestratorExtension> found = new ArrayList<>(builder.extensions);
+        ServiceLoader.load(OrchestratorExtension.class, builder.classLoader).forEach(found::add);
+        this.extensions = List.copyOf(found);
         log.debug("Orchestrator built: {} services, {} repositories, {} contexts",
                 registry.names(ComponentKind.SERVICE).size(), registry.names(ComponentKind.REPOSITORY).size(),
                 registry.names(ComponentKind.CONTEXT).size());
@@ -134,6 +141,9 @@ public final class Orchestrator implements AutoCloseable {
             for (Object name : names) {
                 registry.require(ComponentKind.SERVICE, String.valueOf(name));
             }
+            for (OrchestratorExtension extension : extensions) {
+                extension.beforeStart(this);
+            }
             for (Object name : names) {
                 svc(String.valueOf(name));
             }
@@ -142,6 +152,9 @@ public final class Orchestrator implements AutoCloseable {
             // Nothing half-started survives: services built so far are discarded.
             close();
             throw e;
+        } catch (Exception e) {
+            close();
+            throw new JsOrcException("An orchestrator extension failed at start: " + e, e);
         }
         return this;
     }
@@ -170,6 +183,13 @@ public final class Orchestrator implements AutoCloseable {
             phase = Phase.CLOSED;
         }
         regeneration.close();
+        for (OrchestratorExtension extension : extensions) {
+            try {
+                extension.close(this);
+            } catch (RuntimeException e) {
+                log.warn("Extension {} threw on close", extension, e);
+            }
+        }
         List<String> order = new ArrayList<>(buildOrder);
         Collections.reverse(order);
         for (String name : slots.keySet()) {
@@ -646,6 +666,72 @@ public final class Orchestrator implements AutoCloseable {
         return configStore.read(ConfigStore.JSORC_CONFIG).orElse(Map.of());
     }
 
+    // ------------------------------------------------------------------ manifests
+
+    /**
+     * Replaces a service's manifest: every document is validated (the YAML parses; {@code apiVersion}, {@code kind}
+     * and {@code metadata.name} are present), then the manifest is stored under the service's manifest key, the
+     * service is marked {@code RESTART} and the regeneration loop re-applies it and rebuilds the service.
+     *
+     * @param service          the service name
+     * @param yaml             multi-document YAML
+     * @param unsafeParaphrase the phrase that allows deleting data-holding resources, or {@code null}
+     * @throws IllegalArgumentException naming the document and the field when the YAML is invalid, or when the
+     *                                  service declares no manifest key; nothing is stored then
+     */
+    public void applyYaml(String service, String yaml, String unsafeParaphrase) {
+        Registration registration = registry.require(ComponentKind.SERVICE, service);
+        String key = registration.manifest().orElseThrow(() -> new IllegalArgumentException("Service '" + service
+                + "' declares no manifest key (@Service(manifest = ...)); it cannot take a manifest"));
+        Manifest manifest = validatedManifest(yaml).withUnsafeParaphrase(unsafeParaphrase);
+        configStore.set(key, manifest.toJson());
+        requestRestart(service);
+    }
+
+    /**
+     * Applies resources that belong to no service, through the {@link ManifestApplier} that loads free-standing
+     * resources (the kube module's).
+     *
+     * @param yaml      multi-document YAML
+     * @param namespace the namespace for namespaced resources
+     * @return what was done, per resource
+     * @throws IllegalArgumentException naming the document and the field when the YAML is invalid
+     * @throws IllegalStateException    when no applier on the classpath loads free-standing resources
+     */
+    public ApplyReport loadYaml(String yaml, String namespace) {
+        ensureOpen();
+        Manifest manifest = validatedManifest(yaml);
+        for (ManifestApplier applier : appliers) {
+            try {
+                return applier.load(manifest, namespace, this);
+            } catch (UnsupportedOperationException e) {
+                log.debug("{} does not load free-standing resources", applier);
+            }
+        }
+        throw new IllegalStateException("loadYaml needs a ManifestApplier that loads resources (add jsorc-kube); "
+                + "appliers found: " + appliers);
+    }
+
+    private static Manifest validatedManifest(String yaml) {
+        if (yaml == null || yaml.isBlank()) {
+            throw new IllegalArgumentException("The manifest YAML is empty");
+        }
+        Manifest manifest = Manifest.parseYaml(yaml);
+        int index = 0;
+        for (Object document : new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                new org.yaml.snakeyaml.LoaderOptions())).loadAll(yaml)) {
+            index++;
+            if (document instanceof Map<?, ?> map && !(map.get("apiVersion") instanceof String)) {
+                throw new IllegalArgumentException("Manifest document #" + index + " (kind " + map.get("kind")
+                        + ") has no apiVersion");
+            }
+        }
+        if (manifest.isEmpty()) {
+            throw new IllegalArgumentException("The manifest YAML holds no document");
+        }
+        return manifest;
+    }
+
     // ------------------------------------------------------------------ config facade
 
     /**
@@ -767,6 +853,7 @@ public final class Orchestrator implements AutoCloseable {
         private final Set<String> configKeys = new LinkedHashSet<>();
         private final List<ServiceListener> listeners = new ArrayList<>();
         private List<ManifestApplier> appliers;
+        private final List<OrchestratorExtension> extensions = new ArrayList<>();
         private ClassLoader classLoader = defaultClassLoader();
         private Placeholders placeholders = Placeholders.fromEnvironment();
 
@@ -835,6 +922,17 @@ public final class Orchestrator implements AutoCloseable {
          */
         public Builder manifestAppliers(ManifestApplier... manifestAppliers) {
             this.appliers = List.of(manifestAppliers);
+            return this;
+        }
+
+        /**
+         * Adds an extension in addition to those found with {@link ServiceLoader}.
+         *
+         * @param extension the extension
+         * @return this
+         */
+        public Builder extension(OrchestratorExtension extension) {
+            extensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }
 

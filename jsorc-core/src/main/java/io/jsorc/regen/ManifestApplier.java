@@ -23,6 +23,20 @@ public interface ManifestApplier {
     Readiness apply(String service, Manifest manifest, Orchestrator orchestrator) throws Exception;
 
     /**
+     * Applies resources that belong to no service ({@code JsOrc.loadYaml}). Appliers that cannot do that keep the
+     * default, which refuses.
+     *
+     * @param manifest     the resources
+     * @param namespace    the namespace for namespaced resources
+     * @param orchestrator the orchestrator
+     * @return what was done, per resource
+     * @throws UnsupportedOperationException when this applier does not load free-standing resources
+     */
+    default ApplyReport load(Manifest manifest, String namespace, Orchestrator orchestrator) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not load free-standing resources");
+    }
+
+    /**
      * What an apply found.
      *
      * @param status ready, not ready or skipped

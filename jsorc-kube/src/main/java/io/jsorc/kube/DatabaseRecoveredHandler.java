@@ -1,0 +1,24 @@
+package io.jsorc.kube;
+
+/**
+ * Told how database regeneration ended. The original restarted the whole process once the database was back; a
+ * library must not, so the host decides (reconnect its pools, restart itself, alert).
+ */
+public interface DatabaseRecoveredHandler {
+
+    /**
+     * The database answers again after its manifest was applied.
+     *
+     * @param event what happened
+     */
+    void recovered(DatabaseRegenerationEvent event);
+
+    /**
+     * The deadline passed (or the database cannot be regenerated: no kube service); the database still does not
+     * answer. The default does nothing (the event is logged at ERROR either way).
+     *
+     * @param event what happened
+     */
+    default void gaveUp(DatabaseRegenerationEvent event) {
+    }
+}

@@ -1,0 +1,57 @@
+package io.jsorc.kube;
+
+import io.jsorc.CommonService;
+import io.jsorc.Manifest;
+import io.jsorc.Orchestrator;
+import io.jsorc.regen.ApplyReport;
+import io.jsorc.regen.ManifestApplier;
+import io.jsorc.registry.ComponentKind;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The regeneration loop's {@link ManifestApplier} (registered with {@link java.util.ServiceLoader}): before a
+ * service is restarted, its manifest is applied through the {@code kube} service and its workloads must be ready.
+ * Without a running kube service the step is skipped (a developer machine has no cluster).
+ */
+public final class KubeManifestApplier implements ManifestApplier {
+
+    /** Found by ServiceLoader. */
+    public KubeManifestApplier() {
+    }
+
+    @Override
+    public Readiness apply(String service, Manifest manifest, Orchestrator orchestrator) {
+        KubeService kube = runningKube(orchestrator);
+        if (kube == null) {
+            return Readiness.skipped("the kube service is not running");
+        }
+        String key = orchestrator.registry().require(ComponentKind.SERVICE, service).manifestKey();
+        ManifestApply apply = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv);
+        ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
+        if (!report.ok()) {
+            return Readiness.notReady("applying " + key + " failed: " + report.failed());
+        }
+        List<Map<String, Object>> documents = apply.resolve(manifest, service, kube.namespace());
+        List<String> waiting = apply.notReady(documents);
+        return waiting.isEmpty() ? Readiness.ready(report.counts().toString())
+                : Readiness.notReady(String.join("; ", waiting));
+    }
+
+    @Override
+    public ApplyReport load(Manifest manifest, String namespace, Orchestrator orchestrator) {
+        KubeService kube = runningKube(orchestrator);
+        if (kube == null) {
+            throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
+                    + "reachable); it is " + orchestrator.svc("kube").state());
+        }
+        return new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+                .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
+    }
+
+    private static KubeService runningKube(Orchestrator orchestrator) {
+        CommonService<?> kube = orchestrator.svc("kube");
+        return kube instanceof KubeService running && running.isRunning() ? running : null;
+    }
+}

@@ -1,0 +1,193 @@
+package io.jsorc.kube;
+
+import io.jsorc.config.Json;
+import io.kubernetes.client.Discovery;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Status;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import io.kubernetes.client.util.generic.dynamic.Dynamics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps a kind to its REST resource (plural, scope) so any kind can be applied through client-java's dynamic API: a
+ * table for the common kinds, API discovery for the rest where the server offers it, and a plural guessed from the
+ * kind (namespaced) as the last resort.
+ */
+public final class KubeResources {
+
+    /**
+     * Where a kind lives.
+     *
+     * @param plural     the resource's plural ({@code deployments})
+     * @param namespaced whether it is namespaced
+     */
+    public record Resource(String plural, boolean namespaced) { }
+
+    private static final Logger log = LoggerFactory.getLogger(KubeResources.class);
+
+    private static final Map<String, Resource> COMMON = Map.ofEntries(
+            Map.entry("Namespace", new Resource("namespaces", false)),
+            Map.entry("ConfigMap", new Resource("configmaps", true)),
+            Map.entry("Secret", new Resource("secrets", true)),
+            Map.entry("Service", new Resource("services", true)),
+            Map.entry("ServiceAccount", new Resource("serviceaccounts", true)),
+            Map.entry("Pod", new Resource("pods", true)),
+            Map.entry("Endpoints", new Resource("endpoints", true)),
+            Map.entry("PersistentVolumeClaim", new Resource("persistentvolumeclaims", true)),
+            Map.entry("PersistentVolume", new Resource("persistentvolumes", false)),
+            Map.entry("Deployment", new Resource("deployments", true)),
+            Map.entry("StatefulSet", new Resource("statefulsets", true)),
+            Map.entry("DaemonSet", new Resource("daemonsets", true)),
+            Map.entry("ReplicaSet", new Resource("replicasets", true)),
+            Map.entry("Job", new Resource("jobs", true)),
+            Map.entry("CronJob", new Resource("cronjobs", true)),
+            Map.entry("Ingress", new Resource("ingresses", true)),
+            Map.entry("NetworkPolicy", new Resource("networkpolicies", true)),
+            Map.entry("HorizontalPodAutoscaler", new Resource("horizontalpodautoscalers", true)),
+            Map.entry("PodDisruptionBudget", new Resource("poddisruptionbudgets", true)),
+            Map.entry("Role", new Resource("roles", true)),
+            Map.entry("RoleBinding", new Resource("rolebindings", true)),
+            Map.entry("ClusterRole", new Resource("clusterroles", false)),
+            Map.entry("ClusterRoleBinding", new Resource("clusterrolebindings", false)),
+            Map.entry("CustomResourceDefinition", new Resource("customresourcedefinitions", false)),
+            Map.entry("ValidatingWebhookConfiguration", new Resource("validatingwebhookconfigurations", false)),
+            Map.entry("MutatingWebhookConfiguration", new Resource("mutatingwebhookconfigurations", false)),
+            Map.entry("StorageClass", new Resource("storageclasses", false)),
+            Map.entry("PriorityClass", new Resource("priorityclasses", false)));
+
+    /** Kinds whose deletion loses data: deleted only with the unsafe paraphrase. */
+    public static final Set<String> DATA_KINDS = Set.of("PersistentVolumeClaim", "PersistentVolume", "Namespace");
+
+    private final ApiClient client;
+    private final Map<String, Resource> discovered = new ConcurrentHashMap<>();
+    private volatile boolean discoveryTried;
+
+    /** @param client the API client */
+    public KubeResources(ApiClient client) {
+        this.client = client;
+    }
+
+    /** @return the API client */
+    public ApiClient client() {
+        return client;
+    }
+
+    /**
+     * @param apiVersion e.g. {@code apps/v1}
+     * @param kind       e.g. {@code Deployment}
+     * @return where that kind lives
+     */
+    public Resource resource(String apiVersion, String kind) {
+        Resource common = COMMON.get(kind);
+        if (common != null) {
+            return common;
+        }
+        Resource found = discovered.get(apiVersion + "/" + kind);
+        if (found == null && !discoveryTried) {
+            discover();
+            found = discovered.get(apiVersion + "/" + kind);
+        }
+        return found != null ? found : new Resource(guessPlural(kind), true);
+    }
+
+    private synchronized void discover() {
+        if (discoveryTried) {
+            return;
+        }
+        discoveryTried = true;
+        try {
+            for (Discovery.APIResource resource : new Discovery(client).findAll()) {
+                for (String version : resource.getVersions()) {
+                    String apiVersion = resource.getGroup().isEmpty() ? version : resource.getGroup() + "/" + version;
+                    discovered.put(apiVersion + "/" + resource.getKind(),
+                            new Resource(resource.getResourcePlural(), Boolean.TRUE.equals(resource.getNamespaced())));
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            log.debug("API discovery is not available ({}); plurals of unknown kinds are guessed", e.toString());
+        }
+    }
+
+    static String guessPlural(String kind) {
+        String lower = kind.toLowerCase(Locale.ROOT);
+        if (lower.endsWith("s") || lower.endsWith("x") || lower.endsWith("ch") || lower.endsWith("sh")) {
+            return lower + "es";
+        }
+        if (lower.endsWith("y") && lower.length() > 1 && "aeiou".indexOf(lower.charAt(lower.length() - 2)) < 0) {
+            return lower.substring(0, lower.length() - 1) + "ies";
+        }
+        return lower + "s";
+    }
+
+    /**
+     * @param apiVersion the apiVersion
+     * @param kind       the kind
+     * @return the dynamic API of that kind
+     */
+    public DynamicKubernetesApi api(String apiVersion, String kind) {
+        int slash = apiVersion.indexOf('/');
+        String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+        String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
+        return new DynamicKubernetesApi(group, version, resource(apiVersion, kind).plural(), client);
+    }
+
+    /**
+     * @param document a JSON-compatible document
+     * @return it as a dynamic object
+     */
+    public static DynamicKubernetesObject toObject(Map<String, Object> document) {
+        return Dynamics.newFromJson(Json.write(document));
+    }
+
+    /**
+     * @param object a dynamic object
+     * @return it as a map
+     */
+    public static Map<String, Object> toMap(DynamicKubernetesObject object) {
+        return Json.parseObject(object.getRaw().toString(), object.getKind() + " from the API server");
+    }
+
+    /**
+     * Runs a call of the generic API. client-java throws (an {@link ApiException} inside a runtime exception) when a
+     * failed response has no status body — as a 404 with an empty body does — so such failures are turned back into
+     * responses carrying their HTTP code. Connection failures still throw.
+     *
+     * @param call the call
+     * @param <T>  the object type
+     * @return the response
+     */
+    public static <T extends io.kubernetes.client.common.KubernetesType> KubernetesApiResponse<T> call(
+            java.util.function.Supplier<KubernetesApiResponse<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ApiException api && api.getCode() > 0) {
+                    String body = api.getResponseBody();
+                    return new KubernetesApiResponse<>(new V1Status().code(api.getCode())
+                            .message(body == null || body.isBlank() ? api.getMessage() : body), api.getCode());
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * @param response a failed response
+     * @return the HTTP status and the server's message
+     */
+    public static String describe(KubernetesApiResponse<?> response) {
+        V1Status status = response.getStatus();
+        String message = status == null ? null : status.getMessage();
+        return "HTTP " + response.getHttpStatusCode() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+}

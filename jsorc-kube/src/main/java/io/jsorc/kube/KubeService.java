@@ -1,0 +1,143 @@
+package io.jsorc.kube;
+
+import io.jsorc.CommonService;
+import io.jsorc.Service;
+import io.jsorc.config.Json;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The {@code kube} service: an {@link ApiClient} for the cluster JsOrc runs its dependencies on.
+ *
+ * <p>Config ({@code KUBE_CONFIG}, disabled by default): {@code namespace} (where namespaced resources go),
+ * {@code base_path} (+ optional {@code token}): an explicit API URL; else {@code kubeconfig}: a file; else
+ * {@code in_cluster} (the pod's service account). {@code timeout_ms} (default 5000) bounds every call. {@code run()}
+ * and {@link #healthy()} check that the API server answers ({@code /readyz}, or a cheap list where that endpoint is
+ * missing).
+ */
+@Service(name = "kube")
+public class KubeService extends CommonService<ApiClient> {
+
+    /** The bound config. */
+    record Settings(String namespace, Boolean in_cluster, String kubeconfig, String base_path, String token,
+                    Integer timeout_ms) {
+    }
+
+    private volatile Settings settings;
+
+    /** Built by the orchestrator. */
+    public KubeService() {
+    }
+
+    @Override
+    protected ApiClient run() throws IOException {
+        Settings s = config(Settings.class);
+        ApiClient client;
+        if (s.base_path() != null && !s.base_path().isBlank()) {
+            ClientBuilder builder = new ClientBuilder().setBasePath(stripSlash(s.base_path()));
+            if (s.token() != null && !s.token().isBlank()) {
+                builder.setAuthentication(new AccessTokenAuthentication(s.token()));
+            }
+            client = builder.build();
+        } else if (s.kubeconfig() != null && !s.kubeconfig().isBlank()) {
+            try (Reader reader = Files.newBufferedReader(Path.of(s.kubeconfig()), StandardCharsets.UTF_8)) {
+                client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(reader)).build();
+            }
+        } else if (!Boolean.FALSE.equals(s.in_cluster())) {
+            client = ClientBuilder.cluster().build();
+        } else {
+            throw new IllegalArgumentException("KUBE_CONFIG names no cluster: set base_path, kubeconfig, or "
+                    + "in_cluster: true");
+        }
+        int timeout = s.timeout_ms() == null ? 5000 : s.timeout_ms();
+        client.setConnectTimeout(timeout);
+        client.setReadTimeout(timeout);
+        settings = s;
+        String problem = probe(client, s);
+        if (problem != null) {
+            throw new IllegalStateException("Kubernetes API server at " + client.getBasePath() + " does not answer: "
+                    + problem);
+        }
+        return client;
+    }
+
+    /** @return {@code null} when the API server answers, else why not */
+    private static String probe(ApiClient client, Settings s) {
+        Request.Builder readyz = new Request.Builder().url(client.getBasePath() + "/readyz");
+        if (s.token() != null && !s.token().isBlank()) {
+            readyz.header("Authorization", "Bearer " + s.token());
+        }
+        try (Response response = client.getHttpClient().newCall(readyz.build()).execute()) {
+            if (response.isSuccessful()) {
+                return null;
+            }
+            if (response.code() != 404) {
+                return "/readyz answered " + response.code();
+            }
+        } catch (IOException e) {
+            return e.toString();
+        }
+        // No /readyz (older servers, test servers): a cheap read instead.
+        try {
+            KubernetesApiResponse<?> namespaces = KubeResources.call(
+                    () -> new DynamicKubernetesApi("", "v1", "namespaces", client).list());
+            return namespaces.isSuccess() ? null : "listing namespaces answered " + namespaces.getHttpStatusCode();
+        } catch (RuntimeException e) {
+            return e.toString();
+        }
+    }
+
+    /** Repeats the start check: the API server answers within {@code timeout_ms}. */
+    @Override
+    public boolean healthy() {
+        ApiClient client = app();
+        Settings s = settings;
+        return isRunning() && client != null && probe(client, s) == null;
+    }
+
+    /** @return the namespace namespaced resources go to */
+    public String namespace() {
+        Object namespace = config().get("namespace");
+        return namespace == null || String.valueOf(namespace).isBlank() ? "default" : String.valueOf(namespace);
+    }
+
+    /**
+     * Rollout restart of a deployment: sets {@code spec.template.metadata.annotations
+     * ["kubectl.kubernetes.io/restartedAt"]}, as {@code kubectl rollout restart} does.
+     *
+     * @param deployment the deployment's name (in {@link #namespace()})
+     * @throws KubeException when the API server refuses
+     */
+    public void restart(String deployment) {
+        ApiClient client = poke();
+        Map<String, Object> patch = Map.of("spec", Map.of("template", Map.of("metadata", Map.of("annotations",
+                Map.of("kubectl.kubernetes.io/restartedAt", Instant.now().toString())))));
+        KubernetesApiResponse<DynamicKubernetesObject> response = KubeResources.call(() -> new DynamicKubernetesApi(
+                "apps", "v1", "deployments", client).patch(namespace(), deployment,
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(Json.write(patch))));
+        if (!response.isSuccess()) {
+            throw new KubeException("Restarting deployment " + namespace() + "/" + deployment + " failed: "
+                    + KubeResources.describe(response));
+        }
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

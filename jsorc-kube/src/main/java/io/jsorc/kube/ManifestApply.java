@@ -1,0 +1,526 @@
+package io.jsorc.kube;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jsorc.Manifest;
+import io.jsorc.config.Hook;
+import io.jsorc.config.Json;
+import io.jsorc.regen.ApplyReport;
+import io.jsorc.regen.ApplyReport.Action;
+import io.jsorc.regen.ApplyReport.Entry;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import io.kubernetes.client.util.generic.options.PatchOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reconciles a cluster toward a manifest, idempotently (the model is {@code kubectl apply}).
+ *
+ * <p>Each document gets the label {@value #VERSION_LABEL}: a hash of its resolved content, so applying the same
+ * manifest twice sends nothing. A missing resource is created; one with another version is updated with server-side
+ * apply (field manager {@value #FIELD_MANAGER}), falling back to a JSON merge patch of the desired document when the
+ * server does not support it (415/422 and the like); one with the same version is left alone. The resources applied
+ * last time for a key are kept in the hook ({@value #HISTORY_KEY}, newest first, {@value #HISTORY_DEPTH} deep): one
+ * that is gone from the manifest is deleted — except kinds that hold data ({@link KubeResources#DATA_KINDS}), which
+ * are deleted only when the manifest carries the unsafe paraphrase exactly ({@value #UNSAFE_PARAPHRASE}) and are
+ * otherwise kept and reported. A failure on one resource does not stop the others.
+ */
+public final class ManifestApply {
+
+    /** Label holding the hash of a document's content. */
+    public static final String VERSION_LABEL = "config_version";
+    /** Server-side apply field manager. */
+    public static final String FIELD_MANAGER = "jsorc";
+    /** Hook key of the applied-resources history. */
+    public static final String HISTORY_KEY = "RESOLVED_MANIFEST_HISTORY";
+    /** How many applies per key the history keeps. */
+    public static final int HISTORY_DEPTH = 5;
+    /** The phrase that allows deleting data-holding resources. */
+    public static final String UNSAFE_PARAPHRASE = "I know what I'm doing!";
+
+    private static final Logger log = LoggerFactory.getLogger(ManifestApply.class);
+    private static final ObjectMapper CANONICAL = Json.mapper().copy()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final KubeResources resources;
+    private final ManifestResolver resolver;
+    private final Hook hook;
+
+    /**
+     * @param client      the API client
+     * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
+     * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
+     */
+    public ManifestApply(ApiClient client, Hook hook, Function<String, String> environment) {
+        this.resources = new KubeResources(client);
+        this.resolver = new ManifestResolver(resources, environment);
+        this.hook = hook;
+    }
+
+    /**
+     * @param manifest  the manifest
+     * @param service   its service, or {@code null}
+     * @param namespace the kube namespace
+     * @return the documents as they are applied (namespaces and placeholders resolved, version label set)
+     */
+    public List<Map<String, Object>> resolve(Manifest manifest, String service, String namespace) {
+        List<Map<String, Object>> documents = new ArrayList<>(resolver.resolve(manifest, service, namespace));
+        documents.sort(Comparator.comparingInt(ManifestApply::order));
+        documents.forEach(ManifestApply::label);
+        return documents;
+    }
+
+    /**
+     * Applies a service's manifest and deletes what an earlier apply of the same key created and the manifest no
+     * longer has.
+     *
+     * @param key       the manifest key (history is per key)
+     * @param service   the service, or {@code null}
+     * @param manifest  the manifest
+     * @param namespace the kube namespace
+     * @return what was done, per resource
+     * @throws IllegalArgumentException when a placeholder cannot be resolved (nothing is sent then)
+     */
+    public ApplyReport apply(String key, String service, Manifest manifest, String namespace) {
+        List<Map<String, Object>> documents = resolve(manifest, service, namespace);
+        List<Entry> entries = new ArrayList<>(ensureNamespaces(documents));
+        Set<Ref> current = new LinkedHashSet<>();
+        for (Map<String, Object> document : documents) {
+            Entry entry = applyOne(document);
+            entries.add(entry);
+            current.add(Ref.of(entry));
+        }
+        if (hook != null) {
+            boolean unsafe = manifest.unsafeParaphrase().map(UNSAFE_PARAPHRASE::equals).orElse(false);
+            Set<Ref> kept = new LinkedHashSet<>();
+            for (Ref previous : previousApply(key)) {
+                if (current.contains(previous)) {
+                    continue;
+                }
+                Entry entry = deleteOne(previous, unsafe);
+                entries.add(entry);
+                if (entry.action() == Action.KEPT_PROTECTED || entry.action() == Action.FAILED) {
+                    kept.add(previous); // still ours: a later apply may delete it
+                }
+            }
+            Set<Ref> remembered = new LinkedHashSet<>(current);
+            remembered.addAll(kept);
+            remember(key, remembered);
+        }
+        ApplyReport report = new ApplyReport(key, entries);
+        log.debug("Applied {}", report);
+        return report;
+    }
+
+    /**
+     * Applies resources that belong to no service: no history, nothing deleted.
+     *
+     * @param manifest  the resources
+     * @param namespace the namespace for namespaced resources
+     * @return what was done, per resource
+     */
+    public ApplyReport load(Manifest manifest, String namespace) {
+        List<Map<String, Object>> documents = resolve(manifest, null, namespace);
+        List<Entry> entries = new ArrayList<>(ensureNamespaces(documents));
+        documents.forEach(document -> entries.add(applyOne(document)));
+        return new ApplyReport("loadYaml:" + namespace, entries);
+    }
+
+    /**
+     * Which applied workloads are not ready: Deployments ({@code availableReplicas >= replicas}), StatefulSets
+     * ({@code readyReplicas >= replicas}), DaemonSets ({@code numberReady >= desiredNumberScheduled}), Pods (Running
+     * and Ready) and Services with a selector (an Endpoints object with addresses).
+     *
+     * @param documents resolved documents ({@link #resolve})
+     * @return one line per resource that is not ready (empty: all ready)
+     */
+    public List<String> notReady(List<Map<String, Object>> documents) {
+        List<String> waiting = new ArrayList<>();
+        for (Map<String, Object> document : documents) {
+            String kind = String.valueOf(document.get("kind"));
+            Ref ref = Ref.of(document);
+            try {
+                String problem = switch (kind) {
+                    case "Deployment" -> replicas(ref, "availableReplicas");
+                    case "StatefulSet" -> replicas(ref, "readyReplicas");
+                    case "DaemonSet" -> daemonSet(ref);
+                    case "Pod" -> pod(ref);
+                    case "Service" -> service(ref, document);
+                    default -> null;
+                };
+                if (problem != null) {
+                    waiting.add(ref + ": " + problem);
+                }
+            } catch (RuntimeException e) {
+                waiting.add(ref + ": " + e.getMessage());
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * Polls {@link #notReady} with backoff (100 ms doubling to 5 s) until everything is ready or the timeout passes.
+     * The regeneration loop does not use this (it asks once per cycle); it is for hosts that apply and wait.
+     *
+     * @param documents resolved documents
+     * @param timeout   how long to wait
+     * @return what is still not ready (empty: all ready)
+     * @throws InterruptedException when interrupted
+     */
+    public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long wait = 100;
+        List<String> waiting = notReady(documents);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
+            wait = Math.min(wait * 2, 5_000);
+            waiting = notReady(documents);
+        }
+        return waiting;
+    }
+
+    // ------------------------------------------------------------------ apply one
+
+    private Entry applyOne(Map<String, Object> document) {
+        Ref ref = Ref.of(document);
+        try {
+            DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
+            KubernetesApiResponse<DynamicKubernetesObject> existing = get(api, ref);
+            if (existing.getHttpStatusCode() == 404) {
+                KubernetesApiResponse<DynamicKubernetesObject> created = KubeResources.call(() -> api.create(KubeResources.toObject(document)));
+                if (created.isSuccess()) {
+                    return ref.entry(Action.CREATED, null);
+                }
+                if (created.getHttpStatusCode() != 409) {
+                    return ref.entry(Action.FAILED, "create: " + KubeResources.describe(created));
+                }
+                existing = get(api, ref); // created meanwhile by someone else: update it instead
+            }
+            if (!existing.isSuccess()) {
+                return ref.entry(Action.FAILED, "read: " + KubeResources.describe(existing));
+            }
+            String version = version(document);
+            if (version.equals(labelOf(KubeResources.toMap(existing.getObject())))) {
+                return ref.entry(Action.UNCHANGED, null);
+            }
+            return update(api, ref, document);
+        } catch (RuntimeException e) {
+            return ref.entry(Action.FAILED, describe(e));
+        }
+    }
+
+    private Entry update(DynamicKubernetesApi api, Ref ref, Map<String, Object> document) {
+        String body = Json.write(document);
+        KubernetesApiResponse<DynamicKubernetesObject> applied = patch(api, ref, V1Patch.PATCH_FORMAT_APPLY_YAML,
+                body, new PatchOptions().fieldManager(FIELD_MANAGER).force(true));
+        if (applied.isSuccess()) {
+            return ref.entry(Action.UPDATED, null);
+        }
+        int code = applied.getHttpStatusCode();
+        if (code != 400 && code != 404 && code != 405 && code != 415 && code != 422) {
+            return ref.entry(Action.FAILED, "server-side apply: " + KubeResources.describe(applied));
+        }
+        // No server-side apply here: merge the desired document into the object we read.
+        KubernetesApiResponse<DynamicKubernetesObject> merged = patch(api, ref,
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, body, new PatchOptions().fieldManager(FIELD_MANAGER));
+        return merged.isSuccess() ? ref.entry(Action.UPDATED, null)
+                : ref.entry(Action.FAILED, "merge patch: " + KubeResources.describe(merged));
+    }
+
+    private Entry deleteOne(Ref ref, boolean unsafe) {
+        if (KubeResources.DATA_KINDS.contains(ref.kind()) && !unsafe) {
+            return ref.entry(Action.KEPT_PROTECTED, ref.kind() + " holds data: it is deleted only when the manifest "
+                    + "carries the unsafe paraphrase");
+        }
+        try {
+            DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
+            KubernetesApiResponse<DynamicKubernetesObject> deleted = KubeResources.call(() -> ref.namespace() == null
+                    ? api.delete(ref.name()) : api.delete(ref.namespace(), ref.name()));
+            if (deleted.isSuccess() || deleted.getHttpStatusCode() == 404) {
+                return ref.entry(Action.DELETED, deleted.getHttpStatusCode() == 404 ? "already gone" : null);
+            }
+            return ref.entry(Action.FAILED, "delete: " + KubeResources.describe(deleted));
+        } catch (RuntimeException e) {
+            return ref.entry(Action.FAILED, describe(e));
+        }
+    }
+
+    private List<Entry> ensureNamespaces(List<Map<String, Object>> documents) {
+        Set<String> declared = new LinkedHashSet<>();
+        Set<String> needed = new LinkedHashSet<>();
+        for (Map<String, Object> document : documents) {
+            Ref ref = Ref.of(document);
+            if (ref.kind().equals("Namespace")) {
+                declared.add(ref.name());
+            } else if (ref.namespace() != null) {
+                needed.add(ref.namespace());
+            }
+        }
+        needed.removeAll(declared);
+        List<Entry> entries = new ArrayList<>();
+        DynamicKubernetesApi namespaces = resources.api("v1", "Namespace");
+        for (String namespace : needed) {
+            Ref ref = new Ref("v1", "Namespace", null, namespace);
+            try {
+                KubernetesApiResponse<DynamicKubernetesObject> existing =
+                        KubeResources.call(() -> namespaces.get(namespace));
+                if (existing.getHttpStatusCode() == 404) {
+                    Map<String, Object> document = new LinkedHashMap<>();
+                    document.put("apiVersion", "v1");
+                    document.put("kind", "Namespace");
+                    document.put("metadata", Map.of("name", namespace));
+                    KubernetesApiResponse<DynamicKubernetesObject> created =
+                            KubeResources.call(() -> namespaces.create(KubeResources.toObject(document)));
+                    entries.add(created.isSuccess() || created.getHttpStatusCode() == 409
+                            ? ref.entry(Action.CREATED, null)
+                            : ref.entry(Action.FAILED, "create namespace: " + KubeResources.describe(created)));
+                } else if (!existing.isSuccess()) {
+                    entries.add(ref.entry(Action.FAILED, "read namespace: " + KubeResources.describe(existing)));
+                }
+            } catch (RuntimeException e) {
+                entries.add(ref.entry(Action.FAILED, describe(e)));
+            }
+        }
+        return entries;
+    }
+
+    private KubernetesApiResponse<DynamicKubernetesObject> get(DynamicKubernetesApi api, Ref ref) {
+        return KubeResources.call(() -> ref.namespace() == null ? api.get(ref.name())
+                : api.get(ref.namespace(), ref.name()));
+    }
+
+    private KubernetesApiResponse<DynamicKubernetesObject> patch(DynamicKubernetesApi api, Ref ref, String type,
+                                                                 String body, PatchOptions options) {
+        return KubeResources.call(() -> ref.namespace() == null ? api.patch(ref.name(), type, new V1Patch(body), options)
+                : api.patch(ref.namespace(), ref.name(), type, new V1Patch(body), options));
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    private Map<String, Object> live(Ref ref) {
+        KubernetesApiResponse<DynamicKubernetesObject> response = get(resources.api(ref.apiVersion(), ref.kind()), ref);
+        if (!response.isSuccess()) {
+            throw new KubeException("cannot read it: " + KubeResources.describe(response));
+        }
+        return KubeResources.toMap(response.getObject());
+    }
+
+    private String replicas(Ref ref, String readyField) {
+        Map<String, Object> object = live(ref);
+        long wanted = number(path(object, "spec", "replicas"), 1);
+        long ready = number(path(object, "status", readyField), 0);
+        return ready >= wanted ? null : readyField + " " + ready + "/" + wanted;
+    }
+
+    private String daemonSet(Ref ref) {
+        Map<String, Object> object = live(ref);
+        long desired = number(path(object, "status", "desiredNumberScheduled"), 0);
+        long ready = number(path(object, "status", "numberReady"), 0);
+        return desired > 0 && ready >= desired ? null : "numberReady " + ready + "/" + desired;
+    }
+
+    private String pod(Ref ref) {
+        Map<String, Object> object = live(ref);
+        Object phase = path(object, "status", "phase");
+        if (!"Running".equals(phase)) {
+            return "phase " + phase;
+        }
+        if (path(object, "status", "conditions") instanceof List<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Map<?, ?> c && "Ready".equals(c.get("type")) && "True".equals(c.get("status"))) {
+                    return null;
+                }
+            }
+        }
+        return "not Ready";
+    }
+
+    private String service(Ref ref, Map<String, Object> document) {
+        Object selector = path(document, "spec", "selector");
+        if (!(selector instanceof Map<?, ?> map) || map.isEmpty() || "ExternalName".equals(path(document, "spec", "type"))) {
+            return null; // no selector: endpoints are managed by hand
+        }
+        KubernetesApiResponse<DynamicKubernetesObject> endpoints =
+                KubeResources.call(() -> resources.api("v1", "Endpoints").get(ref.namespace(), ref.name()));
+        if (!endpoints.isSuccess()) {
+            return "no endpoints";
+        }
+        if (path(KubeResources.toMap(endpoints.getObject()), "subsets") instanceof List<?> subsets) {
+            for (Object subset : subsets) {
+                if (subset instanceof Map<?, ?> s && s.get("addresses") instanceof List<?> a && !a.isEmpty()) {
+                    return null;
+                }
+            }
+        }
+        return "no ready endpoints";
+    }
+
+    private static Object path(Map<String, Object> object, String... fields) {
+        Object current = object;
+        for (String field : fields) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(field);
+        }
+        return current;
+    }
+
+    private static long number(Object value, long fallback) {
+        return value instanceof Number n ? n.longValue() : fallback;
+    }
+
+    // ------------------------------------------------------------------ versions and history
+
+    /**
+     * @param document a resolved document
+     * @return the hash of its content without the version label (16 hex digits)
+     */
+    public static String version(Map<String, Object> document) {
+        Map<String, Object> copy = Json.parseObject(Json.write(document), "document");
+        if (copy.get("metadata") instanceof Map<?, ?> metadata && metadata.get("labels") instanceof Map<?, ?> labels) {
+            labels.remove(VERSION_LABEL);
+            if (labels.isEmpty()) {
+                metadata.remove("labels");
+            }
+        }
+        try {
+            byte[] canonical = CANONICAL.writeValueAsString(copy).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)).substring(0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot hash a manifest document", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void label(Map<String, Object> document) {
+        String version = version(document);
+        Map<String, Object> metadata = (Map<String, Object>) document.get("metadata");
+        Object labels = metadata.get("labels");
+        Map<String, Object> copy = labels instanceof Map<?, ?> map ? new LinkedHashMap<>((Map<String, Object>) map)
+                : new LinkedHashMap<>();
+        copy.put(VERSION_LABEL, version);
+        metadata.put("labels", copy);
+    }
+
+    private static String labelOf(Map<String, Object> object) {
+        Object labels = path(object, "metadata", "labels");
+        return labels instanceof Map<?, ?> map && map.get(VERSION_LABEL) != null ? String.valueOf(map.get(VERSION_LABEL))
+                : null;
+    }
+
+    private static int order(Map<String, Object> document) {
+        return switch (String.valueOf(document.get("kind"))) {
+            case "Namespace" -> 0;
+            case "CustomResourceDefinition" -> 1;
+            case "ServiceAccount", "ClusterRole", "Role", "ConfigMap", "Secret", "PersistentVolumeClaim" -> 2;
+            default -> 3;
+        };
+    }
+
+    private List<Ref> previousApply(String key) {
+        List<Ref> refs = new ArrayList<>();
+        Object entries = history().get(key);
+        if (entries instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> newest
+                && newest.get("resources") instanceof List<?> resourceList) {
+            for (Object resource : resourceList) {
+                if (resource instanceof Map<?, ?> r) {
+                    refs.add(new Ref(String.valueOf(r.get("apiVersion")), String.valueOf(r.get("kind")),
+                            r.get("namespace") == null ? null : String.valueOf(r.get("namespace")),
+                            String.valueOf(r.get("name"))));
+                }
+            }
+        }
+        return refs;
+    }
+
+    private synchronized void remember(String key, Set<Ref> applied) {
+        Map<String, Object> history = new LinkedHashMap<>(history());
+        List<Object> entries = new ArrayList<>();
+        Map<String, Object> newest = new LinkedHashMap<>();
+        newest.put("ts", Instant.now().toString());
+        List<Map<String, Object>> resourceList = new ArrayList<>();
+        for (Ref ref : applied) {
+            Map<String, Object> resource = new LinkedHashMap<>();
+            resource.put("apiVersion", ref.apiVersion());
+            resource.put("kind", ref.kind());
+            resource.put("namespace", ref.namespace());
+            resource.put("name", ref.name());
+            resourceList.add(resource);
+        }
+        newest.put("resources", resourceList);
+        entries.add(newest);
+        if (history.get(key) instanceof List<?> older) {
+            older.stream().limit(HISTORY_DEPTH - 1L).forEach(entries::add);
+        }
+        history.put(key, entries);
+        hook.setGlob(HISTORY_KEY, Json.write(history));
+        hook.commit();
+    }
+
+    private Map<String, Object> history() {
+        return hook.getGlob(HISTORY_KEY).map(json -> Json.parseObject(json, HISTORY_KEY)).orElse(Map.of());
+    }
+
+    private static String describe(RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** Identifies a resource. */
+    private record Ref(String apiVersion, String kind, String namespace, String name) {
+
+        static Ref of(Map<String, Object> document) {
+            Object namespace = path(document, "metadata", "namespace");
+            return new Ref(String.valueOf(document.get("apiVersion")), String.valueOf(document.get("kind")),
+                    namespace == null ? null : String.valueOf(namespace),
+                    String.valueOf(path(document, "metadata", "name")));
+        }
+
+        static Ref of(Entry entry) {
+            return new Ref(entry.apiVersion(), entry.kind(), entry.namespace(), entry.name());
+        }
+
+        Entry entry(Action action, String error) {
+            return new Entry(apiVersion, kind, namespace, name, action, error);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            // apiVersion can change between applies (v1beta1 -> v1): the resource is the same.
+            return other instanceof Ref that && kind.equals(that.kind) && Objects.equals(namespace, that.namespace)
+                    && name.equals(that.name);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, namespace, name);
+        }
+
+        @Override
+        public String toString() {
+            return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.jsorc.kube;
+
+import io.jsorc.CommonService;
+import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
+import io.jsorc.regen.ApplyReport;
+import io.jsorc.regen.RegenerationReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The kube module inside an orchestrator: the kube service, the regeneration loop's applier, applyYaml, DB regen. */
+class KubeOrchestrationTest {
+
+    private KubeTestServer server;
+    private Orchestrator orchestrator;
+
+    @BeforeEach
+    void startServer() {
+        server = new KubeTestServer();
+    }
+
+    @AfterEach
+    void stop() {
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+        server.close();
+    }
+
+    private Orchestrator orchestrator(String... extraConfig) {
+        Orchestrator.Builder builder = Orchestrator.builder()
+                .config("KUBE_CONFIG", server.kubeConfig("jsorc"))
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"]}");
+        for (int i = 0; i + 1 < extraConfig.length; i += 2) {
+            builder.config(extraConfig[i], extraConfig[i + 1]);
+        }
+        orchestrator = builder.build();
+        return orchestrator;
+    }
+
+    @Test
+    void kubeServiceRunsAgainstTheApiServerAndNoticesWhenItStops() {
+        Orchestrator o = orchestrator().start();
+        KubeService kube = o.svc("kube", KubeService.class);
+        assertThat(kube.isRunning()).isTrue();
+        assertThat(kube.namespace()).isEqualTo("jsorc");
+        assertThat(kube.healthy()).isTrue();
+        server.stop();
+        assertThat(kube.healthy()).isFalse();
+        server.restart();
+        assertThat(kube.healthy()).isTrue();
+    }
+
+    @Test
+    void restartSetsTheRolloutAnnotation() throws Exception {
+        Orchestrator o = orchestrator().start();
+        o.loadYaml(ManifestApplyTest.REDIS, "jsorc");
+        o.svc("kube", KubeService.class).restart("jsorc-redis");
+        Map<String, Object> deployment = server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-redis")
+                .orElseThrow();
+        assertThat(deployment.get("spec").toString()).contains("kubectl.kubernetes.io/restartedAt");
+        assertThatThrownBy(() -> o.svc("kube", KubeService.class).restart("missing"))
+                .isInstanceOf(KubeException.class).hasMessageContaining("jsorc/missing").hasMessageContaining("404");
+    }
+
+    @Test
+    void regenerationAppliesTheManifestWaitsForThePodThenStartsTheService() throws Exception {
+        Orchestrator o = orchestrator().start();
+        CommonService<?> backend = o.svc("backend");
+        assertThat(backend.hasFailed()).isTrue(); // its pod does not exist yet
+
+        RegenerationReport first = o.regenerate();
+        RegenerationReport.Entry waiting = first.entry("backend").orElseThrow();
+        assertThat(waiting.action()).isEqualTo(RegenerationReport.Action.WAITING_FOR_MANIFEST);
+        assertThat(waiting.detail()).contains("Pod jsorc/backend");
+        assertThat(server.get("/api/v1/namespaces/jsorc/pods/backend")).isPresent();
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/backend-config")).isPresent();
+        assertThat(o.svc("backend").isRunning()).isFalse();
+
+        server.markPodReady("jsorc", "backend");
+        RegenerationReport second = o.regenerate();
+        assertThat(second.entry("backend").orElseThrow().action()).isEqualTo(RegenerationReport.Action.REFRESHED);
+        assertThat(o.svc("backend").isRunning()).isTrue();
+        assertThat(o.svc("backend").app()).isEqualTo("connected to pod backend");
+    }
+
+    @Test
+    void applyYamlValidatesStoresAndRestarts() throws Exception {
+        List<ServiceState> transitions = new CopyOnWriteArrayList<>();
+        Orchestrator o = orchestrator();
+        o.addListener((s, from, to, e) -> {
+            if (s.equals("backend")) {
+                transitions.add(to);
+            }
+        });
+        o.start();
+        String before = o.configGet("BACKEND_MANIFEST");
+
+        assertThatThrownBy(() -> o.applyYaml("backend", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n"
+                + "kind: ConfigMap\nmetadata: {name: no-version}\n", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("document #2")
+                .hasMessageContaining("apiVersion");
+        assertThatThrownBy(() -> o.applyYaml("backend", "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata.name");
+        assertThatThrownBy(() -> o.applyYaml("backend", "key: [unclosed", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not parse");
+        assertThatThrownBy(() -> o.applyYaml("kube", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declares no manifest key");
+        assertThat(o.configGet("BACKEND_MANIFEST")).isEqualTo(before);
+
+        server.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace",
+                "metadata", Map.of("name", "jsorc")));
+        server.create("/api/v1/namespaces/jsorc/pods", Map.of("apiVersion", "v1", "kind", "Pod",
+                "metadata", Map.of("name", "backend"), "spec", Map.of("containers", List.of(Map.of("name", "b",
+                        "image", "busybox")))));
+        server.markPodReady("jsorc", "backend");
+        CommonService<?> first = o.svc("backend");
+        assertThat(first.isRunning()).isTrue();
+
+        String yaml = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: backend-config}
+                data: {mode: live}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: backend, labels: {app: backend}}
+                spec: {containers: [{name: backend, image: busybox}]}
+                """;
+        o.applyYaml("backend", yaml, null);
+        assertThat(transitions).contains(ServiceState.RESTART);
+        await().atMost(Duration.ofSeconds(10)).until(() -> o.svc("backend") != first && o.svc("backend").isRunning());
+        Map<String, Object> configMap = server.get("/api/v1/namespaces/jsorc/configmaps/backend-config").orElseThrow();
+        assertThat(configMap.get("data")).isEqualTo(Map.of("mode", "live"));
+    }
+
+    @Test
+    void loadYamlAppliesFreeStandingResources() throws Exception {
+        Orchestrator o = orchestrator().start();
+        ApplyReport report = o.loadYaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\ndata: {a: b}\n",
+                "tools");
+        assertThat(report.entry("ConfigMap", "loose").orElseThrow().action()).isEqualTo(ApplyReport.Action.CREATED);
+        assertThat(server.get("/api/v1/namespaces/tools/configmaps/loose")).isPresent();
+        assertThatThrownBy(() -> o.loadYaml("apiVersion: v1\nkind: ConfigMap\n", "tools"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata.name");
+    }
+
+    @Test
+    void withoutAKubeServiceTheManifestStepIsSkipped() {
+        Orchestrator o = Orchestrator.builder().config("KUBE_CONFIG", "{\"enabled\": false}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": []}").build();
+        orchestrator = o;
+        o.start();
+        assertThat(o.svc("backend").hasFailed()).isTrue();
+        RegenerationReport report = o.regenerate();
+        // No cluster: straight to the refresh (which fails again: the pod is missing).
+        assertThat(report.entry("backend").orElseThrow().action()).isEqualTo(RegenerationReport.Action.REFRESHED);
+        assertThatThrownBy(() -> o.loadYaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "x"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("kube service running");
+    }
+
+    @Test
+    void databaseRegenerationAppliesTheManifestAndTellsTheHostWhenThePortOpens() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<DatabaseRegenerationEvent> recovered = new CopyOnWriteArrayList<>();
+        List<DatabaseRegenerationEvent> gaveUp = new CopyOnWriteArrayList<>();
+        Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
+                        + port + ", \"timeout_ms\": 200, \"deadline_ms\": 30000, \"poll_ms\": 50}",
+                "DB_REGEN_MANIFEST", "{\"StatefulSet\": {\"postgres\": {\"apiVersion\": \"apps/v1\", \"kind\": "
+                        + "\"StatefulSet\", \"metadata\": {\"name\": \"postgres\"}, \"spec\": {\"replicas\": 1}}}}");
+        DatabaseRegeneration.handler(o, new DatabaseRecoveredHandler() {
+            @Override
+            public void recovered(DatabaseRegenerationEvent event) {
+                recovered.add(event);
+            }
+
+            @Override
+            public void gaveUp(DatabaseRegenerationEvent event) {
+                gaveUp.add(event);
+            }
+        });
+        o.start();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
+        Thread.sleep(300);
+        assertThat(recovered).isEmpty();
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> recovered.size() == 1);
+            DatabaseRegenerationEvent event = recovered.get(0);
+            assertThat(event.recovered()).isTrue();
+            assertThat(event.port()).isEqualTo(port);
+            assertThat(event.applied().entry("StatefulSet", "postgres").orElseThrow().action())
+                    .isEqualTo(ApplyReport.Action.CREATED);
+            assertThat(event.probes()).isGreaterThan(1);
+        }
+        Thread.sleep(300);
+        assertThat(recovered).hasSize(1);
+        assertThat(gaveUp).isEmpty();
+        assertThat(o.isStarted()).isTrue();
+    }
+
+    @Test
+    void databaseRegenerationGivesTheHostAnEventWhenTheDeadlinePasses() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        List<DatabaseRegenerationEvent> gaveUp = new CopyOnWriteArrayList<>();
+        Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
+                        + port + ", \"timeout_ms\": 100, \"deadline_ms\": 800, \"poll_ms\": 50}",
+                "DB_REGEN_MANIFEST", "{\"StatefulSet\": {\"postgres\": {\"apiVersion\": \"apps/v1\", \"kind\": "
+                        + "\"StatefulSet\", \"metadata\": {\"name\": \"postgres\"}}}}");
+        DatabaseRegeneration.handler(o, new DatabaseRecoveredHandler() {
+            @Override
+            public void recovered(DatabaseRegenerationEvent event) {
+                throw new AssertionError("must not recover");
+            }
+
+            @Override
+            public void gaveUp(DatabaseRegenerationEvent event) {
+                gaveUp.add(event);
+            }
+        });
+        o.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gaveUp.size() == 1);
+        assertThat(gaveUp.get(0).recovered()).isFalse();
+        assertThat(gaveUp.get(0).detail()).contains("did not answer within 800 ms");
+        assertThat(o.isStarted()).isTrue(); // the host decides; nothing exits
+        assertThat(o.svc("kube").isRunning()).isTrue();
+    }
+}

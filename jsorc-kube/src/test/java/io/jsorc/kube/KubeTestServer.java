@@ -1,0 +1,99 @@
+package io.jsorc.kube;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.jsorc.config.Json;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real Kubernetes HTTP API in this JVM (fabric8's server in CRUD mode), spoken to by the official client. It can
+ * stop answering and come back on the same port with its objects kept. It runs no controllers: tests set pod status.
+ */
+final class KubeTestServer implements AutoCloseable {
+
+    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private KubernetesMockServer server;
+    private int port;
+
+    KubeTestServer() {
+        start(0);
+    }
+
+    private void start(int onPort) {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), onPort);
+        port = server.getPort();
+    }
+
+    /** @return the API URL, without a trailing slash */
+    String basePath() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** @return a KUBE_CONFIG pointing the kube service here */
+    String kubeConfig(String namespace) {
+        return "{\"enabled\": true, \"namespace\": \"" + namespace + "\", \"in_cluster\": false, \"base_path\": \""
+                + basePath() + "\", \"timeout_ms\": 1000}";
+    }
+
+    /** Stops answering (connections are refused). */
+    void stop() {
+        server.destroy();
+    }
+
+    /** Comes back on the same port with the same objects. */
+    void restart() {
+        start(port);
+    }
+
+    Optional<Map<String, Object>> get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(basePath() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Optional.of(Json.parseObject(response.body(), path));
+    }
+
+    void create(String path, Map<String, Object> body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(basePath() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** What a kubelet would do: the pod runs and is Ready. */
+    void markPodReady(String namespace, String name) throws IOException, InterruptedException {
+        String patch = "{\"status\": {\"phase\": \"Running\", \"conditions\": [{\"type\": \"Ready\", \"status\": \"True\"}]}}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(basePath() + "/api/v1/namespaces/"
+                        + namespace + "/pods/" + name + "/status"))
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("Marking pod " + name + " ready answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}

@@ -1,0 +1,281 @@
+package io.jsorc.kube;
+
+import io.jsorc.Manifest;
+import io.jsorc.config.MemoryHook;
+import io.jsorc.regen.ApplyReport;
+import io.jsorc.regen.ApplyReport.Action;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Apply semantics against a real Kubernetes HTTP API (fabric8 CRUD server), through the official client. */
+class ManifestApplyTest {
+
+    static final String REDIS = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: jsorc-redis-config}
+            data: {maxmemory: 64mb}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: jsorc-redis}
+            spec:
+              selector: {app: jsorc-redis}
+              ports: [{port: 6379}]
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: jsorc-redis}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: jsorc-redis}}
+              template:
+                metadata: {labels: {app: jsorc-redis}}
+                spec: {containers: [{name: redis, image: "redis:7.0"}]}
+            """;
+
+    private KubeTestServer server;
+    private ApiClient client;
+    private MemoryHook hook;
+    private final Map<String, String> env = new HashMap<>();
+
+    @BeforeEach
+    void start() {
+        server = new KubeTestServer();
+        client = new ClientBuilder().setBasePath(server.basePath()).build();
+        client.setReadTimeout(2000);
+        client.setConnectTimeout(1000);
+        hook = new MemoryHook();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private ManifestApply apply() {
+        return new ManifestApply(client, hook, env::get);
+    }
+
+    private static Map<Action, List<String>> byAction(ApplyReport report) {
+        return report.entries().stream().collect(Collectors.groupingBy(ApplyReport.Entry::action,
+                Collectors.mapping(e -> e.kind() + "/" + e.name(), Collectors.toList())));
+    }
+
+    @Test
+    void createsEverythingOnceThenChangesNothing() throws Exception {
+        ApplyReport first = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
+        assertThat(byAction(first)).containsOnlyKeys(Action.CREATED);
+        assertThat(byAction(first).get(Action.CREATED)).containsExactly("Namespace/jsorc",
+                "ConfigMap/jsorc-redis-config", "Service/jsorc-redis", "Deployment/jsorc-redis");
+        Map<String, Object> deployment = server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-redis")
+                .orElseThrow();
+        assertThat(deployment.toString()).contains("config_version=");
+
+        ApplyReport second = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
+        assertThat(byAction(second)).containsOnlyKeys(Action.UNCHANGED);
+        assertThat(second.entries()).hasSize(3);
+    }
+
+    @Test
+    void aChangedFieldUpdatesOnlyThatResource() throws Exception {
+        apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
+        String before = labels("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config");
+        ApplyReport report = apply().apply("REDIS_MANIFEST", "redis",
+                Manifest.parseYaml(REDIS.replace("maxmemory: 64mb", "maxmemory: 128mb")), "jsorc");
+        assertThat(byAction(report).get(Action.UPDATED)).containsExactly("ConfigMap/jsorc-redis-config");
+        assertThat(byAction(report).get(Action.UNCHANGED)).containsExactly("Service/jsorc-redis",
+                "Deployment/jsorc-redis");
+        Map<String, Object> configMap = server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config").orElseThrow();
+        assertThat(configMap.get("data")).isEqualTo(Map.of("maxmemory", "128mb"));
+        assertThat(labels("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config")).isNotEqualTo(before);
+    }
+
+    private String labels(String path) throws Exception {
+        return ((Map<?, ?>) server.get(path).orElseThrow().get("metadata")).get("labels").toString();
+    }
+
+    @Test
+    void removedResourcesAreDeletedButDataIsProtected() throws Exception {
+        String withPvc = REDIS + """
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: redis-data}
+                spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """;
+        apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(withPvc), "jsorc");
+        assertThat(server.get("/api/v1/namespaces/jsorc/persistentvolumeclaims/redis-data")).isPresent();
+
+        String withoutConfigMapAndPvc = REDIS.substring(REDIS.indexOf("---") + 4);
+        ApplyReport removed = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(withoutConfigMapAndPvc),
+                "jsorc");
+        assertThat(byAction(removed).get(Action.DELETED)).containsExactly("ConfigMap/jsorc-redis-config");
+        assertThat(byAction(removed).get(Action.KEPT_PROTECTED)).containsExactly("PersistentVolumeClaim/redis-data");
+        assertThat(removed.entry("PersistentVolumeClaim", "redis-data").orElseThrow().error())
+                .contains("unsafe paraphrase");
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/persistentvolumeclaims/redis-data")).isPresent();
+
+        ApplyReport wrongPhrase = apply().apply("REDIS_MANIFEST", "redis",
+                Manifest.parseYaml(withoutConfigMapAndPvc).withUnsafeParaphrase("i know what i'm doing"), "jsorc");
+        assertThat(byAction(wrongPhrase).get(Action.KEPT_PROTECTED)).containsExactly("PersistentVolumeClaim/redis-data");
+
+        ApplyReport unsafe = apply().apply("REDIS_MANIFEST", "redis",
+                Manifest.parseYaml(withoutConfigMapAndPvc).withUnsafeParaphrase("I know what I'm doing!"), "jsorc");
+        assertThat(byAction(unsafe).get(Action.DELETED)).containsExactly("PersistentVolumeClaim/redis-data");
+        assertThat(server.get("/api/v1/namespaces/jsorc/persistentvolumeclaims/redis-data")).isEmpty();
+    }
+
+    @Test
+    void namespaceRules() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: moved, namespace: elsewhere}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: dedicated, namespace: jsorc-dedicated-x}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: reader, namespace: ignored}
+                rules: []
+                """;
+        ApplyReport moved = apply().apply("M", "svc", Manifest.parseYaml(yaml), "jsorc");
+        assertThat(byAction(moved).get(Action.CREATED)).contains("Namespace/jsorc", "Namespace/jsorc-dedicated-x");
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/moved")).isPresent();
+        assertThat(server.get("/api/v1/namespaces/jsorc-dedicated-x/configmaps/dedicated")).isPresent();
+        assertThat(server.get("/apis/rbac.authorization.k8s.io/v1/clusterroles/reader")).isPresent();
+
+        env.put("SVC_NAMESPACE", "SOURCE");
+        apply().apply("M2", "svc", Manifest.parseYaml(yaml), "jsorc");
+        assertThat(server.get("/api/v1/namespaces/elsewhere/configmaps/moved")).isPresent();
+        assertThat(server.get("/api/v1/namespaces/elsewhere")).isPresent(); // created because missing
+
+        env.put("SVC_NAMESPACE", "explicit");
+        apply().apply("M3", "svc", Manifest.parseYaml(yaml), "jsorc");
+        assertThat(server.get("/api/v1/namespaces/explicit/configmaps/moved")).isPresent();
+        assertThat(server.get("/api/v1/namespaces/jsorc-dedicated-x/configmaps/dedicated")).isPresent();
+    }
+
+    @Test
+    void placeholdersResolveAgainstTheManifest() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: robot}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: robot-binding}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+                subjects:
+                  - kind: ServiceAccount
+                    name: $j{ServiceAccount["robot"].metadata.name}
+                    namespace: $j{ServiceAccount["robot"].metadata.namespace}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: note}
+                data:
+                  text: 'bound to $j{ClusterRoleBinding["robot-binding"].subjects.0.namespace}'
+                  $j{ServiceAccount["robot"].metadata.name}-key: "k"
+                """;
+        apply().apply("P", "svc", Manifest.parseYaml(yaml), "team-a");
+        Map<String, Object> binding = server.get(
+                "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/robot-binding").orElseThrow();
+        assertThat(binding.get("subjects").toString()).contains("name=robot").contains("namespace=team-a");
+        Map<String, Object> note = server.get("/api/v1/namespaces/team-a/configmaps/note").orElseThrow();
+        assertThat(note.get("data")).isEqualTo(Map.of("text", "bound to team-a", "robot-key", "k"));
+
+        assertThatThrownBy(() -> apply().apply("P", "svc", Manifest.parseYaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: broken}
+                data: {x: "$j{Secret[\\"missing\\"].data.y}"}
+                """), "team-a")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("$j{Secret[\"missing\"].data.y}").hasMessageContaining("not in the manifest");
+    }
+
+    @Test
+    void anUnknownKindIsAppliedThroughTheDynamicApi() throws Exception {
+        String yaml = """
+                apiVersion: example.io/v1
+                kind: Widget
+                metadata: {name: w1}
+                spec: {size: 3}
+                """;
+        ApplyReport report = apply().apply("W", null, Manifest.parseYaml(yaml), "jsorc");
+        assertThat(report.entry("Widget", "w1").orElseThrow().action()).isEqualTo(Action.CREATED);
+        assertThat(server.get("/apis/example.io/v1/namespaces/jsorc/widgets/w1")).isPresent();
+        assertThat(apply().apply("W", null, Manifest.parseYaml(yaml), "jsorc").entry("Widget", "w1")
+                .orElseThrow().action()).isEqualTo(Action.UNCHANGED);
+    }
+
+    @Test
+    void theApiServerGoingAwayMidApplyIsReportedAndTheNextApplyCompletesIt() throws Exception {
+        // The server stops answering after the namespace and the config map were created.
+        okhttp3.OkHttpClient stopping = client.getHttpClient().newBuilder().addInterceptor(chain -> {
+            okhttp3.Request request = chain.request();
+            if (request.method().equals("GET") && request.url().encodedPath().contains("/services/")) {
+                server.stop();
+            }
+            return chain.proceed(request);
+        }).build();
+        ApiClient flaky = new ClientBuilder().setBasePath(server.basePath()).build().setHttpClient(stopping);
+        ApplyReport broken = new ManifestApply(flaky, hook, env::get).apply("REDIS_MANIFEST", "redis",
+                Manifest.parseYaml(REDIS), "jsorc");
+        assertThat(byAction(broken).get(Action.CREATED)).containsExactly("Namespace/jsorc",
+                "ConfigMap/jsorc-redis-config");
+        assertThat(byAction(broken).get(Action.FAILED)).containsExactly("Service/jsorc-redis", "Deployment/jsorc-redis");
+        assertThat(broken.ok()).isFalse();
+        assertThat(broken.failed().get(0).error()).isNotBlank();
+
+        server.restart();
+        ApplyReport resumed = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
+        assertThat(byAction(resumed).get(Action.UNCHANGED)).containsExactly("ConfigMap/jsorc-redis-config");
+        assertThat(byAction(resumed).get(Action.CREATED)).containsExactly("Service/jsorc-redis",
+                "Deployment/jsorc-redis");
+        assertThat(resumed.ok()).isTrue();
+    }
+
+    @Test
+    void readinessFollowsWorkloadStatus() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p1}
+                spec: {containers: [{name: c, image: busybox}]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: d1}
+                spec: {replicas: 2, selector: {matchLabels: {app: d1}}, template: {metadata: {labels: {app: d1}}, spec: {containers: [{name: c, image: busybox}]}}}
+                """;
+        ManifestApply apply = apply();
+        apply.apply("R", null, Manifest.parseYaml(yaml), "jsorc");
+        List<Map<String, Object>> documents = apply.resolve(Manifest.parseYaml(yaml), null, "jsorc");
+        assertThat(apply.notReady(documents)).hasSize(2);
+        server.markPodReady("jsorc", "p1");
+        assertThat(apply.notReady(documents)).singleElement().asString().contains("Deployment jsorc/d1")
+                .contains("availableReplicas 0/2");
+        assertThat(apply.awaitReady(documents, java.time.Duration.ofMillis(300))).hasSize(1); // bounded wait
+        new ManifestApply(client, null, env::get).apply("R2", null, Manifest.parseYaml(yaml.replace("replicas: 2",
+                "replicas: 0")), "jsorc");
+        assertThat(apply.awaitReady(apply.resolve(Manifest.parseYaml(yaml.replace("replicas: 2", "replicas: 0")),
+                null, "jsorc"), java.time.Duration.ofSeconds(5))).isEmpty();
+    }
+}
