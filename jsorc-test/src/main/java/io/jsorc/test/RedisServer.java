@@ -128,10 +128,46 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the process (SIGSTOP): connections stay open but nothing answers — a hung server, which only timeouts
+     * and health checks can notice.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #pause() paused} process (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        long pid = pid();
+        if (pid < 0) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while signalling redis-server", e);
+        }
+    }
+
     /** Stops the process (SIGTERM, then SIGKILL after 5 s). */
     public synchronized void stop() {
         Process p = process;
         if (p != null && p.isAlive()) {
+            try {
+                resume(); // a paused process would not act on SIGTERM
+            } catch (RuntimeException ignored) {
+                // it may have died meanwhile
+            }
             p.destroy();
             try {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {

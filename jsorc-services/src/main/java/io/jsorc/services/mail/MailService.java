@@ -196,9 +196,11 @@ public class MailService extends CommonService<Session> {
      */
     public void sendActivation(String email, String code, String link) {
         Settings s = settings();
-        Map<String, String> values = Map.of("{{code}}", code, "{{link}}", link);
-        send(email, fill(s.activation_subj(), values), fill(s.activation_body(), values),
-                fill(s.activation_html_body(), values));
+        Map<String, String> values = new java.util.HashMap<>();
+        values.put("{{code}}", code);
+        values.put("{{link}}", link);
+        send(email, fill(s.activation_subj(), values, false), fill(s.activation_body(), values, false),
+                fill(s.activation_html_body(), values, true));
     }
 
     /**
@@ -209,9 +211,10 @@ public class MailService extends CommonService<Session> {
      */
     public void sendReset(String email, String token) {
         Settings s = settings();
-        Map<String, String> values = Map.of("{{token}}", token);
-        send(email, fill(s.resetpass_subj(), values), fill(s.resetpass_body(), values),
-                fill(s.resetpass_html_body(), values));
+        Map<String, String> values = new java.util.HashMap<>();
+        values.put("{{token}}", token);
+        send(email, fill(s.resetpass_subj(), values, false), fill(s.resetpass_body(), values, false),
+                fill(s.resetpass_html_body(), values, true));
     }
 
     private Settings settings() {
@@ -219,14 +222,31 @@ public class MailService extends CommonService<Session> {
         return settings;
     }
 
-    private static String fill(String template, Map<String, String> values) {
+    /** Replaces placeholders; in HTML templates the values are escaped, so a value cannot inject markup. */
+    private static String fill(String template, Map<String, String> values, boolean html) {
         if (template == null) {
             return null;
         }
         String out = template;
         for (Map.Entry<String, String> value : values.entrySet()) {
-            out = out.replace(value.getKey(), value.getValue() == null ? "" : value.getValue());
+            String text = value.getValue() == null ? "" : value.getValue();
+            out = out.replace(value.getKey(), html ? escapeHtml(text) : text);
         }
         return out;
+    }
+
+    private static String escapeHtml(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -79,9 +79,10 @@ public class RedisHook implements Hook, OrchestratorAware {
             return Optional.empty();
         }
         try {
+            long generation = state.generation(key);
             String stored = redis.hget(HASH, key);
-            if (stored != null && !state.pending.containsKey(key)) {
-                state.memory.put(key, stored);
+            if (stored != null) {
+                state.backFill(key, stored, generation);
             }
             return Optional.ofNullable(stored);
         } catch (RuntimeException e) {
@@ -163,10 +164,12 @@ public class RedisHook implements Hook, OrchestratorAware {
 
     private record Pending(Op op, String value) { }
 
-    /** What all RedisHook instances of one orchestrator share. */
+    /** What all RedisHook instances of one orchestrator share. Writes to Redis happen under its lock. */
     private static final class State {
         final String origin = UUID.randomUUID().toString();
         final ConcurrentMap<String, String> memory = new ConcurrentHashMap<>();
+        /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
+        final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
         final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
         final RedisLink link;
         final Orchestrator orchestrator;
@@ -178,7 +181,22 @@ public class RedisHook implements Hook, OrchestratorAware {
             link.handle(CHANNEL, (channel, message) -> changed(message));
         }
 
-        void write(RedisService redis, String key, Pending change) {
+        long generation(String key) {
+            return generations.getOrDefault(key, 0L);
+        }
+
+        synchronized void backFill(String key, String value, long generationAtRead) {
+            if (generation(key) == generationAtRead && !pending.containsKey(key)) {
+                memory.put(key, value);
+            }
+        }
+
+        synchronized void invalidate(String key) {
+            generations.merge(key, 1L, Long::sum);
+            memory.remove(key);
+        }
+
+        synchronized void write(RedisService redis, String key, Pending change) {
             if (redis != null) {
                 try {
                     apply(redis, key, change);
@@ -211,10 +229,30 @@ public class RedisHook implements Hook, OrchestratorAware {
             redis.publish(CHANNEL, Json.write(message));
         }
 
-        /** Redis (re)appeared: write what was kept, and forget memory copies that replicas may have changed. */
+        /**
+         * Redis (re)appeared: write what was kept, and catch up on changes replicas announced while we could not
+         * hear them — a memory copy that differs from Redis is dropped and its service restarted.
+         */
         void resync(RedisService redis) {
-            memory.keySet().removeIf(key -> !pending.containsKey(key));
+            Map<String, String> before;
+            synchronized (this) {
+                before = new java.util.HashMap<>(memory);
+                before.keySet().removeAll(pending.keySet());
+            }
             flush(redis);
+            for (Map.Entry<String, String> copy : before.entrySet()) {
+                String stored;
+                try {
+                    stored = redis.hget(HASH, copy.getKey());
+                } catch (RuntimeException e) {
+                    log.debug("Resync of {} failed", copy.getKey(), e);
+                    continue;
+                }
+                if (!copy.getValue().equals(stored)) {
+                    invalidate(copy.getKey());
+                    restartOwners(copy.getKey());
+                }
+            }
         }
 
         synchronized void flush(RedisService redis) {
@@ -240,7 +278,11 @@ public class RedisHook implements Hook, OrchestratorAware {
             if (origin.equals(change.get("origin")) || !(change.get("key") instanceof String key)) {
                 return;
             }
-            memory.remove(key);
+            invalidate(key);
+            restartOwners(key);
+        }
+
+        private void restartOwners(String key) {
             if (!orchestrator.isStarted()) {
                 return;
             }

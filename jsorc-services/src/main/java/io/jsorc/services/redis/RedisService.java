@@ -204,6 +204,9 @@ public class RedisService extends CommonService<RedisClient> {
         try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
                 s.clientConfig(0, s.connect_timeout_ms == null ? 2000 : s.connect_timeout_ms, true))) {
             subscriber = jedis;
+            if (subscription != pubsub) {
+                return; // released before we connected (postRun timed out, or the service was discarded)
+            }
             jedis.psubscribe(pubsub, CHANNELS);
         } catch (JedisException e) {
             // Not when we closed it ourselves (release): only a subscription the server dropped is a failure.

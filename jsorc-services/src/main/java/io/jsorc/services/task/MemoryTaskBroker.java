@@ -125,11 +125,19 @@ public final class MemoryTaskBroker implements TaskBroker {
         Record record = records.get(id);
         if (record != null) {
             synchronized (record) {
+                if (record.status.isDone()) {
+                    return;
+                }
                 record.status = TaskStatus.RETRY;
                 record.error = error;
             }
             delayed.put(id, when);
         }
+    }
+
+    @Override
+    public void renew(String consumer, Delivery delivery) {
+        inFlight.computeIfPresent(delivery.tag(), (tag, flight) -> new InFlight(flight.id(), System.nanoTime()));
     }
 
     @Override
@@ -140,6 +148,9 @@ public final class MemoryTaskBroker implements TaskBroker {
         }
         int count;
         synchronized (record) {
+            if (record.status.isDone()) {
+                return 0;
+            }
             record.status = TaskStatus.RETRY;
             record.error = error;
             count = ++record.unhandled;

@@ -7,6 +7,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -48,10 +49,18 @@ public final class RedisTaskBroker implements TaskBroker {
             + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
             + "redis.call('HSET', KEYS[1], 'status', 'STARTED', 'worker', ARGV[1]) "
             + "redis.call('HINCRBY', KEYS[1], 'attempts', 1) return 1";
+    private static final String RETRY = "local s = redis.call('HGET', KEYS[1], 'status') "
+            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return -1 end "
+            + "redis.call('HSET', KEYS[1], 'status', 'RETRY', 'error', ARGV[1]) "
+            + "local n = 0 if ARGV[4] == '1' then n = redis.call('HINCRBY', KEYS[1], 'unhandled', 1) end "
+            + "redis.call('SREM', KEYS[3], ARGV[3]) redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) return n";
     private static final String PROMOTE = "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100) "
             + "local n = 0 for _, id in ipairs(ids) do "
             + "if redis.call('ZREM', KEYS[1], id) == 1 then redis.call('XADD', KEYS[2], '*', 'id', id) n = n + 1 end "
             + "end return n";
+    private static final String PUT_SCHEDULE = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] "
+            + "and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end "
+            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) return 1";
     private static final String CLAIM = "if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end "
             + "if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('HDEL', KEYS[2], ARGV[1]) "
             + "else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end return 1";
@@ -63,6 +72,7 @@ public final class RedisTaskBroker implements TaskBroker {
     private final String schedulesKey;
     private final String nextRunsKey;
     private final String recordPrefix;
+    private volatile StreamEntryID claimCursor = new StreamEntryID(0, 0);
 
     /**
      * @param redis supplies the current redis service (looked up per call: it may have been rebuilt)
@@ -77,6 +87,10 @@ public final class RedisTaskBroker implements TaskBroker {
         this.schedulesKey = prefix + "schedules";
         this.nextRunsKey = prefix + "schedules:next";
         this.recordPrefix = prefix + "t:";
+        createGroup();
+    }
+
+    private void createGroup() {
         call(c -> {
             try {
                 return c.xgroupCreate(stream, GROUP, StreamEntryID.XGROUP_LAST_ENTRY, true);
@@ -113,8 +127,11 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public Optional<Delivery> take(String consumer, Duration wait, Duration visibility) throws InterruptedException {
+        StreamEntryID from = claimCursor;
         Map.Entry<StreamEntryID, List<StreamEntry>> claimed = call(c -> c.xautoclaim(stream, GROUP, consumer,
-                visibility.toMillis(), new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(1)));
+                visibility.toMillis(), from, XAutoClaimParams.xAutoClaimParams().count(1)));
+        // Continue the scan where it stopped, so entries deep in the pending list are reached too.
+        claimCursor = claimed == null || claimed.getKey() == null ? new StreamEntryID(0, 0) : claimed.getKey();
         if (claimed != null && claimed.getValue() != null && !claimed.getValue().isEmpty()) {
             StreamEntry entry = claimed.getValue().get(0);
             if (entry != null && entry.getFields() != null) {
@@ -124,9 +141,18 @@ public final class RedisTaskBroker implements TaskBroker {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        List<Map.Entry<String, List<StreamEntry>>> read = call(c -> c.xreadGroup(GROUP, consumer,
-                XReadGroupParams.xReadGroupParams().count(1).block((int) Math.max(1, wait.toMillis())),
-                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
+        List<Map.Entry<String, List<StreamEntry>>> read;
+        try {
+            read = call(c -> c.xreadGroup(GROUP, consumer,
+                    XReadGroupParams.xReadGroupParams().count(1).block((int) Math.max(1, wait.toMillis())),
+                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                createGroup(); // Redis restarted without persistence: the stream and its group are gone
+                return Optional.empty();
+            }
+            throw e;
+        }
         if (read == null) {
             return Optional.empty();
         }
@@ -155,17 +181,34 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public void retryLater(String id, String error, Instant when) {
-        call(c -> c.hset(recordPrefix + id, Map.of("status", TaskStatus.RETRY.name(), "error", error)));
-        call(c -> c.srem(activeKey, id));
-        call(c -> c.zadd(delayedKey, when.toEpochMilli(), id));
+        retry(id, error, when, false);
     }
 
     @Override
     public int retryUnhandled(String id, String error, Instant when) {
-        call(c -> c.hset(recordPrefix + id, Map.of("status", TaskStatus.RETRY.name(), "error", error)));
-        long count = call(c -> c.hincrBy(recordPrefix + id, "unhandled", 1));
-        call(c -> c.zadd(delayedKey, when.toEpochMilli(), id));
-        return (int) count;
+        return retry(id, error, when, true);
+    }
+
+    private int retry(String id, String error, Instant when, boolean unhandled) {
+        Object result = call(c -> c.eval(RETRY, List.of(recordPrefix + id, delayedKey, activeKey),
+                List.of(error, String.valueOf(when.toEpochMilli()), id, unhandled ? "1" : "0")));
+        return result instanceof Long n ? (int) Math.max(0, n) : 0; // -1: already final, nothing queued
+    }
+
+    @Override
+    public void renew(String consumer, Delivery delivery) {
+        // XCLAIM by the holder with idle 0 resets the entry's idle time: it stays this worker's.
+        call(c -> c.xclaimJustId(stream, GROUP, consumer, 0, XClaimParams.xClaimParams().idle(0),
+                new StreamEntryID(delivery.tag())));
+    }
+
+    @Override
+    public void release(String consumer) {
+        try {
+            call(c -> c.xgroupDelConsumer(stream, GROUP, consumer));
+        } catch (RuntimeException e) {
+            // Best effort: an unreachable Redis keeps a stale consumer name, which costs nothing but a line in XINFO.
+        }
     }
 
     @Override
@@ -208,13 +251,9 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public void putSchedule(Schedule schedule, Instant firstRun) {
-        String definition = Json.write(schedule.toMap());
-        String stored = call(c -> c.hget(schedulesKey, schedule.name()));
-        if (definition.equals(stored) && call(c -> c.hexists(nextRunsKey, schedule.name()))) {
-            return; // another replica (or an earlier run) declared the same schedule: keep its next run
-        }
-        call(c -> c.hset(schedulesKey, schedule.name(), definition));
-        call(c -> c.hset(nextRunsKey, schedule.name(), String.valueOf(firstRun.toEpochMilli())));
+        // Atomic, so replicas declaring the same schedule at once cannot reset a run another one just claimed.
+        call(c -> c.eval(PUT_SCHEDULE, List.of(schedulesKey, nextRunsKey), List.of(schedule.name(),
+                Json.write(schedule.toMap()), String.valueOf(firstRun.toEpochMilli()))));
     }
 
     @Override

@@ -74,7 +74,8 @@ public interface TaskBroker extends AutoCloseable {
     boolean finish(String id, TaskStatus status, String resultJson, String error, Duration ttl);
 
     /**
-     * Marks the task {@code RETRY} and queues it again at {@code when}.
+     * Marks the task {@code RETRY} and queues it again at {@code when} — unless it already has a final state (a
+     * late copy must not undo a recorded result).
      *
      * @param id    the task id
      * @param error the failure
@@ -92,6 +93,23 @@ public interface TaskBroker extends AutoCloseable {
      * @return how many times the task was put back so far
      */
     int retryUnhandled(String id, String error, Instant when);
+
+    /**
+     * Renews a delivery's lease while its handler runs, so it is not handed to another worker after the visibility
+     * timeout (only a worker that died or hung loses its tasks).
+     *
+     * @param consumer the worker holding it
+     * @param delivery the delivery
+     */
+    void renew(String consumer, Delivery delivery);
+
+    /**
+     * Forgets a worker that stops (its deliveries, if any, stay claimable by others).
+     *
+     * @param consumer the worker
+     */
+    default void release(String consumer) {
+    }
 
     /**
      * Removes a delivery from the queue (the task finished, failed for good, or was re-queued).

@@ -22,7 +22,11 @@ import java.util.UUID;
  * <p>Backends ({@code TASK_CONFIG.backend}): {@code redis} — a Redis Stream with a consumer group, shared by every
  * replica, reliable across worker deaths (see {@link RedisTaskBroker}); {@code memory} — an in-JVM queue,
  * <b>single process only</b> (see {@link MemoryTaskBroker}); {@code auto} (default) — redis when the redis service
- * runs at start, else memory. The choice is made when the service starts; refresh it to switch.
+ * is enabled (the task service then fails, and is regenerated, while Redis is down), else memory.
+ *
+ * <p>While a handler runs, a {@code lease} daemon renews its delivery every third of the visibility timeout, so only
+ * a worker that died or hung loses its task to another worker; execution is at least once, the result is recorded
+ * exactly once.
  *
  * <p>Config: {@code queue} (name, default {@code default}), {@code concurrency} (worker daemons, default 2; 0 makes a
  * submit-only replica), {@code visibility_timeout_ms} (default 30000: a task not acknowledged by then is handed to
@@ -45,6 +49,10 @@ public class TaskService extends CommonService<TaskBroker> {
         }
     }
 
+    /** A delivery whose handler runs now. */
+    private record Lease(String consumer, TaskBroker.Delivery delivery) { }
+
+    private final Map<String, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Settings settings;
     private volatile ZoneId zone;
     private final String consumerPrefix = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
@@ -64,25 +72,20 @@ public class TaskService extends CommonService<TaskBroker> {
         }
         zone = ZoneId.of(s.timezone() == null ? "UTC" : s.timezone());
         settings = s;
-        boolean redisRunning = redisRunning();
-        if (backend.equals("redis") && !redisRunning) {
-            RedisService redis = orchestrator().svc("redis", RedisService.class);
-            throw new ServiceNotRunningException("TASK_CONFIG.backend is redis, but the redis service is "
-                    + redis.state() + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
-        }
-        if (backend.equals("redis") || (backend.equals("auto") && redisRunning)) {
+        RedisService redis = orchestrator().svc("redis", RedisService.class);
+        // auto follows the redis service's config, not its current state: a Redis outage must fail (and regenerate)
+        // this service, never move it silently onto a private in-memory queue.
+        boolean useRedis = backend.equals("redis") || (backend.equals("auto") && redis.isEnabled());
+        if (useRedis) {
+            if (!redis.isRunning()) {
+                throw new ServiceNotRunningException("The task queue needs Redis (TASK_CONFIG.backend " + backend
+                        + "), but the redis service is " + redis.state()
+                        + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
+            }
             return new RedisTaskBroker(() -> orchestrator().svc("redis", RedisService.class), s.queueName());
         }
         log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
         return orchestrator().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
-    }
-
-    private boolean redisRunning() {
-        try {
-            return orchestrator().svc("redis").isRunning();
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     @Override
@@ -94,6 +97,9 @@ public class TaskService extends CommonService<TaskBroker> {
         for (int i = 1; i <= workers; i++) {
             String consumer = consumerPrefix + "-" + i;
             spawnDaemon(i == 1 ? "worker" : "worker-" + i, () -> work(consumer));
+        }
+        if (workers > 0) {
+            spawnDaemon("lease", this::renewLeases);
         }
         if (!Boolean.FALSE.equals(settings.scheduler())) {
             spawnDaemon("scheduler", this::schedule);
@@ -174,9 +180,10 @@ public class TaskService extends CommonService<TaskBroker> {
     public TaskResult await(String id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         TaskResult current = result(id);
-        while (!current.isDone() && current.status() != TaskStatus.DISABLED && System.nanoTime() < deadline) {
+        while (!current.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(20);
-            current = result(id);
+            // Through the orchestrator: this instance may have been refreshed (briefly DISABLED) meanwhile.
+            current = orchestrator().svc(name(), TaskService.class).result(id);
         }
         return current;
     }
@@ -223,25 +230,33 @@ public class TaskService extends CommonService<TaskBroker> {
 
     private void work(String consumer) {
         Duration poll = Duration.ofMillis(settings.poll_ms() == null ? 500 : settings.poll_ms());
-        Duration visibility = Duration.ofMillis(settings.visibility_timeout_ms() == null ? 30_000
-                : settings.visibility_timeout_ms());
+        Duration visibility = visibility();
         TaskBroker broker = app();
-        while (!Thread.currentThread().isInterrupted()) {
-            Optional<TaskBroker.Delivery> delivery;
-            try {
-                delivery = broker.take(consumer, poll, visibility);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.debug("Worker {} cannot take a task: {}", consumer, e.toString());
-                if (!pause(poll)) {
+        long lastPromotion = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    if (System.nanoTime() - lastPromotion > 250_000_000L) {
+                        // Workers promote due retries too, so retries run without a scheduler daemon.
+                        broker.promoteDueRetries(Instant.now());
+                        lastPromotion = System.nanoTime();
+                    }
+                    Optional<TaskBroker.Delivery> delivery = broker.take(consumer, poll, visibility);
+                    if (delivery.isPresent() && !execute(broker, consumer, delivery.get())) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
                     return;
+                } catch (RuntimeException e) {
+                    // A broker error never ends a worker: the task stays unacknowledged and is handed out again.
+                    log.debug("Worker {}: {}", consumer, e.toString());
+                    if (!pause(poll)) {
+                        return;
+                    }
                 }
-                continue;
             }
-            if (delivery.isPresent() && !execute(broker, consumer, delivery.get())) {
-                return;
-            }
+        } finally {
+            broker.release(consumer);
         }
     }
 
@@ -267,26 +282,65 @@ public class TaskService extends CommonService<TaskBroker> {
             return true;
         }
         broker.started(task.id(), consumer);
+        leases.put(delivery.tag(), new Lease(consumer, delivery));
+        Object result;
+        Exception failure = null;
         try {
-            Object result = handler.handle(task.args());
-            if (!broker.finish(task.id(), TaskStatus.SUCCESS, Json.write(result), null, ttl())) {
-                log.debug("Task {} was already finished by another worker; this result is dropped", task.id());
-            }
-            broker.ack(delivery);
+            result = handler.handle(task.args());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (Exception | LinkageError e) {
-            int attempts = task.attempts() + 1;
-            String error = e.toString();
-            if (attempts <= maxRetries()) {
-                broker.retryLater(task.id(), error, Instant.now().plus(retryDelay(attempts)));
-            } else {
-                broker.finish(task.id(), TaskStatus.FAILURE, null, error, ttl());
-            }
-            broker.ack(delivery);
+        } catch (Exception e) {
+            result = null;
+            failure = e;
+        } finally {
+            leases.remove(delivery.tag());
         }
+        // Recording is outside the handler's try: a failed recording is a broker error, never a handler failure.
+        if (failure == null) {
+            String json;
+            try {
+                json = Json.write(result);
+            } catch (IllegalArgumentException e) {
+                json = null;
+                failure = new IllegalArgumentException("Task '" + task.task() + "' returned a value that is not "
+                        + "JSON-compatible: " + e.getMessage(), e);
+            }
+            if (failure == null && !broker.finish(task.id(), TaskStatus.SUCCESS, json, null, ttl())) {
+                log.debug("Task {} was already finished by another worker; this result is dropped", task.id());
+            }
+        }
+        if (failure != null) {
+            int attempts = task.attempts() + 1;
+            if (attempts <= maxRetries()) {
+                broker.retryLater(task.id(), failure.toString(), Instant.now().plus(retryDelay(attempts)));
+            } else {
+                broker.finish(task.id(), TaskStatus.FAILURE, null, failure.toString(), ttl());
+            }
+        }
+        broker.ack(delivery);
         return true;
+    }
+
+    private void renewLeases() {
+        TaskBroker broker = app();
+        long every = Math.max(50, visibility().toMillis() / 3);
+        while (!Thread.currentThread().isInterrupted()) {
+            for (Lease lease : leases.values()) {
+                try {
+                    broker.renew(lease.consumer(), lease.delivery());
+                } catch (RuntimeException e) {
+                    log.debug("Renewing the lease of task {} failed: {}", lease.delivery().id(), e.toString());
+                }
+            }
+            if (!pause(Duration.ofMillis(every))) {
+                return;
+            }
+        }
+    }
+
+    private Duration visibility() {
+        return Duration.ofMillis(settings.visibility_timeout_ms() == null ? 30_000 : settings.visibility_timeout_ms());
     }
 
     private void schedule() {

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Against a real SMTP server (GreenMail, in this JVM). */
 class MailServiceTest {
 
+
     private GreenMail smtp;
     private final List<Orchestrator> orchestrators = new ArrayList<>();
 
@@ -32,6 +33,8 @@ class MailServiceTest {
     void stop() {
         orchestrators.forEach(Orchestrator::close);
         smtp.stop();
+        assertThat(io.jsorc.test.ThreadLeaks.awaitGone(java.util.Set.of(), 5_000)).as("leaked jsorc-* threads")
+                .isEmpty();
     }
 
     private MailService mail(String extraFields) {
@@ -68,6 +71,16 @@ class MailServiceTest {
                 .isEqualTo("Code C0DE or https://example.test/activate/C0DE");
         assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
         assertThat(parts.getBodyPart(1).getContent().toString()).contains("<b>C0DE</b>");
+    }
+
+    @Test
+    void valuesAreEscapedInHtmlAndALinkMayBeMissing() throws Exception {
+        mail("").sendActivation("eve@example.test", "<script>x</script>", null);
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        Multipart parts = (Multipart) smtp.getReceivedMessages()[0].getContent();
+        assertThat(parts.getBodyPart(0).getContent().toString()).isEqualTo("Code <script>x</script> or ");
+        assertThat(parts.getBodyPart(1).getContent().toString()).contains("&lt;script&gt;x&lt;/script&gt;")
+                .doesNotContain("<script>");
     }
 
     @Test

@@ -20,6 +20,13 @@ import static org.awaitility.Awaitility.await;
 @WithRedis(config = "\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
 class RedisHookTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void noJsorcThreadOutlivesTheTest() {
+        assertThat(io.jsorc.test.ThreadLeaks.awaitGone(java.util.Set.of(), 5_000)).as("leaked jsorc-* threads")
+                .isEmpty();
+    }
+
+
     static Orchestrator orchestrator(RedisServer server) {
         return Orchestrator.builder()
                 .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))

@@ -117,6 +117,24 @@ class RedisServiceTest {
     }
 
     @Test
+    void aHungServerIsNoticedByTheHealthCheckAndCallsStayBounded(Orchestrator orchestrator, RedisServer server) {
+        RedisService redis = orchestrator.svc("redis", RedisService.class);
+        server.pause(); // SIGSTOP: connections stay open, nothing answers, the subscription sees nothing
+        try {
+            long t0 = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> redis.set("k", "v"))
+                    .isInstanceOf(RedisServiceException.class).hasMessageContaining("127.0.0.1:" + server.port());
+            long callMillis = (System.nanoTime() - t0) / 1_000_000;
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.state() == ServiceState.FAILED);
+            System.out.printf("call to a hung server failed after %d ms (socket timeout 500 ms)%n", callMillis);
+            assertThat(callMillis).isLessThan(5_000);
+        } finally {
+            server.resume();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> orchestrator.svc("redis").isRunning());
+    }
+
+    @Test
     void healthCheckNoticesADeadServerWithoutAnyCaller(Orchestrator orchestrator, RedisServer server) {
         RedisService redis = orchestrator.svc("redis", RedisService.class);
         server.kill();

@@ -71,6 +71,21 @@ class TaskServiceMemoryTest {
     }
 
     @Test
+    @JsOrcConfig(key = "TASK_CONFIG", json = "{\"enabled\": true, \"backend\": \"memory\", \"concurrency\": 1, "
+            + "\"max_retries\": 2, \"retry_backoff_ms\": 50, \"scheduler\": false}")
+    void retriesRunWithoutASchedulerDaemon(@Svc("task") TaskService tasks) throws Exception {
+        assertThat(tasks.daemons()).containsExactlyInAnyOrder("worker", "lease");
+        AtomicInteger calls = new AtomicInteger();
+        tasks.register("twice", args -> {
+            if (calls.incrementAndGet() < 2) {
+                throw new IllegalStateException("first fails");
+            }
+            return "ok";
+        });
+        assertThat(tasks.await(tasks.submit("twice", Map.of()), Duration.ofSeconds(10)).result()).isEqualTo("ok");
+    }
+
+    @Test
     void unknownTasksFailNamingTheRegisteredOnes(@Svc("task") TaskService tasks) throws Exception {
         TaskResult result = tasks.await(tasks.submit("nope", Map.of()), Duration.ofSeconds(10));
         assertThat(result.status()).isEqualTo(TaskStatus.FAILURE);

@@ -21,6 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithRedis
 class TaskServiceRedisTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void noJsorcThreadOutlivesTheTest() {
+        assertThat(io.jsorc.test.ThreadLeaks.awaitGone(java.util.Set.of(), 5_000)).as("leaked jsorc-* threads")
+                .isEmpty();
+    }
+
+
     static String taskConfig(int concurrency, long visibilityMillis) {
         return "{\"enabled\": true, \"automated\": true, \"backend\": \"redis\", \"concurrency\": " + concurrency
                 + ", \"visibility_timeout_ms\": " + visibilityMillis + ", \"poll_ms\": 200, \"max_retries\": 1, "
@@ -125,6 +132,60 @@ class TaskServiceRedisTest {
             System.out.printf("fired %d times in 10 s with two schedulers: %s%n", fired.size(),
                     fired.stream().map(t -> t - t0).toList());
             assertThat(fired.size()).isBetween(9, 11);
+        }
+    }
+
+    @Test
+    void aLongTaskKeepsItsLeaseAndRunsOnceWhileItsWorkerLives(RedisServer server) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        // Visibility 600 ms, the task takes 2 s, two live workers: without lease renewal the second would take it.
+        try (Orchestrator o = orchestrator(server, taskConfig(2, 600))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("long", args -> {
+                starts.incrementAndGet();
+                Thread.sleep(2000);
+                return "done";
+            });
+            TaskResult result = tasks.await(tasks.submit("long", Map.of()), Duration.ofSeconds(20));
+            assertThat(result.status()).isEqualTo(TaskStatus.SUCCESS);
+            Thread.sleep(800);
+            assertThat(starts.get()).isEqualTo(1);
+            assertThat(result.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLateRetryNeverUndoesARecordedResult(RedisServer server) {
+        try (Orchestrator o = orchestrator(server, taskConfig(0, 1000))) {
+            RedisTaskBroker broker = new RedisTaskBroker(
+                    () -> o.svc("redis", io.jsorc.services.redis.RedisService.class), "guard");
+            MemoryTaskBroker memory = new MemoryTaskBroker();
+            for (TaskBroker b : List.<TaskBroker>of(broker, memory)) {
+                b.enqueue("t1", "x", Map.of());
+                assertThat(b.finish("t1", TaskStatus.SUCCESS, "\"first\"", null, Duration.ofMinutes(1))).isTrue();
+                b.retryLater("t1", "late failure", java.time.Instant.now());
+                assertThat(b.retryUnhandled("t1", "late", java.time.Instant.now())).isZero();
+                assertThat(b.finish("t1", TaskStatus.SUCCESS, "\"third\"", null, Duration.ofMinutes(1))).isFalse();
+                TaskResult result = b.result("t1").orElseThrow();
+                assertThat(result.status()).as(b.kind()).isEqualTo(TaskStatus.SUCCESS);
+                assertThat(result.result()).as(b.kind()).isEqualTo("first");
+                assertThat(b.promoteDueRetries(java.time.Instant.now().plusSeconds(1))).as(b.kind()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void autoUsesRedisWhenItIsEnabledAndFailsWhileItIsDown(RedisServer server) {
+        String auto = taskConfig(1, 5000).replace("\"backend\": \"redis\"", "\"backend\": \"auto\"");
+        try (Orchestrator o = orchestrator(server, auto)) {
+            assertThat(o.svc("task", TaskService.class).backend()).isEqualTo("redis");
+        }
+        server.flushAll();
+        server.kill();
+        try (Orchestrator o = orchestrator(server, auto)) {
+            io.jsorc.CommonService<?> tasks = o.svc("task");
+            assertThat(tasks.hasFailed()).isTrue();
+            assertThat(tasks.error()).hasMessageContaining("needs Redis");
         }
     }
 
