@@ -63,10 +63,15 @@ public final class Orchestrator implements AutoCloseable {
     private Orchestrator(Builder builder) {
         RegistryBuilder registryBuilder = Registry.builder().classLoader(builder.classLoader);
         List<String> packages = builder.scanPackages != null ? builder.scanPackages : packagesFromSystemProperty();
-        if (packages == null) {
-            registryBuilder.scan();
-        } else if (!packages.isEmpty()) {
-            registryBuilder.scan(packages.toArray(String[]::new));
+        boolean indexed = builder.useIndex && !io.jsorc.index.ComponentIndex.read(builder.classLoader).isEmpty();
+        if (packages == null || !packages.isEmpty()) {
+            String[] accepted = packages == null ? new String[0] : packages.toArray(String[]::new);
+            // The compile-time index, where present, replaces the classpath scan (the scan stays the fallback).
+            if (indexed) {
+                registryBuilder.index(accepted);
+            } else {
+                registryBuilder.scan(accepted);
+            }
         }
         registryBuilder.register(builder.classes.toArray(Class<?>[]::new));
         this.registry = registryBuilder.build();
@@ -856,6 +861,7 @@ public final class Orchestrator implements AutoCloseable {
         private final List<OrchestratorExtension> extensions = new ArrayList<>();
         private ClassLoader classLoader = defaultClassLoader();
         private Placeholders placeholders = Placeholders.fromEnvironment();
+        private boolean useIndex = !"false".equalsIgnoreCase(System.getProperty("jsorc.index"));
 
         private Builder() {
         }
@@ -870,6 +876,18 @@ public final class Orchestrator implements AutoCloseable {
          */
         public Builder scanPackages(String... packages) {
             this.scanPackages = List.copyOf(Arrays.asList(packages));
+            return this;
+        }
+
+        /**
+         * Whether a compile-time component index ({@code META-INF/jsorc/index}), where present, replaces the
+         * classpath scan. Default true, or the system property {@code jsorc.index}.
+         *
+         * @param enabled use the index
+         * @return this
+         */
+        public Builder useIndex(boolean enabled) {
+            this.useIndex = enabled;
             return this;
         }
 

@@ -7,6 +7,8 @@ import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registry;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,6 +125,24 @@ class RegistryTest {
             assertThat(found.getClassLoader()).isSameAs(loader);
             assertThat(loader.requested).contains(ScannedService.class.getName())
                     .doesNotContain("io.jsorc.fixtures.scanned.NotAComponent");
+        }
+    }
+
+    @Test
+    void theCompileTimeIndexAndTheClasspathScanGiveTheSameRegistry() {
+        assertThat(io.jsorc.index.ComponentIndex.read(getClass().getClassLoader()))
+                .as("the test compilation wrote an index").contains(ScannedService.class.getName());
+        for (String pkg : List.of("io.jsorc.fixtures", "io.jsorc.fixtures.scanned")) {
+            Registry scanned = Registry.builder().scan(pkg).build();
+            Registry indexed = Registry.builder().index(pkg).build();
+            for (ComponentKind kind : ComponentKind.values()) {
+                assertThat(indexed.all(kind)).as(kind + " in " + pkg).containsExactlyElementsOf(scanned.all(kind));
+            }
+        }
+        try (Orchestrator fromIndex = Orchestrator.builder().scanPackages("io.jsorc.fixtures").build();
+             Orchestrator fromScan = Orchestrator.builder().scanPackages("io.jsorc.fixtures").useIndex(false).build()) {
+            assertThat(fromIndex.registry().toString()).isEqualTo(fromScan.registry().toString());
+            assertThat(fromIndex.registry().names(ComponentKind.SERVICE)).contains("simple", "scanned", "flaky");
         }
     }
 

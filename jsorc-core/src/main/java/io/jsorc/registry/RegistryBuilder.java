@@ -121,6 +121,33 @@ public final class RegistryBuilder {
     }
 
     /**
+     * Registers the classes listed by the compile-time indexes ({@link io.jsorc.index.ComponentIndex}) in the given
+     * packages, instead of scanning. Only the listed (annotated) classes are loaded.
+     *
+     * @param packages package names; none means every indexed class
+     * @return this
+     * @throws InvalidComponentException when an indexed class cannot be loaded (a stale index)
+     */
+    public RegistryBuilder index(String... packages) {
+        long started = System.nanoTime();
+        java.util.List<String> names = io.jsorc.index.ComponentIndex.inPackages(
+                io.jsorc.index.ComponentIndex.read(classLoader), Arrays.asList(packages));
+        for (String name : names) {
+            try {
+                classes.add(Class.forName(name, false, classLoader));
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new InvalidComponentException("Class " + name + " is listed in "
+                        + io.jsorc.index.ComponentIndex.RESOURCE + " but cannot be loaded (a stale index? rebuild, or "
+                        + "run with -Djsorc.index=false to scan instead): " + e);
+            }
+        }
+        log.debug("Read the component index for {} in {} ms: {} classes",
+                packages.length == 0 ? "all packages" : Arrays.toString(packages),
+                (System.nanoTime() - started) / 1_000_000, names.size());
+        return this;
+    }
+
+    /**
      * Validates every collected class and resolves names to winners.
      *
      * @return the registry
