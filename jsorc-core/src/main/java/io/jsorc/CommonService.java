@@ -305,6 +305,18 @@ public abstract class CommonService<A> {
         return isRunning();
     }
 
+    /**
+     * A cheap check that what this service needs answers again (a TCP connect to its server, say). While the service
+     * waits out a backoff window after failing, the regeneration loop calls this about every 100 ms on the failed
+     * instance and retries at once when it returns true — so recovery follows the dependency's return instead of
+     * the backoff schedule, while a dead dependency still only sees the cheap probe. Must be fast and must not throw.
+     *
+     * @return whether a retry now is likely to succeed; the default, false, leaves retries to the backoff
+     */
+    public boolean probe() {
+        return false;
+    }
+
     // ---------------------------------------------------------------- poke
 
     /**

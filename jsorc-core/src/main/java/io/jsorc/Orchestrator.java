@@ -63,12 +63,11 @@ public final class Orchestrator implements AutoCloseable {
     private Orchestrator(Builder builder) {
         RegistryBuilder registryBuilder = Registry.builder().classLoader(builder.classLoader);
         List<String> packages = builder.scanPackages != null ? builder.scanPackages : packagesFromSystemProperty();
-        boolean indexed = builder.useIndex && !io.jsorc.index.ComponentIndex.read(builder.classLoader).isEmpty();
         if (packages == null || !packages.isEmpty()) {
             String[] accepted = packages == null ? new String[0] : packages.toArray(String[]::new);
-            // The compile-time index, where present, replaces the classpath scan (the scan stays the fallback).
-            if (indexed) {
-                registryBuilder.index(accepted);
+            // Roots with a compile-time index are read from it; only roots without one are scanned.
+            if (builder.useIndex) {
+                registryBuilder.indexOrScan(accepted);
             } else {
                 registryBuilder.scan(accepted);
             }

@@ -131,7 +131,16 @@ class RegistryTest {
     @Test
     void theCompileTimeIndexAndTheClasspathScanGiveTheSameRegistry() {
         assertThat(io.jsorc.index.ComponentIndex.read(getClass().getClassLoader()))
-                .as("the test compilation wrote an index").contains(ScannedService.class.getName());
+                .as("the test compilation wrote an index").anySatisfy(entry -> {
+                    assertThat(entry.className()).isEqualTo(ScannedService.class.getName());
+                    assertThat(entry.name()).isEqualTo("scanned");
+                    assertThat(entry.kind()).isEqualTo("service");
+                });
+        assertThat(io.jsorc.index.ComponentIndex.read(getClass().getClassLoader()))
+                .as("rule breakers are indexed with the reason").anySatisfy(entry -> {
+                    assertThat(entry.className()).isEqualTo(NoNoArg.class.getName());
+                    assertThat(entry.invalid()).isEqualTo("needs a public no-arg constructor");
+                });
         for (String pkg : List.of("io.jsorc.fixtures", "io.jsorc.fixtures.scanned")) {
             Registry scanned = Registry.builder().scan(pkg).build();
             Registry indexed = Registry.builder().index(pkg).build();
@@ -139,10 +148,41 @@ class RegistryTest {
                 assertThat(indexed.all(kind)).as(kind + " in " + pkg).containsExactlyElementsOf(scanned.all(kind));
             }
         }
+        // Built from the index, a registry has loaded no component class yet.
+        try (RecordingLoader loader = new RecordingLoader()) {
+            Registry lazy = Registry.builder().classLoader(loader).index("io.jsorc.fixtures.scanned").build();
+            assertThat(lazy.require(ComponentKind.SERVICE, "scanned").className()).isEqualTo(ScannedService.class.getName());
+            assertThat(loader.requested).doesNotContain(ScannedService.class.getName());
+            assertThat(lazy.require(ComponentKind.SERVICE, "scanned").type().getClassLoader()).isSameAs(loader);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         try (Orchestrator fromIndex = Orchestrator.builder().scanPackages("io.jsorc.fixtures").build();
              Orchestrator fromScan = Orchestrator.builder().scanPackages("io.jsorc.fixtures").useIndex(false).build()) {
             assertThat(fromIndex.registry().toString()).isEqualTo(fromScan.registry().toString());
             assertThat(fromIndex.registry().names(ComponentKind.SERVICE)).contains("simple", "scanned", "flaky");
+        }
+    }
+
+    @Test
+    void aJarWithoutAnIndexIsStillScannedWhenOthersHaveOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path source = dir.resolve("src/mixed/plain/Plain.java");
+        java.nio.file.Files.createDirectories(source.getParent());
+        java.nio.file.Files.writeString(source, "package mixed.plain;\n"
+                + "@io.jsorc.Context(name = \"unindexed\") public class Plain { }\n");
+        java.nio.file.Path classes = dir.resolve("classes");
+        java.nio.file.Files.createDirectories(classes);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        int status = javac.run(null, null, null, "-proc:none", "-d", classes.toString(),
+                "-cp", System.getProperty("java.class.path"), source.toString());
+        assertThat(status).as("compiling the index-less module").isZero();
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[]{classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Registry registry = Registry.builder().classLoader(loader)
+                    .indexOrScan("io.jsorc.fixtures.scanned", "mixed").build();
+            assertThat(registry.names(ComponentKind.CONTEXT)).contains("unindexed");
+            assertThat(registry.names(ComponentKind.SERVICE)).contains("scanned");
         }
     }
 

@@ -4,9 +4,16 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -14,13 +21,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Writes {@value ComponentIndex#RESOURCE}: the binary names of the classes of this compilation that carry
- * {@code @Service}, {@code @Repository} or {@code @Context}. With the index on the classpath the registry is built
- * from it instead of a classpath scan.
+ * Writes {@value ComponentIndex#RESOURCE}: every {@code @Service}, {@code @Repository} and {@code @Context} of this
+ * compilation with its annotation values, so the registry is built from the index without a classpath scan and
+ * without loading a single component class. The annotations' rules are checked here already: a class that breaks one
+ * gets a compiler warning and is indexed with the reason, which the registry reports at build exactly as a scan would.
  *
  * <p>Runs wherever {@code jsorc-core} is on the compile classpath (it is registered as a service). Incremental builds
  * merge with the index already in the output, keeping entries whose class still exists.
@@ -28,7 +38,11 @@ import java.util.TreeSet;
 @SupportedAnnotationTypes({"io.jsorc.Service", "io.jsorc.Repository", "io.jsorc.Context"})
 public final class ComponentIndexProcessor extends AbstractProcessor {
 
-    private final Set<String> components = new TreeSet<>();
+    private static final Map<String, String> KINDS = Map.of(
+            "io.jsorc.Service", "service", "io.jsorc.Repository", "repository", "io.jsorc.Context", "context");
+
+    /** Keyed by class + kind, so a re-run round does not duplicate. */
+    private final Map<String, ComponentIndex.Entry> entries = new TreeMap<>();
 
     /** Instantiated by javac. */
     public ComponentIndexProcessor() {
@@ -42,38 +56,96 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         for (TypeElement annotation : annotations) {
+            String kind = KINDS.get(annotation.getQualifiedName().toString());
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
-                if (element.getKind() == ElementKind.CLASS) {
-                    components.add(processingEnv.getElementUtils().getBinaryName((TypeElement) element).toString());
+                if (kind != null && element instanceof TypeElement type) {
+                    ComponentIndex.Entry entry = entry(type, annotation, kind);
+                    entries.put(entry.className() + "#" + kind, entry);
                 }
             }
         }
-        if (round.processingOver() && !components.isEmpty()) {
+        if (round.processingOver() && !entries.isEmpty()) {
             write();
         }
         return false;
     }
 
+    private ComponentIndex.Entry entry(TypeElement type, TypeElement annotation, String kind) {
+        String className = processingEnv.getElementUtils().getBinaryName(type).toString();
+        Map<String, Object> values = new TreeMap<>();
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            if (mirror.getAnnotationType().asElement().equals(annotation)) {
+                for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> value
+                        : processingEnv.getElementUtils().getElementValuesWithDefaults(mirror).entrySet()) {
+                    values.put(value.getKey().getSimpleName().toString(), value.getValue().getValue());
+                }
+            }
+        }
+        String problem = problem(type, kind);
+        if (problem != null) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.MANDATORY_WARNING,
+                    "JsOrc: @" + annotation.getSimpleName() + " class " + className + " " + problem
+                            + "; the registry will refuse it", type);
+        }
+        return new ComponentIndex.Entry(className, kind, String.valueOf(values.getOrDefault("name", "")),
+                ((Number) values.getOrDefault("priority", 0)).intValue(),
+                String.valueOf(values.getOrDefault("config", "")), String.valueOf(values.getOrDefault("manifest", "")),
+                Boolean.TRUE.equals(values.get("proxy")), problem);
+    }
+
+    /** The same rules the registry checks on loaded classes; null when the class keeps them. */
+    private String problem(TypeElement type, String kind) {
+        Set<Modifier> modifiers = type.getModifiers();
+        if (type.getKind() != ElementKind.CLASS || modifiers.contains(Modifier.ABSTRACT)) {
+            return "must be a concrete class";
+        }
+        if (type.getNestingKind() == NestingKind.MEMBER && !modifiers.contains(Modifier.STATIC)) {
+            return "is an inner class; make it static";
+        }
+        if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
+            return "is a local class; make it a top-level or static nested class";
+        }
+        if (kind.equals("service")) {
+            TypeElement common = processingEnv.getElementUtils().getTypeElement("io.jsorc.CommonService");
+            TypeMirror erasure = processingEnv.getTypeUtils().erasure(common.asType());
+            if (!processingEnv.getTypeUtils().isAssignable(processingEnv.getTypeUtils().erasure(type.asType()),
+                    erasure)) {
+                return "must extend io.jsorc.CommonService";
+            }
+        }
+        List<ExecutableElement> constructors = ElementFilter.constructorsIn(type.getEnclosedElements());
+        boolean anyPublic = constructors.stream().anyMatch(c -> c.getModifiers().contains(Modifier.PUBLIC));
+        if (kind.equals("context")) {
+            return anyPublic ? null : "has no public constructor";
+        }
+        boolean noArg = constructors.stream().anyMatch(c -> c.getModifiers().contains(Modifier.PUBLIC)
+                && c.getParameters().isEmpty());
+        return noArg ? null : "needs a public no-arg constructor";
+    }
+
     private void write() {
-        Set<String> all = new TreeSet<>(components);
+        Map<String, String> lines = new TreeMap<>();
         try {
             FileObject existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT, "",
                     ComponentIndex.RESOURCE);
             try (Reader raw = existing.openReader(true); BufferedReader reader = new BufferedReader(raw)) {
                 reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                        .filter(name -> processingEnv.getElementUtils().getTypeElement(name.replace('$', '.')) != null)
-                        .forEach(all::add);
+                        .map(ComponentIndex.Entry::parse)
+                        .filter(e -> e.className() != null && e.kind() != null && processingEnv.getElementUtils()
+                                .getTypeElement(e.className().replace('$', '.')) != null)
+                        .forEach(e -> lines.put(e.className() + "#" + e.kind(), e.toLine()));
             }
         } catch (IOException | IllegalArgumentException e) {
             // No earlier index (a full build): nothing to merge.
         }
+        entries.forEach((key, entry) -> lines.put(key, entry.toLine()));
         try {
             FileObject index = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
                     ComponentIndex.RESOURCE);
             try (Writer writer = index.openWriter()) {
                 writer.write("# JsOrc component index, written by " + getClass().getName() + "\n");
-                for (String name : all) {
-                    writer.write(name);
+                for (String line : lines.values()) {
+                    writer.write(line);
                     writer.write('\n');
                 }
             }

@@ -40,8 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * is enabled, automated (or explicitly queued for restart) and not running or not {@code healthy()} gets its manifest
  * re-applied through the {@link ManifestApplier}s (not ready: try again later) and is then refreshed. A service that
  * keeps failing is retried with its own exponential backoff (from 100 ms, doubling, jittered, capped at
- * {@code backoff_interval}). A failed service that is not automated is dropped from the queue and left
- * {@code FAILED}.
+ * {@code backoff_interval}); during a backoff window the failed instance's {@link CommonService#probe()} is asked
+ * about every 100 ms, and a {@code true} retries at once. A failed service that is not automated is dropped from the
+ * queue and left {@code FAILED}.
  *
  * <p>{@code JSORC_CONFIG.event_trigger: false} turns the event trigger and the backoff off: the loop then behaves
  * like a plain fixed-interval loop (kept for comparison benchmarks).
@@ -53,6 +54,7 @@ public final class RegenerationLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RegenerationLoop.class);
     private static final long INITIAL_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private enum Reason { FAILED, RESTART }
 
@@ -317,7 +319,7 @@ public final class RegenerationLoop implements AutoCloseable {
 
     private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0) {
         Backoff backoff = backoffs.computeIfAbsent(name, n -> new Backoff(INITIAL_BACKOFF_NANOS));
-        if (!ignoreBackoff && !backoff.due(System.nanoTime())) {
+        if (!ignoreBackoff && !backoff.due(System.nanoTime()) && !probe(service)) {
             return entry(name, Action.DEFERRED, service, t0, "retry in "
                     + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure "
                     + backoff.failures() + ")");
@@ -385,6 +387,14 @@ public final class RegenerationLoop implements AutoCloseable {
         return null;
     }
 
+    private static boolean probe(CommonService<?> service) {
+        try {
+            return service != null && service.probe();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static boolean healthy(CommonService<?> service) {
         try {
             return service.healthy();
@@ -403,7 +413,12 @@ public final class RegenerationLoop implements AutoCloseable {
             if (backoff == null || backoff.failures() == 0) {
                 return System.nanoTime(); // queued, never attempted: due now
             }
+            // Wake at the end of the backoff window, or sooner to let the service's probe() ask.
             long at = backoff.nextAttemptNanos();
+            long probeAt = System.nanoTime() + PROBE_INTERVAL_NANOS;
+            if (probeAt - at < 0) {
+                at = probeAt;
+            }
             if (earliest == Long.MAX_VALUE || at - earliest < 0) {
                 earliest = at;
             }

@@ -8,6 +8,7 @@ import io.jsorc.Context;
 import io.jsorc.InvalidComponentException;
 import io.jsorc.Repository;
 import io.jsorc.Service;
+import io.jsorc.index.ComponentIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,8 @@ public final class RegistryBuilder {
             List.of(Service.class, Repository.class, Context.class);
 
     private final Set<Class<?>> classes = new LinkedHashSet<>();
+    private final List<ComponentIndex.Entry> indexed = new ArrayList<>();
+    private List<ComponentIndex.Entry> index;
     private ClassLoader classLoader = defaultClassLoader();
     private boolean builtins = true;
 
@@ -98,9 +102,16 @@ public final class RegistryBuilder {
      * @return this
      */
     public RegistryBuilder scan(String... packages) {
+        return scan(Set.of(), packages);
+    }
+
+    private RegistryBuilder scan(Set<String> skippedRoots, String... packages) {
         long started = System.nanoTime();
         ClassGraph graph = new ClassGraph().enableClassInfo().enableAnnotationInfo()
                 .overrideClassLoaders(classLoader);
+        if (!skippedRoots.isEmpty()) {
+            graph.filterClasspathElements(element -> !skippedRoots.contains(ComponentIndex.normalize(element)));
+        }
         if (packages.length > 0) {
             graph.acceptPackages(packages);
         } else {
@@ -130,21 +141,50 @@ public final class RegistryBuilder {
      */
     public RegistryBuilder index(String... packages) {
         long started = System.nanoTime();
-        java.util.List<String> names = io.jsorc.index.ComponentIndex.inPackages(
-                io.jsorc.index.ComponentIndex.read(classLoader), Arrays.asList(packages));
-        for (String name : names) {
+        List<ComponentIndex.Entry> entries = ComponentIndex.inPackages(index(), Arrays.asList(packages));
+        indexed.addAll(entries);
+        log.debug("Read the component index for {} in {} ms: {} entries",
+                packages.length == 0 ? "all packages" : Arrays.toString(packages),
+                (System.nanoTime() - started) / 1_000_000, entries.size());
+        return this;
+    }
+
+    /**
+     * Registers what the compile-time indexes describe, and scans only the classpath roots that carry no index (a
+     * module compiled without the annotation processor), so an index never hides the components of another jar.
+     *
+     * @param packages package names; none means every package
+     * @return this
+     */
+    public RegistryBuilder indexOrScan(String... packages) {
+        index(packages);
+        Set<String> indexedRoots = ComponentIndex.roots(classLoader);
+        boolean scanNeeded = packages.length == 0;
+        for (String pkg : packages) {
+            String path = pkg.replace('.', '/');
             try {
-                classes.add(Class.forName(name, false, classLoader));
-            } catch (ClassNotFoundException | LinkageError e) {
-                throw new InvalidComponentException("Class " + name + " is listed in "
-                        + io.jsorc.index.ComponentIndex.RESOURCE + " but cannot be loaded (a stale index? rebuild, or "
-                        + "run with -Djsorc.index=false to scan instead): " + e);
+                List<URL> found = java.util.Collections.list(classLoader.getResources(path));
+                for (URL url : found) {
+                    String root = ComponentIndex.rootOf(url, path);
+                    if (root == null || !indexedRoots.contains(root)) {
+                        scanNeeded = true;
+                    }
+                }
+            } catch (IOException e) {
+                scanNeeded = true;
             }
         }
-        log.debug("Read the component index for {} in {} ms: {} classes",
-                packages.length == 0 ? "all packages" : Arrays.toString(packages),
-                (System.nanoTime() - started) / 1_000_000, names.size());
+        if (scanNeeded) {
+            scan(indexedRoots, packages);
+        }
         return this;
+    }
+
+    private List<ComponentIndex.Entry> index() {
+        if (index == null) {
+            index = ComponentIndex.read(classLoader);
+        }
+        return index;
     }
 
     /**
@@ -155,29 +195,36 @@ public final class RegistryBuilder {
      * @throws AmbiguousRegistrationException when two classes win the same name with the same priority
      */
     public Registry build() {
-        Set<Class<?>> all = new LinkedHashSet<>();
-        if (builtins) {
-            all.addAll(loadBuiltins());
-        }
-        all.addAll(classes);
-
         List<String> problems = new ArrayList<>();
-        Map<ComponentKind, Map<String, List<Registration>>> byName = new EnumMap<>(ComponentKind.class);
-        for (Class<?> type : all) {
+        Map<String, Registration> unique = new LinkedHashMap<>();
+        if (builtins) {
+            builtinRegistrations(problems).forEach(r -> unique.putIfAbsent(key(r), r));
+        }
+        for (ComponentIndex.Entry entry : indexed) {
+            Registration registration = fromIndex(entry, problems);
+            if (registration != null) {
+                unique.putIfAbsent(key(registration), registration);
+            }
+        }
+        for (Class<?> type : classes) {
             for (Registration registration : registrationsOf(type)) {
                 String problem = validate(registration);
                 if (problem != null) {
                     problems.add(problem);
-                    continue;
+                } else {
+                    unique.putIfAbsent(key(registration), registration);
                 }
-                byName.computeIfAbsent(registration.kind(), k -> new HashMap<>())
-                        .computeIfAbsent(registration.name(), n -> new ArrayList<>()).add(registration);
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidComponentException(String.join("; ", problems));
         }
 
+        Map<ComponentKind, Map<String, List<Registration>>> byName = new EnumMap<>(ComponentKind.class);
+        for (Registration registration : unique.values()) {
+            byName.computeIfAbsent(registration.kind(), k -> new HashMap<>())
+                    .computeIfAbsent(registration.name(), n -> new ArrayList<>()).add(registration);
+        }
         Map<ComponentKind, Map<String, Registration>> winners = new EnumMap<>(ComponentKind.class);
         byName.forEach((kind, names) -> names.forEach((name, candidates) -> {
             candidates.sort(Comparator.comparingInt(Registration::priority).reversed());
@@ -185,11 +232,11 @@ public final class RegistryBuilder {
             if (candidates.size() > 1 && candidates.get(1).priority() == winner.priority()) {
                 Registration tied = candidates.get(1);
                 throw new AmbiguousRegistrationException("Two classes register " + kind.label() + " '" + name
-                        + "' with the same priority " + winner.priority() + ": " + winner.type().getName() + " and "
-                        + tied.type().getName() + ". Give one of them a higher priority.");
+                        + "' with the same priority " + winner.priority() + ": " + winner.className() + " and "
+                        + tied.className() + ". Give one of them a higher priority.");
             }
             if (candidates.size() > 1) {
-                log.debug("{} '{}' resolves to {} over {}", kind.label(), name, winner.type().getName(),
+                log.debug("{} '{}' resolves to {} over {}", kind.label(), name, winner.className(),
                         candidates.subList(1, candidates.size()));
             }
             winners.computeIfAbsent(kind, k -> new HashMap<>()).put(name, winner);
@@ -197,8 +244,91 @@ public final class RegistryBuilder {
         return new Registry(winners);
     }
 
-    private Collection<Class<?>> loadBuiltins() {
-        Set<Class<?>> found = new LinkedHashSet<>();
+    private static String key(Registration registration) {
+        return registration.kind() + "|" + registration.name() + "|" + registration.className();
+    }
+
+    /** Built-ins: from the index when it describes them (nothing loaded), else by loading the class. */
+    private List<Registration> builtinRegistrations(List<String> problems) {
+        List<Registration> out = new ArrayList<>();
+        Map<String, List<ComponentIndex.Entry>> byClass = new HashMap<>();
+        if (ComponentIndex.present(classLoader)) {
+            for (ComponentIndex.Entry entry : index()) {
+                byClass.computeIfAbsent(entry.className(), c -> new ArrayList<>()).add(entry);
+            }
+        }
+        for (String className : builtinNames()) {
+            List<ComponentIndex.Entry> described = byClass.get(className);
+            if (described != null) {
+                for (ComponentIndex.Entry entry : described) {
+                    Registration registration = fromIndex(entry, problems);
+                    if (registration != null) {
+                        out.add(registration);
+                    }
+                }
+                continue;
+            }
+            Class<?> type;
+            try {
+                type = Class.forName(className, false, classLoader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new InvalidComponentException("Built-in component " + className + " listed in "
+                        + BUILTIN_RESOURCE + " cannot be loaded: " + e);
+            }
+            for (Registration registration : registrationsOf(type)) {
+                String problem = validate(registration);
+                if (problem != null) {
+                    problems.add(problem);
+                } else {
+                    out.add(registration);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Registration fromIndex(ComponentIndex.Entry entry, List<String> problems) {
+        ComponentKind kind = switch (entry.kind()) {
+            case "service" -> ComponentKind.SERVICE;
+            case "repository" -> ComponentKind.REPOSITORY;
+            case "context" -> ComponentKind.CONTEXT;
+            default -> null;
+        };
+        if (kind == null) {
+            problems.add("Unknown kind '" + entry.kind() + "' for " + entry.className() + " in "
+                    + ComponentIndex.RESOURCE);
+            return null;
+        }
+        if (entry.invalid() != null) {
+            problems.add("@" + annotationName(kind) + " class " + entry.className() + " " + entry.invalid());
+            return null;
+        }
+        if (entry.name() == null || entry.name().isBlank()) {
+            problems.add("@" + annotationName(kind) + " class " + entry.className() + " has a blank name");
+            return null;
+        }
+        String configKey = null;
+        String manifestKey = null;
+        if (kind == ComponentKind.SERVICE) {
+            configKey = entry.config().isEmpty() ? entry.name().toUpperCase(Locale.ROOT) + "_CONFIG" : entry.config();
+            manifestKey = entry.manifest().isEmpty() ? null : entry.manifest();
+        }
+        String className = entry.className();
+        ClassLoader loader = classLoader;
+        return new Registration(kind, entry.name(), className, entry.priority(), configKey, manifestKey,
+                entry.proxy(), () -> {
+                    try {
+                        return Class.forName(className, false, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        throw new InvalidComponentException("Class " + className + " is listed in "
+                                + ComponentIndex.RESOURCE + " but cannot be loaded (a stale index? rebuild, or run "
+                                + "with -Djsorc.index=false to scan instead): " + e);
+                    }
+                });
+    }
+
+    private List<String> builtinNames() {
+        List<String> names = new ArrayList<>();
         try {
             Enumeration<URL> lists = classLoader.getResources(BUILTIN_RESOURCE);
             while (lists.hasMoreElements()) {
@@ -208,14 +338,8 @@ public final class RegistryBuilder {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         String className = line.strip();
-                        if (className.isEmpty() || className.startsWith("#")) {
-                            continue;
-                        }
-                        try {
-                            found.add(Class.forName(className, false, classLoader));
-                        } catch (ClassNotFoundException e) {
-                            throw new InvalidComponentException("Built-in component " + className + " listed in "
-                                    + url + " cannot be loaded: " + e);
+                        if (!className.isEmpty() && !className.startsWith("#") && !names.contains(className)) {
+                            names.add(className);
                         }
                     }
                 }
@@ -223,7 +347,7 @@ public final class RegistryBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + BUILTIN_RESOURCE, e);
         }
-        return found;
+        return names;
     }
 
     private static List<java.lang.annotation.Annotation> annotationsOf(Class<?> type) {

@@ -129,6 +129,48 @@ class RegenerationTest {
         }
     }
 
+    /** Fails while its "server" is down; its probe says when the server is back. */
+    @io.jsorc.Service(name = "gate")
+    public static class Gate extends CommonService<String> {
+        static volatile boolean open;
+        static final AtomicInteger PROBES = new AtomicInteger();
+
+        @Override
+        protected String run() {
+            if (!open) {
+                throw new IllegalStateException("server down");
+            }
+            return "up";
+        }
+
+        @Override
+        public boolean probe() {
+            PROBES.incrementAndGet();
+            return open;
+        }
+    }
+
+    @Test
+    void aProbeEndsTheBackoffAsSoonAsTheDependencyIsBack() throws Exception {
+        Gate.open = false;
+        Gate.PROBES.set(0);
+        try (Orchestrator o = Fixtures.builder(Gate.class)
+                .config("GATE_CONFIG", "{\"enabled\": true, \"automated\": true, \"quiet\": true}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"gate\"]}")
+                .build().start()) {
+            Thread.sleep(4_000); // failures grow the backoff window to seconds
+            assertThat(o.svc("gate").hasFailed()).isTrue();
+            assertThat(Gate.PROBES.get()).isGreaterThan(5); // probed between attempts, not only at them
+            long t0 = System.nanoTime();
+            Gate.open = true;
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> o.svc("gate").isRunning());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("gate RUNNING " + millis + " ms after its dependency came back");
+            assertThat(millis).as("the backoff window (seconds by now) was cut short by the probe").isLessThan(2_500);
+        }
+    }
+
     @Test
     void manifestIsParsedAndGroupedByKindThenName() {
         Manifest m = Manifest.parseYaml("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"

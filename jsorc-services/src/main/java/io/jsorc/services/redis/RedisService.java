@@ -174,6 +174,20 @@ public class RedisService extends CommonService<RedisClient> {
         }
     }
 
+    /** A TCP connect to the configured server (100 ms bound): the loop retries as soon as Redis accepts again. */
+    @Override
+    public boolean probe() {
+        Object host = config().getOrDefault("host", "localhost");
+        Object port = config().getOrDefault("port", 6379);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(String.valueOf(host),
+                    Integer.parseInt(String.valueOf(port))), 100);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------ pub/sub
 
     /**

@@ -1,0 +1,222 @@
+package io.jsorc.bench;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.jsorc.config.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes BENCHMARKS.md from the JMH JSON results and the recovery harness's JSON: raw scores with their error, and
+ * the ratio of each peer to JsOrc, measured in one run on one machine.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar io.jsorc.bench.BenchReport <results dir> <out.md> <command>}.
+ */
+public final class BenchReport {
+
+    private record Result(String benchmark, int threads, String size, double score, double error, String unit,
+                          Double allocation) {
+
+        String method() {
+            return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        }
+    }
+
+    private final StringBuilder md = new StringBuilder();
+
+    private BenchReport() {
+    }
+
+    /**
+     * @param args results directory, output file, the command that produced the results
+     * @throws IOException when a file cannot be read or written
+     */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        String command = args.length > 2 ? args[2] : "scripts/bench.sh";
+        new BenchReport().write(dir, out, command);
+    }
+
+    private void write(Path dir, Path out, String command) throws IOException {
+        line("# Benchmarks");
+        line("");
+        line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ". Date: " + LocalDate.now()
+                + ". Produced by `" + command + "`.");
+        line("");
+        line("Ratios are measured in this one run on this one machine (shared, 2 cores: absolute times are noise). "
+                + "A ratio is peer ÷ JsOrc: above 1 means JsOrc is faster.");
+        line("");
+        lookup(read(dir, "lookup-t1.json"), read(dir, "lookup-t2.json"));
+        newInstance(read(dir, "new-instance.json"));
+        startup(read(dir, "startup.json"));
+        recovery(dir.resolve("recovery.json"));
+        line("## 6. Action calls");
+        line("");
+        line("Not measured yet: the action manager (its own issue) has not landed.");
+        line("");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md.toString());
+        System.out.println("wrote " + out);
+    }
+
+    private void lookup(List<Result> t1, List<Result> t2) {
+        line("## 1. Lookup of a running singleton");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar LookupBenchmark -t {1,2} -prof gc`");
+        line("");
+        List<Result> all = new ArrayList<>(t1);
+        all.addAll(t2);
+        table(all, "jsorcSvc");
+        Result svc = find(t1, "jsorcSvc", null);
+        Result spring = find(t1, "springGetBean", null);
+        Result guiceProvider = find(t1, "guiceCachedProvider", null);
+        if (svc != null && spring != null && guiceProvider != null) {
+            target("`svc` hot lookup <= 10 ns/op", String.format(Locale.ROOT, "%.2f ns/op", svc.score()),
+                    svc.score() <= 10);
+            target(">= 3x faster than Spring `getBean(name)`", ratio(spring.score(), svc.score()),
+                    spring.score() / svc.score() >= 3);
+            target("no slower than Guice's cached provider", ratio(guiceProvider.score(), svc.score()),
+                    svc.score() <= guiceProvider.score());
+            target("0 B/op", svc.allocation() == null ? "n/a" : String.format(Locale.ROOT, "%.3f B/op",
+                    svc.allocation()), svc.allocation() != null && svc.allocation() < 0.5);
+            line("");
+        }
+    }
+
+    private void newInstance(List<Result> results) {
+        line("## 2. New instance");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar NewInstanceBenchmark -prof gc`");
+        line("");
+        table(results, "jsorcCtx");
+    }
+
+    private void startup(List<Result> results) {
+        line("## 3–4. Startup: registry build + first lookup, fresh JVM per fork");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar StartupBenchmark` (SingleShotTime, one shot per fork)");
+        line("");
+        for (String size : List.of("50", "500")) {
+            List<Result> ofSize = results.stream().filter(r -> size.equals(r.size())).toList();
+            if (ofSize.isEmpty()) {
+                continue;
+            }
+            line("### " + size + " classes");
+            line("");
+            table(ofSize, "jsorcIndex");
+            Result scan = find(ofSize, "jsorcScan", size);
+            Result index = find(ofSize, "jsorcIndex", size);
+            Result spring = find(ofSize, "springScan", size);
+            if (size.equals("500") && scan != null && index != null && spring != null) {
+                target("scan <= 1/2 of Spring's", "Spring ÷ scan = " + ratio(spring.score(), scan.score()),
+                        scan.score() * 2 <= spring.score());
+                target("with the index <= 1/10 of Spring's", "Spring ÷ index = " + ratio(spring.score(), index.score()),
+                        index.score() * 10 <= spring.score());
+                line("");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void recovery(Path file) throws IOException {
+        line("## 5. Recovery time after the dependency is back");
+        line("");
+        line("`java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.RecoveryHarness` — a real `redis-server` is "
+                + "killed (SIGKILL) and restarted on the same port after a random 0–3 s; measured from \"the server "
+                + "answers PING\" to \"the redis service is RUNNING\".");
+        line("");
+        if (!Files.exists(file)) {
+            line("(not run)");
+            line("");
+            return;
+        }
+        Map<String, Object> data = Json.parseObject(Files.readString(file), "recovery");
+        line("Trials per loop: " + data.get("trials") + " (outage " + data.get("outage_ms") + ").");
+        line("");
+        line("| loop | p50 ms | p95 ms | max ms | mean ms |");
+        line("|---|---|---|---|---|");
+        for (String loop : List.of("event", "fixed")) {
+            Map<String, Object> summary = (Map<String, Object>) data.get(loop);
+            String name = loop.equals("event") ? "JsOrc (event trigger + backoff + probe)"
+                    : "original fixed loop (backoff_interval 10 s)";
+            line("| " + name + " | " + summary.get("p50_ms") + " | " + summary.get("p95_ms") + " | "
+                    + summary.get("max_ms") + " | " + String.format(Locale.ROOT, "%.0f",
+                    ((Number) summary.get("mean_ms")).doubleValue()) + " |");
+        }
+        line("");
+        Map<String, Object> event = (Map<String, Object>) data.get("event");
+        long p50 = ((Number) event.get("p50_ms")).longValue();
+        target("recovery p50 <= 0.5 s", p50 + " ms", p50 <= 500);
+        line("");
+    }
+
+    private void table(List<Result> results, String base) {
+        line("| benchmark | threads | score | ± error | unit | B/op | peer ÷ " + base + " |");
+        line("|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            Result reference = find(results, base, r.size(), r.threads());
+            String relative = reference == null || r.method().equals(base) ? "" : ratio(r.score(), reference.score());
+            line(String.format(Locale.ROOT, "| %s%s | %d | %.3f | %.3f | %s | %s | %s |", r.method(),
+                    r.size() == null ? "" : " (" + r.size() + ")", r.threads(), r.score(),
+                    Double.isNaN(r.error()) ? 0.0 : r.error(), r.unit(),
+                    r.allocation() == null ? "" : String.format(Locale.ROOT, "%.1f", r.allocation()), relative));
+        }
+        line("");
+    }
+
+    private void target(String what, String measured, boolean met) {
+        line("- Target " + what + ": measured " + measured + " — **" + (met ? "met" : "missed") + "**");
+    }
+
+    private static String ratio(double peer, double jsorc) {
+        return String.format(Locale.ROOT, "%.1fx", peer / jsorc);
+    }
+
+    private static Result find(List<Result> results, String method, String size) {
+        return results.stream().filter(r -> r.method().equals(method)
+                && (size == null || size.equals(r.size()))).findFirst().orElse(null);
+    }
+
+    private static Result find(List<Result> results, String method, String size, int threads) {
+        return results.stream().filter(r -> r.method().equals(method) && r.threads() == threads
+                && (size == null || size.equals(r.size()))).findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Result> read(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Map<String, Object>> runs = Json.mapper().readValue(file.toFile(), new TypeReference<>() { });
+        List<Result> results = new ArrayList<>();
+        for (Map<String, Object> run : runs) {
+            Map<String, Object> primary = (Map<String, Object>) run.get("primaryMetric");
+            Map<String, Object> params = (Map<String, Object>) run.getOrDefault("params", new LinkedHashMap<>());
+            Map<String, Object> secondary = (Map<String, Object>) run.getOrDefault("secondaryMetrics", Map.of());
+            Map<String, Object> alloc = (Map<String, Object>) secondary.get("gc.alloc.rate.norm");
+            Object error = primary.get("scoreError");
+            results.add(new Result(String.valueOf(run.get("benchmark")), ((Number) run.get("threads")).intValue(),
+                    params == null || params.get("size") == null ? null : String.valueOf(params.get("size")),
+                    ((Number) primary.get("score")).doubleValue(),
+                    error instanceof Number n ? n.doubleValue() : Double.NaN,
+                    String.valueOf(primary.get("scoreUnit")),
+                    alloc == null ? null : ((Number) alloc.get("score")).doubleValue()));
+        }
+        return results;
+    }
+
+    private void line(String text) {
+        md.append(text).append('\n');
+    }
+}

@@ -1,0 +1,73 @@
+package io.jsorc.bench;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import io.jsorc.Orchestrator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Startup in a fresh JVM (one shot per fork): build the container over 50 or 500 generated classes and look one up.
+ * JsOrc with a package-filtered classgraph scan, JsOrc with the compile-time index, Spring component scan of the same
+ * classes, Guice binding them in a module.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@Fork(5)
+@State(Scope.Benchmark)
+public class StartupBenchmark {
+
+    /** How many generated classes. */
+    @Param({"50", "500"})
+    public int size;
+
+    private String pkg() {
+        return "io.jsorc.bench.gen" + size;
+    }
+
+    /** @return the first lookup after a scan */
+    @Benchmark
+    public Object jsorcScan() {
+        try (Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(false).build()) {
+            return o.ctx("c0");
+        }
+    }
+
+    /** @return the first lookup after reading the index */
+    @Benchmark
+    public Object jsorcIndex() {
+        try (Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(true).build()) {
+            return o.ctx("c0");
+        }
+    }
+
+    /** @return the first lookup after Spring's component scan */
+    @Benchmark
+    public Object springScan() {
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(pkg())) {
+            return context.getBean("c0");
+        }
+    }
+
+    /** @return the first lookup after Guice's module binding */
+    @Benchmark
+    public Object guiceModule() throws ReflectiveOperationException {
+        Module module = (Module) Class.forName(pkg() + ".GuiceModule").getDeclaredConstructor().newInstance();
+        Injector injector = Guice.createInjector(module);
+        return injector.getInstance(Class.forName(pkg() + ".C0"));
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes BENCHMARKS.md (about 10 minutes on 2 cores).
+# --quick: one short iteration of each, written to target/bench/BENCHMARKS.quick.md (a smoke run; CI uses it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+
+bash scripts/install-test-servers.sh
+mvn -B -q -ntp -pl jsorc-bench -am package -DskipTests
+
+jar=jsorc-bench/target/benchmarks.jar
+out=target/bench
+mkdir -p "$out"
+java_opts=(-Dorg.slf4j.simpleLogger.defaultLogLevel=error)
+
+if $quick; then
+  hot=(-wi 1 -i 1 -w 200ms -r 200ms -f 1)
+  cold=(-f 1)
+  trials=2
+  report=$out/BENCHMARKS.quick.md
+else
+  hot=()
+  cold=()
+  trials=20
+  report=BENCHMARKS.md
+fi
+
+jmh() {
+  local name=$1; shift
+  java "${java_opts[@]}" -jar "$jar" "$@" -rf json -rff "$out/$name.json" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' || true
+}
+
+jmh lookup-t1 LookupBenchmark -t 1 -prof gc "${hot[@]}"
+jmh lookup-t2 LookupBenchmark -t 2 -prof gc "${hot[@]}"
+jmh new-instance NewInstanceBenchmark -prof gc "${hot[@]}"
+jmh startup StartupBenchmark "${cold[@]}"
+java "${java_opts[@]}" -cp "$jar" io.jsorc.bench.RecoveryHarness "$trials" "$out/recovery.json"
+java "${java_opts[@]}" -cp "$jar" io.jsorc.bench.BenchReport "$out" "$report" "scripts/bench.sh${1:+ $1}"
