@@ -7,6 +7,11 @@ bash scripts/install-test-servers.sh
 
 mvn -B -ntp verify "$@"
 
+# The benchmark module is compiled above; a one-iteration smoke run proves it runs (numbers are not checked).
+bash scripts/bench.sh --quick > target-bench.log 2>&1 || { cat target-bench.log; echo "benchmark smoke run failed" >&2; exit 1; }
+tail -n 2 target-bench.log
+rm -f target-bench.log
+
 # The main job must run to completion from its README command as well.
 bash scripts/example.sh > target-example.log 2>&1 || { cat target-example.log; echo "example app failed" >&2; exit 1; }
 tail -n 3 target-example.log

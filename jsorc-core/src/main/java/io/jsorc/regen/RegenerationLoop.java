@@ -65,6 +65,8 @@ public final class RegenerationLoop implements AutoCloseable {
     private final Map<String, Reason> queue = new ConcurrentHashMap<>();
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
+    /** When each service was last handed to a worker: probes are due a probe interval after that. */
+    private final Map<String, Long> lastLook = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private boolean triggered;
     private volatile boolean closed;
@@ -132,6 +134,13 @@ public final class RegenerationLoop implements AutoCloseable {
     /** @return the names queued for regeneration */
     public Set<String> queued() {
         return Set.copyOf(queue.keySet());
+    }
+
+    /** Wakes the loop to recompute when its next cycle is due, without asking for a cycle. */
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
     }
 
     /** Asks for a cycle now; coalesced with one already asked for. */
@@ -245,6 +254,7 @@ public final class RegenerationLoop implements AutoCloseable {
         if (previous != null) {
             return previous;
         }
+        lastLook.put(name, System.nanoTime());
         try {
             workers.execute(() -> {
                 Thread worker = Thread.currentThread();
@@ -263,8 +273,8 @@ public final class RegenerationLoop implements AutoCloseable {
                     worker.setName(workerName);
                     inFlight.remove(name, future);
                     future.complete(entry);
-                    if (queue.containsKey(name) && !closed) {
-                        trigger(); // so the loop schedules this service's next attempt
+                    if (!closed) {
+                        wake(); // the loop recomputes when this service's next attempt is due (no cycle now)
                     }
                 }
             });
@@ -404,20 +414,21 @@ public final class RegenerationLoop implements AutoCloseable {
     }
 
     private long earliestRetry() {
+        if (!eventTrigger()) {
+            return Long.MAX_VALUE; // the fixed loop: only the interval wakes it
+        }
         long earliest = Long.MAX_VALUE;
         for (String name : queue.keySet()) {
             if (inFlight.containsKey(name)) {
                 continue;
             }
+            // A probe interval after the service was last looked at (anchored, so re-computing never postpones it).
+            Long looked = lastLook.get(name);
+            long probeAt = (looked == null ? System.nanoTime() : looked) + PROBE_INTERVAL_NANOS;
             Backoff backoff = backoffs.get(name);
-            if (backoff == null || backoff.failures() == 0) {
-                return System.nanoTime(); // queued, never attempted: due now
-            }
-            // Wake at the end of the backoff window, or sooner to let the service's probe() ask.
-            long at = backoff.nextAttemptNanos();
-            long probeAt = System.nanoTime() + PROBE_INTERVAL_NANOS;
-            if (probeAt - at < 0) {
-                at = probeAt;
+            long at = probeAt;
+            if (backoff != null && backoff.failures() > 0 && backoff.nextAttemptNanos() - probeAt < 0) {
+                at = backoff.nextAttemptNanos();
             }
             if (earliest == Long.MAX_VALUE || at - earliest < 0) {
                 earliest = at;

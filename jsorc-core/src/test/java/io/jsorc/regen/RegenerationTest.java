@@ -160,7 +160,8 @@ class RegenerationTest {
                 .build().start()) {
             Thread.sleep(4_000); // failures grow the backoff window to seconds
             assertThat(o.svc("gate").hasFailed()).isTrue();
-            assertThat(Gate.PROBES.get()).isGreaterThan(5); // probed between attempts, not only at them
+            // Probed between attempts (about every 100 ms), not only at them — and no busy loop either.
+            assertThat(Gate.PROBES.get()).isBetween(6, 120);
             long t0 = System.nanoTime();
             Gate.open = true;
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
@@ -168,6 +169,20 @@ class RegenerationTest {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("gate RUNNING " + millis + " ms after its dependency came back");
             assertThat(millis).as("the backoff window (seconds by now) was cut short by the probe").isLessThan(2_500);
+        }
+    }
+
+    @Test
+    void withoutTheEventTriggerTheLoopOnlyRunsOnItsInterval() throws Exception {
+        Broken.ATTEMPTS.set(0);
+        try (Orchestrator o = Fixtures.builder(Broken.class)
+                .config("BROKEN_CONFIG", "{\"enabled\": true, \"automated\": true, \"quiet\": true}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 1.5, \"pre_loaded_services\": [\"broken\"], "
+                        + "\"event_trigger\": false}")
+                .build().start()) {
+            Thread.sleep(2_500);
+            // The first start, then one cycle at ~1.5 s: a fixed loop, neither event-driven nor probing.
+            assertThat(Broken.ATTEMPTS.get()).isBetween(2, 3);
         }
     }
 
