@@ -23,6 +23,7 @@ public class GenerateComponents {
                         + "/** Generated component " + i + ". */\n"
                         + "@io.jsorc.Context(name = \"c" + i + "\")\n"
                         + "@org.springframework.stereotype.Component(\"c" + i + "\")\n"
+                        + "@org.springframework.context.annotation.Lazy\n"
                         + "public class C" + i + " {\n}\n";
                 write(dir.resolve("C" + i + ".java"), source);
                 module.append("        bind(C").append(i).append(".class);\n");

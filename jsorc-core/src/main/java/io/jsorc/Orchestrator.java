@@ -61,7 +61,8 @@ public final class Orchestrator implements AutoCloseable {
     private volatile Phase phase = Phase.NEW;
 
     private Orchestrator(Builder builder) {
-        RegistryBuilder registryBuilder = Registry.builder().classLoader(builder.classLoader);
+        RegistryBuilder registryBuilder = Registry.builder().classLoader(builder.classLoader)
+                .useIndex(builder.useIndex);
         List<String> packages = builder.scanPackages != null ? builder.scanPackages : packagesFromSystemProperty();
         if (packages == null || !packages.isEmpty()) {
             String[] accepted = packages == null ? new String[0] : packages.toArray(String[]::new);

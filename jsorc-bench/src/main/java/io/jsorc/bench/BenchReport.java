@@ -133,7 +133,8 @@ public final class BenchReport {
         line("");
         line("`java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.RecoveryHarness` — a real `redis-server` is "
                 + "killed (SIGKILL) and restarted on the same port after a random 0–3 s; measured from \"the server "
-                + "answers PING\" to \"the redis service is RUNNING\".");
+                + "accepts a TCP connection\" (polled every millisecond) to \"the redis service turned RUNNING\" (a "
+                + "state listener); every trial first waits until the service noticed the outage.");
         line("");
         if (!Files.exists(file)) {
             line("(not run)");

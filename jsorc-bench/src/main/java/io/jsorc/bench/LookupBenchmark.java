@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 /** Lookup of a running singleton by name: JsOrc's facade vs Spring getBean vs Guice getInstance / cached provider. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(2)
 @State(Scope.Benchmark)
 public class LookupBenchmark {
 
@@ -39,6 +39,8 @@ public class LookupBenchmark {
     private Orchestrator previous;
     private AnnotationConfigApplicationContext spring;
     private Injector injector;
+    /** The name looked up; a field, so no container can fold the lookup into a constant. */
+    public String name = "bench";
     private Key<BenchComponents.BenchBean> key;
     private Provider<BenchComponents.BenchBean> provider;
 
@@ -76,25 +78,31 @@ public class LookupBenchmark {
     /** @return the service through the static facade */
     @Benchmark
     public CommonService<?> jsorcSvc() {
-        return JsOrc.svc("bench");
+        return JsOrc.svc(name);
+    }
+
+    /** @return the running service's app (lookup plus the running check Spring's initialised bean implies) */
+    @Benchmark
+    public Object jsorcSvcPoke() {
+        return JsOrc.svc(name).poke();
     }
 
     /** @return the service through the orchestrator instance */
     @Benchmark
     public CommonService<?> jsorcOrchestratorSvc() {
-        return orchestrator.svc("bench");
+        return orchestrator.svc(name);
     }
 
     /** @return Spring's singleton by name */
     @Benchmark
     public Object springGetBean() {
-        return spring.getBean("bench");
+        return spring.getBean(name);
     }
 
-    /** @return Guice's singleton by key */
+    /** @return Guice's singleton by a key built per call, as a lookup by name must */
     @Benchmark
     public Object guiceGetInstance() {
-        return injector.getInstance(key);
+        return injector.getInstance(Key.get(BenchComponents.BenchBean.class, Names.named(name)));
     }
 
     /** @return Guice's singleton through a cached provider */

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /** A new instance per call: JsOrc ctx vs Spring prototype vs Guice unscoped; and JsOrc's persisting get. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(2)
 @State(Scope.Benchmark)
 public class NewInstanceBenchmark {
 

@@ -1,10 +1,13 @@
 package io.jsorc.bench;
 
 import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
 import io.jsorc.config.Json;
 import io.jsorc.test.RedisServer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Recovery time of the redis service (not JMH: it measures a wall-clock reaction to a real failure). Each trial kills
@@ -48,21 +52,32 @@ public final class RecoveryHarness {
 
     private static Map<String, Object> run(boolean eventTrigger, int trials, Random random) throws Exception {
         List<Long> recoveries = new ArrayList<>();
+        AtomicLong runningAt = new AtomicLong();
         try (RedisServer server = RedisServer.startNew();
              Orchestrator orchestrator = Orchestrator.builder().scanPackages()
                      .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500, "
                              + "\"health_timeout_ms\": 300, \"quiet\": true"))
                      .config("JSORC_CONFIG", "{\"backoff_interval\": 10, \"pre_loaded_services\": [\"redis\"], "
                              + "\"event_trigger\": " + eventTrigger + "}")
+                     .listener((service, from, to, error) -> {
+                         if (service.equals("redis") && to == ServiceState.RUNNING) {
+                             runningAt.set(System.nanoTime());
+                         }
+                     })
                      .build().start()) {
             for (int trial = 0; trial < trials; trial++) {
                 waitUntil(() -> orchestrator.svc("redis").isRunning(), 30_000);
                 server.kill();
+                // The outage must be noticed, or a "recovery" would be nothing but an unnoticed blip.
+                waitUntil(() -> !orchestrator.svc("redis").isRunning(), 30_000);
                 Thread.sleep(random.nextInt(3001));
-                server.start();
-                long accepting = System.nanoTime();
-                waitUntil(() -> orchestrator.svc("redis").isRunning(), 60_000);
-                long millis = (System.nanoTime() - accepting) / 1_000_000;
+                runningAt.set(0);
+                Thread starter = new Thread(server::start, "harness-redis-start");
+                starter.start();
+                long accepting = firstAccept(server.port());
+                starter.join();
+                waitUntil(() -> runningAt.get() != 0 && orchestrator.svc("redis").isRunning(), 60_000);
+                long millis = Math.max(0, (runningAt.get() - accepting) / 1_000_000);
                 recoveries.add(millis);
                 System.out.printf(Locale.ROOT, "%s trial %2d: RUNNING %5d ms after the server accepted%n",
                         eventTrigger ? "event" : "fixed", trial + 1, millis);
@@ -77,6 +92,20 @@ public final class RecoveryHarness {
         summary.put("samples_ms", recoveries);
         System.out.println((eventTrigger ? "event" : "fixed") + ": " + summary);
         return summary;
+    }
+
+    /** Polls the port every millisecond: the instant the restarted server accepts a TCP connection. */
+    private static long firstAccept(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 50);
+                return System.nanoTime();
+            } catch (IOException e) {
+                Thread.sleep(1);
+            }
+        }
+        throw new IllegalStateException("redis-server did not accept connections within 30 s");
     }
 
     private static long percentile(long[] sorted, int p) {

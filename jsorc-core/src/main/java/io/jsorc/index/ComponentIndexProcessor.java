@@ -35,7 +35,9 @@ import java.util.Set;
  * <p>Runs wherever {@code jsorc-core} is on the compile classpath (it is registered as a service). Incremental builds
  * merge with the index already in the output, keeping entries whose class still exists.
  */
-@SupportedAnnotationTypes({"io.jsorc.Service", "io.jsorc.Repository", "io.jsorc.Context"})
+// "*": javac then runs the processor in every compilation, also one with no annotated class left, so an incremental
+// build that removed the last annotation still corrects the index. It claims nothing.
+@SupportedAnnotationTypes("*")
 public final class ComponentIndexProcessor extends AbstractProcessor {
 
     private static final Map<String, String> KINDS = Map.of(
@@ -64,7 +66,7 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
                 }
             }
         }
-        if (round.processingOver() && !entries.isEmpty()) {
+        if (round.processingOver()) {
             write();
         }
         return false;
@@ -96,7 +98,8 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
     /** The same rules the registry checks on loaded classes; null when the class keeps them. */
     private String problem(TypeElement type, String kind) {
         Set<Modifier> modifiers = type.getModifiers();
-        if (type.getKind() != ElementKind.CLASS || modifiers.contains(Modifier.ABSTRACT)) {
+        if ((type.getKind() != ElementKind.CLASS && type.getKind() != ElementKind.RECORD)
+                || modifiers.contains(Modifier.ABSTRACT)) {
             return "must be a concrete class";
         }
         if (type.getNestingKind() == NestingKind.MEMBER && !modifiers.contains(Modifier.STATIC)) {
@@ -123,6 +126,21 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
         return noArg ? null : "needs a public no-arg constructor";
     }
 
+    /** An entry of an earlier (incremental) build survives only while its class still carries the annotation. */
+    private boolean stillAnnotated(ComponentIndex.Entry entry) {
+        TypeElement type = processingEnv.getElementUtils().getTypeElement(entry.className().replace('$', '.'));
+        if (type == null) {
+            return false;
+        }
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            String annotation = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (entry.kind().equals(KINDS.get(annotation))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void write() {
         Map<String, String> lines = new TreeMap<>();
         try {
@@ -131,12 +149,14 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
             try (Reader raw = existing.openReader(true); BufferedReader reader = new BufferedReader(raw)) {
                 reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
                         .map(ComponentIndex.Entry::parse)
-                        .filter(e -> e.className() != null && e.kind() != null && processingEnv.getElementUtils()
-                                .getTypeElement(e.className().replace('$', '.')) != null)
+                        .filter(e -> e.className() != null && e.kind() != null && stillAnnotated(e))
                         .forEach(e -> lines.put(e.className() + "#" + e.kind(), e.toLine()));
             }
         } catch (IOException | IllegalArgumentException e) {
             // No earlier index (a full build): nothing to merge.
+        }
+        if (lines.isEmpty() && entries.isEmpty()) {
+            return; // nothing annotated here, and no earlier index to correct
         }
         entries.forEach((key, entry) -> lines.put(key, entry.toLine()));
         try {

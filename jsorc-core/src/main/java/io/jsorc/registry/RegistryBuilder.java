@@ -55,6 +55,7 @@ public final class RegistryBuilder {
     private List<ComponentIndex.Entry> index;
     private ClassLoader classLoader = defaultClassLoader();
     private boolean builtins = true;
+    private boolean useIndex = true;
 
     RegistryBuilder() {
     }
@@ -74,6 +75,15 @@ public final class RegistryBuilder {
      */
     public RegistryBuilder builtins(boolean include) {
         this.builtins = include;
+        return this;
+    }
+
+    /**
+     * @param enabled whether compile-time indexes may describe built-in components (default true); false loads them
+     * @return this
+     */
+    public RegistryBuilder useIndex(boolean enabled) {
+        this.useIndex = enabled;
         return this;
     }
 
@@ -252,7 +262,7 @@ public final class RegistryBuilder {
     private List<Registration> builtinRegistrations(List<String> problems) {
         List<Registration> out = new ArrayList<>();
         Map<String, List<ComponentIndex.Entry>> byClass = new HashMap<>();
-        if (ComponentIndex.present(classLoader)) {
+        if (useIndex && ComponentIndex.present(classLoader)) {
             for (ComponentIndex.Entry entry : index()) {
                 byClass.computeIfAbsent(entry.className(), c -> new ArrayList<>()).add(entry);
             }

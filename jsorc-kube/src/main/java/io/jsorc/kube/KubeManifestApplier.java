@@ -23,9 +23,15 @@ public final class KubeManifestApplier implements ManifestApplier {
 
     @Override
     public Readiness apply(String service, Manifest manifest, Orchestrator orchestrator) {
+        CommonService<?> service0 = orchestrator.svc("kube");
+        if (!service0.isEnabled()) {
+            return Readiness.skipped("the kube service is disabled (no cluster)");
+        }
         KubeService kube = runningKube(orchestrator);
         if (kube == null) {
-            return Readiness.skipped("the kube service is not running");
+            // A cluster is configured but unreachable: never start the service against nothing.
+            return Readiness.notReady("the kube service is " + service0.state()
+                    + (service0.error() == null ? "" : ": " + service0.error().getMessage()));
         }
         String key = orchestrator.registry().require(ComponentKind.SERVICE, service).manifestKey();
         ManifestApply apply = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv);

@@ -40,6 +40,7 @@ public class KubeService extends CommonService<ApiClient> {
     }
 
     private volatile Settings settings;
+    private volatile ApiClient client;
 
     /** Built by the orchestrator. */
     public KubeService() {
@@ -69,6 +70,7 @@ public class KubeService extends CommonService<ApiClient> {
         client.setConnectTimeout(timeout);
         client.setReadTimeout(timeout);
         settings = s;
+        this.client = client;
         String problem = probe(client, s);
         if (problem != null) {
             throw new IllegalStateException("Kubernetes API server at " + client.getBasePath() + " does not answer: "
@@ -77,28 +79,18 @@ public class KubeService extends CommonService<ApiClient> {
         return client;
     }
 
-    /** @return {@code null} when the API server answers, else why not */
+    /**
+     * @return {@code null} when the API server answers, else why not. Any HTTP answer below 500 from
+     * {@code /readyz} counts: a 404 (no such endpoint), 401 or 403 (no anonymous access) still proves it is up.
+     */
     private static String probe(ApiClient client, Settings s) {
         Request.Builder readyz = new Request.Builder().url(client.getBasePath() + "/readyz");
         if (s.token() != null && !s.token().isBlank()) {
             readyz.header("Authorization", "Bearer " + s.token());
         }
         try (Response response = client.getHttpClient().newCall(readyz.build()).execute()) {
-            if (response.isSuccessful()) {
-                return null;
-            }
-            if (response.code() != 404) {
-                return "/readyz answered " + response.code();
-            }
+            return response.code() < 500 ? null : "/readyz answered " + response.code();
         } catch (IOException e) {
-            return e.toString();
-        }
-        // No /readyz (older servers, test servers): a cheap read instead.
-        try {
-            KubernetesApiResponse<?> namespaces = KubeResources.call(
-                    () -> new DynamicKubernetesApi("", "v1", "namespaces", client).list());
-            return namespaces.isSuccess() ? null : "listing namespaces answered " + namespaces.getHttpStatusCode();
-        } catch (RuntimeException e) {
             return e.toString();
         }
     }
@@ -109,6 +101,26 @@ public class KubeService extends CommonService<ApiClient> {
         ApiClient client = app();
         Settings s = settings;
         return isRunning() && client != null && probe(client, s) == null;
+    }
+
+    /** Releases the HTTP client's connection pool and threads. */
+    @Override
+    protected void onDelete() {
+        release();
+    }
+
+    @Override
+    protected void failed(Throwable cause) {
+        release();
+    }
+
+    private void release() {
+        ApiClient built = client;
+        client = null;
+        if (built != null) {
+            built.getHttpClient().dispatcher().executorService().shutdown();
+            built.getHttpClient().connectionPool().evictAll();
+        }
     }
 
     /** @return the namespace namespaced resources go to */

@@ -98,6 +98,32 @@ class KubeOrchestrationTest {
     }
 
     @Test
+    void anUnreachableClusterHoldsServicesBackInsteadOfStartingThemAgainstNothing() throws Exception {
+        Orchestrator o = orchestrator().start();
+        assertThat(o.svc("backend").hasFailed()).isTrue();
+        server.stop();
+        // The kube service is automated: its failed health check takes it down...
+        o.regenerate();
+        assertThat(o.svc("kube").isRunning()).isFalse();
+        // ...and while it is down the backend waits for its manifest rather than being started blindly.
+        RegenerationReport again = o.regenerate();
+        assertThat(again.entry("backend").orElseThrow().action()).isEqualTo(RegenerationReport.Action.WAITING_FOR_MANIFEST);
+        assertThat(again.entry("backend").orElseThrow().detail()).contains("kube service is");
+        server.restart();
+        server.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace",
+                "metadata", Map.of("name", "jsorc")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            o.regenerate();
+            return o.svc("kube").isRunning() && server.get("/api/v1/namespaces/jsorc/pods/backend").isPresent();
+        });
+        server.markPodReady("jsorc", "backend");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            o.regenerate();
+            return o.svc("backend").isRunning();
+        });
+    }
+
+    @Test
     void applyYamlValidatesStoresAndRestarts() throws Exception {
         List<ServiceState> transitions = new CopyOnWriteArrayList<>();
         Orchestrator o = orchestrator();

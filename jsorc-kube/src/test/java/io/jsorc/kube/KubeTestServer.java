@@ -44,7 +44,7 @@ final class KubeTestServer implements AutoCloseable {
 
     /** @return a KUBE_CONFIG pointing the kube service here */
     String kubeConfig(String namespace) {
-        return "{\"enabled\": true, \"namespace\": \"" + namespace + "\", \"in_cluster\": false, \"base_path\": \""
+        return "{\"enabled\": true, \"automated\": true, \"namespace\": \"" + namespace + "\", \"in_cluster\": false, \"base_path\": \""
                 + basePath() + "\", \"timeout_ms\": 1000}";
     }
 

@@ -102,6 +102,27 @@ class ManifestApplyTest {
         assertThat(labels("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config")).isNotEqualTo(before);
     }
 
+    @Test
+    void fieldsRemovedFromTheManifestAreRemovedFromTheObject() throws Exception {
+        String two = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, annotations: {keep: 'yes', drop: 'x'}}\n"
+                + "data: {a: '1', b: '2'}\n";
+        apply().apply("C", null, Manifest.parseYaml(two), "jsorc");
+        Object versionBefore = ((Map<?, ?>) server.get("/api/v1/namespaces/jsorc/configmaps/cm").orElseThrow()
+                .get("metadata")).get("resourceVersion");
+        ApplyReport same = apply().apply("C", null, Manifest.parseYaml(two), "jsorc");
+        assertThat(same.entry("ConfigMap", "cm").orElseThrow().action()).isEqualTo(Action.UNCHANGED);
+        assertThat(((Map<?, ?>) server.get("/api/v1/namespaces/jsorc/configmaps/cm").orElseThrow().get("metadata"))
+                .get("resourceVersion")).as("nothing was written").isEqualTo(versionBefore);
+
+        String one = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, annotations: {keep: 'yes'}}\n"
+                + "data: {a: '1'}\n";
+        assertThat(apply().apply("C", null, Manifest.parseYaml(one), "jsorc").entry("ConfigMap", "cm").orElseThrow()
+                .action()).isEqualTo(Action.UPDATED);
+        Map<String, Object> live = server.get("/api/v1/namespaces/jsorc/configmaps/cm").orElseThrow();
+        assertThat(live.get("data")).isEqualTo(Map.of("a", "1"));
+        assertThat(((Map<?, ?>) live.get("metadata")).get("annotations")).isEqualTo(Map.of("keep", "yes"));
+    }
+
     private String labels(String path) throws Exception {
         return ((Map<?, ?>) server.get(path).orElseThrow().get("metadata")).get("labels").toString();
     }
