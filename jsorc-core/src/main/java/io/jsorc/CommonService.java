@@ -324,7 +324,11 @@ public abstract class CommonService<A> {
      * @throws ServiceNotRunningException "{@code <Class> is disabled or not yet configured!}" when not running
      */
     public A poke() {
-        return poke(getClass().getSimpleName() + " is disabled or not yet configured!");
+        A current = app;
+        if (state == ServiceState.RUNNING && current != null) {
+            return current; // the hot path builds no message
+        }
+        throw new ServiceNotRunningException(getClass().getSimpleName() + " is disabled or not yet configured!", error);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Creates component instances: the public constructor whose parameters accept the given arguments. */
@@ -14,46 +15,75 @@ final class Instantiator {
     private Instantiator() {
     }
 
-    static Object create(String what, Class<?> type, Object... args) {
+    /** Public constructors per class, looked up once ({@code getConstructors()} copies its array on every call). */
+    private static final ClassValue<Constructor<?>[]> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?>[] computeValue(Class<?> type) {
+            Constructor<?>[] constructors = type.getConstructors();
+            if (!Modifier.isPublic(type.getModifiers())) {
+                for (Constructor<?> constructor : constructors) {
+                    constructor.setAccessible(true);
+                }
+            }
+            return constructors;
+        }
+    };
+
+    /**
+     * @param what names the component for messages (built only when something fails)
+     * @param type the class
+     * @param args constructor arguments
+     * @return the new instance
+     */
+    static Object create(Supplier<String> what, Class<?> type, Object... args) {
         Constructor<?> constructor = select(what, type, args);
         try {
-            if (!Modifier.isPublic(type.getModifiers())) {
-                constructor.setAccessible(true);
-            }
             return constructor.newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            throw new JsOrcException("Constructing " + what + " (" + type.getName() + ") threw " + cause, cause);
+            throw new JsOrcException("Constructing " + what.get() + " (" + type.getName() + ") threw " + cause, cause);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new JsOrcException("Cannot construct " + what + " (" + type.getName() + "): " + e, e);
+            throw new JsOrcException("Cannot construct " + what.get() + " (" + type.getName() + "): " + e, e);
         }
     }
 
-    private static Constructor<?> select(String what, Class<?> type, Object[] args) {
-        List<Constructor<?>> fitting = new ArrayList<>();
-        for (Constructor<?> constructor : type.getConstructors()) {
-            if (accepts(constructor.getParameterTypes(), args)) {
-                fitting.add(constructor);
+    private static Constructor<?> select(Supplier<String> what, Class<?> type, Object[] args) {
+        Constructor<?> single = null;
+        int fits = 0;
+        for (Constructor<?> constructor : CONSTRUCTORS.get(type)) {
+            if (accepts(constructor, args)) {
+                single = constructor;
+                fits++;
             }
         }
-        if (fitting.size() == 1) {
-            return fitting.get(0);
+        if (fits == 1) {
+            return single;
+        }
+        List<Constructor<?>> fitting = new ArrayList<>();
+        for (Constructor<?> constructor : CONSTRUCTORS.get(type)) {
+            if (accepts(constructor, args)) {
+                fitting.add(constructor);
+            }
         }
         String given = Arrays.stream(args).map(a -> a == null ? "null" : a.getClass().getSimpleName())
                 .collect(Collectors.joining(", ", "(", ")"));
         if (fitting.isEmpty()) {
-            throw new IllegalArgumentException("No public constructor of " + what + " (" + type.getName()
+            throw new IllegalArgumentException("No public constructor of " + what.get() + " (" + type.getName()
                     + ") accepts arguments " + given + "; its public constructors: " + describe(type.getConstructors()));
         }
-        throw new IllegalArgumentException("Arguments " + given + " fit several public constructors of " + what
+        throw new IllegalArgumentException("Arguments " + given + " fit several public constructors of " + what.get()
                 + " (" + type.getName() + "): " + describe(fitting.toArray(Constructor<?>[]::new))
                 + "; pass arguments that fit exactly one (a typed null is not possible: avoid null there)");
     }
 
-    private static boolean accepts(Class<?>[] parameters, Object[] args) {
-        if (parameters.length != args.length) {
+    private static boolean accepts(Constructor<?> constructor, Object[] args) {
+        if (constructor.getParameterCount() != args.length) {
             return false;
         }
+        if (args.length == 0) {
+            return true;
+        }
+        Class<?>[] parameters = constructor.getParameterTypes();
         for (int i = 0; i < parameters.length; i++) {
             Class<?> parameter = parameters[i];
             Object arg = args[i];

@@ -323,7 +323,7 @@ public final class Orchestrator implements AutoCloseable {
     private Supplier<CommonService<?>> build(Registration registration) {
         return () -> {
             String name = registration.name();
-            CommonService<?> service = (CommonService<?>) Instantiator.create("service '" + name + "'",
+            CommonService<?> service = (CommonService<?>) Instantiator.create(() -> "service '" + name + "'",
                     registration.type());
             Map<String, Object> config;
             Manifest manifest;
@@ -363,7 +363,7 @@ public final class Orchestrator implements AutoCloseable {
                 placeholder = slot.placeholder;
                 if (placeholder == null) {
                     placeholder = (CommonService<?>) Instantiator.create(
-                            "placeholder of service '" + slot.registration.name() + "'", slot.registration.type());
+                            () -> "placeholder of service '" + slot.registration.name() + "'", slot.registration.type());
                     placeholder.bind(slot.registration.name(), null, Manifest.empty(), this, (s, f, t, e) -> { },
                             failed -> { });
                     slot.placeholder = placeholder;
@@ -455,7 +455,7 @@ public final class Orchestrator implements AutoCloseable {
         int[] depth = constructingRepository.get();
         depth[0]++;
         try {
-            return attach(Instantiator.create("repository '" + name + "'", registration.type()));
+            return attach(Instantiator.create(() -> "repository '" + name + "'", registration.type()));
         } finally {
             depth[0]--;
         }
@@ -486,7 +486,7 @@ public final class Orchestrator implements AutoCloseable {
     public Object ctx(String name, Object... args) {
         ensureOpen();
         Registration registration = registry.require(ComponentKind.CONTEXT, name);
-        return attach(Instantiator.create("context '" + name + "'", registration.type(),
+        return attach(Instantiator.create(() -> "context '" + name + "'", registration.type(),
                 args == null ? new Object[]{null} : args));
     }
 

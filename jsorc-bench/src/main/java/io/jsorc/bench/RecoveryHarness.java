@@ -67,6 +67,11 @@ public final class RecoveryHarness {
                      .build().start()) {
             for (int trial = 0; trial < trials; trial++) {
                 waitUntil(() -> orchestrator.svc("redis").isRunning(), 30_000);
+                if (!eventTrigger) {
+                    // Kill at a random phase of the fixed loop's 10 s cycle, not right after the cycle that
+                    // recovered it (that would make every fixed recovery take 10 s minus the outage).
+                    Thread.sleep(random.nextInt(10_001));
+                }
                 server.kill();
                 // The outage must be noticed, or a "recovery" would be nothing but an unnoticed blip.
                 waitUntil(() -> !orchestrator.svc("redis").isRunning(), 30_000);
