@@ -121,6 +121,11 @@ public final class JsOrc {
         return orchestrator().hook();
     }
 
+    /** @see Orchestrator#actions() */
+    public static io.jsorc.action.ActionManager actions() {
+        return orchestrator().actions();
+    }
+
     /** @see Orchestrator#serviceRefresh(String) */
     public static CommonService<?> serviceRefresh(String name) {
         return orchestrator().serviceRefresh(name);

@@ -568,6 +568,11 @@ public final class Orchestrator implements AutoCloseable {
         return typed("Context", name, renew(name), type);
     }
 
+    /** @return the action manager: the persisting context {@code action_manager} */
+    public io.jsorc.action.ActionManager actions() {
+        return get("action_manager", io.jsorc.action.ActionManager.class);
+    }
+
     /**
      * Fills the fields of {@code target} annotated {@link io.jsorc.inject.Svc}, {@link io.jsorc.inject.Src},
      * {@link io.jsorc.inject.Ctx}.

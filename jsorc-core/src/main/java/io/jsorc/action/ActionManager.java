@@ -1,0 +1,607 @@
+package io.jsorc.action;
+
+import io.jsorc.Context;
+import io.jsorc.Orchestrator;
+import io.jsorc.OrchestratorAware;
+import io.jsorc.config.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Loads action modules in this JVM or as remote servers and routes {@link #call calls} to wherever a module runs
+ * now. The persisting context {@code action_manager}: {@code JsOrc.actions()}.
+ *
+ * <p>Switching placement loses no call: a call holds its placement while it runs, and a placement being unloaded
+ * stops taking new calls and is released only after the calls in flight on it have finished (drain, then switch). A
+ * remote placement takes calls only once its server answers its spec endpoint ({@code READY}).
+ *
+ * <p>Not yet here (the action-manager issue is open): call tracking, request benchmarking, placement policies, the
+ * Kubernetes launcher, the load test.
+ */
+@Context(name = "action_manager")
+public class ActionManager implements OrchestratorAware, AutoCloseable {
+
+    /** Config store key of the module configs: {@code {name: {module, jar, local_mem_mb, remote}}}. */
+    public static final String CONFIG_KEY = "ACTION_CONFIGS";
+
+    private static final Logger log = LoggerFactory.getLogger(ActionManager.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, ActionConfig> configs = new ConcurrentHashMap<>();
+    private final Map<String, Module> modules = new ConcurrentHashMap<>();
+    private final RemoteActionLauncher launcher;
+    private volatile Orchestrator orchestrator;
+    private volatile boolean closed;
+
+    /** Built by the orchestrator ({@code JsOrc.actions()}); runs remote modules as child JVMs. */
+    public ActionManager() {
+        this(new ProcessActionLauncher());
+    }
+
+    /** @param launcher how remote servers are started */
+    public ActionManager(RemoteActionLauncher launcher) {
+        this.launcher = launcher;
+    }
+
+    @Override
+    public void attach(Orchestrator owner) {
+        this.orchestrator = owner;
+    }
+
+    // ------------------------------------------------------------------ configs
+
+    /**
+     * @param name   the module name
+     * @param config how to load it
+     */
+    public void config(String name, ActionConfig config) {
+        configs.put(requireName(name), config);
+    }
+
+    /**
+     * Reads a module config from a classpath resource (JSON or YAML: {@code module}, {@code jar},
+     * {@code local_mem_mb}, {@code remote}).
+     *
+     * @param name     the module name
+     * @param resource the resource path
+     * @return whether the resource was found and read
+     * @throws IllegalArgumentException when it does not parse or is not a valid config
+     */
+    public boolean configFrom(String name, String resource) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = (loader != null ? loader : getClass().getClassLoader()).getResourceAsStream(resource)) {
+            if (in == null) {
+                return false;
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Object parsed = text.stripLeading().startsWith("{") ? Json.parseObject(text, resource)
+                    : new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            if (!(parsed instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("Action config " + resource + " must be an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) map;
+            config(name, ActionConfig.fromMap(values));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource, e);
+        }
+    }
+
+    private ActionConfig configOf(String name) {
+        ActionConfig config = configs.get(name);
+        if (config != null) {
+            return config;
+        }
+        Orchestrator owner = orchestrator;
+        if (owner != null && owner.configStore().isKnown(CONFIG_KEY)) {
+            Optional<Map<String, Object>> stored = owner.configStore().read(CONFIG_KEY);
+            if (stored.isPresent() && stored.get().get(name) instanceof Map<?, ?> entry) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) entry;
+                return ActionConfig.fromMap(values);
+            }
+        }
+        throw new ActionException("No config for action module '" + name + "': use config(name, ActionConfig), "
+                + "configFrom(name, resource) or the " + CONFIG_KEY + " config; configured: "
+                + new TreeSet<>(configs.keySet()));
+    }
+
+    // ------------------------------------------------------------------ load and unload
+
+    /**
+     * Loads a module. LOCAL is immediate; REMOTE starts the server and returns {@code STARTING}: calls switch to it
+     * once it answers ({@link #awaitReady}). Loading a module that is loaded in the same mode changes nothing.
+     *
+     * @param name the module name
+     * @param mode where to run it
+     * @return its status
+     */
+    public ActionStatus load(String name, ActionMode mode) {
+        ensureOpen();
+        ActionConfig config = configOf(name);
+        Module module = modules.computeIfAbsent(name, n -> new Module(n, config));
+        synchronized (module) {
+            if (mode == ActionMode.LOCAL) {
+                if (module.local == null) {
+                    module.local = LocalPlacement.load(config);
+                    module.loadedAt = Instant.now();
+                }
+                module.route(module.local);
+            } else if (module.remote == null) {
+                RemotePlacement remote = new RemotePlacement(name);
+                module.remote = remote;
+                Thread starter = new Thread(() -> start(module, remote, config), "jsorc-action-" + name + "-start");
+                starter.setDaemon(true);
+                starter.start();
+            } else if (module.remote.status.equals("READY")) {
+                module.route(module.remote);
+            }
+            return module.status();
+        }
+    }
+
+    private void start(Module module, RemotePlacement remote, ActionConfig config) {
+        try {
+            remote.server = launcher.launch(module.name, config);
+            RemoteActionClient client = new RemoteActionClient(remote.server.url(), Duration.ofSeconds(2),
+                    Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            Map<String, Object> spec = null;
+            while (spec == null && !closed && !remote.retired) {
+                try {
+                    spec = client.spec();
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || !remote.server.alive()) {
+                        throw new IllegalStateException("the remote server " + (remote.server.alive()
+                                ? "did not answer within " + START_TIMEOUT.toSeconds() + " s" : "exited") + ": " + e);
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            if (spec == null) {
+                return;
+            }
+            remote.bind(client, spec);
+            synchronized (module) {
+                remote.status = "READY";
+                module.loadedAt = Instant.now();
+                if (module.remote == remote) {
+                    module.route(remote);
+                }
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("Remote action module '{}' did not start: {}", module.name, e.toString());
+            remote.status = "FAILED";
+            remote.detail = e.toString();
+        } finally {
+            remote.started.countDown();
+        }
+    }
+
+    /**
+     * Waits until a remote placement answers.
+     *
+     * @param name    the module name
+     * @param timeout how long to wait
+     * @return its status
+     * @throws ActionException when it failed to start or is not loaded remotely
+     */
+    public ActionStatus awaitReady(String name, Duration timeout) throws InterruptedException {
+        Module module = modules.get(name);
+        RemotePlacement remote = module == null ? null : module.remote;
+        if (remote == null) {
+            throw new ActionException("Action module '" + name + "' is not loaded as remote");
+        }
+        if (!remote.started.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new ActionException("Remote action module '" + name + "' is not ready after " + timeout.toMillis()
+                    + " ms");
+        }
+        if (!remote.status.equals("READY")) {
+            throw new ActionException("Remote action module '" + name + "' failed to start: " + remote.detail);
+        }
+        return module.status();
+    }
+
+    /**
+     * Unloads a placement; calls switch to the other one if it is loaded. Calls in flight on the unloaded placement
+     * finish first.
+     *
+     * @param name   the module name
+     * @param mode   which placement (AUTO: the one calls go to)
+     * @param retire stop the remote server (without it, the server is kept running for a fast reload until
+     *               {@link #close()})
+     * @return what was done
+     */
+    public UnloadResult unload(String name, UnloadMode mode, boolean retire) {
+        Module module = modules.get(name);
+        if (module == null) {
+            return new UnloadResult(false, "Action is not loaded.");
+        }
+        Placement removed;
+        synchronized (module) {
+            UnloadMode which = mode;
+            if (which == UnloadMode.AUTO) {
+                which = module.current instanceof RemotePlacement || module.local == null ? UnloadMode.REMOTE
+                        : UnloadMode.LOCAL;
+            }
+            if (which == UnloadMode.LOCAL) {
+                if (module.local == null) {
+                    return new UnloadResult(false, "Action is not loaded as module.");
+                }
+                removed = module.local;
+                module.local = null;
+            } else {
+                if (module.remote == null) {
+                    return new UnloadResult(false, "Action is not loaded as remote.");
+                }
+                if (!module.remote.status.equals("READY") && !retire) {
+                    return new UnloadResult(false, "Remote action is not ready.");
+                }
+                removed = module.remote;
+                module.remote = null;
+            }
+            Placement next = module.local != null ? module.local
+                    : module.remote != null && module.remote.status.equals("READY") ? module.remote : null;
+            module.route(next);
+            if (module.local == null && module.remote == null) {
+                modules.remove(name, module);
+            }
+        }
+        removed.drain();
+        if (removed instanceof RemotePlacement remote) {
+            remote.retired = true;
+            if (remote.server != null) {
+                if (retire) {
+                    launcher.retire(remote.server);
+                } else {
+                    parked.add(remote.server);
+                }
+            }
+        } else {
+            ((LocalPlacement) removed).close();
+        }
+        return new UnloadResult(true, (removed instanceof RemotePlacement ? "Remote" : "Local") + " action module '"
+                + name + "' unloaded" + (removed instanceof RemotePlacement && retire ? " and retired." : "."));
+    }
+
+    private final List<RemoteActionLauncher.Remote> parked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    // ------------------------------------------------------------------ calls
+
+    /**
+     * @param action {@code module.action}
+     * @param args   positional arguments
+     * @return the action's result
+     * @throws ActionException naming the loaded actions when the action is unknown, or carrying the action's error
+     */
+    public Object call(String action, Object... args) {
+        return call(action, Arguments.of(args));
+    }
+
+    /**
+     * @param action {@code module.action}
+     * @param kwargs keyword arguments
+     * @return the action's result
+     */
+    public Object call(String action, Map<String, Object> kwargs) {
+        return call(action, new Arguments(List.of(), kwargs));
+    }
+
+    /**
+     * @param action    {@code module.action}
+     * @param arguments positional and keyword arguments
+     * @return the action's result
+     */
+    public Object call(String action, Arguments arguments) {
+        int dot = action.indexOf('.');
+        Module module = dot < 0 ? null : modules.get(action.substring(0, dot));
+        if (module == null) {
+            throw new ActionException("No loaded action '" + action + "'; loaded actions: " + loadedActions());
+        }
+        String name = action.substring(dot + 1);
+        while (true) {
+            Placement placement = module.current;
+            if (placement == null) {
+                throw new ActionException("Action module '" + module.name + "' has no placement that takes calls "
+                        + "(its remote server is not ready yet?)");
+            }
+            if (!placement.enter()) {
+                Thread.onSpinWait(); // unloaded between the read and the call: take the new placement
+                continue;
+            }
+            try {
+                return placement.call(name, arguments, this::loadedActions);
+            } finally {
+                placement.exit();
+            }
+        }
+    }
+
+    private List<String> loadedActions() {
+        List<String> names = new ArrayList<>();
+        for (Module module : new TreeMap<>(modules).values()) {
+            Placement placement = module.current;
+            if (placement != null) {
+                placement.actionNames().forEach(a -> names.add(module.name + "." + a));
+            }
+        }
+        return names;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /**
+     * @param name the module name
+     * @return its status
+     * @throws ActionException when it is not loaded
+     */
+    public ActionStatus status(String name) {
+        Module module = modules.get(name);
+        if (module == null) {
+            throw new ActionException("Action module '" + name + "' is not loaded; loaded: "
+                    + new TreeSet<>(modules.keySet()));
+        }
+        return module.status();
+    }
+
+    /** @return the status of every loaded module, by name */
+    public Map<String, ActionStatus> status() {
+        Map<String, ActionStatus> out = new TreeMap<>();
+        modules.forEach((name, module) -> out.put(name, module.status()));
+        return out;
+    }
+
+    /** Unloads everything: remote servers are retired, module class loaders closed. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (String name : new ArrayList<>(modules.keySet())) {
+            Module module = modules.get(name);
+            if (module != null && module.remote != null) {
+                unload(name, UnloadMode.REMOTE, true);
+            }
+            if (modules.containsKey(name)) {
+                unload(name, UnloadMode.LOCAL, true);
+            }
+        }
+        for (RemoteActionLauncher.Remote server : parked) {
+            launcher.retire(server);
+        }
+        parked.clear();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("ActionManager is closed");
+        }
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank() || name.contains(".")) {
+            throw new IllegalArgumentException("An action module name must be non-blank and contain no '.', is '"
+                    + name + "'");
+        }
+        return name;
+    }
+
+    // ------------------------------------------------------------------ placements
+
+    /** One loaded module and where its calls go. */
+    private static final class Module {
+        final String name;
+        final ActionConfig config;
+        volatile Placement current;
+        LocalPlacement local;
+        RemotePlacement remote;
+        Instant loadedAt = Instant.now();
+
+        Module(String name, ActionConfig config) {
+            this.name = name;
+            this.config = config;
+        }
+
+        void route(Placement placement) {
+            current = placement;
+        }
+
+        ActionStatus status() {
+            Placement routed = current;
+            RemotePlacement r = remote;
+            return new ActionStatus(name, routed == null ? null : routed.mode(), local != null,
+                    r == null || r.server == null ? null : r.server.url(), r == null ? null : r.status, loadedAt,
+                    config.localMemMb(), r == null ? null : r.detail);
+        }
+    }
+
+    /** Where calls of a module can go; counts calls in flight so unloading can drain it. */
+    private abstract static class Placement {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile boolean draining;
+
+        boolean enter() {
+            inFlight.incrementAndGet();
+            if (draining) {
+                exit();
+                return false;
+            }
+            return true;
+        }
+
+        void exit() {
+            if (inFlight.decrementAndGet() == 0 && draining) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Takes no new calls, then waits for the calls in flight. */
+        void drain() {
+            draining = true;
+            synchronized (this) {
+                while (inFlight.get() > 0) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        abstract ActionMode mode();
+
+        abstract java.util.Set<String> actionNames();
+
+        abstract Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded);
+    }
+
+    /** The module in this JVM (in a class loader of its own when it comes from a jar). */
+    private static final class LocalPlacement extends Placement {
+        final ActionSpec spec;
+        final Object instance;
+        final URLClassLoader loader;
+
+        private LocalPlacement(ActionSpec spec, Object instance, URLClassLoader loader) {
+            this.spec = spec;
+            this.instance = instance;
+            this.loader = loader;
+        }
+
+        static LocalPlacement load(ActionConfig config) {
+            URLClassLoader loader = null;
+            try {
+                ClassLoader parent = ActionManager.class.getClassLoader();
+                if (config.jar() != null) {
+                    loader = new URLClassLoader(new URL[]{Path.of(config.jar()).toUri().toURL()}, parent);
+                }
+                Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
+                ActionSpec spec = ActionSpec.of(type);
+                return new LocalPlacement(spec, type.getDeclaredConstructor().newInstance(), loader);
+            } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
+                closeQuietly(loader);
+                throw new ActionException("Cannot load action module " + config.module()
+                        + (config.jar() == null ? "" : " from " + config.jar()) + ": " + e, e);
+            }
+        }
+
+        @Override
+        ActionMode mode() {
+            return ActionMode.LOCAL;
+        }
+
+        @Override
+        java.util.Set<String> actionNames() {
+            return spec.names();
+        }
+
+        @Override
+        Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
+            ActionMethod method = spec.action(action);
+            if (method == null) {
+                throw new ActionException("No loaded action '" + spec.module() + "." + action + "'; loaded actions: "
+                        + loaded.get());
+            }
+            // Results cross to the caller as JSON-compatible values, the same as from a remote server.
+            return Json.mapper().convertValue(method.invoke(instance, arguments), Object.class);
+        }
+
+        void close() {
+            closeQuietly(loader);
+        }
+
+        private static void closeQuietly(URLClassLoader loader) {
+            if (loader != null) {
+                try {
+                    loader.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    /** The module behind a remote server. */
+    private static final class RemotePlacement extends Placement {
+        final String name;
+        final CountDownLatch started = new CountDownLatch(1);
+        volatile RemoteActionLauncher.Remote server;
+        volatile String status = "STARTING";
+        volatile String detail;
+        volatile boolean retired;
+        volatile RemoteActionClient client;
+        volatile Map<String, ActionMethod> actions = Map.of();
+
+        RemotePlacement(String name) {
+            this.name = name;
+        }
+
+        @SuppressWarnings("unchecked")
+        void bind(RemoteActionClient remoteClient, Map<String, Object> spec) {
+            Map<String, ActionMethod> bound = new TreeMap<>();
+            Object described = spec.get("actions");
+            if (described instanceof Map<?, ?> map) {
+                map.forEach((action, entry) -> {
+                    List<String> signature = entry instanceof Map<?, ?> e && e.get("signature") instanceof List<?> s
+                            ? (List<String>) s : List.of();
+                    bound.put(String.valueOf(action), ActionMethod.ofSignature(String.valueOf(action), signature));
+                });
+            }
+            this.actions = bound;
+            this.client = remoteClient;
+        }
+
+        @Override
+        ActionMode mode() {
+            return ActionMode.REMOTE;
+        }
+
+        @Override
+        java.util.Set<String> actionNames() {
+            return actions.keySet();
+        }
+
+        @Override
+        Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
+            ActionMethod method = actions.get(action);
+            if (method == null) {
+                throw new ActionException("No loaded action '" + name + "." + action + "'; loaded actions: "
+                        + loaded.get());
+            }
+            return client.call(action, method.toWire(arguments));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActionManager" + status().keySet();
+    }
+}

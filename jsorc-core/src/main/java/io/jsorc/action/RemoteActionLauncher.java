@@ -1,0 +1,35 @@
+package io.jsorc.action;
+
+/**
+ * Starts and retires the remote server of an action module. {@link ProcessActionLauncher} (a child JVM on loopback)
+ * is what dev machines and tests use; the kube module provides one that deploys the module to the cluster.
+ */
+public interface RemoteActionLauncher {
+
+    /** A started remote server. */
+    interface Remote {
+
+        /** @return its base URL, without a trailing slash */
+        String url();
+
+        /** @return whether it still runs, as far as the launcher can tell */
+        boolean alive();
+    }
+
+    /**
+     * Starts the server (without waiting for it to answer; the manager polls its spec endpoint).
+     *
+     * @param name   the module name
+     * @param config its config
+     * @return the started server
+     * @throws Exception when it cannot be started
+     */
+    Remote launch(String name, ActionConfig config) throws Exception;
+
+    /**
+     * Stops the server and deletes what launching it created. Idempotent.
+     *
+     * @param remote a server this launcher started
+     */
+    void retire(Remote remote);
+}
