@@ -38,8 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stops taking new calls and is released only after the calls in flight on it have finished (drain, then switch). A
  * remote placement takes calls only once its server answers its spec endpoint ({@code READY}).
  *
- * <p>Not yet here (the action-manager issue is open): call tracking, request benchmarking, placement policies, the
- * Kubernetes launcher, the load test.
+ * <p>A remote server that stops answering is marked FAILED, calls go to the local copy if one is loaded, and the
+ * server is restarted ({@code remote.on_failure: restart}, the default) or replaced by a local copy
+ * ({@code on_failure: local}).
+ *
+ * <p>Not yet here (the action-manager issue is open): placement policies, the load test.
  */
 @Context(name = "action_manager")
 public class ActionManager implements OrchestratorAware, AutoCloseable {
@@ -53,6 +56,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     private final Map<String, ActionConfig> configs = new ConcurrentHashMap<>();
     private final Map<String, Module> modules = new ConcurrentHashMap<>();
     private final RemoteActionLauncher launcher;
+    private final ActionTracker tracker = new ActionTracker();
+    private final RequestBenchmark benchmark = new RequestBenchmark();
     private volatile Orchestrator orchestrator;
     private volatile boolean closed;
 
@@ -167,6 +172,10 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     private void start(Module module, RemotePlacement remote, ActionConfig config) {
         try {
             remote.server = launcher.launch(module.name, config);
+            if (closed || remote.retired) {
+                launcher.retire(remote.server); // unloaded or closed while it was being launched
+                return;
+            }
             RemoteActionClient client = new RemoteActionClient(remote.server.url(), Duration.ofSeconds(2),
                     Duration.ofSeconds(30));
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -183,6 +192,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
             }
             if (spec == null) {
+                launcher.retire(remote.server);
                 return;
             }
             remote.bind(client, spec);
@@ -336,12 +346,132 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 Thread.onSpinWait(); // unloaded between the read and the call: take the new placement
                 continue;
             }
+            long t0 = System.nanoTime();
             try {
                 return placement.call(name, arguments, this::loadedActions);
+            } catch (ActionException e) {
+                if (placement instanceof RemotePlacement remote && e.getCause() instanceof IOException) {
+                    remoteFailed(module, remote, e);
+                }
+                throw e;
             } finally {
                 placement.exit();
+                tracker.call(action, System.nanoTime() - t0);
             }
         }
+    }
+
+    /**
+     * A remote server stopped answering: its placement is FAILED; calls go to the local copy if there is one, and
+     * the server is restarted ({@code remote.on_failure: restart}, the default) or the module is loaded locally
+     * instead ({@code on_failure: local}).
+     */
+    private void remoteFailed(Module module, RemotePlacement remote, ActionException cause) {
+        RemotePlacement fresh = null;
+        boolean restart;
+        synchronized (module) {
+            if (module.remote != remote || !remote.status.equals("READY")) {
+                return; // handled already
+            }
+            remote.status = "FAILED";
+            remote.detail = cause.getMessage();
+            restart = !"local".equals(String.valueOf(module.config.remote().getOrDefault("on_failure", "restart")));
+            if (!restart && module.local == null) {
+                try {
+                    module.local = LocalPlacement.load(module.config);
+                } catch (ActionException e) {
+                    log.warn("Falling back to a local '{}' failed: {}", module.name, e.getMessage());
+                }
+            }
+            if (restart && !closed) {
+                fresh = new RemotePlacement(module.name);
+                fresh.restarts = remote.restarts + 1;
+                fresh.detail = "restart " + fresh.restarts + " after: " + remote.detail;
+            }
+            module.remote = fresh;
+            module.route(module.local);
+            if (module.local == null && module.remote == null) {
+                modules.remove(module.name, module);
+            }
+        }
+        log.warn("Remote action module '{}' stopped answering ({}); {}", module.name, cause.getMessage(),
+                restart ? "restarting it" : "running it locally");
+        RemotePlacement replacement = fresh;
+        Thread recovery = new Thread(() -> {
+            remote.drain();
+            if (remote.server != null) {
+                launcher.retire(remote.server);
+            }
+            if (replacement != null) {
+                start(module, replacement, module.config);
+            }
+        }, "jsorc-action-" + module.name + "-recover");
+        recovery.setDaemon(true);
+        recovery.start();
+    }
+
+    private Map<String, String> actionsState() {
+        Map<String, String> state = new TreeMap<>();
+        modules.forEach((name, module) -> {
+            Placement placement = module.current;
+            state.put(name, placement == null ? "unloaded" : placement.mode().name().toLowerCase(java.util.Locale.ROOT));
+        });
+        return state;
+    }
+
+    // ------------------------------------------------------------------ tracking and benchmarking
+
+    /** Starts counting calls per action and recording placement changes (the original's trackact). */
+    public void trackActionsStart() {
+        tracker.start(actionsState());
+    }
+
+    /**
+     * @return the history since {@link #trackActionsStart()}: {@code {ts, actions_state}} per placement change, and
+     * a last entry with {@code actions_calls: {action: {count, mean_ms}}}; empty when not tracking
+     */
+    public List<Map<String, Object>> trackActionsStop() {
+        return tracker.stop(actionsState());
+    }
+
+    /**
+     * Marks one request of the host, for the benchmark: {@code try (var r = actions.request("walker_run", "x"))}.
+     *
+     * @param type the request type
+     * @param name the request name
+     * @return closes the request
+     */
+    public RequestScope request(String type, String name) {
+        long t0 = System.nanoTime();
+        return () -> benchmark.record(type, name, System.nanoTime() - t0);
+    }
+
+    /** Starts recording request latencies (clears earlier ones). */
+    public void benchmarkStart() {
+        benchmark.start();
+    }
+
+    /**
+     * @return per request type, per name and {@code all}: count, throughput (req/s since start), average and
+     * p50/p90/p95/p99 latency in ms; empty when not benchmarking
+     */
+    public Map<String, Object> benchmarkReport() {
+        return benchmark.report();
+    }
+
+    /**
+     * @param report whether to return the report
+     * @return the report (or empty); empty when the benchmark was not running
+     */
+    public Map<String, Object> benchmarkStop(boolean report) {
+        return benchmark.stop(report);
+    }
+
+    /** A request being measured; closing it records its latency. */
+    @FunctionalInterface
+    public interface RequestScope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private List<String> loadedActions() {
@@ -414,7 +544,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     // ------------------------------------------------------------------ placements
 
     /** One loaded module and where its calls go. */
-    private static final class Module {
+    private final class Module {
         final String name;
         final ActionConfig config;
         volatile Placement current;
@@ -428,7 +558,11 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         }
 
         void route(Placement placement) {
+            Placement before = current;
             current = placement;
+            if (before != placement) {
+                tracker.placementChanged(actionsState());
+            }
         }
 
         ActionStatus status() {
@@ -559,6 +693,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         volatile boolean retired;
         volatile RemoteActionClient client;
         volatile Map<String, ActionMethod> actions = Map.of();
+        int restarts;
 
         RemotePlacement(String name) {
             this.name = name;

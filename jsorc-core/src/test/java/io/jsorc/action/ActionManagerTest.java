@@ -184,6 +184,76 @@ class ActionManagerTest {
     }
 
     @Test
+    void aKilledRemoteServerIsRestartedAndServesAgain() throws Exception {
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        long first = ((Number) actions.call("calc.pid")).longValue();
+        ProcessHandle.of(first).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(first).map(p -> !p.isAlive()).orElse(true));
+        assertThatThrownBy(() -> actions.call("calc.add", 1, 2)).isInstanceOf(ActionException.class)
+                .hasMessageContaining("did not answer");
+        assertThat(actions.status("calc").detail()).contains("restart 1");
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        long second = ((Number) actions.call("calc.pid")).longValue();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(actions.call("calc.add", 1, 2)).isEqualTo(3);
+    }
+
+    @Test
+    void aKilledRemoteServerCanFallBackToLocal() throws Exception {
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 64, Map.of("on_failure", "local")));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        long pid = ((Number) actions.call("calc.pid")).longValue();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        assertThatThrownBy(() -> actions.call("calc.add", 1, 2)).isInstanceOf(ActionException.class);
+        assertThat(actions.status("calc").mode()).isEqualTo(ActionMode.LOCAL);
+        assertThat(actions.call("calc.pid")).isEqualTo(ProcessHandle.current().pid());
+    }
+
+    @Test
+    void trackingCountsCallsAndRecordsPlacementChanges() throws Exception {
+        actions.load("calc", ActionMode.LOCAL);
+        actions.trackActionsStart();
+        for (int i = 0; i < 5; i++) {
+            actions.call("calc.add", i, 1);
+        }
+        actions.call("calc.slow", 20);
+        actions.unload("calc", UnloadMode.LOCAL, false);
+        actions.load("calc", ActionMode.LOCAL);
+        List<Map<String, Object>> history = actions.trackActionsStop();
+        assertThat(history).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(history.get(0).get("actions_state")).isEqualTo(Map.of("calc", "local"));
+        Map<String, Object> last = history.get(history.size() - 1);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> calls = (Map<String, Map<String, Object>>) last.get("actions_calls");
+        assertThat(calls.get("calc.add").get("count")).isEqualTo(5L);
+        assertThat((Double) calls.get("calc.slow").get("mean_ms")).isGreaterThanOrEqualTo(19.0);
+        assertThat(history).anySatisfy(e -> assertThat(e.get("actions_state")).isEqualTo(Map.of("calc", "unloaded")));
+        assertThat(actions.trackActionsStop()).isEmpty();
+    }
+
+    @Test
+    void requestsAreBenchmarkedPerTypeAndName() throws Exception {
+        assertThat(actions.benchmarkStop(true)).isEmpty();
+        actions.benchmarkStart();
+        for (int i = 0; i < 3; i++) {
+            try (var request = actions.request("walker_run", "init")) {
+                Thread.sleep(5);
+            }
+        }
+        Map<String, Object> report = actions.benchmarkStop(true);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> walker = (Map<String, Map<String, Object>>) report.get("walker_run");
+        assertThat(walker).containsKeys("init", "all");
+        assertThat(walker.get("all")).containsKeys("count", "throughput", "average", "50", "90", "95", "99")
+                .containsEntry("count", 3L);
+        assertThat((Double) walker.get("init").get("50")).isGreaterThanOrEqualTo(4.9);
+        assertThat(actions.benchmarkReport()).isEmpty();
+    }
+
+    @Test
     void aKilledRemoteServerGivesClearErrorsWithinTheTimeout() throws Exception {
         actions.load("calc", ActionMode.REMOTE);
         actions.awaitReady("calc", Duration.ofSeconds(60));

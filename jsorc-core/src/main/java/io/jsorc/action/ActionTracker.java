@@ -1,0 +1,77 @@
+package io.jsorc.action;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The original's {@code trackact}: while tracking, every call is counted (count, mean latency) per action, and every
+ * placement change is written to the history with the placements after it.
+ */
+final class ActionTracker {
+
+    private record Calls(LongAdder count, LongAdder nanos) { }
+
+    private final Map<String, Calls> calls = new ConcurrentHashMap<>();
+    private final List<Map<String, Object>> history = new ArrayList<>();
+    private volatile boolean active;
+
+    synchronized void start(Map<String, String> state) {
+        calls.clear();
+        history.clear();
+        active = true;
+        history.add(entry(state));
+    }
+
+    boolean active() {
+        return active;
+    }
+
+    void call(String action, long nanos) {
+        if (active) {
+            Calls c = calls.computeIfAbsent(action, a -> new Calls(new LongAdder(), new LongAdder()));
+            c.count().increment();
+            c.nanos().add(nanos);
+        }
+    }
+
+    synchronized void placementChanged(Map<String, String> state) {
+        if (active) {
+            history.add(entry(state));
+        }
+    }
+
+    synchronized List<Map<String, Object>> stop(Map<String, String> state) {
+        if (!active) {
+            return List.of();
+        }
+        active = false;
+        Map<String, Object> last = entry(state);
+        Map<String, Object> summary = new TreeMap<>();
+        calls.forEach((action, c) -> {
+            long count = c.count().sum();
+            Map<String, Object> stats = new LinkedHashMap<>();
+            stats.put("count", count);
+            stats.put("mean_ms", count == 0 ? 0.0 : c.nanos().sum() / 1e6 / count);
+            summary.put(action, stats);
+        });
+        last.put("actions_calls", summary);
+        history.add(last);
+        List<Map<String, Object>> out = List.copyOf(history);
+        history.clear();
+        calls.clear();
+        return out;
+    }
+
+    private static Map<String, Object> entry(Map<String, String> state) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ts", Instant.now().toString());
+        entry.put("actions_state", new TreeMap<>(state));
+        return entry;
+    }
+}
