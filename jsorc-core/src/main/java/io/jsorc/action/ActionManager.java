@@ -55,20 +55,36 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
 
     private final Map<String, ActionConfig> configs = new ConcurrentHashMap<>();
     private final Map<String, Module> modules = new ConcurrentHashMap<>();
-    private final RemoteActionLauncher launcher;
+    private final RemoteActionLauncher fixedLauncher;
     private final ActionTracker tracker = new ActionTracker();
     private final RequestBenchmark benchmark = new RequestBenchmark();
     private volatile Orchestrator orchestrator;
     private volatile boolean closed;
 
-    /** Built by the orchestrator ({@code JsOrc.actions()}); runs remote modules as child JVMs. */
+    /**
+     * Built by the orchestrator ({@code JsOrc.actions()}): remote modules run through the first available launcher
+     * found with {@link java.util.ServiceLoader} (the kube one while the kube service runs), else as child JVMs.
+     */
     public ActionManager() {
-        this(new ProcessActionLauncher());
+        this(null);
     }
 
-    /** @param launcher how remote servers are started */
+    /** @param launcher how remote servers are started ({@code null}: choose per load, as above) */
     public ActionManager(RemoteActionLauncher launcher) {
-        this.launcher = launcher;
+        this.fixedLauncher = launcher;
+    }
+
+    private RemoteActionLauncher chooseLauncher() {
+        if (fixedLauncher != null) {
+            return fixedLauncher;
+        }
+        ClassLoader loader = ActionManager.class.getClassLoader();
+        for (RemoteActionLauncher candidate : java.util.ServiceLoader.load(RemoteActionLauncher.class, loader)) {
+            if (!(candidate instanceof ProcessActionLauncher) && candidate.available(orchestrator)) {
+                return candidate;
+            }
+        }
+        return new ProcessActionLauncher();
     }
 
     @Override
@@ -157,7 +173,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
                 module.route(module.local);
             } else if (module.remote == null) {
-                RemotePlacement remote = new RemotePlacement(name);
+                RemotePlacement remote = new RemotePlacement(name, chooseLauncher());
                 module.remote = remote;
                 Thread starter = new Thread(() -> start(module, remote, config), "jsorc-action-" + name + "-start");
                 starter.setDaemon(true);
@@ -171,9 +187,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
 
     private void start(Module module, RemotePlacement remote, ActionConfig config) {
         try {
-            remote.server = launcher.launch(module.name, config);
+            remote.server = remote.launcher.launch(module.name, config, orchestrator);
             if (closed || remote.retired) {
-                launcher.retire(remote.server); // unloaded or closed while it was being launched
+                remote.launcher.retire(remote.server); // unloaded or closed while it was being launched
                 return;
             }
             RemoteActionClient client = new RemoteActionClient(remote.server.url(), Duration.ofSeconds(2),
@@ -192,7 +208,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
             }
             if (spec == null) {
-                launcher.retire(remote.server);
+                remote.launcher.retire(remote.server);
                 return;
             }
             remote.bind(client, spec);
@@ -289,9 +305,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
             remote.retired = true;
             if (remote.server != null) {
                 if (retire) {
-                    launcher.retire(remote.server);
+                    remote.launcher.retire(remote.server);
                 } else {
-                    parked.add(remote.server);
+                    parked.put(remote.server, remote.launcher);
                 }
             }
         } else {
@@ -301,7 +317,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 + name + "' unloaded" + (removed instanceof RemotePlacement && retire ? " and retired." : "."));
     }
 
-    private final List<RemoteActionLauncher.Remote> parked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Unloaded without retiring: kept running until {@link #close()}. */
+    private final Map<RemoteActionLauncher.Remote, RemoteActionLauncher> parked = new ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ calls
 
@@ -384,7 +401,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
             }
             if (restart && !closed) {
-                fresh = new RemotePlacement(module.name);
+                fresh = new RemotePlacement(module.name, remote.launcher);
                 fresh.restarts = remote.restarts + 1;
                 fresh.detail = "restart " + fresh.restarts + " after: " + remote.detail;
             }
@@ -400,7 +417,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         Thread recovery = new Thread(() -> {
             remote.drain();
             if (remote.server != null) {
-                launcher.retire(remote.server);
+                remote.launcher.retire(remote.server);
             }
             if (replacement != null) {
                 start(module, replacement, module.config);
@@ -521,9 +538,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 unload(name, UnloadMode.LOCAL, true);
             }
         }
-        for (RemoteActionLauncher.Remote server : parked) {
-            launcher.retire(server);
-        }
+        parked.forEach((server, launcher) -> launcher.retire(server));
         parked.clear();
     }
 
@@ -686,6 +701,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     /** The module behind a remote server. */
     private static final class RemotePlacement extends Placement {
         final String name;
+        final RemoteActionLauncher launcher;
         final CountDownLatch started = new CountDownLatch(1);
         volatile RemoteActionLauncher.Remote server;
         volatile String status = "STARTING";
@@ -695,8 +711,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         volatile Map<String, ActionMethod> actions = Map.of();
         int restarts;
 
-        RemotePlacement(String name) {
+        RemotePlacement(String name, RemoteActionLauncher launcher) {
             this.name = name;
+            this.launcher = launcher;
         }
 
         @SuppressWarnings("unchecked")

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessActionLauncher implements RemoteActionLauncher {
 
+    /** Found by the action manager as the fallback launcher. */
+    public ProcessActionLauncher() {
+    }
+
     /** A child JVM. */
     private record ProcessRemote(String url, Process process, Path log) implements Remote {
         @Override
@@ -25,7 +29,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     }
 
     @Override
-    public Remote launch(String name, ActionConfig config) throws IOException {
+    public Remote launch(String name, ActionConfig config, io.jsorc.Orchestrator orchestrator) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();

@@ -1,10 +1,19 @@
 package io.jsorc.action;
 
 /**
- * Starts and retires the remote server of an action module. {@link ProcessActionLauncher} (a child JVM on loopback)
- * is what dev machines and tests use; the kube module provides one that deploys the module to the cluster.
+ * Starts and retires the remote server of an action module (SPI, found with {@link java.util.ServiceLoader}).
+ * {@link ProcessActionLauncher} (a child JVM on loopback) is what dev machines and tests use, and the fallback; the
+ * kube module provides one that deploys the module to the cluster, chosen while the kube service runs.
  */
 public interface RemoteActionLauncher {
+
+    /**
+     * @param orchestrator the orchestrator of the action manager (may be {@code null})
+     * @return whether this launcher can start servers now
+     */
+    default boolean available(io.jsorc.Orchestrator orchestrator) {
+        return true;
+    }
 
     /** A started remote server. */
     interface Remote {
@@ -19,12 +28,13 @@ public interface RemoteActionLauncher {
     /**
      * Starts the server (without waiting for it to answer; the manager polls its spec endpoint).
      *
-     * @param name   the module name
-     * @param config its config
+     * @param name         the module name
+     * @param config       its config
+     * @param orchestrator the orchestrator of the action manager (may be {@code null})
      * @return the started server
      * @throws Exception when it cannot be started
      */
-    Remote launch(String name, ActionConfig config) throws Exception;
+    Remote launch(String name, ActionConfig config, io.jsorc.Orchestrator orchestrator) throws Exception;
 
     /**
      * Stops the server and deletes what launching it created. Idempotent.

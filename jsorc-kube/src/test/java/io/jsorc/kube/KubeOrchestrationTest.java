@@ -175,6 +175,28 @@ class KubeOrchestrationTest {
     }
 
     @Test
+    void remoteActionsDeployToTheClusterAndRetiringDeletesThem() throws Exception {
+        Orchestrator o = orchestrator().start();
+        io.jsorc.action.ActionManager actions = o.actions();
+        actions.config("echo", io.jsorc.action.ActionConfig.of(io.jsorc.kube.fixtures.Echo.class));
+        io.jsorc.action.ActionStatus status = actions.load("echo", io.jsorc.action.ActionMode.REMOTE);
+        assertThat(status.remoteStatus()).isEqualTo("STARTING");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").isPresent());
+        assertThat(server.get("/api/v1/namespaces/jsorc/services/jsorc-action-echo")).isPresent();
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-action-echo").orElseThrow().get("data"))
+                .isEqualTo(Map.of("module", io.jsorc.kube.fixtures.Echo.class.getName()));
+        assertThat(server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").orElseThrow()
+                .toString()).contains("io.jsorc.action.ActionServer").contains("jsorc-action-echo:latest");
+        assertThat(actions.status("echo").remoteUrl()).isEqualTo("http://jsorc-action-echo");
+        // No pods run here (no controllers): it stays STARTING; retiring deletes what was deployed.
+        assertThat(actions.unload("echo", io.jsorc.action.UnloadMode.REMOTE, true).success()).isTrue();
+        assertThat(server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/services/jsorc-action-echo")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-action-echo")).isEmpty();
+    }
+
+    @Test
     void loadYamlAppliesFreeStandingResources() throws Exception {
         Orchestrator o = orchestrator().start();
         ApplyReport report = o.loadYaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\ndata: {a: b}\n",

@@ -1,0 +1,135 @@
+package io.jsorc.kube;
+
+import io.jsorc.CommonService;
+import io.jsorc.Manifest;
+import io.jsorc.Orchestrator;
+import io.jsorc.action.ActionConfig;
+import io.jsorc.action.ActionServer;
+import io.jsorc.action.RemoteActionLauncher;
+import io.jsorc.regen.ApplyReport;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs an action module's server in the cluster: applies its manifest (a ConfigMap, a Deployment and a Service named
+ * {@code jsorc-action-<name>} in the kube namespace) and reaches it at {@code http://jsorc-action-<name>}; retiring
+ * deletes them. Chosen by the action manager while the kube service runs.
+ *
+ * <p>{@code remote} config: {@code image} (default {@code jsorc-action-<name>:latest}), {@code command} (default
+ * {@code java -cp /app/* io.jsorc.action.ActionServer <module> 80}), {@code manifest} (a YAML template replacing the
+ * default; {@code {{name}}}, {@code {{module}}}, {@code {{image}}} are filled in).
+ */
+public final class KubeActionLauncher implements RemoteActionLauncher {
+
+    /** A module deployed to the cluster. */
+    private record KubeRemote(String url, String key, Orchestrator orchestrator) implements Remote {
+        @Override
+        public boolean alive() {
+            return true; // the cluster restarts its pods; readiness is the spec endpoint answering
+        }
+    }
+
+    /** Found by ServiceLoader. */
+    public KubeActionLauncher() {
+    }
+
+    @Override
+    public boolean available(Orchestrator orchestrator) {
+        return kube(orchestrator) != null;
+    }
+
+    @Override
+    public Remote launch(String name, ActionConfig config, Orchestrator orchestrator) {
+        KubeService kube = kube(orchestrator);
+        if (kube == null) {
+            throw new KubeException("The kube service is not running: cannot deploy action module '" + name + "'");
+        }
+        String resource = "jsorc-action-" + name.toLowerCase(Locale.ROOT).replace('_', '-');
+        Manifest manifest = Manifest.parseYaml(template(config).replace("{{name}}", resource)
+                .replace("{{module}}", config.module())
+                .replace("{{image}}", String.valueOf(config.remote().getOrDefault("image", resource + ":latest")))
+                .replace("{{command}}", command(config)));
+        String key = "ACTION_MANIFEST:" + name;
+        ApplyReport report = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+                .apply(key, null, manifest, kube.namespace());
+        if (!report.ok()) {
+            throw new KubeException("Deploying action module '" + name + "' failed: " + report.failed());
+        }
+        return new KubeRemote("http://" + resource, key, orchestrator);
+    }
+
+    @Override
+    public void retire(Remote remote) {
+        if (!(remote instanceof KubeRemote deployed)) {
+            throw new IllegalArgumentException("Not started by this launcher: " + remote);
+        }
+        KubeService kube = kube(deployed.orchestrator());
+        if (kube == null) {
+            throw new KubeException("The kube service is not running: cannot delete " + deployed.url());
+        }
+        // Applying nothing under the same key deletes everything the launch applied.
+        ApplyReport report = new ManifestApply(kube.app(), deployed.orchestrator().hook(), System::getenv)
+                .apply(deployed.key(), null, Manifest.ofDocuments(List.of(), null), kube.namespace());
+        if (!report.ok()) {
+            throw new KubeException("Retiring " + deployed.url() + " failed: " + report.failed());
+        }
+    }
+
+    private static String command(ActionConfig config) {
+        Object custom = config.remote().get("command");
+        List<?> parts = custom instanceof List<?> list ? list
+                : List.of("java", "-cp", "/app/*", ActionServer.class.getName(), config.module(), "80");
+        StringBuilder yaml = new StringBuilder("[");
+        for (int i = 0; i < parts.size(); i++) {
+            yaml.append(i == 0 ? "" : ", ").append('"').append(String.valueOf(parts.get(i)).replace("\"", "\\\""))
+                    .append('"');
+        }
+        return yaml.append(']').toString();
+    }
+
+    private static String template(ActionConfig config) {
+        Object custom = config.remote().get("manifest");
+        if (custom instanceof String yaml && !yaml.isBlank()) {
+            return yaml;
+        }
+        return """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
+                data: {module: "{{module}}"}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: "{{name}}"}}
+                  template:
+                    metadata: {labels: {app: "{{name}}"}}
+                    spec:
+                      containers:
+                        - name: action
+                          image: "{{image}}"
+                          command: {{command}}
+                          ports: [{containerPort: 80}]
+                          readinessProbe: {httpGet: {path: /healthz, port: 80}, periodSeconds: 2}
+                          envFrom: [{configMapRef: {name: "{{name}}"}}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
+                spec:
+                  selector: {app: "{{name}}"}
+                  ports: [{port: 80, targetPort: 80}]
+                """;
+    }
+
+    private static KubeService kube(Orchestrator orchestrator) {
+        if (orchestrator == null) {
+            return null;
+        }
+        CommonService<?> kube = orchestrator.svc("kube");
+        return kube instanceof KubeService running && running.isRunning() ? running : null;
+    }
+}
