@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server is restarted ({@code remote.on_failure: restart}, the default) or replaced by a local copy
  * ({@code on_failure: local}).
  *
- * <p>Not yet here (the action-manager issue is open): placement policies, the load test.
+ * <p>{@link #policy(String, Map)} hands placement to a policy ({@link EvaluationPolicy}, {@link AdaptivePolicy}).
  */
 @Context(name = "action_manager")
 public class ActionManager implements OrchestratorAware, AutoCloseable {
@@ -173,7 +173,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
                 module.route(module.local);
             } else if (module.remote == null) {
-                RemotePlacement remote = new RemotePlacement(name, chooseLauncher());
+                Parked warm = parked.remove(name);
+                RemotePlacement remote = new RemotePlacement(name, warm != null ? warm.launcher() : chooseLauncher());
+                remote.server = warm == null ? null : warm.server();
                 module.remote = remote;
                 Thread starter = new Thread(() -> start(module, remote, config), "jsorc-action-" + name + "-start");
                 starter.setDaemon(true);
@@ -187,7 +189,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
 
     private void start(Module module, RemotePlacement remote, ActionConfig config) {
         try {
-            remote.server = remote.launcher.launch(module.name, config, orchestrator);
+            if (remote.server == null) {
+                remote.server = remote.launcher.launch(module.name, config, orchestrator);
+            }
             if (closed || remote.retired) {
                 remote.launcher.retire(remote.server); // unloaded or closed while it was being launched
                 return;
@@ -307,7 +311,10 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 if (retire) {
                     remote.launcher.retire(remote.server);
                 } else {
-                    parked.put(remote.server, remote.launcher);
+                    Parked previous = parked.put(name, new Parked(remote.server, remote.launcher));
+                    if (previous != null) {
+                        previous.launcher().retire(previous.server());
+                    }
                 }
             }
         } else {
@@ -317,8 +324,10 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 + name + "' unloaded" + (removed instanceof RemotePlacement && retire ? " and retired." : "."));
     }
 
-    /** Unloaded without retiring: kept running until {@link #close()}. */
-    private final Map<RemoteActionLauncher.Remote, RemoteActionLauncher> parked = new ConcurrentHashMap<>();
+    /** A remote server unloaded without retiring: kept running (for a fast reload) until {@link #close()}. */
+    private record Parked(RemoteActionLauncher.Remote server, RemoteActionLauncher launcher) { }
+
+    private final Map<String, Parked> parked = new ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ calls
 
@@ -427,6 +436,124 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         recovery.start();
     }
 
+    // ------------------------------------------------------------------ placement policies
+
+    private volatile PlacementPolicy policy;
+    private volatile Thread policyThread;
+
+    /**
+     * Chooses the placement policy: {@code Default} (manual placement only), {@code Evaluation} or
+     * {@code Adaptive}. A policy runs on its own daemon ({@code jsorc-action-policy}, every {@code tick_ms}, default
+     * 200 ms), never on a caller's thread, and uses the request benchmark while it evaluates.
+     *
+     * @param name   the policy's name
+     * @param params its parameters
+     * @throws IllegalArgumentException naming the known policies when the name is unknown
+     */
+    public synchronized void policy(String name, Map<String, Object> params) {
+        ensureOpen();
+        Map<String, Object> values = params == null ? Map.of() : params;
+        PlacementPolicy chosen = switch (String.valueOf(name)) {
+            case "Default" -> null;
+            case "Evaluation" -> new EvaluationPolicy(values);
+            case "Adaptive" -> new AdaptivePolicy(values);
+            default -> throw new IllegalArgumentException("Unknown placement policy '" + name
+                    + "'; known policies: [Adaptive, Default, Evaluation]");
+        };
+        stopPolicy();
+        policy = chosen;
+        if (chosen != null) {
+            long tick = (long) EvaluationPolicy.number(values, "tick_ms", 200);
+            Thread thread = new Thread(() -> runPolicy(chosen, Math.max(10, tick)), "jsorc-action-policy");
+            thread.setDaemon(true);
+            policyThread = thread;
+            thread.start();
+        }
+    }
+
+    /** @return the policy in force: {@code name} and its {@code params} (with its state) */
+    public Map<String, Object> policy() {
+        PlacementPolicy current = policy;
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("name", current == null ? "Default" : current.name());
+        out.put("params", current == null ? Map.of() : current.parameters());
+        return out;
+    }
+
+    private void runPolicy(PlacementPolicy chosen, long tickMillis) {
+        while (!closed && policy == chosen && !Thread.currentThread().isInterrupted()) {
+            try {
+                chosen.tick(this);
+                Thread.sleep(tickMillis);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Placement policy {} failed a step: {}", chosen.name(), e.toString());
+                try {
+                    Thread.sleep(tickMillis);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void stopPolicy() {
+        Thread thread = policyThread;
+        policyThread = null;
+        policy = null;
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return the names of the loaded modules, sorted */
+    List<String> loadedModules() {
+        return new ArrayList<>(new TreeSet<>(modules.keySet()));
+    }
+
+    /** @return the declared {@code local_mem_mb} of a module */
+    long declaredMemoryMb(String name) {
+        Module module = modules.get(name);
+        return module == null ? configOf(name).localMemMb() : module.config.localMemMb();
+    }
+
+    /** @return the heap growth measured when the module was last loaded locally (0 when unknown) */
+    long measuredMemoryMb(String name) {
+        Module module = modules.get(name);
+        LocalPlacement local = module == null ? null : module.local;
+        return local == null ? module == null ? 0 : module.measuredMb : local.measuredMb;
+    }
+
+    /**
+     * Applies a placement: the modules in {@code local} run here, the others remotely. A module moving to remote
+     * keeps its local copy until the remote is READY, so no call waits; a remote moved away is parked, not retired.
+     */
+    void place(List<String> names, java.util.Set<String> local) throws InterruptedException {
+        for (String name : names) {
+            if (local.contains(name)) {
+                load(name, ActionMode.LOCAL);
+                Module module = modules.get(name);
+                if (module != null && module.remote != null) {
+                    unload(name, UnloadMode.REMOTE, false);
+                }
+            } else {
+                load(name, ActionMode.REMOTE);
+                awaitReady(name, START_TIMEOUT);
+                Module module = modules.get(name);
+                if (module != null && module.local != null) {
+                    module.measuredMb = module.local.measuredMb;
+                    unload(name, UnloadMode.LOCAL, false);
+                }
+            }
+        }
+    }
+
     private Map<String, String> actionsState() {
         Map<String, String> state = new TreeMap<>();
         modules.forEach((name, module) -> {
@@ -529,6 +656,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stopPolicy();
         for (String name : new ArrayList<>(modules.keySet())) {
             Module module = modules.get(name);
             if (module != null && module.remote != null) {
@@ -538,7 +666,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 unload(name, UnloadMode.LOCAL, true);
             }
         }
-        parked.forEach((server, launcher) -> launcher.retire(server));
+        parked.values().forEach(p -> p.launcher().retire(p.server()));
         parked.clear();
     }
 
@@ -566,6 +694,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         LocalPlacement local;
         RemotePlacement remote;
         Instant loadedAt = Instant.now();
+        long measuredMb;
 
         Module(String name, ActionConfig config) {
             this.name = name;
@@ -638,15 +767,18 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         final ActionSpec spec;
         final Object instance;
         final URLClassLoader loader;
+        final long measuredMb;
 
-        private LocalPlacement(ActionSpec spec, Object instance, URLClassLoader loader) {
+        private LocalPlacement(ActionSpec spec, Object instance, URLClassLoader loader, long measuredMb) {
             this.spec = spec;
             this.instance = instance;
             this.loader = loader;
+            this.measuredMb = measuredMb;
         }
 
         static LocalPlacement load(ActionConfig config) {
             URLClassLoader loader = null;
+            long before = EvaluationPolicy.usedHeapMb();
             try {
                 ClassLoader parent = ActionManager.class.getClassLoader();
                 if (config.jar() != null) {
@@ -654,7 +786,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 }
                 Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
                 ActionSpec spec = ActionSpec.of(type);
-                return new LocalPlacement(spec, type.getDeclaredConstructor().newInstance(), loader);
+                Object instance = type.getDeclaredConstructor().newInstance();
+                return new LocalPlacement(spec, instance, loader, Math.max(0, EvaluationPolicy.usedHeapMb() - before));
             } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
                 closeQuietly(loader);
                 throw new ActionException("Cannot load action module " + config.module()

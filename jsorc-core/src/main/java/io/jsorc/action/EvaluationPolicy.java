@@ -1,0 +1,181 @@
+package io.jsorc.action;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The original's Evaluation policy, with its bugs fixed: after a performance phase ({@code perf_phase} s, default
+ * 100) it enumerates the feasible placements of the loaded modules (local memory {@code jsorc_mem_mb +
+ * sum(local_mem_mb)} under 80 % of {@code node_mem_mb}), all-local first, applies each for {@code eval_phase} s
+ * (default 10) while benchmarking request latency, keeps the fastest, and doubles {@code perf_phase} when the best
+ * equals the previous best. Moving a module to remote keeps its local copy until the remote is READY.
+ */
+public class EvaluationPolicy implements PlacementPolicy {
+
+    private enum Phase { PERF, EVAL }
+
+    /** The parameters. */
+    protected final Map<String, Object> params;
+    private Phase phase = Phase.PERF;
+    private long phaseStart = System.nanoTime();
+    private double perfPhaseSeconds;
+    private final double evalPhaseSeconds;
+    private List<String> modules = List.of();
+    private List<Set<String>> candidates = List.of();
+    private int index;
+    /** Measured mean request latency (ms) per placement in the current evaluation. */
+    protected final Map<Set<String>, Double> results = new LinkedHashMap<>();
+    private volatile Set<String> best;
+    private Set<String> previousBest;
+    private volatile int evaluations;
+
+    /** @param params {@code perf_phase}, {@code eval_phase}, {@code node_mem_mb}, {@code jsorc_mem_mb} */
+    public EvaluationPolicy(Map<String, Object> params) {
+        this.params = new LinkedHashMap<>(params);
+        this.perfPhaseSeconds = number(params, "perf_phase", 100);
+        this.evalPhaseSeconds = number(params, "eval_phase", 10);
+    }
+
+    @Override
+    public String name() {
+        return "Evaluation";
+    }
+
+    @Override
+    public Map<String, Object> parameters() {
+        Map<String, Object> out = new LinkedHashMap<>(params);
+        out.put("perf_phase", perfPhaseSeconds);
+        out.put("phase", phase.name());
+        out.put("evaluations", evaluations);
+        out.put("best", best == null ? null : Placements.describe(modules, best));
+        Map<String, Object> measured = new LinkedHashMap<>();
+        results.forEach((local, latency) -> measured.put(Placements.describe(modules, local).toString(), latency));
+        out.put("results", measured);
+        return out;
+    }
+
+    /** @return the local set of the best placement found so far, or {@code null} */
+    public Set<String> best() {
+        return best;
+    }
+
+    /** @return how many full evaluations have finished */
+    public int evaluations() {
+        return evaluations;
+    }
+
+    @Override
+    public void tick(ActionManager manager) throws InterruptedException {
+        double elapsed = (System.nanoTime() - phaseStart) / 1e9;
+        if (phase == Phase.PERF) {
+            if (elapsed < perfPhaseSeconds || !shouldEvaluate(manager)) {
+                return;
+            }
+            modules = new ArrayList<>(manager.loadedModules());
+            if (modules.isEmpty()) {
+                phaseStart = System.nanoTime();
+                return;
+            }
+            candidates = Placements.feasible(modules, memory(manager), (long) number(params, "jsorc_mem_mb",
+                    usedHeapMb()), (long) number(params, "node_mem_mb", Runtime.getRuntime().maxMemory() >> 20),
+                    grayOrder());
+            if (candidates.isEmpty()) {
+                phaseStart = System.nanoTime();
+                return;
+            }
+            results.clear();
+            index = 0;
+            startCandidate(manager);
+            return;
+        }
+        if (elapsed < evalPhaseSeconds) {
+            return;
+        }
+        results.put(candidates.get(index), Placements.meanLatency(manager.benchmarkStop(true)));
+        index = next(index);
+        if (index < candidates.size()) {
+            startCandidate(manager);
+            return;
+        }
+        Set<String> winner = null;
+        for (Map.Entry<Set<String>, Double> result : results.entrySet()) {
+            if (!result.getValue().isNaN() && (winner == null || result.getValue() < results.get(winner))) {
+                winner = result.getKey();
+            }
+        }
+        if (winner != null) {
+            manager.place(modules, winner);
+            if (winner.equals(previousBest)) {
+                perfPhaseSeconds *= 2;
+            }
+            previousBest = winner;
+            best = winner;
+        }
+        evaluations++;
+        settled(manager, winner == null ? Double.NaN : results.get(winner));
+        phase = Phase.PERF;
+        phaseStart = System.nanoTime();
+    }
+
+    private void startCandidate(ActionManager manager) throws InterruptedException {
+        manager.place(modules, candidates.get(index));
+        manager.benchmarkStart();
+        phase = Phase.EVAL;
+        phaseStart = System.nanoTime();
+    }
+
+    /** @return whether candidates come in Gray-code order (Evaluation: no, most-local first) */
+    protected boolean grayOrder() {
+        return false;
+    }
+
+    /** @return the index of the next candidate to measure (Evaluation: every one) */
+    protected int next(int current) {
+        return current + 1;
+    }
+
+    /** @return the local set of candidate {@code i} */
+    protected Set<String> candidate(int i) {
+        return candidates.get(i);
+    }
+
+    /** @return how many candidates there are */
+    protected int candidateCount() {
+        return candidates.size();
+    }
+
+    /** @return whether a performance phase should end in an evaluation (Evaluation: always) */
+    protected boolean shouldEvaluate(ActionManager manager) {
+        return true;
+    }
+
+    /** Called when an evaluation ends with the winner's latency. */
+    protected void settled(ActionManager manager, double latency) {
+    }
+
+    /** @return local memory per module (Evaluation: the declared {@code local_mem_mb}) */
+    protected Map<String, Long> memory(ActionManager manager) {
+        Map<String, Long> memory = new LinkedHashMap<>();
+        modules.forEach(m -> memory.put(m, manager.declaredMemoryMb(m)));
+        return memory;
+    }
+
+    static long usedHeapMb() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
+    }
+
+    static double number(Map<String, Object> params, String key, double fallback) {
+        Object value = params.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n && n.doubleValue() >= 0) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException("Policy parameter " + key + " must be a number >= 0, is " + value);
+    }
+}
