@@ -22,7 +22,7 @@ import java.util.Map;
 public final class BenchReport {
 
     private record Result(String benchmark, int threads, String size, double score, double error, String unit,
-                          Double allocation) {
+                          Double allocation, Double p50, Double p99) {
 
         String method() {
             return benchmark.substring(benchmark.lastIndexOf('.') + 1);
@@ -60,10 +60,7 @@ public final class BenchReport {
         newInstance(read(dir, "new-instance.json"));
         startup(read(dir, "startup.json"));
         recovery(dir.resolve("recovery.json"));
-        line("## 6. Action calls");
-        line("");
-        line("Not measured yet: the action manager (its own issue) has not landed.");
-        line("");
+        actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
         System.out.println("wrote " + out);
@@ -125,6 +122,47 @@ public final class BenchReport {
                 line("");
             }
         }
+    }
+
+    private void actions(List<Result> t1, List<Result> t2) {
+        line("## 6. Action calls");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar ActionCallBenchmark -t {1,2} -prof gc` (remote: SampleTime)");
+        line("");
+        if (t1.isEmpty()) {
+            line("(not run)");
+            line("");
+            return;
+        }
+        List<Result> all = new ArrayList<>(t1);
+        all.addAll(t2);
+        line("| benchmark | threads | score | ± error | unit | p50 | p99 | B/op |");
+        line("|---|---|---|---|---|---|---|---|");
+        for (Result r : all) {
+            line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %s | %s | %s | %s |", r.method(), r.threads(),
+                    r.score(), Double.isNaN(r.error()) ? 0.0 : r.error(), r.unit(),
+                    r.p50() == null ? "" : String.format(Locale.ROOT, "%.1f", r.p50()),
+                    r.p99() == null ? "" : String.format(Locale.ROOT, "%.1f", r.p99()),
+                    r.allocation() == null ? "" : String.format(Locale.ROOT, "%.1f", r.allocation())));
+        }
+        line("");
+        Result direct = find(t1, "directCall", null);
+        Result local = find(t1, "localCall", null);
+        Result remote = find(t1, "remoteCall", null);
+        if (direct != null && local != null) {
+            double overhead = local.score() - direct.score();
+            target("local action call overhead <= 100 ns", String.format(Locale.ROOT, "%.1f ns", overhead),
+                    overhead <= 100);
+        }
+        if (remote != null && remote.p50() != null) {
+            double p50ms = remote.p50() / 1000.0;
+            target("remote p50 on loopback <= 0.3 ms", String.format(Locale.ROOT, "%.3f ms (p99 %.3f ms)", p50ms,
+                    remote.p99() / 1000.0), p50ms <= 0.3);
+            Result remote2 = find(t2, "remoteCall", null);
+            line("- Remote calls/s: " + String.format(Locale.ROOT, "%.0f at 1 thread", 1e6 / remote.score())
+                    + (remote2 == null ? "" : String.format(Locale.ROOT, ", %.0f at 2 threads", 2e6 / remote2.score())));
+        }
+        line("");
     }
 
     @SuppressWarnings("unchecked")
@@ -212,9 +250,20 @@ public final class BenchReport {
                     ((Number) primary.get("score")).doubleValue(),
                     error instanceof Number n ? n.doubleValue() : Double.NaN,
                     String.valueOf(primary.get("scoreUnit")),
-                    alloc == null ? null : ((Number) alloc.get("score")).doubleValue()));
+                    alloc == null ? null : ((Number) alloc.get("score")).doubleValue(),
+                    percentile(primary, "50.0"), percentile(primary, "99.0")));
         }
         return results;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Double percentile(Map<String, Object> primary, String p) {
+        Object percentiles = primary.get("scorePercentiles");
+        if (percentiles instanceof Map<?, ?> map && map.get(p) instanceof Number n
+                && String.valueOf(primary.get("scoreUnit")).contains("/op")) {
+            return n.doubleValue();
+        }
+        return null;
     }
 
     private void line(String text) {

@@ -356,12 +356,12 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      * @return the action's result
      */
     public Object call(String action, Arguments arguments) {
-        int dot = action.indexOf('.');
-        Module module = dot < 0 ? null : modules.get(action.substring(0, dot));
+        String[] parts = split(action);
+        Module module = parts == null ? null : modules.get(parts[0]);
         if (module == null) {
             throw new ActionException("No loaded action '" + action + "'; loaded actions: " + loadedActions());
         }
-        String name = action.substring(dot + 1);
+        String name = parts[1];
         while (true) {
             Placement placement = module.current;
             if (placement == null) {
@@ -618,6 +618,24 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         void close();
     }
 
+    /** "module.action" split once per distinct name (a hot path: no substring per call). */
+    private final Map<String, String[]> names = new ConcurrentHashMap<>();
+
+    private String[] split(String action) {
+        String[] parts = names.get(action);
+        if (parts == null) {
+            int dot = action.indexOf('.');
+            if (dot <= 0 || dot == action.length() - 1) {
+                return null;
+            }
+            parts = new String[]{action.substring(0, dot), action.substring(dot + 1)};
+            if (names.size() < 10_000) {
+                names.put(action, parts);
+            }
+        }
+        return parts;
+    }
+
     private List<String> loadedActions() {
         List<String> names = new ArrayList<>();
         for (Module module : new TreeMap<>(modules).values()) {
@@ -813,11 +831,18 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                         + loaded.get());
             }
             // Results cross to the caller as JSON-compatible values, the same as from a remote server.
-            return Json.mapper().convertValue(method.invoke(instance, arguments), Object.class);
+            Object result = method.invoke(instance, arguments);
+            return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
         }
 
         void close() {
             closeQuietly(loader);
+        }
+
+        /** Already JSON-shaped: no conversion needed (the common case of a number or a string). */
+        private static boolean plain(Object value) {
+            return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                    || value instanceof Long || value instanceof Double;
         }
 
         private static void closeQuietly(URLClassLoader loader) {

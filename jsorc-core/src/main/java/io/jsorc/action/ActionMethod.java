@@ -207,7 +207,9 @@ public final class ActionMethod {
                 }
             }
             try {
-                values[i] = raw == null ? null : Json.mapper().convertValue(raw, type);
+                // Fast path: a value that already is what the parameter takes is passed as it is.
+                values[i] = raw == null ? null : boxed(type.getRawClass()).isInstance(raw) ? raw
+                        : Json.mapper().convertValue(raw, type);
             } catch (IllegalArgumentException e) {
                 throw new ActionException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
@@ -223,10 +225,19 @@ public final class ActionMethod {
         }
     }
 
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return type == int.class ? Integer.class : type == long.class ? Long.class : type == double.class ? Double.class
+                : type == boolean.class ? Boolean.class : type == float.class ? Float.class : type == short.class
+                ? Short.class : type == byte.class ? Byte.class : Character.class;
+    }
+
     private Object[] bindRaw(Arguments arguments) {
         Object[] bound = new Object[names.size()];
-        boolean[] set = new boolean[names.size()];
-        List<Object> rest = new ArrayList<>();
+        int setMask = 0; // which parameters got a value (actions have far fewer than 32 parameters)
+        List<Object> rest = null;
         int slot = 0;
         for (Object value : arguments.positional()) {
             while (slot < names.size() && (slot == keywordsIndex || (restIndex >= 0 && slot > restIndex))) {
@@ -234,37 +245,42 @@ public final class ActionMethod {
             }
             if (slot < names.size() && slot != restIndex && (restIndex < 0 || slot < restIndex)) {
                 bound[slot] = value;
-                set[slot] = true;
+                setMask |= 1 << slot;
                 slot++;
             } else if (restIndex >= 0) {
+                if (rest == null) {
+                    rest = new ArrayList<>();
+                }
                 rest.add(value);
             } else {
                 throw new ActionException("Action '" + name + "' takes " + positionalCount()
                         + " positional arguments but " + arguments.positional().size() + " were given");
             }
         }
-        if (restIndex >= 0 && !rest.isEmpty()) {
+        if (rest != null) {
             bound[restIndex] = rest;
-            set[restIndex] = true;
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> extra = null;
         for (Map.Entry<String, Object> keyword : arguments.keywords().entrySet()) {
             int index = names.indexOf(keyword.getKey());
             if (index >= 0 && index != restIndex && index != keywordsIndex) {
-                if (set[index]) {
+                if ((setMask & (1 << index)) != 0) {
                     throw new ActionException("Action '" + name + "' got multiple values for '" + keyword.getKey()
                             + "'");
                 }
                 bound[index] = keyword.getValue();
-                set[index] = true;
+                setMask |= 1 << index;
             } else if (keywordsIndex >= 0) {
+                if (extra == null) {
+                    extra = new LinkedHashMap<>();
+                }
                 extra.put(keyword.getKey(), keyword.getValue());
             } else {
                 throw new ActionException("Action '" + name + "' has no parameter '" + keyword.getKey()
                         + "'; parameters: " + names);
             }
         }
-        if (keywordsIndex >= 0 && !extra.isEmpty()) {
+        if (extra != null) {
             bound[keywordsIndex] = extra;
         }
         return bound;

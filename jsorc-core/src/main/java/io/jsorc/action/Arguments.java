@@ -16,7 +16,7 @@ public record Arguments(List<Object> positional, Map<String, Object> keywords) {
     /** Copies (null elements are allowed in positional arguments). */
     public Arguments {
         positional = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(positional));
-        keywords = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keywords));
+        keywords = keywords.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keywords));
     }
 
     /**

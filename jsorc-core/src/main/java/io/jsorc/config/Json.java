@@ -16,6 +16,12 @@ public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             // Config carries more than one consumer reads: binding to a record takes the fields it knows.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // Instants and durations (in status records) as ISO-8601 text, without the JSR-310 module.
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("jsorc-time")
+                    .addSerializer(java.time.Instant.class,
+                            com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance)
+                    .addSerializer(java.time.Duration.class,
+                            com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance))
             .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 

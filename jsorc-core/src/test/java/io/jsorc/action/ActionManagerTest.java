@@ -54,6 +54,63 @@ class ActionManagerTest {
     }
 
     @Test
+    void configsComeFromResourcesAndTheConfigStore() {
+        assertThat(actions.configFrom("fromyaml", "actions/calc.yaml")).isTrue();
+        assertThat(actions.configFrom("missing", "actions/none.yaml")).isFalse();
+        assertThat(actions.load("fromyaml", ActionMode.LOCAL).memoryEstimateMb()).isEqualTo(128);
+        assertThat(actions.call("fromyaml.add", 1, 1)).isEqualTo(2);
+
+        orchestrator.configSet(ActionManager.CONFIG_KEY, "{\"stored\": {\"module\": \"" + Calc.class.getName()
+                + "\", \"local_mem_mb\": 7}}");
+        assertThat(actions.load("stored", ActionMode.LOCAL).memoryEstimateMb()).isEqualTo(7);
+        assertThat(actions.call("stored.add", 2, 2)).isEqualTo(4);
+        assertThatThrownBy(() -> new ActionConfig("", null, 0, Map.of())).hasMessageContaining("'module'");
+    }
+
+    @Test
+    void aModuleFromAJarLoadsInItsOwnClassLoaderAndUnloadingFreesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path source = dir.resolve("src/plug/Greeter.java");
+        java.nio.file.Files.createDirectories(source.getParent());
+        java.nio.file.Files.writeString(source, "package plug;\n"
+                + "@io.jsorc.action.ActionModule(\"greeter\") public class Greeter {\n"
+                + "  @io.jsorc.action.Action public String hello(String who) { return \"hello \" + who; }\n}\n");
+        java.nio.file.Path classes = dir.resolve("classes");
+        java.nio.file.Files.createDirectories(classes);
+        assertThat(javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-parameters",
+                "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), source.toString())).isZero();
+        java.nio.file.Path jar = dir.resolve("greeter.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("plug/Greeter.class"));
+            out.write(java.nio.file.Files.readAllBytes(classes.resolve("plug/Greeter.class")));
+            out.closeEntry();
+        }
+        actions.config("greeter", new ActionConfig("plug.Greeter", jar.toString(), 1, Map.of()));
+        actions.load("greeter", ActionMode.LOCAL);
+        assertThat(actions.call("greeter.hello", "jar")).isEqualTo("hello jar");
+        java.lang.ref.WeakReference<ClassLoader> loader = new java.lang.ref.WeakReference<>(loaderOf("greeter"));
+        assertThat(loader.get()).isInstanceOf(java.net.URLClassLoader.class);
+        assertThat(actions.unload("greeter", UnloadMode.LOCAL, false).success()).isTrue();
+        for (int i = 0; i < 50 && loader.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(loader.get()).as("the module's class loader is collected after unloading").isNull();
+    }
+
+    private ClassLoader loaderOf(String module) throws ReflectiveOperationException {
+        var modulesField = ActionManager.class.getDeclaredField("modules");
+        modulesField.setAccessible(true);
+        Object state = ((Map<?, ?>) modulesField.get(actions)).get(module);
+        var localField = state.getClass().getDeclaredField("local");
+        localField.setAccessible(true);
+        Object local = localField.get(state);
+        var loaderField = local.getClass().getDeclaredField("loader");
+        loaderField.setAccessible(true);
+        return (ClassLoader) loaderField.get(local);
+    }
+
+    @Test
     void loadLocalCallUnload() {
         ActionStatus status = actions.load("calc", ActionMode.LOCAL);
         assertThat(status.mode()).isEqualTo(ActionMode.LOCAL);
