@@ -9,7 +9,9 @@ import java.util.Map;
  * @param module     the module class name (annotated {@link ActionModule})
  * @param jar        an optional jar path: the module then loads in a class loader of its own, which unloading closes
  * @param localMemMb the memory the module needs in-process, in MB (for placement policies)
- * @param remote     the remote deployment: {@code image}, {@code command}, {@code port}, {@code manifest} (a template)
+ * @param remote     the remote side: {@code image}, {@code command}, {@code manifest} (a template; see the kube launcher),
+ *                   {@code connect_timeout_ms} (2000), {@code timeout_ms} (30000, per call), {@code on_failure}
+ *                   ({@code restart} or {@code local})
  */
 public record ActionConfig(String module, String jar, long localMemMb, Map<String, Object> remote) {
 

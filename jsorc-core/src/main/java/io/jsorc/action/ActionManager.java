@@ -196,8 +196,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 remote.launcher.retire(remote.server); // unloaded or closed while it was being launched
                 return;
             }
-            RemoteActionClient client = new RemoteActionClient(remote.server.url(), Duration.ofSeconds(2),
-                    Duration.ofSeconds(30));
+            RemoteActionClient client = new RemoteActionClient(remote.server.url(),
+                    Duration.ofMillis(millis(config, "connect_timeout_ms", 2_000)),
+                    Duration.ofMillis(millis(config, "timeout_ms", 30_000)));
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             Map<String, Object> spec = null;
             while (spec == null && !closed && !remote.retired) {
@@ -233,6 +234,17 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         } finally {
             remote.started.countDown();
         }
+    }
+
+    private static long millis(ActionConfig config, String key, long fallback) {
+        Object value = config.remote().get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n && n.longValue() > 0) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("remote." + key + " must be a positive number of milliseconds, is " + value);
     }
 
     /**
