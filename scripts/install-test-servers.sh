@@ -4,6 +4,7 @@ set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test servers: ${missing[*]}"

@@ -67,6 +67,7 @@ public final class RegenerationLoop implements AutoCloseable {
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
     /** When each service was last handed to a worker: probes are due a probe interval after that. */
     private final Map<String, Long> lastLook = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<Entry>> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService workers;
     private boolean triggered;
     private volatile boolean closed;
@@ -129,6 +130,13 @@ public final class RegenerationLoop implements AutoCloseable {
     public void restartRequested(String service) {
         queue.put(service, Reason.RESTART);
         trigger();
+    }
+
+    /**
+     * @param observer told of every service a cycle looked at (metrics use this); must be quick and not throw
+     */
+    public void addObserver(java.util.function.Consumer<Entry> observer) {
+        observers.add(observer);
     }
 
     /** @return the names queued for regeneration */
@@ -265,6 +273,15 @@ public final class RegenerationLoop implements AutoCloseable {
                     entry = examine(name, ignoreBackoff, cap);
                     if (entry != null && entry.action() != Action.NONE) {
                         log.debug("Regeneration: {}", entry);
+                    }
+                    if (entry != null) {
+                        for (java.util.function.Consumer<Entry> observer : observers) {
+                            try {
+                                observer.accept(entry);
+                            } catch (RuntimeException e) {
+                                log.warn("A regeneration observer threw", e);
+                            }
+                        }
                     }
                 } catch (RuntimeException | Error e) {
                     log.error("Regenerating service '{}' threw", name, e);

@@ -1,0 +1,61 @@
+package io.jsorc.metrics;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.ServiceListener;
+import io.jsorc.registry.ComponentKind;
+import io.jsorc.registry.Registration;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.time.Duration;
+
+/**
+ * JsOrc's own metrics on Micrometer, so a host's registry (Spring Boot's, say) sees them:
+ * {@code jsorc.service.state} per service (the state's ordinal: 0 NOT_STARTED, 1 STARTED, 2 RUNNING, 3 FAILED,
+ * 4 RESTART; -1 not built), {@code jsorc.service.transitions} per service and target state, and
+ * {@code jsorc.regeneration} (a timer per action and resulting state of each service a cycle looked at).
+ * In Prometheus form: {@code jsorc_service_state{service="redis"}}.
+ */
+public final class JsOrcMetrics implements MeterBinder {
+
+    private final Orchestrator orchestrator;
+
+    /** @param orchestrator whose services and loop are measured */
+    public JsOrcMetrics(Orchestrator orchestrator) {
+        this.orchestrator = orchestrator;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Registration service : orchestrator.registry().all(ComponentKind.SERVICE)) {
+            String name = service.name();
+            Gauge.builder("jsorc.service.state", orchestrator, o -> state(o, name))
+                    .description("Lifecycle state of the service: 0 NOT_STARTED, 1 STARTED, 2 RUNNING, 3 FAILED, "
+                            + "4 RESTART; -1 not built")
+                    .tag("service", name).register(registry);
+        }
+        ServiceListener transitions = (service, from, to, error) -> Counter.builder("jsorc.service.transitions")
+                .description("State transitions of services").tag("service", service).tag("to", to.name())
+                .register(registry).increment();
+        orchestrator.addListener(transitions);
+        orchestrator.regeneration().addObserver(entry -> Timer.builder("jsorc.regeneration")
+                .description("What regeneration cycles did, per service").tag("service", entry.service())
+                .tag("action", entry.action().name()).tag("state", entry.state().name()).register(registry)
+                .record(entry.duration().isNegative() ? Duration.ZERO : entry.duration()));
+    }
+
+    private static double state(Orchestrator orchestrator, String name) {
+        if (orchestrator.isClosed()) {
+            return -1;
+        }
+        for (io.jsorc.ServiceInfo info : orchestrator.status()) {
+            if (info.name().equals(name)) {
+                return info.state().ordinal();
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,34 @@
+package io.jsorc.metrics;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
+import io.jsorc.fixtures.Fixtures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsOrcMetricsTest {
+
+    @Test
+    void statesTransitionsAndRegenerationAreMeasured() {
+        Fixtures.Flaky.ATTEMPTS.set(0);
+        Fixtures.Flaky.fails = 1;
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class, Fixtures.Flaky.class).build()) {
+            new JsOrcMetrics(o).bindTo(registry);
+            assertThat(registry.get("jsorc.service.state").tag("service", "simple").gauge().value()).isEqualTo(-1);
+            o.svc("simple");
+            assertThat(registry.get("jsorc.service.state").tag("service", "simple").gauge().value())
+                    .isEqualTo(ServiceState.RUNNING.ordinal());
+            assertThat(o.svc("flaky").hasFailed()).isTrue();
+            assertThat(registry.get("jsorc.service.transitions").tag("service", "flaky").tag("to", "FAILED")
+                    .counter().count()).isEqualTo(1);
+            o.regenerate();
+            assertThat(registry.get("jsorc.regeneration").tag("service", "flaky").tag("action", "REFRESHED")
+                    .tag("state", "RUNNING").timer().count()).isEqualTo(1);
+            assertThat(registry.get("jsorc.service.state").tag("service", "flaky").gauge().value())
+                    .isEqualTo(ServiceState.RUNNING.ordinal());
+        }
+    }
+}
