@@ -575,6 +575,105 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return state;
     }
 
+    // ------------------------------------------------------------------ system tracking
+
+    private final List<Map<String, Object>> systemHistory = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Thread systemTracker;
+
+    /**
+     * Starts the original's {@code tracksys}: every regeneration interval ({@code JSORC_CONFIG.backoff_interval})
+     * an entry {@code {ts, actions_state, prometheus: podInfo(kube namespace, excludeProm, ts, interval)}} is
+     * recorded; while the {@code prome} service is not running, the JVM's own CPU, heap and threads are recorded
+     * instead, and the entry says so. Runs on its own daemon: it never stops the regeneration loop.
+     */
+    public void trackSystemStart() {
+        Object interval = orchestrator == null ? null
+                : orchestrator.configStore().read("JSORC_CONFIG").orElse(Map.of()).get("backoff_interval");
+        trackSystemStart(Duration.ofMillis(interval instanceof Number n ? (long) (n.doubleValue() * 1000) : 10_000));
+    }
+
+    /**
+     * @param interval how often to record
+     */
+    public synchronized void trackSystemStart(Duration interval) {
+        trackSystemStop();
+        systemHistory.clear();
+        Thread tracker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted() && !closed) {
+                try {
+                    systemHistory.add(systemEntry(interval));
+                    Thread.sleep(Math.max(10, interval.toMillis()));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.debug("System tracking step failed: {}", e.toString());
+                }
+            }
+        }, "jsorc-action-tracksys");
+        tracker.setDaemon(true);
+        systemTracker = tracker;
+        tracker.start();
+    }
+
+    /** @return the entries recorded since {@link #trackSystemStart()} (empty when not tracking) */
+    public synchronized List<Map<String, Object>> trackSystemStop() {
+        Thread tracker = systemTracker;
+        systemTracker = null;
+        if (tracker == null) {
+            return List.of();
+        }
+        tracker.interrupt();
+        try {
+            tracker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Map<String, Object>> out = List.copyOf(systemHistory);
+        systemHistory.clear();
+        return out;
+    }
+
+    private Map<String, Object> systemEntry(Duration interval) {
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        Instant now = Instant.now();
+        entry.put("ts", now.toString());
+        entry.put("actions_state", actionsState());
+        Orchestrator owner = orchestrator;
+        io.jsorc.CommonService<?> prome = null;
+        if (owner != null && owner.registry().find(io.jsorc.registry.ComponentKind.SERVICE, "prome").isPresent()) {
+            prome = owner.svc("prome");
+        }
+        if (prome instanceof io.jsorc.metrics.ClusterMetrics cluster && prome.isRunning()) {
+            try {
+                entry.put("prometheus", cluster.podInfo(kubeNamespace(owner), true, now,
+                        Math.max(1, interval.toSeconds())));
+                return entry;
+            } catch (RuntimeException e) {
+                entry.put("prometheus_error", e.getMessage());
+            }
+        }
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        Map<String, Object> jvm = new java.util.LinkedHashMap<>();
+        jvm.put("cpu_load", os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuLoad()
+                : os.getSystemLoadAverage());
+        Runtime runtime = Runtime.getRuntime();
+        jvm.put("heap_used_bytes", runtime.totalMemory() - runtime.freeMemory());
+        jvm.put("heap_max_bytes", runtime.maxMemory());
+        jvm.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+        entry.put("jvm", jvm);
+        entry.put("source", "jvm: the prome service is not running");
+        return entry;
+    }
+
+    private static String kubeNamespace(Orchestrator owner) {
+        try {
+            Object namespace = owner.configStore().read("KUBE_CONFIG").orElse(Map.of()).get("namespace");
+            return namespace == null ? "default" : String.valueOf(namespace);
+        } catch (RuntimeException e) {
+            return "default";
+        }
+    }
+
     // ------------------------------------------------------------------ tracking and benchmarking
 
     /** Starts counting calls per action and recording placement changes (the original's trackact). */
@@ -687,6 +786,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     public void close() {
         closed = true;
         stopPolicy();
+        trackSystemStop();
         for (String name : new ArrayList<>(modules.keySet())) {
             Module module = modules.get(name);
             if (module != null && module.remote != null) {

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * {@code healthy()} asks {@code /-/ready}.
  */
 @Service(name = "prome")
-public class PrometheusService extends CommonService<HttpClient> {
+public class PrometheusService extends CommonService<HttpClient> implements io.jsorc.metrics.ClusterMetrics {
 
     private volatile String url;
     private volatile Duration timeout;
@@ -142,6 +142,7 @@ public class PrometheusService extends CommonService<HttpClient> {
      * @param durationSeconds the window
      * @return pod -> metric -> value (a pod without a series has no entry for it)
      */
+    @Override
     public Map<String, Map<String, Double>> podInfo(String namespace, boolean excludeProm, Instant timestamp,
                                                     long durationSeconds) {
         String ns = escape(namespace);
