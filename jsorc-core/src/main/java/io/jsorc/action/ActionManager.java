@@ -13,10 +13,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Loads action modules in this JVM or as remote servers and routes {@link #call calls} to wherever a module runs
@@ -845,180 +840,6 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
             return new ActionStatus(name, routed == null ? null : routed.mode(), local != null,
                     r == null || r.server == null ? null : r.server.url(), r == null ? null : r.status, loadedAt,
                     config.localMemMb(), r == null ? null : r.detail);
-        }
-    }
-
-    /** Where calls of a module can go; counts calls in flight so unloading can drain it. */
-    private abstract static class Placement {
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private volatile boolean draining;
-
-        boolean enter() {
-            inFlight.incrementAndGet();
-            if (draining) {
-                exit();
-                return false;
-            }
-            return true;
-        }
-
-        void exit() {
-            if (inFlight.decrementAndGet() == 0 && draining) {
-                synchronized (this) {
-                    notifyAll();
-                }
-            }
-        }
-
-        /** Takes no new calls, then waits for the calls in flight. */
-        void drain() {
-            draining = true;
-            synchronized (this) {
-                while (inFlight.get() > 0) {
-                    try {
-                        wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
-
-        abstract ActionMode mode();
-
-        abstract java.util.Set<String> actionNames();
-
-        abstract Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded);
-    }
-
-    /** The module in this JVM (in a class loader of its own when it comes from a jar). */
-    private static final class LocalPlacement extends Placement {
-        final ActionSpec spec;
-        final Object instance;
-        final URLClassLoader loader;
-        final long measuredMb;
-
-        private LocalPlacement(ActionSpec spec, Object instance, URLClassLoader loader, long measuredMb) {
-            this.spec = spec;
-            this.instance = instance;
-            this.loader = loader;
-            this.measuredMb = measuredMb;
-        }
-
-        static LocalPlacement load(ActionConfig config) {
-            URLClassLoader loader = null;
-            long before = EvaluationPolicy.usedHeapMb();
-            try {
-                ClassLoader parent = ActionManager.class.getClassLoader();
-                if (config.jar() != null) {
-                    loader = new URLClassLoader(new URL[]{Path.of(config.jar()).toUri().toURL()}, parent);
-                }
-                Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
-                ActionSpec spec = ActionSpec.of(type);
-                Object instance = type.getDeclaredConstructor().newInstance();
-                return new LocalPlacement(spec, instance, loader, Math.max(0, EvaluationPolicy.usedHeapMb() - before));
-            } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
-                closeQuietly(loader);
-                throw new ActionException("Cannot load action module " + config.module()
-                        + (config.jar() == null ? "" : " from " + config.jar()) + ": " + e, e);
-            }
-        }
-
-        @Override
-        ActionMode mode() {
-            return ActionMode.LOCAL;
-        }
-
-        @Override
-        java.util.Set<String> actionNames() {
-            return spec.names();
-        }
-
-        @Override
-        Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
-            ActionMethod method = spec.action(action);
-            if (method == null) {
-                throw new ActionException("No loaded action '" + spec.module() + "." + action + "'; loaded actions: "
-                        + loaded.get());
-            }
-            // Results cross to the caller as JSON-compatible values, the same as from a remote server.
-            Object result = method.invoke(instance, arguments);
-            return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
-        }
-
-        void close() {
-            closeQuietly(loader);
-        }
-
-        /** Already JSON-shaped: no conversion needed (the common case of a number or a string). */
-        private static boolean plain(Object value) {
-            return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                    || value instanceof Long || value instanceof Double;
-        }
-
-        private static void closeQuietly(URLClassLoader loader) {
-            if (loader != null) {
-                try {
-                    loader.close();
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
-    }
-
-    /** The module behind a remote server. */
-    private static final class RemotePlacement extends Placement {
-        final String name;
-        final RemoteActionLauncher launcher;
-        final CountDownLatch started = new CountDownLatch(1);
-        volatile RemoteActionLauncher.Remote server;
-        volatile String status = "STARTING";
-        volatile String detail;
-        volatile boolean retired;
-        volatile RemoteActionClient client;
-        volatile Map<String, ActionMethod> actions = Map.of();
-        int restarts;
-
-        RemotePlacement(String name, RemoteActionLauncher launcher) {
-            this.name = name;
-            this.launcher = launcher;
-        }
-
-        @SuppressWarnings("unchecked")
-        void bind(RemoteActionClient remoteClient, Map<String, Object> spec) {
-            Map<String, ActionMethod> bound = new TreeMap<>();
-            Object described = spec.get("actions");
-            if (described instanceof Map<?, ?> map) {
-                map.forEach((action, entry) -> {
-                    List<String> signature = entry instanceof Map<?, ?> e && e.get("signature") instanceof List<?> s
-                            ? (List<String>) s : List.of();
-                    bound.put(String.valueOf(action), ActionMethod.ofSignature(String.valueOf(action), signature));
-                });
-            }
-            this.actions = bound;
-            this.client = remoteClient;
-        }
-
-        @Override
-        ActionMode mode() {
-            return ActionMode.REMOTE;
-        }
-
-        @Override
-        java.util.Set<String> actionNames() {
-            return actions.keySet();
-        }
-
-        @Override
-        Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
-            ActionMethod method = actions.get(action);
-            if (method == null) {
-                throw new ActionException("No loaded action '" + name + "." + action + "'; loaded actions: "
-                        + loaded.get());
-            }
-            return client.call(action, method.toWire(arguments));
         }
     }
 
