@@ -4,6 +4,7 @@ import io.jsorc.Context;
 import io.jsorc.Orchestrator;
 import io.jsorc.OrchestratorAware;
 import io.jsorc.config.Json;
+import io.jsorc.metrics.MetricsEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -54,6 +55,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     private final ActionTracker tracker = new ActionTracker();
     private final RequestBenchmark benchmark = new RequestBenchmark();
     private volatile Orchestrator orchestrator;
+    private volatile MetricsEvents metricsEvents;
     private volatile boolean closed;
 
     /**
@@ -85,6 +87,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     @Override
     public void attach(Orchestrator owner) {
         this.orchestrator = owner;
+        this.metricsEvents = MetricsEvents.of(owner);
     }
 
     // ------------------------------------------------------------------ configs
@@ -380,16 +383,26 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
                 continue;
             }
             long t0 = System.nanoTime();
+            boolean failed = false;
             try {
                 return placement.call(name, arguments, this::loadedActions);
             } catch (ActionException e) {
+                failed = true;
                 if (placement instanceof RemotePlacement remote && e.getCause() instanceof IOException) {
                     remoteFailed(module, remote, e);
                 }
                 throw e;
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
             } finally {
                 placement.exit();
-                tracker.call(action, System.nanoTime() - t0);
+                long nanos = System.nanoTime() - t0;
+                tracker.call(action, nanos);
+                MetricsEvents events = metricsEvents;
+                if (events != null && events.observingCalls()) {
+                    events.called(new MetricsEvents.ActionCall(module.name, placement.mode().name(), nanos, !failed));
+                }
             }
         }
     }
@@ -693,7 +706,14 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      */
     public RequestScope request(String type, String name) {
         long t0 = System.nanoTime();
-        return () -> benchmark.record(type, name, System.nanoTime() - t0);
+        return () -> {
+            long nanos = System.nanoTime() - t0;
+            benchmark.record(type, name, nanos);
+            MetricsEvents events = metricsEvents;
+            if (events != null) {
+                events.requested(new MetricsEvents.Request(type, name, nanos));
+            }
+        };
     }
 
     /** Starts recording request latencies (clears earlier ones). */

@@ -15,8 +15,10 @@ import java.time.Duration;
 /**
  * JsOrc's own metrics on Micrometer, so a host's registry (Spring Boot's, say) sees them:
  * {@code jsorc.service.state} per service (the state's ordinal: 0 NOT_STARTED, 1 STARTED, 2 RUNNING, 3 FAILED,
- * 4 RESTART; -1 not built), {@code jsorc.service.transitions} per service and target state, and
- * {@code jsorc.regeneration} (a timer per action and resulting state of each service a cycle looked at).
+ * 4 RESTART; -1 not built), {@code jsorc.service.transitions} per service and target state,
+ * {@code jsorc.regeneration} (a timer per action and resulting state of each service a cycle looked at),
+ * {@code jsorc.manifest.apply} (per resource kind and result), {@code jsorc.action.calls} (latency by module, mode and
+ * outcome) and {@code jsorc.requests} (the host requests of the action manager's benchmark).
  * In Prometheus form: {@code jsorc_service_state{service="redis"}}.
  */
 public final class JsOrcMetrics implements MeterBinder {
@@ -41,6 +43,16 @@ public final class JsOrcMetrics implements MeterBinder {
                 .description("State transitions of services").tag("service", service).tag("to", to.name())
                 .register(registry).increment();
         orchestrator.addListener(transitions);
+        MetricsEvents events = MetricsEvents.of(orchestrator);
+        events.onApply(report -> report.entries().forEach(entry -> Counter.builder("jsorc.manifest.apply")
+                .description("Manifest apply results per resource kind").tag("kind", entry.kind())
+                .tag("result", entry.action().name()).register(registry).increment()));
+        events.onCall(call -> Timer.builder("jsorc.action.calls").description("Action calls")
+                .tag("module", call.module()).tag("mode", call.mode()).tag("outcome", call.success() ? "ok" : "error")
+                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(call.nanos())));
+        events.onRequest(request -> Timer.builder("jsorc.requests").description("Host requests marked for the "
+                + "action manager's benchmark").tag("type", request.type()).tag("name", request.name())
+                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(request.nanos())));
         orchestrator.regeneration().addObserver(entry -> Timer.builder("jsorc.regeneration")
                 .description("What regeneration cycles did, per service").tag("service", entry.service())
                 .tag("action", entry.action().name()).tag("state", entry.state().name()).register(registry)

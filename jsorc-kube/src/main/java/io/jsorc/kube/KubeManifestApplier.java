@@ -36,6 +36,7 @@ public final class KubeManifestApplier implements ManifestApplier {
         String key = orchestrator.registry().require(ComponentKind.SERVICE, service).manifestKey();
         ManifestApply apply = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv);
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
+        io.jsorc.metrics.MetricsEvents.of(orchestrator).applied(report);
         if (!report.ok()) {
             return Readiness.notReady("applying " + key + " failed: " + report.failed());
         }
@@ -52,8 +53,10 @@ public final class KubeManifestApplier implements ManifestApplier {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
         }
-        return new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+        ApplyReport report = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
+        io.jsorc.metrics.MetricsEvents.of(orchestrator).applied(report);
+        return report;
     }
 
     private static KubeService runningKube(Orchestrator orchestrator) {

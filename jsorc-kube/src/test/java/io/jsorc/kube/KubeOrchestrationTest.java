@@ -79,6 +79,9 @@ class KubeOrchestrationTest {
     @Test
     void regenerationAppliesTheManifestWaitsForThePodThenStartsTheService() throws Exception {
         Orchestrator o = orchestrator().start();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new io.jsorc.metrics.JsOrcMetrics(o).bindTo(metrics);
         CommonService<?> backend = o.svc("backend");
         assertThat(backend.hasFailed()).isTrue(); // its pod does not exist yet
 
@@ -89,6 +92,8 @@ class KubeOrchestrationTest {
         assertThat(server.get("/api/v1/namespaces/jsorc/pods/backend")).isPresent();
         assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/backend-config")).isPresent();
         assertThat(o.svc("backend").isRunning()).isFalse();
+        assertThat(metrics.get("jsorc.manifest.apply").tag("kind", "Pod").tag("result", "CREATED").counter().count())
+                .isEqualTo(1);
 
         server.markPodReady("jsorc", "backend");
         RegenerationReport second = o.regenerate();
