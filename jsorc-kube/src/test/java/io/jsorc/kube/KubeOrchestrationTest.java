@@ -226,12 +226,16 @@ class KubeOrchestrationTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("kube service running");
     }
 
+    /** @return a loopback port nothing listens on (the "database" that is down) */
+    private static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
     @Test
     void databaseRegenerationAppliesTheManifestAndTellsTheHostWhenThePortOpens() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = closedPort();
         List<DatabaseRegenerationEvent> recovered = new CopyOnWriteArrayList<>();
         List<DatabaseRegenerationEvent> gaveUp = new CopyOnWriteArrayList<>();
         Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
@@ -271,10 +275,7 @@ class KubeOrchestrationTest {
 
     @Test
     void databaseRegenerationGivesTheHostAnEventWhenTheDeadlinePasses() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = closedPort();
         List<DatabaseRegenerationEvent> gaveUp = new CopyOnWriteArrayList<>();
         Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
                         + port + ", \"timeout_ms\": 100, \"deadline_ms\": 800, \"poll_ms\": 50}",
