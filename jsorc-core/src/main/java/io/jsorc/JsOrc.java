@@ -36,6 +36,16 @@ public final class JsOrc {
     }
 
     /**
+     * The global orchestrator without building one: for code that must not start JsOrc as a side effect (a log
+     * appender, say).
+     *
+     * @return the global orchestrator, when one was built or installed
+     */
+    public static java.util.Optional<Orchestrator> current() {
+        return java.util.Optional.ofNullable(global);
+    }
+
+    /**
      * Makes {@code orchestrator} the global one. The previous one is returned, not closed.
      *
      * @param orchestrator the new global orchestrator, or {@code null} to have the next use build one

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -611,6 +612,16 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
+     * @param key  identifies the state, as given to {@link #shared(Object, Supplier)}
+     * @param type its type
+     * @param <T>  its type
+     * @return the state, when some component created it already (nothing is created here)
+     */
+    public <T> Optional<T> sharedIfPresent(Object key, Class<T> type) {
+        return Optional.ofNullable(shared.get(key)).map(type::cast);
+    }
+
+    /**
      * State shared by the components of this orchestrator (a repository's storage, say), created on first use.
      *
      * @param key     identifies the state (a class is a good key)
@@ -720,6 +731,34 @@ public final class Orchestrator implements AutoCloseable {
         }
         throw new IllegalStateException("loadYaml needs a ManifestApplier that loads resources (add jsorc-kube); "
                 + "appliers found: " + appliers);
+    }
+
+    /**
+     * Reads a cluster secret through the {@link ManifestApplier} that reads secrets (the kube module's).
+     *
+     * @param namespace the namespace, or {@code null} for the kube service's
+     * @param name      the secret's name
+     * @return its entries, decoded; empty when there is no such secret
+     * @throws IllegalStateException when no applier on the classpath reads secrets, or the cluster could not be asked
+     */
+    public Optional<Map<String, byte[]>> readSecret(String namespace, String name) {
+        ensureOpen();
+        Objects.requireNonNull(name, "name");
+        for (ManifestApplier applier : appliers) {
+            try {
+                return applier.readSecret(namespace, name, this);
+            } catch (UnsupportedOperationException e) {
+                log.debug("{} does not read secrets", applier);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while reading secret " + name, e);
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not read secret " + name + " in namespace "
+                        + (namespace == null ? "(default)" : namespace) + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("Reading secret " + name + " needs a ManifestApplier that reads secrets "
+                + "(add jsorc-kube); appliers found: " + appliers);
     }
 
     private static Manifest validatedManifest(String yaml) {

@@ -851,6 +851,11 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
             current = placement;
             if (before != placement) {
                 tracker.placementChanged(actionsState());
+                MetricsEvents events = metricsEvents;
+                if (events != null) {
+                    events.placed(new MetricsEvents.PlacementChange(name, before == null ? null : before.mode().name(),
+                            placement == null ? null : placement.mode().name()));
+                }
             }
         }
 

@@ -18,7 +18,8 @@ import java.time.Duration;
  * 4 RESTART; -1 not built), {@code jsorc.service.transitions} per service and target state,
  * {@code jsorc.regeneration} (a timer per action and resulting state of each service a cycle looked at),
  * {@code jsorc.manifest.apply} (per resource kind and result), {@code jsorc.action.calls} (latency by module, mode and
- * outcome) and {@code jsorc.requests} (the host requests of the action manager's benchmark).
+ * outcome), {@code jsorc.requests} (the host requests of the action manager's benchmark) and
+ * {@code jsorc.logs.dropped} (log records a full shipping queue dropped, per index).
  * In Prometheus form: {@code jsorc_service_state{service="redis"}}.
  */
 public final class JsOrcMetrics implements MeterBinder {
@@ -53,6 +54,9 @@ public final class JsOrcMetrics implements MeterBinder {
         events.onRequest(request -> Timer.builder("jsorc.requests").description("Host requests marked for the "
                 + "action manager's benchmark").tag("type", request.type()).tag("name", request.name())
                 .publishPercentileHistogram().register(registry).record(Duration.ofNanos(request.nanos())));
+        events.onDrop(dropped -> Counter.builder("jsorc.logs.dropped").description("Log records a full shipping "
+                + "queue dropped, oldest first").tag("index", dropped.index()).register(registry)
+                .increment(dropped.count()));
         orchestrator.regeneration().addObserver(entry -> Timer.builder("jsorc.regeneration")
                 .description("What regeneration cycles did, per service").tag("service", entry.service())
                 .tag("action", entry.action().name()).tag("state", entry.state().name()).register(registry)

@@ -8,9 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Events that modules report for metrics, per orchestrator: manifest applies (the kube module), action calls and
- * request latencies (the action manager). {@link JsOrcMetrics} listens; reporting with no listener costs a list
- * check.
+ * Events that modules report, per orchestrator: manifest applies (the kube module), action calls, request latencies
+ * and placement changes (the action manager), log records dropped by a full shipping queue (the elastic service).
+ * {@link JsOrcMetrics} and the elastic service's log shipping listen; reporting with no listener costs a list check.
+ * Every {@code on...} method returns a {@link Subscription} that removes the listener again.
  */
 public final class MetricsEvents {
 
@@ -33,9 +34,35 @@ public final class MetricsEvents {
      */
     public record Request(String type, String name, long nanos) { }
 
+    /**
+     * An action module's calls were routed to another placement.
+     *
+     * @param module the module name
+     * @param from   the mode calls went to before ({@code LOCAL}, {@code REMOTE}), or {@code null} when none
+     * @param to     the mode calls go to now, or {@code null} when the module has no placement left
+     */
+    public record PlacementChange(String module, String from, String to) { }
+
+    /**
+     * Log records a full shipping queue dropped (the oldest go first).
+     *
+     * @param index the index the records were bound for
+     * @param count how many
+     */
+    public record LogsDropped(String index, long count) { }
+
+    /** Removes the listener it was returned for; idempotent. */
+    @FunctionalInterface
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private final List<Consumer<ApplyReport>> applies = new CopyOnWriteArrayList<>();
     private final List<Consumer<ActionCall>> calls = new CopyOnWriteArrayList<>();
     private final List<Consumer<Request>> requests = new CopyOnWriteArrayList<>();
+    private final List<Consumer<PlacementChange>> placements = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LogsDropped>> drops = new CopyOnWriteArrayList<>();
 
     private MetricsEvents() {
     }
@@ -70,18 +97,59 @@ public final class MetricsEvents {
         requests.forEach(listener -> listener.accept(request));
     }
 
-    /** @param listener told of every manifest apply */
-    public void onApply(Consumer<ApplyReport> listener) {
-        applies.add(listener);
+    /** @param change an action module that changed placement */
+    public void placed(PlacementChange change) {
+        placements.forEach(listener -> listener.accept(change));
     }
 
-    /** @param listener told of every action call */
-    public void onCall(Consumer<ActionCall> listener) {
-        calls.add(listener);
+    /** @param dropped log records a full queue dropped */
+    public void dropped(LogsDropped dropped) {
+        drops.forEach(listener -> listener.accept(dropped));
     }
 
-    /** @param listener told of every host request */
-    public void onRequest(Consumer<Request> listener) {
-        requests.add(listener);
+    /**
+     * @param listener told of every manifest apply
+     * @return removes the listener
+     */
+    public Subscription onApply(Consumer<ApplyReport> listener) {
+        return subscribe(applies, listener);
+    }
+
+    /**
+     * @param listener told of every action call
+     * @return removes the listener
+     */
+    public Subscription onCall(Consumer<ActionCall> listener) {
+        return subscribe(calls, listener);
+    }
+
+    /**
+     * @param listener told of every host request
+     * @return removes the listener
+     */
+    public Subscription onRequest(Consumer<Request> listener) {
+        return subscribe(requests, listener);
+    }
+
+    /**
+     * @param listener told of every placement change of an action module
+     * @return removes the listener
+     */
+    public Subscription onPlacement(Consumer<PlacementChange> listener) {
+        return subscribe(placements, listener);
+    }
+
+    /**
+     * @param listener told of log records dropped by a full shipping queue
+     * @return removes the listener
+     */
+    public Subscription onDrop(Consumer<LogsDropped> listener) {
+        return subscribe(drops, listener);
+    }
+
+    private static <E> Subscription subscribe(List<Consumer<E>> listeners, Consumer<E> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 }

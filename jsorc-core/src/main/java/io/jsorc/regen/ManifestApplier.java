@@ -37,6 +37,22 @@ public interface ManifestApplier {
     }
 
     /**
+     * Reads a secret that a manifest's resources made (an operator's generated password or CA, say). Appliers that
+     * cannot do that keep the default, which refuses.
+     *
+     * @param namespace    the namespace, or {@code null} for the one the applier applies to by default
+     * @param name         the secret's name
+     * @param orchestrator the orchestrator
+     * @return the secret's entries, decoded; empty when there is no such secret
+     * @throws UnsupportedOperationException when this applier does not read secrets
+     * @throws Exception                     when the cluster could not be asked
+     */
+    default java.util.Optional<java.util.Map<String, byte[]>> readSecret(String namespace, String name,
+            Orchestrator orchestrator) throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " does not read secrets");
+    }
+
+    /**
      * What an apply found.
      *
      * @param status ready, not ready or skipped

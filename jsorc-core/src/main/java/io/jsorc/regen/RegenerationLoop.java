@@ -136,7 +136,12 @@ public final class RegenerationLoop implements AutoCloseable {
      * @param observer told of every service a cycle looked at (metrics use this); must be quick and not throw
      */
     public void addObserver(java.util.function.Consumer<Entry> observer) {
-        observers.add(observer);
+        observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+    }
+
+    /** @param observer an observer added before; nothing happens when it is not there */
+    public void removeObserver(java.util.function.Consumer<Entry> observer) {
+        observers.remove(observer);
     }
 
     /** @return the names queued for regeneration */
