@@ -7,13 +7,19 @@ import io.jsorc.regen.ApplyReport;
 import io.jsorc.regen.ManifestApplier;
 import io.jsorc.registry.ComponentKind;
 
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Secret;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The regeneration loop's {@link ManifestApplier} (registered with {@link java.util.ServiceLoader}): before a
  * service is restarted, its manifest is applied through the {@code kube} service and its workloads must be ready.
- * Without a running kube service the step is skipped (a developer machine has no cluster).
+ * Without a running kube service the step is skipped (a developer machine has no cluster). It also reads the
+ * secrets that operators create for a manifest's resources ({@link Orchestrator#readSecret}).
  */
 public final class KubeManifestApplier implements ManifestApplier {
 
@@ -57,6 +63,27 @@ public final class KubeManifestApplier implements ManifestApplier {
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
         io.jsorc.metrics.MetricsEvents.of(orchestrator).applied(report);
         return report;
+    }
+
+    @Override
+    public Optional<Map<String, byte[]>> readSecret(String namespace, String name, Orchestrator orchestrator)
+            throws ApiException {
+        KubeService kube = runningKube(orchestrator);
+        if (kube == null) {
+            throw new IllegalStateException("reading secret " + name + " needs the kube service running (KUBE_CONFIG "
+                    + "enabled and reachable); it is " + orchestrator.svc("kube").state());
+        }
+        String ns = namespace == null || namespace.isBlank() ? kube.namespace() : namespace;
+        try {
+            V1Secret secret = new CoreV1Api(kube.app()).readNamespacedSecret(name, ns).execute();
+            Map<String, byte[]> data = secret.getData();
+            return Optional.of(data == null ? Map.of() : Map.copyOf(data));
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private static KubeService runningKube(Orchestrator orchestrator) {
