@@ -1,0 +1,331 @@
+package io.jsorc.services.elastic;
+
+import io.jsorc.CommonService;
+import io.jsorc.Service;
+import io.jsorc.config.Secrets;
+import io.jsorc.services.elastic.ElasticClient.Distribution;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code elastic} service: ships logs and activity documents to Elasticsearch or OpenSearch in {@code _bulk}
+ * batches, and sets up retention for the log data streams.
+ *
+ * <p>Config ({@code ELASTIC_CONFIG}): {@code url} (default {@code http://localhost:9200}, or derived from an ECK
+ * resource), {@code auth} (the {@code Authorization} header value), {@code common_index}, {@code activity_index},
+ * {@code core_log_index} ({@code core}), {@code app_log_index} ({@code app}), {@code batch_size} (500),
+ * {@code flush_ms} (1000), {@code queue_capacity} (10000), {@code timeout_ms} (5000). Disabled by default
+ * ({@code ELASTIC_ENABLED}); automated, so the regeneration loop brings it back after an outage.
+ *
+ * <ul>
+ *   <li>{@link #run()} reaches the cluster ({@code GET /_cluster/health}) and tells Elasticsearch from OpenSearch
+ *       ({@code GET /}). With an ECK {@code Elasticsearch} resource in {@code ELASTIC_MANIFEST} the URL, the
+ *       {@code elastic} user's password and the CA come from the cluster ({@link EckConnection}).</li>
+ *   <li>{@link #postRun()} creates, each only if missing, the lifecycle policy and the index template
+ *       ({@link LogLifecycle}), then starts the {@code shipper} daemon ({@link BulkSender}).</li>
+ *   <li>Records go through a bounded queue shared by every instance of the service ({@link ElasticLogs}): callers
+ *       never block; a full queue drops its oldest record and counts it ({@link #dropped()}, metric
+ *       {@code jsorc.logs.dropped}).</li>
+ *   <li>{@link #healthy()} is the cluster's health (not {@code red}) and no failing shipping: while bulk requests
+ *       fail the service reports unhealthy and is regenerated; queued records wait for the new instance.</li>
+ * </ul>
+ */
+@Service(name = "elastic", manifest = "ELASTIC_MANIFEST")
+public class ElasticService extends CommonService<ElasticClient> {
+
+    /** Request headers that never reach an activity document. */
+    private static final List<String> DROPPED_HEADERS = List.of("authorization", "proxy-authorization", "cookie");
+
+    private volatile Settings settings;
+    private volatile ElasticLogs logs;
+    private volatile Distribution distribution;
+    private volatile Map<String, String> lifecycle = Map.of();
+    private volatile BulkSender sender;
+    private volatile EckConnection eck;
+
+    /** Built by the orchestrator. */
+    public ElasticService() {
+    }
+
+    /** The config, read and checked once per run. */
+    record Settings(String url, String auth, String commonIndex, String activityIndex, String coreIndex,
+            String appIndex, int batchSize, long flushMillis, int queueCapacity, Duration timeout) {
+    }
+
+    @Override
+    protected ElasticClient run() {
+        Settings read = settings(config());
+        String url = read.url();
+        String auth = read.auth();
+        javax.net.ssl.SSLContext ssl = null;
+        Optional<Map<String, Object>> resource = EckConnection.resource(manifest());
+        if (resource.isPresent()) {
+            EckConnection connection = EckConnection.resolve(resource.get(), orchestrator(), url, auth);
+            eck = connection;
+            url = connection.url();
+            auth = connection.auth();
+            ssl = connection.ssl();
+        } else if (url.isBlank()) {
+            url = "http://localhost:9200";
+        }
+        ElasticClient client = new ElasticClient(url, auth, ssl, read.timeout());
+        String health = client.clusterHealth();
+        if ("red".equals(health)) {
+            throw new ElasticException(200, "cluster_red", "The cluster at " + client.url() + " is red", null);
+        }
+        distribution = client.distribution();
+        settings = read;
+        logs = ElasticLogs.activate(orchestrator(), read);
+        return client;
+    }
+
+    @Override
+    protected void postRun() {
+        ElasticClient client = app();
+        Settings current = settings;
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        LogLifecycle.ensure(client, distribution, List.of(current.coreIndex(), current.appIndex()))
+                .forEach((what, outcome) -> outcomes.put(what, outcome.name().toLowerCase(Locale.ROOT)));
+        lifecycle = Map.copyOf(outcomes);
+        if ("unavailable".equals(outcomes.get("policy"))) {
+            log.warn("{} has no index-management (ISM) plugin: log data streams get no retention policy",
+                    client.url());
+        }
+        log.info("Shipping logs to {} ({}): lifecycle policy {}, template {}", client.url(), distribution,
+                outcomes.get("policy"), outcomes.get("template"));
+        BulkSender shipper = new BulkSender(client, logs.queue(), current.batchSize(), current.flushMillis());
+        sender = shipper;
+        spawnDaemon("shipper", shipper);
+    }
+
+    /** Unhealthy while shipping fails, or when the cluster cannot be asked or is red. */
+    @Override
+    public boolean healthy() {
+        ElasticClient client = app();
+        BulkSender shipping = sender;
+        if (!isRunning() || client == null || shipping == null || shipping.consecutiveFailures() > 1) {
+            return false;
+        }
+        try {
+            return !"red".equals(client.clusterHealth());
+        } catch (ElasticException e) {
+            return false;
+        }
+    }
+
+    /** A TCP connect to the server (250 ms), so recovery follows the server's return. */
+    @Override
+    public boolean probe() {
+        Object configured = config().get("url");
+        String url = eck != null ? eck.url() : configured == null || String.valueOf(configured).isBlank()
+                ? "http://localhost:9200" : String.valueOf(configured);
+        try {
+            URI uri = URI.create(url);
+            int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), port), 250);
+                return true;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** On a clean shutdown, gives queued records a short chance to leave (not when shipping is failing). */
+    @Override
+    protected void onDelete() {
+        BulkSender shipping = sender;
+        ElasticLogs shipped = logs;
+        if (shipping != null && shipped != null && shipping.consecutiveFailures() == 0 && shipped.pending() > 0) {
+            try {
+                shipped.flush(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ what hosts call
+
+    /**
+     * Queues a host log record for the app log index; never blocks.
+     *
+     * @param level   its level
+     * @param logger  the logger name
+     * @param message the message (ANSI colour codes are stripped)
+     * @param extra   more fields, or {@code null}
+     */
+    public void log(String level, String logger, String message, Map<String, ?> extra) {
+        requireShipping().app(Instant.now(), level, logger, message, extra);
+    }
+
+    /**
+     * Queues a document for the common index ({@code common_index}); never blocks. A missing {@code @timestamp}
+     * is set to now.
+     *
+     * @param source the document
+     */
+    public void document(Map<String, ?> source) {
+        Objects.requireNonNull(source, "source");
+        Map<String, Object> copy = new LinkedHashMap<>();
+        copy.put("@timestamp", Instant.now().toString());
+        copy.putAll(source);
+        ElasticLogs shipping = requireShipping();
+        shipping.document(shipping.commonIndex(), copy);
+    }
+
+    /**
+     * Queues an activity document ({@code activity_index}) built from a request's metadata; never blocks. The
+     * {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie} headers are removed, and every field
+     * that looks secret ({@code password}, {@code token}, {@code secret}, {@code key} in its name, at any depth) is
+     * masked, in the request and in {@code fields}.
+     *
+     * @param request the request's metadata: {@code method}, {@code path}, {@code headers}, {@code body},
+     *                {@code user}, ... (any fields; {@code null} for none)
+     * @param fields  more fields for the document (what the activity did), or {@code null}
+     * @param action  what the activity was ({@code walker_run}, say)
+     */
+    public void activity(Map<String, ?> request, Map<String, ?> fields, String action) {
+        ElasticLogs shipping = requireShipping();
+        shipping.document(shipping.activityIndex(), activityDocument(request, fields, action, Instant.now()));
+    }
+
+    static Map<String, Object> activityDocument(Map<String, ?> request, Map<String, ?> fields, String action,
+            Instant now) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        if (fields != null) {
+            document.putAll(Secrets.mask(fields));
+        }
+        document.put("@timestamp", now.toString());
+        document.put("action", action);
+        if (request != null) {
+            Map<String, Object> meta = new LinkedHashMap<>(request);
+            if (meta.get("headers") instanceof Map<?, ?> headers) {
+                Map<String, Object> kept = new LinkedHashMap<>();
+                headers.forEach((name, value) -> {
+                    if (!DROPPED_HEADERS.contains(String.valueOf(name).toLowerCase(Locale.ROOT))) {
+                        kept.put(String.valueOf(name), value);
+                    }
+                });
+                meta.put("headers", kept);
+            }
+            document.put("request", Secrets.mask(meta));
+        }
+        return document;
+    }
+
+    /**
+     * Waits until every record queued before this call was sent, refused or dropped.
+     *
+     * @param timeout how long to wait at most
+     * @return whether that happened in time
+     * @throws InterruptedException when interrupted
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        return requireShipping().flush(timeout);
+    }
+
+    /** @return the log shipping (shared by every instance of this service in the orchestrator) */
+    public ElasticLogs logs() {
+        return requireShipping();
+    }
+
+    /** @return which server answered, once running */
+    public Distribution distribution() {
+        return distribution;
+    }
+
+    /**
+     * @return what {@link #postRun()} found or did: {@code policy} and {@code template} each {@code created},
+     * {@code exists} or {@code unavailable}
+     */
+    public Map<String, String> lifecycle() {
+        return lifecycle;
+    }
+
+    /** @return records dropped because the queue was full (over every instance) */
+    public long dropped() {
+        return statistic(LogQueue::dropped);
+    }
+
+    /** @return documents the server took (over every instance) */
+    public long shipped() {
+        return statistic(LogQueue::sent);
+    }
+
+    /** @return documents the server refused for good (a mapping conflict, say) */
+    public long rejected() {
+        return statistic(LogQueue::rejected);
+    }
+
+    /** @return {@code _bulk} requests made (over every instance) */
+    public long bulkRequests() {
+        return statistic(LogQueue::requests);
+    }
+
+    private long statistic(java.util.function.ToLongFunction<LogQueue> read) {
+        ElasticLogs current = logs != null ? logs : ElasticLogs.ifActive(orchestrator()).orElse(null);
+        return current == null ? 0 : read.applyAsLong(current.queue());
+    }
+
+    private ElasticLogs requireShipping() {
+        ElasticLogs current = logs;
+        if (current != null) {
+            return current;
+        }
+        // This instance has not run (Elasticsearch is down, say): records still queue for the next one, as long as
+        // the service ran once in this orchestrator and so has a queue and its index names.
+        Optional<ElasticLogs> shared = ElasticLogs.ifActive(orchestrator());
+        if (shared.isPresent()) {
+            return shared.get();
+        }
+        poke(); // throws "... is disabled or not yet configured!"
+        throw new IllegalStateException("The elastic service has not run yet");
+    }
+
+    private static Settings settings(Map<String, Object> config) {
+        return new Settings(
+                text(config, "url"), text(config, "auth"),
+                required(config, "common_index"), required(config, "activity_index"),
+                required(config, "core_log_index"), required(config, "app_log_index"),
+                positive(config, "batch_size", 500), positive(config, "flush_ms", 1000),
+                positive(config, "queue_capacity", 10_000),
+                Duration.ofMillis(positive(config, "timeout_ms", 5000)));
+    }
+
+    private static String text(Map<String, Object> config, String field) {
+        Object value = config.get(field);
+        return value == null ? "" : String.valueOf(value).trim();
+    }
+
+    private static String required(Map<String, Object> config, String field) {
+        String value = text(config, field);
+        if (value.isEmpty() || !value.equals(value.toLowerCase(Locale.ROOT)) || value.startsWith("_")
+                || value.startsWith("-") || value.chars().anyMatch(c -> " \"*\\<|,>/?#:".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException("ELASTIC_CONFIG." + field + " must be a valid index name (lowercase, "
+                    + "not starting with _ or -, none of  \"*\\<|,>/?#: or spaces), got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static int positive(Map<String, Object> config, String field, int fallback) {
+        Object value = config.getOrDefault(field, fallback);
+        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+                || number.longValue() < 1 || number.longValue() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("ELASTIC_CONFIG." + field + " must be a whole number of at least 1, "
+                    + "got " + value);
+        }
+        return number.intValue();
+    }
+}

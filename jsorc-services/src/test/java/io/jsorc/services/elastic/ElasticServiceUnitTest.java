@@ -1,0 +1,87 @@
+package io.jsorc.services.elastic;
+
+import io.jsorc.Orchestrator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the elastic service does without a server: documents it builds, config it refuses. */
+class ElasticServiceUnitTest {
+
+    @Test
+    void activityDocumentsLoseCredentialsAndMaskSecrets() {
+        Map<String, Object> document = ElasticService.activityDocument(Map.of(
+                "method", "POST", "path", "/user/create",
+                "headers", Map.of("Authorization", "Bearer t", "authorization", "Bearer u", "Cookie", "s=1",
+                        "X-Api-Key", "k", "Accept", "application/json"),
+                "body", Map.of("user", Map.of("email", "a@b.c", "password", "hunter2"), "new_password", "x")),
+                Map.of("walker", "init", "token", "abc"), "walker_run", Instant.parse("2026-11-22T10:00:00Z"));
+        assertThat(document).containsEntry("@timestamp", "2026-11-22T10:00:00Z").containsEntry("action", "walker_run")
+                .containsEntry("walker", "init").containsEntry("token", "****");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = (Map<String, Object>) document.get("request");
+        assertThat(request).containsEntry("method", "POST").containsEntry("path", "/user/create");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> headers = (Map<String, Object>) request.get("headers");
+        assertThat(headers).containsOnlyKeys("X-Api-Key", "Accept")
+                .containsEntry("X-Api-Key", "****").containsEntry("Accept", "application/json");
+        assertThat(request.get("body").toString()).doesNotContain("hunter2").contains("password=****")
+                .contains("new_password=****").contains("email=a@b.c");
+    }
+
+    @Test
+    void ansiSequencesAreStripped() {
+        assertThat(ElasticLogs.stripAnsi("\u001B[1;31mERROR\u001B[0m done\u001B[2K")).isEqualTo("ERROR done");
+        String plain = "no escapes";
+        assertThat(ElasticLogs.stripAnsi(plain)).isSameAs(plain);
+    }
+
+    @Test
+    void badConfigFailsTheServiceNamingTheFieldAndWhatIsAllowed() {
+        try (Orchestrator orchestrator = Orchestrator.builder()
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("ELASTIC_CONFIG", "{\"enabled\": true, \"url\": \"http://127.0.0.1:1\", "
+                        + "\"common_index\": \"c\", \"activity_index\": \"a\", \"core_log_index\": \"core\", "
+                        + "\"app_log_index\": \"app\", \"batch_size\": 0}")
+                .build()) {
+            ElasticService elastic = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(elastic.hasFailed()).isTrue();
+            assertThat(elastic.error()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("ELASTIC_CONFIG.batch_size must be a whole number of at least 1, got 0");
+        }
+        try (Orchestrator orchestrator = Orchestrator.builder()
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("ELASTIC_CONFIG", "{\"enabled\": true, \"common_index\": \"Common\", "
+                        + "\"activity_index\": \"a\", \"core_log_index\": \"core\", \"app_log_index\": \"app\"}")
+                .build()) {
+            assertThat(orchestrator.svc("elastic").error()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("ELASTIC_CONFIG.common_index must be a valid index name (lowercase");
+        }
+        assertThatThrownBy(() -> new ElasticClient("localhost:9200", null, null, java.time.Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("The Elasticsearch url must be http(s)://host[:port], got 'localhost:9200'");
+    }
+
+    @Test
+    void disabledByDefaultAndHostLogsAreUnroutedUntilItRuns() {
+        try (Orchestrator orchestrator = Orchestrator.builder().config("REDIS_CONFIG", "{\"enabled\": false}")
+                .build()) {
+            ElasticService elastic = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(elastic.isEnabled()).isFalse();
+            assertThat(elastic.config()).containsEntry("common_index", "jsorc-common")
+                    .containsEntry("activity_index", "jsorc-activity").containsEntry("core_log_index", "core")
+                    .containsEntry("app_log_index", "app").containsEntry("batch_size", 500)
+                    .containsEntry("flush_ms", 1000).containsEntry("queue_capacity", 10000);
+            assertThatThrownBy(() -> elastic.log("INFO", "x", "y", null))
+                    .hasMessageContaining("disabled or not yet configured");
+            ElasticJulHandler handler = new ElasticJulHandler(orchestrator);
+            handler.publish(new java.util.logging.LogRecord(java.util.logging.Level.INFO, "nobody ships this"));
+            assertThat(handler.unrouted()).isEqualTo(1);
+            assertThat(ElasticLogs.ifActive(orchestrator)).isEmpty();
+        }
+    }
+}
