@@ -43,6 +43,9 @@ class KubeOrchestrationTest {
     private Orchestrator orchestrator(String... extraConfig) {
         Orchestrator.Builder builder = Orchestrator.builder()
                 .config("KUBE_CONFIG", server.kubeConfig("jsorc"))
+                // jsorc-services is on this module's test classpath (for the ECK test): keep its automated redis,
+                // whose manifest the loop would apply here, out of these tests.
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
                 .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"]}");
         for (int i = 0; i + 1 < extraConfig.length; i += 2) {
             builder.config(extraConfig[i], extraConfig[i + 1]);
