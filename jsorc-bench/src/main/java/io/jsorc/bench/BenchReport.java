@@ -61,6 +61,7 @@ public final class BenchReport {
         startup(read(dir, "startup.json"));
         recovery(dir.resolve("recovery.json"));
         actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
+        logShipping(read(dir, "logs-t1.json"), read(dir, "logs-t2.json"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
         System.out.println("wrote " + out);
@@ -199,6 +200,28 @@ public final class BenchReport {
         line("");
     }
 
+    private void logShipping(List<Result> t1, List<Result> t2) {
+        if (t1.isEmpty() && t2.isEmpty()) {
+            return;
+        }
+        line("## 7. Log shipping: what a log call costs the caller");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar LogShippingBenchmark -t 1|2 -prof gc` — `drained`: a "
+                + "consumer keeps up; `full`: nothing drains (Elasticsearch down), so each call also drops the oldest "
+                + "record. No HTTP: the queue only.");
+        line("");
+        line("| benchmark | queue | threads | score | ± error | unit | B/op |");
+        line("|---|---|---|---|---|---|---|");
+        List<Result> all = new ArrayList<>(t1);
+        all.addAll(t2);
+        for (Result r : all) {
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %s | %s |", r.method(), r.size(),
+                    r.threads(), r.score(), Double.isNaN(r.error()) ? 0.0 : r.error(), r.unit(),
+                    r.allocation() == null ? "" : String.format(Locale.ROOT, "%.0f", r.allocation())));
+        }
+        line("");
+    }
+
     private void table(List<Result> results, String base) {
         line("| benchmark | threads | score | ± error | unit | B/op | peer ÷ " + base + " |");
         line("|---|---|---|---|---|---|---|");
@@ -246,7 +269,8 @@ public final class BenchReport {
             Map<String, Object> alloc = (Map<String, Object>) secondary.get("gc.alloc.rate.norm");
             Object error = primary.get("scoreError");
             results.add(new Result(String.valueOf(run.get("benchmark")), ((Number) run.get("threads")).intValue(),
-                    params == null || params.get("size") == null ? null : String.valueOf(params.get("size")),
+                    params == null ? null : params.get("size") != null ? String.valueOf(params.get("size"))
+                            : params.get("queue") == null ? null : String.valueOf(params.get("queue")),
                     ((Number) primary.get("score")).doubleValue(),
                     error instanceof Number n ? n.doubleValue() : Double.NaN,
                     String.valueOf(primary.get("scoreUnit")),

@@ -148,11 +148,11 @@ final class BulkSender implements Runnable {
 
     private String json(ElasticDocument document) {
         try {
-            return mapper.writeValueAsString(document.source());
+            return mapper.writeValueAsString(document.body());
         } catch (JsonProcessingException e) {
             // A field Jackson cannot write: ship the record with that field as text rather than lose it.
             java.util.Map<String, Object> safe = new java.util.LinkedHashMap<>();
-            document.source().forEach((k, v) -> safe.put(k, v == null || v instanceof Number || v instanceof Boolean
+            document.body().forEach((k, v) -> safe.put(k, v == null || v instanceof Number || v instanceof Boolean
                     ? v : String.valueOf(v)));
             return Json.write(safe);
         }

@@ -88,17 +88,17 @@ public final class ElasticLogs {
      * @param extra     more fields (thread, exception, MDC, ...), or {@code null}
      */
     public void app(Instant timestamp, String level, String logger, String message, Map<String, ?> extra) {
-        queue.offer(new ElasticDocument(appIndex, record(timestamp, level, logger, message, extra)));
+        queue.offer(new ElasticDocument.Log(appIndex, timestamp, level, logger, message, extra));
     }
 
     /** Queues one of JsOrc's own events for the core log index. */
     void core(String level, String logger, String message, Map<String, ?> extra) {
-        queue.offer(new ElasticDocument(coreIndex, record(Instant.now(), level, logger, message, extra)));
+        queue.offer(new ElasticDocument.Log(coreIndex, Instant.now(), level, logger, message, extra));
     }
 
     /** Queues a ready document for {@code index}. */
     void document(String index, Map<String, Object> source) {
-        queue.offer(new ElasticDocument(index, source));
+        queue.offer(new ElasticDocument.Source(index, source));
     }
 
     /**
@@ -125,20 +125,6 @@ public final class ElasticLogs {
     /** @return the orchestrator whose records these are */
     public Orchestrator orchestrator() {
         return orchestrator;
-    }
-
-    static Map<String, Object> record(Instant timestamp, String level, String logger, String message,
-            Map<String, ?> extra) {
-        Map<String, Object> source = new LinkedHashMap<>();
-        if (extra != null) {
-            extra.forEach(source::put);
-        }
-        // The four fixed fields win over extras of the same name.
-        source.put("@timestamp", timestamp.toString());
-        source.put("message", stripAnsi(message));
-        source.put("level", level);
-        source.put("logger", logger);
-        return source;
     }
 
     /**

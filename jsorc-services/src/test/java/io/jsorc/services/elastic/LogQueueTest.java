@@ -16,11 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LogQueueTest {
 
     private static ElasticDocument doc(int n) {
-        return new ElasticDocument("app", Map.of("n", n));
+        return new ElasticDocument.Source("app", Map.of("n", n));
     }
 
     private static List<Integer> numbers(List<ElasticDocument> batch) {
-        return batch.stream().map(d -> (Integer) d.source().get("n")).toList();
+        return batch.stream().map(d -> (Integer) d.body().get("n")).toList();
     }
 
     @Test
