@@ -23,13 +23,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The lifecycle requests against a stand-in for the two APIs no in-JVM server here has: Elasticsearch's ILM and
  * OpenSearch's ISM plugin (the OpenSearch of the service tests has neither). The stand-in stores what it is given
- * and answers like the real APIs: 404 for a missing policy or template, 409 for an ISM policy that exists.
+ * and answers like the real APIs: 404 for a missing policy or template (for ISM's first policy, 404
+ * {@code index_not_found_exception}: its config index does not exist yet), 409 for an ISM policy that exists.
  */
 class LogLifecycleTest {
 
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final List<String> writes = new CopyOnWriteArrayList<>();
     private HttpServer server;
+    /** Another replica creates the ISM policy between this one's GET and PUT. */
+    private volatile boolean racing;
 
     private ElasticClient start(String flavour) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
@@ -43,6 +46,12 @@ class LogLifecycleTest {
                 status = 200;
                 answer = flavour.equals("opensearch") ? "{\"version\":{\"distribution\":\"opensearch\"}}"
                         : "{\"version\":{\"number\":\"8.15.0\",\"build_flavor\":\"default\"}}";
+            } else if (method.equals("GET") && path.startsWith("/_plugins/_ism/")
+                    && (stored.isEmpty() || racing)) {
+                // ISM before its first policy: its config index does not exist yet.
+                status = 404;
+                answer = "{\"error\":{\"type\":\"index_not_found_exception\",\"reason\":\"no such index "
+                        + "[.opendistro-ism-config]\"},\"status\":404}";
             } else if (method.equals("GET")) {
                 status = stored.containsKey(path) ? 200 : 404;
                 answer = stored.getOrDefault(path, "{\"error\":{\"type\":\"resource_not_found_exception\","
@@ -123,8 +132,10 @@ class LogLifecycleTest {
     void aReplicaThatLosesTheIsmRaceSeesExists() throws Exception {
         ElasticClient client = start("opensearch");
         stored.put("/_plugins/_ism/policies/jsorc-logs-ilm-policy", "{}");
+        racing = true; // GET still says missing, the PUT finds the other replica's policy: 409
         assertThat(LogLifecycle.ensure(client, Distribution.OPENSEARCH, List.of("core", "app")))
                 .containsEntry("policy", Outcome.EXISTS);
+        assertThat(writes).containsExactly("PUT /_index_template/jsorc-logs"); // the policy was not overwritten
     }
 
     @Test
