@@ -4,63 +4,79 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jsorc.config.Json;
+import io.jsorc.services.elastic.LogQueue.Queued;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The {@code elastic} service's shipping daemon: drains the queue into {@code _bulk} requests of up to
  * {@code batch_size} documents, at the latest {@code flush_ms} after a record arrived.
  *
- * <p>A batch the server could not take (not reached, an error status, or 429/5xx item by item) is retried with
+ * <p>A batch the server could not take (not reached, 401/403/429/5xx, or 429/5xx item by item) is retried with
  * exponential backoff and jitter (100 ms doubling to 5 s) and never dropped here; meanwhile the queue keeps
- * accepting (dropping its oldest when full). Items the server refuses for good (a mapping conflict, say) are counted
- * as rejected and logged, not retried forever. When the daemon is stopped (the service failed or is being
- * regenerated) the batch in hand goes back to the head of the queue for the next instance: delivery is at least once.
+ * accepting (dropping its oldest when full). A request the server rejects as such (400, 413 too large) is split in
+ * halves until the one document at fault is found and refused. Items the server refuses for good (a mapping
+ * conflict, say) are counted as rejected and logged, not retried forever. When the daemon is stopped (the service
+ * failed or is being regenerated) the batch in hand goes back to the head of the queue for the next instance:
+ * delivery is at least once.
  */
 final class BulkSender implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(BulkSender.class);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** Only what the sender reads back from a bulk response. */
+    /** Only what the sender reads back from a bulk response (and the error of a failed one). */
     private static final String BULK_PATH = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,"
-            + "items.*.error.reason";
+            + "items.*.error.reason,error,status";
 
     private final ElasticClient client;
     private final LogQueue queue;
     private final int batchSize;
     private final long flushNanos;
+    private final Consumer<Throwable> onDeath;
     private final ObjectMapper mapper = Json.mapper();
-    private long rejectedLogged;
+    private long refusedLogged;
     private volatile int consecutiveFailures;
     private volatile ElasticException lastFailure;
 
-    BulkSender(ElasticClient client, LogQueue queue, int batchSize, long flushMillis) {
+    /**
+     * @param onDeath told when the daemon ends on an unexpected error (the service marks itself failed), so a dead
+     *                shipper never hides behind a running service
+     */
+    BulkSender(ElasticClient client, LogQueue queue, int batchSize, long flushMillis, Consumer<Throwable> onDeath) {
         this.client = client;
         this.queue = queue;
         this.batchSize = batchSize;
         this.flushNanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
+        this.onDeath = onDeath;
     }
 
     @Override
     public void run() {
-        List<ElasticDocument> batch = new ArrayList<>(batchSize);
+        List<Queued> batch = new ArrayList<>(batchSize);
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 if (batch.isEmpty()) {
                     queue.awaitBatch(flushNanos);
+                    if (Thread.currentThread().isInterrupted()) {
+                        break; // stopped while waiting: take nothing out of the queue now
+                    }
                     if (queue.drain(batch, batchSize) == 0) {
                         continue;
                     }
                 }
                 ElasticException failure;
                 try {
-                    List<ElasticDocument> again = send(batch);
+                    List<Queued> again = send(batch);
+                    queue.held(again);
                     if (again.isEmpty()) {
                         batch = new ArrayList<>(batchSize);
                         consecutiveFailures = 0;
@@ -71,8 +87,25 @@ final class BulkSender implements Runnable {
                     failure = new ElasticException(429, "bulk_items_retry", again.size()
                             + " bulk items asked to be retried (429/5xx per item)", null);
                 } catch (ElasticException e) {
-                    // Not reached, 429/5xx, but also 401/403: all are retried; the service reports itself unhealthy
-                    // meanwhile, so the regeneration loop rebuilds it (and a rebuild names a wrong password).
+                    if (Thread.currentThread().isInterrupted()) {
+                        break; // the request was cut short by the stop, not by the server
+                    }
+                    if ((e.status() == 400 || e.status() == 413) && batch.size() > 1) {
+                        // The request as such is refused (too large, or one document breaks it): halve it.
+                        List<Queued> second = new ArrayList<>(batch.subList(batch.size() / 2, batch.size()));
+                        batch = new ArrayList<>(batch.subList(0, batch.size() / 2));
+                        queue.returnFront(second, batch);
+                        continue;
+                    }
+                    if (e.status() == 400 || e.status() == 413) {
+                        refuse(batch.get(0), e.status(), e.errorType(), e.getMessage());
+                        queue.settle(0, 1);
+                        batch = new ArrayList<>(batchSize);
+                        queue.held(batch);
+                        continue;
+                    }
+                    // Not reached, 401/403 (the service turns unhealthy and is rebuilt, and a rebuild names a
+                    // wrong password), 429 or 5xx: retried.
                     failure = e;
                 }
                 int failures = ++consecutiveFailures;
@@ -85,6 +118,9 @@ final class BulkSender implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            onDeath.accept(e);
+            throw e;
         } finally {
             if (!batch.isEmpty()) {
                 queue.returnFront(batch);
@@ -98,12 +134,24 @@ final class BulkSender implements Runnable {
      * @return the documents to send again (items the server asked to retry), empty when all are settled
      * @throws ElasticException when the request as a whole failed
      */
-    private List<ElasticDocument> send(List<ElasticDocument> batch) {
+    private List<Queued> send(List<Queued> batch) {
         StringBuilder body = new StringBuilder(batch.size() * 256);
-        for (ElasticDocument document : batch) {
+        List<Queued> included = new ArrayList<>(batch.size());
+        int unwritable = 0;
+        for (Queued queued : batch) {
+            String json = json(queued.document());
+            if (json == null) {
+                unwritable++;
+                continue;
+            }
             // "create": the only op a data stream takes, and a new auto-id document in a plain index too.
-            body.append("{\"create\":{\"_index\":").append(quote(document.index())).append("}}\n");
-            body.append(json(document)).append('\n');
+            body.append("{\"create\":{\"_index\":").append(Json.write(queued.document().index())).append("}}\n");
+            body.append(json).append('\n');
+            included.add(queued);
+        }
+        queue.refuse(unwritable);
+        if (included.isEmpty()) {
+            return List.of();
         }
         ElasticClient.Response response;
         try {
@@ -118,48 +166,57 @@ final class BulkSender implements Runnable {
         }
         JsonNode root = response.json();
         if (!root.path("errors").asBoolean(false)) {
-            queue.settle(batch.size(), 0);
+            queue.settle(included.size(), 0);
             return List.of();
         }
-        List<ElasticDocument> retry = new ArrayList<>();
+        List<Queued> retry = new ArrayList<>();
         JsonNode items = root.path("items");
         int refused = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            JsonNode result = items.path(i).elements().hasNext() ? items.path(i).elements().next() : null;
+        for (int i = 0; i < included.size(); i++) {
+            JsonNode item = items.path(i);
+            JsonNode result = item.elements().hasNext() ? item.elements().next() : null;
             int status = result == null ? 0 : result.path("status").asInt(0);
             if (status / 100 == 2) {
                 continue;
             }
             if (status == 0 || status == 429 || status >= 500) {
-                retry.add(batch.get(i));
+                retry.add(included.get(i));
             } else {
                 refused++;
-                rejectedLogged++;
-                if (rejectedLogged <= 10 || Long.bitCount(rejectedLogged) == 1) {
-                    log.warn("Elasticsearch refused a log record for {} (HTTP {} {}): {}", batch.get(i).index(),
-                            status, result.path("error").path("type").asText(),
-                            result.path("error").path("reason").asText());
-                }
+                refuse(included.get(i), status, result.path("error").path("type").asText(),
+                        result.path("error").path("reason").asText());
             }
         }
-        queue.settle(batch.size() - retry.size() - refused, refused);
+        queue.settle(included.size() - retry.size() - refused, refused);
         return retry;
     }
 
-    private String json(ElasticDocument document) {
-        try {
-            return mapper.writeValueAsString(document.body());
-        } catch (JsonProcessingException e) {
-            // A field Jackson cannot write: ship the record with that field as text rather than lose it.
-            java.util.Map<String, Object> safe = new java.util.LinkedHashMap<>();
-            document.body().forEach((k, v) -> safe.put(k, v == null || v instanceof Number || v instanceof Boolean
-                    ? v : String.valueOf(v)));
-            return Json.write(safe);
+    private void refuse(Queued queued, int status, String type, String reason) {
+        refusedLogged++;
+        if (refusedLogged <= 10 || Long.bitCount(refusedLogged) == 1) { // the first ten, then ever more sparsely
+            log.warn("Elasticsearch refused a log record for {} (HTTP {} {}): {} [{} refused so far]",
+                    queued.document().index(), status, type, reason, refusedLogged);
         }
     }
 
-    private static String quote(String text) {
-        return Json.write(text);
+    /** @return the document as JSON, or {@code null} when it cannot be written at all (counted as refused) */
+    private String json(ElasticDocument document) {
+        Map<String, Object> body;
+        try {
+            body = document.body();
+        } catch (RuntimeException e) {
+            log.warn("A log record for {} could not be built and is dropped: {}", document.index(), e.toString());
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // A field Jackson cannot write: ship the record with its values as text rather than lose it.
+            Map<String, Object> safe = new LinkedHashMap<>();
+            body.forEach((k, v) -> safe.put(k, v == null || v instanceof Number || v instanceof Boolean
+                    ? v : String.valueOf(v)));
+            return Json.write(safe);
+        }
     }
 
     private static long backoff(int failures) {

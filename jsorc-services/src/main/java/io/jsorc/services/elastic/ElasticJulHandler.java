@@ -68,7 +68,7 @@ public class ElasticJulHandler extends Handler {
             record.getThrown().printStackTrace(new PrintWriter(trace));
             extra.put("stack_trace", trace.toString());
         }
-        logs.app(record.getInstant(), level(record.getLevel()), record.getLoggerName(),
+        logs.appOwned(record.getInstant(), level(record.getLevel()), record.getLoggerName(),
                 messages.formatMessage(record), extra);
     }
 

@@ -72,7 +72,7 @@ public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingE
         if (thrown != null) {
             extra.put("stack_trace", ThrowableProxyUtil.asString(thrown));
         }
-        logs.app(Instant.ofEpochMilli(event.getTimeStamp()), event.getLevel().toString(), event.getLoggerName(),
+        logs.appOwned(Instant.ofEpochMilli(event.getTimeStamp()), event.getLevel().toString(), event.getLoggerName(),
                 event.getFormattedMessage(), extra);
     }
 }

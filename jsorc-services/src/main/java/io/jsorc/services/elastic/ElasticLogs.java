@@ -81,14 +81,25 @@ public final class ElasticLogs {
     /**
      * Queues a host log record for the app log index. Never blocks: a full queue drops its oldest record.
      *
-     * @param timestamp when it happened
+     * @param timestamp when it happened ({@code null}: now)
      * @param level     its level ({@code INFO}, ...)
      * @param logger    the logger's name
      * @param message   the formatted message; ANSI colour codes are stripped
-     * @param extra     more fields (thread, exception, MDC, ...), or {@code null}
+     * @param extra     more fields (thread, exception, MDC, ...), or {@code null}; copied, so the caller may reuse it
      */
     public void app(Instant timestamp, String level, String logger, String message, Map<String, ?> extra) {
+        queue.offer(new ElasticDocument.Log(appIndex, timestamp == null ? Instant.now() : timestamp, level, logger,
+                message, snapshot(extra)));
+    }
+
+    /** Like {@link #app}, for a map the caller made for this record alone and never touches again (no copy). */
+    void appOwned(Instant timestamp, String level, String logger, String message, Map<String, ?> extra) {
         queue.offer(new ElasticDocument.Log(appIndex, timestamp, level, logger, message, extra));
+    }
+
+    /** The document is built later on the shipper's thread: a caller may reuse or change its map meanwhile. */
+    private static Map<String, ?> snapshot(Map<String, ?> extra) {
+        return extra == null || extra.isEmpty() ? null : new LinkedHashMap<>(extra);
     }
 
     /** Queues one of JsOrc's own events for the core log index. */

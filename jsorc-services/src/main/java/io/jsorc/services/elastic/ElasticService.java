@@ -40,6 +40,11 @@ import java.util.Optional;
  *   <li>{@link #healthy()} is the cluster's health (not {@code red}) and no failing shipping: while bulk requests
  *       fail the service reports unhealthy and is regenerated; queued records wait for the new instance.</li>
  * </ul>
+ *
+ * <p>{@link #log}, {@link #document} and {@link #activity} never block, also on an instance that failed: the queue
+ * belongs to the orchestrator. Looking the service up again with {@code svc("elastic")} waits while a rebuild is in
+ * progress, as for any service; code that must never wait keeps the instance it has, or uses
+ * {@link ElasticLogs#ifActive}.
  */
 @Service(name = "elastic", manifest = "ELASTIC_MANIFEST")
 public class ElasticService extends CommonService<ElasticClient> {
@@ -53,6 +58,8 @@ public class ElasticService extends CommonService<ElasticClient> {
     private volatile Map<String, String> lifecycle = Map.of();
     private volatile BulkSender sender;
     private volatile EckConnection eck;
+    /** The last failure was "not reached" (the only kind a TCP probe can tell is over). */
+    private volatile boolean unreachable;
 
     /** Built by the orchestrator. */
     public ElasticService() {
@@ -66,6 +73,8 @@ public class ElasticService extends CommonService<ElasticClient> {
     @Override
     protected ElasticClient run() {
         Settings read = settings(config());
+        // Before the cluster is asked: records logged while it is down at startup queue for when it is up.
+        logs = ElasticLogs.activate(orchestrator(), read);
         String url = read.url();
         String auth = read.auth();
         javax.net.ssl.SSLContext ssl = null;
@@ -86,7 +95,6 @@ public class ElasticService extends CommonService<ElasticClient> {
         }
         distribution = client.distribution();
         settings = read;
-        logs = ElasticLogs.activate(orchestrator(), read);
         return client;
     }
 
@@ -98,23 +106,27 @@ public class ElasticService extends CommonService<ElasticClient> {
         LogLifecycle.ensure(client, distribution, List.of(current.coreIndex(), current.appIndex()))
                 .forEach((what, outcome) -> outcomes.put(what, outcome.name().toLowerCase(Locale.ROOT)));
         lifecycle = Map.copyOf(outcomes);
-        if ("unavailable".equals(outcomes.get("policy"))) {
-            log.warn("{} has no index-management (ISM) plugin: log data streams get no retention policy",
-                    client.url());
+        if (outcomes.containsValue("unavailable")) {
+            log.warn("{} ({}): lifecycle policy {}, template {} — 'unavailable' is an OpenSearch without the "
+                    + "index-management (ISM) plugin, or credentials without the privilege (403): the log data "
+                    + "streams get no retention policy or template from JsOrc", client.url(), distribution,
+                    outcomes.get("policy"), outcomes.get("template"));
         }
         log.info("Shipping logs to {} ({}): lifecycle policy {}, template {}", client.url(), distribution,
                 outcomes.get("policy"), outcomes.get("template"));
-        BulkSender shipper = new BulkSender(client, logs.queue(), current.batchSize(), current.flushMillis());
+        BulkSender shipper = new BulkSender(client, logs.queue(), current.batchSize(), current.flushMillis(),
+                this::markFailed);
         sender = shipper;
         spawnDaemon("shipper", shipper);
     }
 
-    /** Unhealthy while shipping fails, or when the cluster cannot be asked or is red. */
+    /** Unhealthy while shipping fails or its daemon is gone, or when the cluster cannot be asked or is red. */
     @Override
     public boolean healthy() {
         ElasticClient client = app();
         BulkSender shipping = sender;
-        if (!isRunning() || client == null || shipping == null || shipping.consecutiveFailures() > 1) {
+        if (!isRunning() || client == null || shipping == null || shipping.consecutiveFailures() > 1
+                || !daemons().contains("shipper")) {
             return false;
         }
         try {
@@ -124,9 +136,30 @@ public class ElasticService extends CommonService<ElasticClient> {
         }
     }
 
-    /** A TCP connect to the server (250 ms), so recovery follows the server's return. */
+    @Override
+    protected void failed(Throwable cause) {
+        unreachable = unreachable(cause);
+    }
+
+    private static boolean unreachable(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ElasticException e && e.status() == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A TCP connect to the server (250 ms), so recovery follows the server's return — only after the server could
+     * not be reached: a refusal (401, a red cluster, a template conflict) is not cured by the port answering, so it is
+     * left to the backoff.
+     */
     @Override
     public boolean probe() {
+        if (!unreachable) {
+            return false;
+        }
         Object configured = config().get("url");
         String url = eck != null ? eck.url() : configured == null || String.valueOf(configured).isBlank()
                 ? "http://localhost:9200" : String.valueOf(configured);
@@ -147,7 +180,8 @@ public class ElasticService extends CommonService<ElasticClient> {
     protected void onDelete() {
         BulkSender shipping = sender;
         ElasticLogs shipped = logs;
-        if (shipping != null && shipped != null && shipping.consecutiveFailures() == 0 && shipped.pending() > 0) {
+        if (shipping != null && shipped != null && shipping.consecutiveFailures() == 0
+                && daemons().contains("shipper") && shipped.queue().hasPending()) {
             try {
                 shipped.flush(Duration.ofSeconds(2));
             } catch (InterruptedException e) {
@@ -189,7 +223,8 @@ public class ElasticService extends CommonService<ElasticClient> {
      * Queues an activity document ({@code activity_index}) built from a request's metadata; never blocks. The
      * {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie} headers are removed, and every field
      * that looks secret ({@code password}, {@code token}, {@code secret}, {@code key} in its name, at any depth) is
-     * masked, in the request and in {@code fields}.
+     * masked, in the request and in {@code fields}; a request field holding a JSON object as text is parsed first, so
+     * its secrets are masked too.
      *
      * @param request the request's metadata: {@code method}, {@code path}, {@code headers}, {@code body},
      *                {@code user}, ... (any fields; {@code null} for none)
@@ -211,6 +246,7 @@ public class ElasticService extends CommonService<ElasticClient> {
         document.put("action", action);
         if (request != null) {
             Map<String, Object> meta = new LinkedHashMap<>(request);
+            meta.replaceAll((field, value) -> value instanceof String text ? jsonObjectOr(text) : value);
             if (meta.get("headers") instanceof Map<?, ?> headers) {
                 Map<String, Object> kept = new LinkedHashMap<>();
                 headers.forEach((name, value) -> {
@@ -223,6 +259,19 @@ public class ElasticService extends CommonService<ElasticClient> {
             document.put("request", Secrets.mask(meta));
         }
         return document;
+    }
+
+    /** A body sent as JSON text is masked like one sent as a map: parsed when it is a JSON object. */
+    private static Object jsonObjectOr(String text) {
+        String trimmed = text.trim();
+        if (!trimmed.startsWith("{")) {
+            return text;
+        }
+        try {
+            return io.jsorc.config.Json.parseObject(trimmed, "request field");
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     /**

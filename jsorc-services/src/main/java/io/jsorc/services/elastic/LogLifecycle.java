@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>OpenSearch: the ISM equivalent under the same id, attached to the data streams' backing indices by its
  *       {@code ism_template}. Without the index-management plugin there is no ISM API: the template is still made
  *       and the policy is reported {@link Outcome#UNAVAILABLE}, since failing the log shipping over retention would
- *       help nobody.</li>
+ *       help nobody. Credentials that may not read the policy or the template (403: a key made only for shipping)
+ *       get the same treatment.</li>
  *   <li>The composable index template {@value #TEMPLATE} with {@code data_stream: {}} for {@code <core>*} and
  *       {@code <app>*}, with keyword mappings for {@code level} and {@code logger}.</li>
  * </ul>
@@ -39,7 +40,7 @@ final class LogLifecycle {
         CREATED,
         /** It was there already (left as it is). */
         EXISTS,
-        /** The server has no API for it (OpenSearch without ISM). */
+        /** The server has no API for it (OpenSearch without ISM), or the credentials may not use it (403). */
         UNAVAILABLE
     }
 
@@ -63,6 +64,9 @@ final class LogLifecycle {
         if (existing.ok()) {
             return Outcome.EXISTS;
         }
+        if (existing.status() == 403) {
+            return Outcome.UNAVAILABLE; // a shipping-only key (no manage_ilm): retention is someone else's job
+        }
         if (existing.status() != 404) {
             throw ElasticClient.error("GET", path, existing);
         }
@@ -76,7 +80,7 @@ final class LogLifecycle {
         if (existing.ok()) {
             return Outcome.EXISTS;
         }
-        if (noHandler(existing)) {
+        if (noHandler(existing) || existing.status() == 403) {
             return Outcome.UNAVAILABLE;
         }
         if (existing.status() != 404) {
@@ -97,6 +101,9 @@ final class LogLifecycle {
         Response existing = client.request("GET", path, null);
         if (existing.ok()) {
             return Outcome.EXISTS;
+        }
+        if (existing.status() == 403) {
+            return Outcome.UNAVAILABLE; // no manage_index_templates privilege
         }
         if (existing.status() != 404) {
             throw ElasticClient.error("GET", path, existing);

@@ -12,22 +12,29 @@ import java.util.function.Consumer;
  * The bounded, never-blocking queue between whoever logs and the bulk sender. When it is full the oldest record
  * goes (and is counted): a caller never waits for Elasticsearch, and what survives an outage is the most recent.
  *
- * <p>Lock-free: producers append and trim, one consumer drains. The bound can be overshot for an instant by the
- * number of producers racing, never more. Every record gets a sequence number; a record is settled once it was
- * sent, rejected by the server or dropped, which lets {@link #flush(Duration)} wait for "everything queued before
- * now".
+ * <p>Producers never lock: they append and trim. One consumer drains; its moves between the queue and its hand take a
+ * small lock that only {@link #flush} shares. Every record gets a sequence number when it is offered. {@link #flush(Duration)} waits until no record at or below the newest number at its call is left —
+ * neither in the queue nor in the consumer's hand — so drops of newer records cannot make it return early.
  */
 final class LogQueue {
 
-    private final ConcurrentLinkedDeque<ElasticDocument> deque = new ConcurrentLinkedDeque<>();
+    /** A record and its sequence number. */
+    record Queued(long seq, ElasticDocument document) { }
+
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final ConcurrentLinkedDeque<Queued> deque = new ConcurrentLinkedDeque<>();
     private final AtomicInteger size = new AtomicInteger();
-    private final AtomicLong enqueued = new AtomicLong();
-    private final AtomicLong settled = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final Consumer<ElasticDocument> onDrop;
+    /** Guards moves between the queue and the consumer's hand (producers never take it). */
+    private final Object hand = new Object();
+    /** The oldest sequence number the consumer holds (drained, not yet settled), or {@link #NONE}. */
+    private long inHand = NONE;
     private volatile int capacity;
     private volatile int batchSize;
     private volatile boolean flushRequested;
@@ -39,8 +46,8 @@ final class LogQueue {
      * @param onDrop    told of every dropped record (for metrics); must be quick and not throw
      */
     LogQueue(int capacity, int batchSize, Consumer<ElasticDocument> onDrop) {
-        resize(capacity, batchSize);
         this.onDrop = onDrop;
+        resize(capacity, batchSize);
     }
 
     /** Changes the bound and the wake-up size; records over a smaller bound are dropped, oldest first. */
@@ -56,8 +63,7 @@ final class LogQueue {
 
     /** Appends a record; never blocks. */
     void offer(ElasticDocument document) {
-        enqueued.incrementAndGet();
-        deque.addLast(document);
+        deque.addLast(new Queued(sequence.incrementAndGet(), document));
         int n = size.incrementAndGet();
         if (n > capacity) {
             trim();
@@ -69,46 +75,78 @@ final class LogQueue {
         }
     }
 
+    /**
+     * Drops the oldest records until the bound holds. Each drop first claims one unit of {@code size} (CAS), so
+     * producers racing here drop one record per record over the bound, not one each.
+     */
     private void trim() {
-        while (size.get() > capacity) {
-            ElasticDocument oldest = deque.pollFirst();
-            if (oldest == null) {
+        while (true) {
+            int n = size.get();
+            if (n <= capacity) {
                 return;
             }
-            size.decrementAndGet();
+            if (!size.compareAndSet(n, n - 1)) {
+                continue;
+            }
+            Queued oldest = deque.pollFirst();
+            if (oldest == null) {
+                size.incrementAndGet(); // a drain took it and has not counted it yet: give the unit back
+                return;
+            }
             dropped.incrementAndGet();
-            settled.incrementAndGet();
-            onDrop.accept(oldest);
+            onDrop.accept(oldest.document());
         }
     }
 
     /**
-     * Moves up to {@code max} records, oldest first, into {@code batch}.
+     * Moves up to {@code max} records, oldest first, into {@code batch} (the consumer's hand).
      *
      * @return how many were moved
      */
-    int drain(List<ElasticDocument> batch, int max) {
-        int moved = 0;
-        while (moved < max) {
-            ElasticDocument next = deque.pollFirst();
-            if (next == null) {
-                break;
+    int drain(List<Queued> batch, int max) {
+        // Under the hand lock: a flush never sees a record in neither place while it moves.
+        synchronized (hand) {
+            int moved = 0;
+            while (moved < max) {
+                Queued next = deque.pollFirst();
+                if (next == null) {
+                    break;
+                }
+                size.decrementAndGet();
+                batch.add(next);
+                moved++;
             }
-            size.decrementAndGet();
-            batch.add(next);
-            moved++;
+            inHand = batch.isEmpty() ? NONE : batch.get(0).seq();
+            return moved;
         }
-        return moved;
+    }
+
+    /** Tells the queue what the consumer still holds (after a partial success, say); empty for nothing. */
+    void held(List<Queued> batch) {
+        synchronized (hand) {
+            inHand = batch.isEmpty() ? NONE : batch.get(0).seq();
+        }
     }
 
     /**
      * Puts records the consumer could not send back at the head, in order; if that overflows the bound, the oldest
      * (these, first) are dropped.
      */
-    void returnFront(List<ElasticDocument> batch) {
-        for (int i = batch.size() - 1; i >= 0; i--) {
-            deque.addFirst(batch.get(i));
-            size.incrementAndGet();
+    void returnFront(List<Queued> batch) {
+        returnFront(batch, List.of());
+    }
+
+    /**
+     * Puts {@code back} at the head of the queue while the consumer keeps {@code kept} (older records) in hand, in
+     * one step for {@link #flush}.
+     */
+    void returnFront(List<Queued> back, List<Queued> kept) {
+        synchronized (hand) {
+            for (int i = back.size() - 1; i >= 0; i--) {
+                deque.addFirst(back.get(i));
+                size.incrementAndGet();
+            }
+            inHand = kept.isEmpty() ? NONE : kept.get(0).seq();
         }
         trim();
     }
@@ -132,7 +170,11 @@ final class LogQueue {
         requests.incrementAndGet();
         sent.addAndGet(sentCount);
         rejected.addAndGet(refusedCount);
-        settled.addAndGet(sentCount + refusedCount);
+    }
+
+    /** Records documents refused before any request (they could not be written as JSON). */
+    void refuse(int count) {
+        rejected.addAndGet(count);
     }
 
     /** Records a bulk request that failed as a whole. */
@@ -141,14 +183,14 @@ final class LogQueue {
     }
 
     /**
-     * Waits until every record queued before this call is settled (sent, refused or dropped).
+     * Waits until every record offered before this call was sent, refused or dropped.
      *
      * @return whether that happened within {@code timeout}
      */
     boolean flush(Duration timeout) throws InterruptedException {
-        long target = enqueued.get();
+        long target = sequence.get();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (settled.get() < target) {
+        while (oldestPending() <= target) {
             flushRequested = true;
             Thread waiting = consumer;
             if (waiting != null) {
@@ -162,7 +204,20 @@ final class LogQueue {
         return true;
     }
 
-    /** @return records waiting (not those the consumer holds) */
+    /** @return the oldest sequence number still in the consumer's hand or in the queue, or {@link #NONE} */
+    private long oldestPending() {
+        synchronized (hand) {
+            Queued head = deque.peekFirst();
+            return Math.min(inHand, head == null ? NONE : head.seq());
+        }
+    }
+
+    /** @return whether records offered so far are still waiting (in the queue or the consumer's hand) */
+    boolean hasPending() {
+        return oldestPending() != NONE;
+    }
+
+    /** @return records waiting in the queue (not those the consumer holds) */
     int size() {
         return Math.max(0, size.get());
     }
@@ -174,12 +229,7 @@ final class LogQueue {
 
     /** @return every record ever offered */
     long enqueued() {
-        return enqueued.get();
-    }
-
-    /** @return records sent, refused or dropped */
-    long settled() {
-        return settled.get();
+        return sequence.get();
     }
 
     /** @return documents the server took */

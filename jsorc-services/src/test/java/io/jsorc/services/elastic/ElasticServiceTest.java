@@ -159,6 +159,33 @@ class ElasticServiceTest {
 
     @Test
     @Order(3)
+    void recordsLoggedWhileTheServerIsDownAtStartupArriveOnceItIsUp() throws Exception {
+        server.stop();
+        try (Orchestrator orchestrator = orchestrator(", \"batch_size\": 100, \"flush_ms\": 100")) {
+            ElasticService elastic = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(elastic.hasFailed()).isTrue();
+            ElasticJulHandler jul = new ElasticJulHandler(orchestrator);
+            for (int i = 0; i < 300; i++) {
+                elastic.log("INFO", "test.startup", "early " + i, Map.of("test", "startup"));
+            }
+            LogRecord viaJul = new LogRecord(Level.INFO, "early via jul");
+            viaJul.setLoggerName("test.startup.jul");
+            jul.publish(viaJul);
+            assertThat(jul.unrouted()).isZero(); // queued, not discarded
+            assertThat(elastic.logs().pending()).isGreaterThanOrEqualTo(301);
+
+            server.start();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> orchestrator.svc("elastic").isRunning());
+            ElasticService running = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(running.flush(Duration.ofSeconds(60))).isTrue();
+            assertThat(server.count("app", "{\"match\": {\"test\": \"startup\"}}")).isEqualTo(300);
+            assertThat(server.count("app", "{\"match\": {\"logger\": \"test.startup.jul\"}}")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(4)
     void hostLogsActivityAndCoreEventsArrive() throws Exception {
         try (Orchestrator orchestrator = orchestrator(", \"batch_size\": 50, \"flush_ms\": 100")) {
             ElasticJulHandler jul = new ElasticJulHandler(orchestrator);

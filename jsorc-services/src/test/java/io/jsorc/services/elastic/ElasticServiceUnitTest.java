@@ -34,6 +34,58 @@ class ElasticServiceUnitTest {
     }
 
     @Test
+    void aBodySentAsJsonTextIsMaskedToo() {
+        Map<String, Object> document = ElasticService.activityDocument(Map.of("method", "POST",
+                "body", "{\"user\": \"u\", \"password\": \"hunter2\"}", "path", "/login"), null, "login",
+                Instant.EPOCH);
+        assertThat(document.toString()).doesNotContain("hunter2").contains("password=****").contains("path=/login");
+    }
+
+    @Test
+    void probeAsksTheServerOnlyAfterItCouldNotBeReached() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (Orchestrator orchestrator = elasticAt("http://127.0.0.1:" + port)) {
+            ElasticService elastic = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(elastic.hasFailed()).isTrue();
+            assertThat(elastic.probe()).isFalse(); // nothing listens
+            try (java.net.ServerSocket back = new java.net.ServerSocket(port, 8,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(elastic.probe()).isTrue(); // it answers again: worth a retry now
+            }
+        }
+        com.sun.net.httpserver.HttpServer refusing = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        refusing.createContext("/", exchange -> {
+            byte[] body = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"bad password\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        refusing.start();
+        try (Orchestrator orchestrator = elasticAt("http://127.0.0.1:" + refusing.getAddress().getPort())) {
+            ElasticService elastic = orchestrator.svc("elastic", ElasticService.class);
+            assertThat(elastic.error()).hasMessageContaining("HTTP 401 security_exception: bad password");
+            // The port answers, but that cures no wrong password: the backoff decides, not the probe.
+            assertThat(elastic.probe()).isFalse();
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
+    private static Orchestrator elasticAt(String url) {
+        return Orchestrator.builder()
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("ELASTIC_CONFIG", "{\"enabled\": true, \"url\": \"" + url + "\", \"common_index\": \"c\", "
+                        + "\"activity_index\": \"a\", \"core_log_index\": \"core\", \"app_log_index\": \"app\", "
+                        + "\"timeout_ms\": 1000}")
+                .build();
+    }
+
+    @Test
     void ansiSequencesAreStripped() {
         assertThat(ElasticLogs.stripAnsi("\u001B[1;31mERROR\u001B[0m done\u001B[2K")).isEqualTo("ERROR done");
         String plain = "no escapes";

@@ -139,6 +139,23 @@ class LogLifecycleTest {
     }
 
     @Test
+    void aKeyWithoutLifecyclePrivilegesShipsWithoutThem() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        server.createContext("/", exchange -> {
+            byte[] bytes = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"action [cluster:admin/ilm/get] is unauthorized\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(403, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        ElasticClient client = new ElasticClient("http://127.0.0.1:" + server.getAddress().getPort(), "ApiKey x",
+                null, Duration.ofSeconds(5));
+        assertThat(LogLifecycle.ensure(client, Distribution.ELASTICSEARCH, List.of("core", "app")))
+                .containsEntry("policy", Outcome.UNAVAILABLE).containsEntry("template", Outcome.UNAVAILABLE);
+    }
+
+    @Test
     void aServerErrorIsNamedNotTakenForMissing() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         server.createContext("/", exchange -> {
