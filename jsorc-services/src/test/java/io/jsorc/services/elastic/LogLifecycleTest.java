@@ -138,36 +138,31 @@ class LogLifecycleTest {
         assertThat(writes).containsExactly("PUT /_index_template/jsorc-logs"); // the policy was not overwritten
     }
 
-    @Test
-    void aKeyWithoutLifecyclePrivilegesShipsWithoutThem() throws Exception {
+    /** A server that answers every request with one status and one security error. */
+    private ElasticClient answering(int status, String reason) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         server.createContext("/", exchange -> {
-            byte[] bytes = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"action [cluster:admin/ilm/get] is unauthorized\"}}"
+            byte[] bytes = ("{\"error\":{\"type\":\"security_exception\",\"reason\":\"" + reason + "\"}}")
                     .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(403, bytes.length);
+            exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
         server.start();
-        ElasticClient client = new ElasticClient("http://127.0.0.1:" + server.getAddress().getPort(), "ApiKey x",
-                null, Duration.ofSeconds(5));
+        return new ElasticClient("http://127.0.0.1:" + server.getAddress().getPort(), "ApiKey x", null,
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aKeyWithoutLifecyclePrivilegesShipsWithoutThem() throws Exception {
+        ElasticClient client = answering(403, "action [cluster:admin/ilm/get] is unauthorized");
         assertThat(LogLifecycle.ensure(client, Distribution.ELASTICSEARCH, List.of("core", "app")))
                 .containsEntry("policy", Outcome.UNAVAILABLE).containsEntry("template", Outcome.UNAVAILABLE);
     }
 
     @Test
     void aServerErrorIsNamedNotTakenForMissing() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-        server.createContext("/", exchange -> {
-            byte[] bytes = "{\"error\":{\"type\":\"security_exception\",\"reason\":\"missing authentication\"}}"
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(401, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        server.start();
-        ElasticClient client = new ElasticClient("http://127.0.0.1:" + server.getAddress().getPort(), "Basic eDp5",
-                null, Duration.ofSeconds(5));
+        ElasticClient client = answering(401, "missing authentication");
         assertThatThrownBy(() -> LogLifecycle.ensure(client, Distribution.ELASTICSEARCH, List.of("core", "app")))
                 .isInstanceOf(ElasticException.class)
                 .hasMessageContaining("HTTP 401 security_exception: missing authentication")
