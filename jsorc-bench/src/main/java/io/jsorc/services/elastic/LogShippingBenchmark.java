@@ -65,12 +65,13 @@ public class LogShippingBenchmark {
             return;
         }
         consumer = new Thread(() -> {
-            List<ElasticDocument> batch = new ArrayList<>(500);
+            List<LogQueue.Queued> batch = new ArrayList<>(500);
             while (!Thread.currentThread().isInterrupted()) {
                 queue.awaitBatch(TimeUnit.MILLISECONDS.toNanos(10));
                 int drained = queue.drain(batch, 500);
                 queue.settle(drained, 0);
                 batch.clear();
+                queue.held(batch);
             }
         }, "bench-consumer");
         consumer.setDaemon(true);
