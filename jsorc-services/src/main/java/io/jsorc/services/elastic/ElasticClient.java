@@ -75,7 +75,8 @@ public final class ElasticClient {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.authorization = authorization == null || authorization.isBlank() ? null : authorization;
         this.timeout = timeout;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1);
         if (ssl != null) {
             builder.sslContext(ssl);
         }

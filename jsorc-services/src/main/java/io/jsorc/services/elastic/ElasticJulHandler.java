@@ -1,6 +1,5 @@
 package io.jsorc.services.elastic;
 
-import io.jsorc.JsOrc;
 import io.jsorc.Orchestrator;
 
 import java.io.PrintWriter;
@@ -22,7 +21,8 @@ import java.util.logging.SimpleFormatter;
  * }</pre>
  * or in {@code logging.properties}: {@code handlers = io.jsorc.services.elastic.ElasticJulHandler}.
  *
- * <p>Records go to the given orchestrator, or else the global one ({@link JsOrc}), which the handler never builds.
+ * <p>Records go to the given orchestrator, or else the global one ({@link io.jsorc.JsOrc}), which the handler never
+ * builds.
  * Until that orchestrator's {@code elastic} service has run once, records are counted as {@link #unrouted()}.
  * JUL levels are named as SLF4J's ({@code SEVERE} -> {@code ERROR}, {@code WARNING} -> {@code WARN},
  * {@code INFO}/{@code CONFIG} -> {@code INFO}, {@code FINE} -> {@code DEBUG}, finer -> {@code TRACE}), and the
@@ -54,8 +54,7 @@ public class ElasticJulHandler extends Handler {
         if (record == null || !isLoggable(record)) {
             return;
         }
-        Orchestrator target = orchestrator != null ? orchestrator : JsOrc.current().orElse(null);
-        ElasticLogs logs = target == null ? null : ElasticLogs.ifActive(target).orElse(null);
+        ElasticLogs logs = ElasticLogs.forAppender(orchestrator);
         if (logs == null) {
             unrouted.incrementAndGet();
             return;

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import io.jsorc.JsOrc;
 import io.jsorc.Orchestrator;
 
 import java.time.Instant;
@@ -22,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <root level="INFO"><appender-ref ref="ELASTIC"/></root>
  * }</pre>
  *
- * <p>Records go to the orchestrator given with {@link #setOrchestrator} or else the global one ({@link JsOrc}),
- * which the appender never builds. Until that orchestrator's {@code elastic} service has run once, records are
+ * <p>Records go to the orchestrator given with {@link #setOrchestrator} or else the global one
+ * ({@link io.jsorc.JsOrc}), which the appender never builds. Until that orchestrator's {@code elastic} service has run once, records are
  * counted as {@link #unrouted()} and not kept. Fields: {@code @timestamp}, {@code message}, {@code level},
  * {@code logger}, plus {@code thread}, {@code mdc} and {@code stack_trace} when present.
  */
@@ -56,8 +55,7 @@ public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     @Override
     protected void append(ILoggingEvent event) {
-        Orchestrator target = orchestrator != null ? orchestrator : JsOrc.current().orElse(null);
-        ElasticLogs logs = target == null ? null : ElasticLogs.ifActive(target).orElse(null);
+        ElasticLogs logs = ElasticLogs.forAppender(orchestrator);
         if (logs == null) {
             unrouted.incrementAndGet();
             return;

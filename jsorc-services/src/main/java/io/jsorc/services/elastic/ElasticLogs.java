@@ -54,6 +54,17 @@ public final class ElasticLogs {
         return orchestrator.sharedIfPresent(ElasticLogs.class, ElasticLogs.class);
     }
 
+    /**
+     * Where a host appender's records go: the shipping of {@code explicit}, or else of the global orchestrator
+     * (never building one), when its {@code elastic} service has run.
+     *
+     * @return the shipping, or {@code null} when there is none yet (the appender counts the record as unrouted)
+     */
+    static ElasticLogs forAppender(Orchestrator explicit) {
+        Orchestrator target = explicit != null ? explicit : io.jsorc.JsOrc.current().orElse(null);
+        return target == null ? null : ifActive(target).orElse(null);
+    }
+
     /** Creates (once) or re-sizes the shipping of {@code orchestrator}; the service calls this when it runs. */
     static ElasticLogs activate(Orchestrator orchestrator, ElasticService.Settings settings) {
         ElasticLogs logs = orchestrator.shared(ElasticLogs.class, () -> new ElasticLogs(orchestrator,

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * goes (and is counted): a caller never waits for Elasticsearch, and what survives an outage is the most recent.
  *
  * <p>Producers never lock: they append and trim. One consumer drains; its moves between the queue and its hand take a
- * small lock that only {@link #flush} shares. Every record gets a sequence number when it is offered. {@link #flush(Duration)} waits until no record at or below the newest number at its call is left —
- * neither in the queue nor in the consumer's hand — so drops of newer records cannot make it return early.
+ * small lock that only {@link #flush} shares. Every record gets a sequence number when it is offered.
+ * {@link #flush(Duration)} waits until no record at or below the newest number at its call is left, neither in the
+ * queue nor in the consumer's hand, so drops of newer records cannot make it return early.
  */
 final class LogQueue {
 
