@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p>Records go to the orchestrator given with {@link #setOrchestrator} or else the global one
- * ({@link io.jsorc.JsOrc}), which the appender never builds. Until that orchestrator's {@code elastic} service has run once, records are
- * counted as {@link #unrouted()} and not kept. Fields: {@code @timestamp}, {@code message}, {@code level},
- * {@code logger}, plus {@code thread}, {@code mdc} and {@code stack_trace} when present.
+ * ({@link io.jsorc.JsOrc}), which the appender never builds. Until that orchestrator's {@code elastic} service has
+ * run once, records are counted as {@link #unrouted()} and not kept. Fields: {@code @timestamp}, {@code message},
+ * {@code level}, {@code logger}, plus {@code thread}, {@code mdc} and {@code stack_trace} when present.
  */
 public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 

@@ -89,7 +89,8 @@ final class SearchServer implements AutoCloseable {
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
