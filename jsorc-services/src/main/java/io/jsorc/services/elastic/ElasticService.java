@@ -57,7 +57,8 @@ public class ElasticService extends CommonService<ElasticClient> {
     private volatile Distribution distribution;
     private volatile Map<String, String> lifecycle = Map.of();
     private volatile BulkSender sender;
-    private volatile EckConnection eck;
+    /** The URL this instance resolved (configured, ECK's, or the default), for {@link #probe()}. */
+    private volatile String target;
     /** The last failure was "not reached" (the only kind a TCP probe can tell is over). */
     private volatile boolean unreachable;
 
@@ -81,13 +82,13 @@ public class ElasticService extends CommonService<ElasticClient> {
         Optional<Map<String, Object>> resource = EckConnection.resource(manifest());
         if (resource.isPresent()) {
             EckConnection connection = EckConnection.resolve(resource.get(), orchestrator(), url, auth);
-            eck = connection;
             url = connection.url();
             auth = connection.auth();
             ssl = connection.ssl();
         } else if (url.isBlank()) {
             url = "http://localhost:9200";
         }
+        target = url;
         ElasticClient client = new ElasticClient(url, auth, ssl, read.timeout());
         String health = client.clusterHealth();
         if ("red".equals(health)) {
@@ -157,12 +158,10 @@ public class ElasticService extends CommonService<ElasticClient> {
      */
     @Override
     public boolean probe() {
-        if (!unreachable) {
+        String url = target;
+        if (!unreachable || url == null) {
             return false;
         }
-        Object configured = config().get("url");
-        String url = eck != null ? eck.url() : configured == null || String.valueOf(configured).isBlank()
-                ? "http://localhost:9200" : String.valueOf(configured);
         try {
             URI uri = URI.create(url);
             int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
