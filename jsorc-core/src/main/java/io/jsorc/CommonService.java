@@ -1,8 +1,9 @@
 package io.jsorc;
 
-import io.jsorc.config.Json;
-import io.jsorc.config.Secrets;
+import io.jsorc.base.Json;
+import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
+import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public abstract class CommonService<A> {
     private boolean quiet;
     private String configProblem;
     private Manifest manifest = Manifest.empty();
-    private Orchestrator orchestrator;
+    private ServiceContext context;
     private ServiceListener transitions = (s, from, to, e) -> { };
     private Consumer<CommonService<?>> failures = s -> { };
     private Daemons daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
@@ -67,14 +68,31 @@ public abstract class CommonService<A> {
 
     // ---------------------------------------------------------------- wiring (called by the orchestrator)
 
-    final void bind(String serviceName, Map<String, Object> rawConfig, Manifest serviceManifest,
-                    Orchestrator owner, ServiceListener sink, Consumer<CommonService<?>> failureSink) {
-        this.name = serviceName;
-        this.orchestrator = owner;
-        this.transitions = sink;
-        this.failures = failureSink;
-        this.manifest = serviceManifest;
-        this.daemons = new Daemons(serviceName, DAEMON_JOIN_TIMEOUT);
+    /**
+     * Binds a freshly built instance to the orchestrator that built it: its name, config and manifest come from
+     * {@code context}, transitions go to {@code transitions}, and {@code failures} is told once the instance failed
+     * and its daemons are gone. Allowed once per instance.
+     *
+     * @param serviceContext what the service may ask of its orchestrator
+     * @param transitions    told every state transition, outside the service's lock
+     * @param failures       told when the instance turned {@code FAILED} and its daemons ended
+     * @return the only handle that can restart or discard this instance
+     * @throws IllegalStateException when the instance is already bound
+     */
+    public final ServiceControl bind(ServiceContext serviceContext, ServiceListener transitions,
+                                     Consumer<CommonService<?>> failures) {
+        synchronized (lock) {
+            if (this.context != null) {
+                throw new IllegalStateException("Service '" + name + "' is already bound; an instance is bound once");
+            }
+            this.context = serviceContext;
+        }
+        Map<String, Object> rawConfig = serviceContext.serviceConfig();
+        this.name = serviceContext.serviceName();
+        this.transitions = transitions;
+        this.failures = failures;
+        this.manifest = serviceContext.serviceManifest();
+        this.daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
         Map<String, Object> own = new LinkedHashMap<>();
         if (rawConfig != null) {
             own.putAll(rawConfig);
@@ -83,6 +101,26 @@ public abstract class CommonService<A> {
         this.automated = flag(own.remove("automated"), "automated");
         this.quiet = flag(own.remove("quiet"), "quiet");
         this.config = Collections.unmodifiableMap(own);
+        return new Control();
+    }
+
+    /** The controls handed to whoever bound this instance. */
+    private final class Control implements ServiceControl {
+
+        @Override
+        public void markRestart() {
+            CommonService.this.markRestart();
+        }
+
+        @Override
+        public void discard() {
+            delete();
+        }
+
+        @Override
+        public void failBeforeStart(Throwable cause) {
+            fail(cause);
+        }
     }
 
     private boolean flag(Object value, String flag) {
@@ -100,11 +138,6 @@ public abstract class CommonService<A> {
                 + "; allowed: true or false";
         configProblem = configProblem == null ? problem : configProblem + "; " + problem;
         return false;
-    }
-
-    /** Makes a freshly bound instance FAILED without running it (its config could not be read). */
-    final void failBeforeStart(Throwable cause) {
-        fail(cause);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -213,7 +246,7 @@ public abstract class CommonService<A> {
     }
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */
-    final void markRestart() {
+    private void markRestart() {
         ServiceState from;
         synchronized (lock) {
             if (state == ServiceState.RESTART) {
@@ -225,7 +258,7 @@ public abstract class CommonService<A> {
     }
 
     /** Ends this instance: {@code onDelete}, then its daemons are stopped and its app dropped. Idempotent. */
-    final void delete() {
+    private void delete() {
         synchronized (lock) {
             if (deleted) {
                 return;
@@ -479,14 +512,17 @@ public abstract class CommonService<A> {
     }
 
     /**
-     * @return the orchestrator that built this service
+     * Returns what this service may ask of the orchestrator that built it: other services, shared state, config.
+     *
+     * @return the service's context
      * @throws IllegalStateException when the instance was built outside an orchestrator
      */
-    protected final Orchestrator orchestrator() {
-        if (orchestrator == null) {
-            throw new IllegalStateException("Service '" + name + "' was not built by an Orchestrator");
+    protected final ServiceContext context() {
+        ServiceContext bound = context;
+        if (bound == null) {
+            throw new IllegalStateException("Service '" + name + "' was not built by an orchestrator");
         }
-        return orchestrator;
+        return bound;
     }
 
     @Override

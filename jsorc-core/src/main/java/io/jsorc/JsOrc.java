@@ -131,11 +131,6 @@ public final class JsOrc {
         return orchestrator().hook();
     }
 
-    /** @see Orchestrator#actions() */
-    public static io.jsorc.action.ActionManager actions() {
-        return orchestrator().actions();
-    }
-
     /** @see Orchestrator#serviceRefresh(String) */
     public static CommonService<?> serviceRefresh(String name) {
         return orchestrator().serviceRefresh(name);
@@ -172,7 +167,7 @@ public final class JsOrc {
     }
 
     /** @see Orchestrator#loadYaml(String, String) */
-    public static io.jsorc.regen.ApplyReport loadYaml(String yaml, String namespace) {
+    public static io.jsorc.manifest.ApplyReport loadYaml(String yaml, String namespace) {
         return orchestrator().loadYaml(yaml, namespace);
     }
 

@@ -1,27 +1,26 @@
 package io.jsorc;
 
 /**
- * SPI (found with {@link java.util.ServiceLoader}, or given to {@link Orchestrator.Builder#extension}): a module's
- * hook into the orchestrator's start, run before any pre-loaded service is built (the kube module's database
- * regeneration uses it). Must not block for long; start work on a {@code jsorc-*} daemon and stop it in
- * {@link #close(Orchestrator)}.
+ * A module's hook into an orchestrator's start and close (found with {@link java.util.ServiceLoader}, or given to
+ * the orchestrator's builder): run before any pre-loaded service is built. The kube module's database regeneration
+ * uses it. Must not block for long; start work on a {@code jsorc-*} daemon and stop it in {@link #close}.
  */
 public interface OrchestratorExtension {
 
     /**
-     * Called by {@link Orchestrator#start()} before the pre-loaded services.
+     * Runs when the orchestrator starts, before the pre-loaded services are built.
      *
-     * @param orchestrator the orchestrator being started
+     * @param context the orchestrator being started
      * @throws Exception a failure aborts the start (the orchestrator is closed)
      */
-    default void beforeStart(Orchestrator orchestrator) throws Exception {
+    default void beforeStart(ComponentContext context) throws Exception {
     }
 
     /**
-     * Called by {@link Orchestrator#close()} after the regeneration loop stopped.
+     * Runs when the orchestrator closes, after the regeneration loop stopped.
      *
-     * @param orchestrator the orchestrator being closed
+     * @param context the orchestrator being closed
      */
-    default void close(Orchestrator orchestrator) {
+    default void close(ComponentContext context) {
     }
 }

@@ -1,6 +1,7 @@
 package io.jsorc;
 
 import io.jsorc.config.MemoryHook;
+import io.jsorc.manifest.Manifest;
 import io.jsorc.fixtures.Fixtures;
 import io.jsorc.fixtures.RecordingApplier;
 import io.jsorc.regen.RegenerationReport;

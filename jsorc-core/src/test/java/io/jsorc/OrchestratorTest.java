@@ -106,8 +106,8 @@ class OrchestratorTest {
         assertThatThrownBy(() -> o.svc("nope")).hasMessage(
                 "No service named 'nope' is registered; known service names: [simple]");
         assertThatThrownBy(() -> o.src("nope")).hasMessageContaining("known repository names: [books, hook]");
-        assertThatThrownBy(() -> o.ctx("nope")).hasMessageContaining("known context names: [action_manager, ambiguous, cart, session]");
-        assertThatThrownBy(() -> o.get("nope")).hasMessageContaining("known context names: [action_manager, ambiguous, cart, session]");
+        assertThatThrownBy(() -> o.ctx("nope")).hasMessageContaining("known context names: [ambiguous, cart, session]");
+        assertThatThrownBy(() -> o.get("nope")).hasMessageContaining("known context names: [ambiguous, cart, session]");
     }
 
     @Test

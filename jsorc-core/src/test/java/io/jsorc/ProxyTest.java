@@ -27,9 +27,9 @@ class ProxyTest {
         }
 
         @Override
-        public void attach(Orchestrator orchestrator) {
-            super.attach(orchestrator);
-            SEEN.put(wanted, orchestrator.svc(wanted));
+        public void attach(ComponentContext context) {
+            super.attach(context);
+            SEEN.put(wanted, context.svc(wanted));
         }
     }
 
@@ -59,7 +59,7 @@ class ProxyTest {
             assertThat(placeholder.state()).isEqualTo(ServiceState.NOT_STARTED);
             assertThat(placeholder.isEnabled()).isFalse();
             // Once built, repositories get the real one; the placeholder was never cached.
-            o.hook();
+            o.src("hook");
             assertThat(NeedyHook.SEEN.get("backend")).isSameAs(backend);
             assertThat(o.svc("backend")).isSameAs(backend);
         }

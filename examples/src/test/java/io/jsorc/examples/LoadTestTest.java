@@ -1,6 +1,6 @@
 package io.jsorc.examples;
 
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.examples.actions.LoadTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -61,11 +61,11 @@ public class ActionCallBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws InterruptedException {
         local = Orchestrator.builder().scanPackages().build();
-        localActions = local.actions();
+        localActions = local.get("action_manager", ActionManager.class);
         localActions.config("bench", ActionConfig.of(Adder.class));
         localActions.load("bench", ActionMode.LOCAL);
         remote = Orchestrator.builder().scanPackages().build();
-        remoteActions = remote.actions();
+        remoteActions = remote.get("action_manager", ActionManager.class);
         remoteActions.config("bench", ActionConfig.of(Adder.class));
         remoteActions.load("bench", ActionMode.REMOTE);
         remoteActions.awaitReady("bench", Duration.ofSeconds(60));

@@ -1,7 +1,7 @@
 package io.jsorc.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.jsorc.bench;
 
 import io.jsorc.Orchestrator;
 import io.jsorc.ServiceState;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.test.RedisServer;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.jsorc.config;
 
-import io.jsorc.Manifest;
+import io.jsorc.base.Json;
+import io.jsorc.manifest.Manifest;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
  */
 public final class ConfigStore {
 
+    /** The repository name of config backends: {@code @Repository(name = "hook")}. */
+    public static final String HOOK = "hook";
     /** The orchestrator's own config key. */
     public static final String JSORC_CONFIG = "JSORC_CONFIG";
     /** Where defaults live on the classpath. */
@@ -38,7 +41,9 @@ public final class ConfigStore {
 
     private static final Set<String> FLAGS = Set.of("enabled", "automated", "quiet");
 
-    private final Supplier<Hook> hook;
+    private final Supplier<Hook> backendFactory;
+    private final Object backendLock = new Object();
+    private volatile Hook backend;
     private final Set<String> configKeys;
     private final Set<String> manifestKeys;
     private final Set<String> serviceConfigKeys;
@@ -48,7 +53,7 @@ public final class ConfigStore {
     private final Object writeLock = new Object();
 
     /**
-     * @param hook              supplies the hook to read and write (called per operation)
+     * @param backendFactory    creates the backend (the hook) on first use; it is created once per store
      * @param serviceConfigKeys the config keys of registered services
      * @param manifestKeys      the manifest keys of registered services
      * @param extraKeys         further keys declared by the host
@@ -56,10 +61,10 @@ public final class ConfigStore {
      * @param loader            where default resources are read from
      * @param placeholders      how {@code ${...}} in defaults is resolved
      */
-    public ConfigStore(Supplier<Hook> hook, Set<String> serviceConfigKeys, Set<String> manifestKeys,
+    public ConfigStore(Supplier<Hook> backendFactory, Set<String> serviceConfigKeys, Set<String> manifestKeys,
                        Set<String> extraKeys, Map<String, String> overrides, ClassLoader loader,
                        Placeholders placeholders) {
-        this.hook = hook;
+        this.backendFactory = backendFactory;
         this.loader = loader;
         this.placeholders = placeholders;
         this.manifestKeys = Set.copyOf(manifestKeys);
@@ -77,7 +82,49 @@ public final class ConfigStore {
         }
     }
 
-    /** @return every key this store accepts: config keys and manifest keys */
+    /**
+     * Returns the store's backend, created on first use and kept for the life of the store.
+     *
+     * <p>A backend whose construction reads config through this store (its {@code attach} asks for a service, say)
+     * meets a second construction on the same thread; what that one fails with fails the read.
+     *
+     * @return the backend
+     */
+    public Hook hook() {
+        Hook current = backend;
+        if (current != null) {
+            return current;
+        }
+        synchronized (backendLock) {
+            current = backend;
+            if (current == null) {
+                current = java.util.Objects.requireNonNull(backendFactory.get(), "config backend factory returned null");
+                backend = current;
+            }
+            return current;
+        }
+    }
+
+    /**
+     * Closes the backend when it was created and is {@link AutoCloseable} (a connection it holds, say); called once,
+     * when the orchestrator closes.
+     */
+    public void close() {
+        Hook current = backend;
+        if (current instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(ConfigStore.class).warn("Closing the config backend threw", e);
+            }
+        }
+    }
+
+    /**
+     * Returns every key this store accepts.
+     *
+     * @return config keys and manifest keys, sorted
+     */
     public Set<String> knownKeys() {
         Set<String> all = new TreeSet<>(configKeys);
         all.addAll(manifestKeys);
@@ -122,7 +169,7 @@ public final class ConfigStore {
      */
     public boolean exists(String key) {
         requireKnown(key);
-        return hook.get().getGlob(key).isPresent() || defaultJson(key).isPresent();
+        return hook().getGlob(key).isPresent() || defaultJson(key).isPresent();
     }
 
     /**
@@ -140,7 +187,7 @@ public final class ConfigStore {
             Manifest.fromMap(value);
         }
         synchronized (writeLock) {
-            Hook h = hook.get();
+            Hook h = hook();
             h.setGlob(key, Json.write(value));
             h.commit();
         }
@@ -167,7 +214,7 @@ public final class ConfigStore {
                         + new TreeSet<>(current.keySet()));
             }
             current.put(field, value);
-            Hook h = hook.get();
+            Hook h = hook();
             h.setGlob(key, Json.write(current));
             h.commit();
         }
@@ -181,7 +228,7 @@ public final class ConfigStore {
     public void delete(String key) {
         requireKnown(key);
         synchronized (writeLock) {
-            Hook h = hook.get();
+            Hook h = hook();
             h.deleteGlob(key);
             h.commit();
         }
@@ -189,7 +236,7 @@ public final class ConfigStore {
 
     /** @return the known keys that have a value (stored or default), sorted */
     public Set<String> list() {
-        Set<String> stored = hook.get().globKeys();
+        Set<String> stored = hook().globKeys();
         Set<String> out = new TreeSet<>();
         for (String key : knownKeys()) {
             if (stored.contains(key) || defaultJson(key).isPresent()) {
@@ -232,8 +279,18 @@ public final class ConfigStore {
         return Optional.of(Json.write(placeholders.resolve(parsed, source)));
     }
 
+    /**
+     * Returns a key's resolved default as a map, without touching the backend.
+     *
+     * @param key a key
+     * @return its default, if it has one
+     */
+    public Optional<Map<String, Object>> defaultValue(String key) {
+        return defaultJson(key).map(json -> Json.parseObject(json, "default of " + key));
+    }
+
     private Optional<String> readJson(String key) {
-        Hook h = hook.get();
+        Hook h = hook();
         Optional<String> stored = h.getGlob(key);
         if (stored.isPresent()) {
             return stored;

@@ -4,8 +4,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where configuration ("globs": JSON documents under a key) is stored. The winning {@code @Repository(name = "hook")}
- * serves it: {@link MemoryHook} by default; a Redis or database hook of higher priority overrides it.
+ * The backend of the config store: where configuration ("globs", JSON documents under a key) is kept. The winning
+ * {@code @Repository(name = "hook")} is resolved once per orchestrator: {@link MemoryHook} by default, a Redis or
+ * database hook of higher priority overrides it.
  *
  * <p>Implementations must be thread-safe. Values are JSON text; the hook does not interpret them.
  */
@@ -46,4 +47,13 @@ public interface Hook {
 
     /** Flushes buffered writes to the backing store, where the hook buffers; a no-op otherwise. */
     void commit();
+
+    /**
+     * Asks to be told of keys that changed outside this orchestrator (another replica wrote them). A backend that
+     * nobody else writes keeps the default, which never calls back.
+     *
+     * @param listener told the key that changed, on the backend's thread; must be quick and not throw
+     */
+    default void addChangeListener(java.util.function.Consumer<String> listener) {
+    }
 }

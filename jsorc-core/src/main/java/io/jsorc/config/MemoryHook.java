@@ -1,6 +1,6 @@
 package io.jsorc.config;
 
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 import io.jsorc.OrchestratorAware;
 import io.jsorc.Repository;
 
@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The default {@link Hook}: globs in memory, shared by every {@code MemoryHook} instance of one
- * {@link Orchestrator} (a new instance is handed out per lookup, the data is the orchestrator's). Nothing survives the
+ * The default {@link Hook}: globs in memory, shared by every {@code MemoryHook} instance of one orchestrator (a new
+ * instance is handed out per lookup, the data is the orchestrator's). Nothing survives the
  * orchestrator; use a persistent hook (Redis) for that.
  */
 @Repository(name = "hook", priority = 0)
@@ -25,8 +25,8 @@ public class MemoryHook implements Hook, OrchestratorAware {
     }
 
     @Override
-    public void attach(Orchestrator orchestrator) {
-        this.globs = orchestrator.shared(MemoryHook.class, ConcurrentHashMap::new);
+    public void attach(ComponentContext context) {
+        this.globs = context.shared(MemoryHook.class, ConcurrentHashMap::new);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.jsorc.config;
 
+import io.jsorc.base.Json;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.jsorc.inject;
 
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -21,7 +21,7 @@ public final class Injector {
      * @return the target
      * @throws IllegalArgumentException when a field cannot hold what its annotation names
      */
-    public static <T> T inject(T target, Orchestrator orchestrator) {
+    public static <T> T inject(T target, ComponentContext orchestrator) {
         for (Class<?> type = target.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers())) {
@@ -48,7 +48,7 @@ public final class Injector {
      * @param where        the injection point, for messages
      * @return the value, or {@code null} when none of the annotations is present
      */
-    public static Object resolve(Class<?> type, Svc svc, Src src, Ctx ctx, Orchestrator orchestrator, String where) {
+    public static Object resolve(Class<?> type, Svc svc, Src src, Ctx ctx, ComponentContext orchestrator, String where) {
         int count = (svc != null ? 1 : 0) + (src != null ? 1 : 0) + (ctx != null ? 1 : 0);
         if (count == 0) {
             return null;

@@ -1,9 +1,8 @@
 package io.jsorc.metrics;
 
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
+import io.jsorc.Service;
 import io.jsorc.ServiceListener;
-import io.jsorc.registry.ComponentKind;
-import io.jsorc.registry.Registration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,17 +23,20 @@ import java.time.Duration;
  */
 public final class JsOrcMetrics implements MeterBinder {
 
-    private final Orchestrator orchestrator;
+    private final ComponentContext orchestrator;
 
-    /** @param orchestrator whose services and loop are measured */
-    public JsOrcMetrics(Orchestrator orchestrator) {
+    /**
+     * Creates the binder of one orchestrator.
+     *
+     * @param orchestrator whose services and loop are measured (the orchestrator, or a component's context of it)
+     */
+    public JsOrcMetrics(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (Registration service : orchestrator.registry().all(ComponentKind.SERVICE)) {
-            String name = service.name();
+        for (String name : orchestrator.components(Service.class).keySet()) {
             Gauge.builder("jsorc.service.state", orchestrator, o -> state(o, name))
                     .description("Lifecycle state of the service: 0 NOT_STARTED, 1 STARTED, 2 RUNNING, 3 FAILED, "
                             + "4 RESTART; -1 not built")
@@ -57,13 +59,13 @@ public final class JsOrcMetrics implements MeterBinder {
         events.onDrop(dropped -> Counter.builder("jsorc.logs.dropped").description("Log records a full shipping "
                 + "queue dropped, oldest first").tag("index", dropped.index()).register(registry)
                 .increment(dropped.count()));
-        orchestrator.regeneration().addObserver(entry -> Timer.builder("jsorc.regeneration")
+        events.onRegeneration(entry -> Timer.builder("jsorc.regeneration")
                 .description("What regeneration cycles did, per service").tag("service", entry.service())
-                .tag("action", entry.action().name()).tag("state", entry.state().name()).register(registry)
+                .tag("action", entry.action()).tag("state", entry.state().name()).register(registry)
                 .record(entry.duration().isNegative() ? Duration.ZERO : entry.duration()));
     }
 
-    private static double state(Orchestrator orchestrator, String name) {
+    private static double state(ComponentContext orchestrator, String name) {
         if (orchestrator.isClosed()) {
             return -1;
         }

@@ -1,7 +1,8 @@
 package io.jsorc.metrics;
 
-import io.jsorc.Orchestrator;
-import io.jsorc.regen.ApplyReport;
+import io.jsorc.ComponentContext;
+import io.jsorc.ServiceState;
+import io.jsorc.manifest.ApplyReport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +52,19 @@ public final class MetricsEvents {
      */
     public record LogsDropped(String index, long count) { }
 
+    /**
+     * What one regeneration cycle did to one service.
+     *
+     * @param service  the service name
+     * @param action   what the loop did ({@code NONE}, {@code DEFERRED}, {@code WAITING_FOR_MANIFEST},
+     *                 {@code REFRESHED}, {@code DROPPED})
+     * @param state    the service's state afterwards
+     * @param duration how long the examination took
+     * @param detail   a short explanation
+     */
+    public record Regenerated(String service, String action, ServiceState state, java.time.Duration duration,
+                              String detail) { }
+
     /** Removes the listener it was returned for; idempotent. */
     @FunctionalInterface
     public interface Subscription extends AutoCloseable {
@@ -63,16 +77,19 @@ public final class MetricsEvents {
     private final List<Consumer<Request>> requests = new CopyOnWriteArrayList<>();
     private final List<Consumer<PlacementChange>> placements = new CopyOnWriteArrayList<>();
     private final List<Consumer<LogsDropped>> drops = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Regenerated>> regenerations = new CopyOnWriteArrayList<>();
 
     private MetricsEvents() {
     }
 
     /**
-     * @param orchestrator an orchestrator
+     * Returns the events of one orchestrator, created on first use.
+     *
+     * @param context the orchestrator (or any component context of it)
      * @return its events
      */
-    public static MetricsEvents of(Orchestrator orchestrator) {
-        return orchestrator.shared(MetricsEvents.class, MetricsEvents::new);
+    public static MetricsEvents of(ComponentContext context) {
+        return context.shared(MetricsEvents.class, MetricsEvents::new);
     }
 
     /** @param report a manifest apply that happened */
@@ -105,6 +122,25 @@ public final class MetricsEvents {
     /** @param dropped log records a full queue dropped */
     public void dropped(LogsDropped dropped) {
         drops.forEach(listener -> listener.accept(dropped));
+    }
+
+    /**
+     * Reports what a regeneration cycle did to one service.
+     *
+     * @param regenerated the examination's outcome
+     */
+    public void regenerated(Regenerated regenerated) {
+        regenerations.forEach(listener -> listener.accept(regenerated));
+    }
+
+    /**
+     * Listens to what regeneration cycles do, service by service.
+     *
+     * @param listener told of every service a cycle looked at
+     * @return removes the listener
+     */
+    public Subscription onRegeneration(Consumer<Regenerated> listener) {
+        return subscribe(regenerations, listener);
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.jsorc.regen;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
+import io.jsorc.cluster.ManifestApplier;
+import io.jsorc.manifest.Manifest;
 import io.jsorc.ServiceNotRunningException;
 import io.jsorc.ServiceState;
-import io.jsorc.regen.ManifestApplier.Readiness;
+import io.jsorc.cluster.ManifestApplier.Readiness;
 import io.jsorc.regen.RegenerationReport.Action;
 import io.jsorc.regen.RegenerationReport.Entry;
 import org.slf4j.Logger;
@@ -404,7 +405,7 @@ public final class RegenerationLoop implements AutoCloseable {
         }
         for (ManifestApplier applier : appliers) {
             try {
-                Readiness readiness = applier.apply(name, manifest, target.orchestrator());
+                Readiness readiness = applier.apply(name, manifest, target.applyContext(name));
                 if (readiness.status() == Readiness.Status.NOT_READY) {
                     return "manifest not ready: " + readiness.detail();
                 }

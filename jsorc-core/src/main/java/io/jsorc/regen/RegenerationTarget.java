@@ -1,13 +1,13 @@
 package io.jsorc.regen;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
-import io.jsorc.Orchestrator;
+import io.jsorc.cluster.ApplyContext;
+import io.jsorc.manifest.Manifest;
 
 import java.util.Map;
 import java.util.Set;
 
-/** What the regeneration loop needs of its orchestrator. Implemented by the orchestrator, not by users. */
+/** The services a regeneration loop keeps alive, as the loop sees them; the orchestrator's service table. */
 public interface RegenerationTarget {
 
     /** @return the names of services that have a built instance */
@@ -36,6 +36,11 @@ public interface RegenerationTarget {
     /** @return the {@code JSORC_CONFIG} object */
     Map<String, Object> jsorcConfig();
 
-    /** @return the orchestrator, for manifest appliers */
-    Orchestrator orchestrator();
+    /**
+     * Returns what a manifest applier gets when it applies this service's manifest.
+     *
+     * @param service a service name
+     * @return the apply context
+     */
+    ApplyContext applyContext(String service);
 }

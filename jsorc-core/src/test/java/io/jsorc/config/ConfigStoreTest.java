@@ -1,5 +1,7 @@
 package io.jsorc.config;
 
+import io.jsorc.base.Json;
+import io.jsorc.base.Secrets;
 import io.jsorc.Orchestrator;
 import io.jsorc.fixtures.Fixtures;
 import io.jsorc.fixtures.Fixtures.Disabled;

@@ -30,19 +30,6 @@ class JsOrcMetricsTest {
             assertThat(registry.get("jsorc.service.state").tag("service", "flaky").gauge().value())
                     .isEqualTo(ServiceState.RUNNING.ordinal());
 
-            io.jsorc.action.ActionManager actions = o.actions();
-            actions.config("calc", io.jsorc.action.ActionConfig.of(io.jsorc.fixtures.actions.Calc.class));
-            actions.load("calc", io.jsorc.action.ActionMode.LOCAL);
-            actions.call("calc.add", 1, 2);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.fail", "x"));
-            assertThat(registry.get("jsorc.action.calls").tag("module", "calc").tag("mode", "LOCAL")
-                    .tag("outcome", "ok").timer().count()).isEqualTo(1);
-            assertThat(registry.get("jsorc.action.calls").tag("outcome", "error").timer().count()).isEqualTo(1);
-            try (var request = actions.request("walk", "one")) {
-                actions.call("calc.add", 3, 4);
-            }
-            assertThat(registry.get("jsorc.requests").tag("type", "walk").tag("name", "one").timer().count())
-                    .isEqualTo(1);
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.jsorc.regen;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
+import io.jsorc.manifest.Manifest;
 import io.jsorc.Orchestrator;
 import io.jsorc.ServiceState;
+import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.fixtures.Fixtures;
 import io.jsorc.fixtures.Fixtures.Broken;
 import io.jsorc.fixtures.Fixtures.Flaky;

@@ -1,11 +1,12 @@
 package io.jsorc.kube;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
-import io.jsorc.Orchestrator;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.ComponentContext;
+import io.jsorc.config.Hook;
 import io.jsorc.OrchestratorExtension;
-import io.jsorc.config.Json;
-import io.jsorc.regen.ApplyReport;
+import io.jsorc.base.Json;
+import io.jsorc.manifest.ApplyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code timeout_ms} (connect timeout of a probe, 2000), {@code deadline_ms} (300000), {@code poll_ms} (first wait
  * between probes, 500, doubling to 10 s)).
  *
- * <p>At {@link Orchestrator#start()}, before any service, the database is probed (a TCP connect). When it does not
+ * <p>At the orchestrator's start, before any service, the database is probed (a TCP connect). When it does not
  * answer and the kube service runs, {@code DB_REGEN_MANIFEST} is applied and the database is polled with backoff on
  * a daemon ({@code jsorc-dbregen}) until it answers or the deadline passes; then the host's
  * {@link DatabaseRecoveredHandler} is told ({@link #handler}). Nothing here ends the process.
@@ -45,11 +46,11 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
      * @param orchestrator the orchestrator
      * @param handler      told how regeneration ended
      */
-    public static void handler(Orchestrator orchestrator, DatabaseRecoveredHandler handler) {
+    public static void handler(ComponentContext orchestrator, DatabaseRecoveredHandler handler) {
         state(orchestrator).handler.set(handler);
     }
 
-    private static State state(Orchestrator orchestrator) {
+    private static State state(ComponentContext orchestrator) {
         return orchestrator.shared(DatabaseRegeneration.class, State::new);
     }
 
@@ -60,8 +61,8 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
     }
 
     @Override
-    public void beforeStart(Orchestrator orchestrator) {
-        Map<String, Object> config = orchestrator.configStore().read(CONFIG_KEY).orElse(Map.of());
+    public void beforeStart(ComponentContext orchestrator) {
+        Map<String, Object> config = orchestrator.config(CONFIG_KEY).orElse(Map.of());
         if (!Boolean.TRUE.equals(config.get("enabled"))) {
             return;
         }
@@ -94,18 +95,18 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         worker.start();
     }
 
-    private void regenerate(Orchestrator orchestrator, KubeService kube, State state, String host, int port,
+    private void regenerate(ComponentContext orchestrator, KubeService kube, State state, String host, int port,
                             int timeout, long deadlineMillis, long pollMillis, long started) {
         ApplyReport applied = null;
         int probes = 1;
         try {
-            Manifest manifest = orchestrator.configStore().manifest(MANIFEST_KEY);
+            Manifest manifest = orchestrator.config(MANIFEST_KEY).map(Manifest::fromMap).orElse(Manifest.empty());
             if (manifest.isEmpty()) {
                 finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started), probes, null,
                         MANIFEST_KEY + " is empty: nothing to apply"));
                 return;
             }
-            applied = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+            applied = new ManifestApply(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
                     .apply(MANIFEST_KEY, null, manifest, kube.namespace());
             log.info("Database {}:{} does not answer; applied {}", host, port, applied);
             long deadline = started + deadlineMillis * 1_000_000;
@@ -153,7 +154,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
     }
 
     @Override
-    public void close(Orchestrator orchestrator) {
+    public void close(ComponentContext orchestrator) {
         Thread worker = state(orchestrator).worker;
         if (worker != null) {
             worker.interrupt();

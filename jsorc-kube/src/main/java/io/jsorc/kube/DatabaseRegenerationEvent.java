@@ -1,6 +1,6 @@
 package io.jsorc.kube;
 
-import io.jsorc.regen.ApplyReport;
+import io.jsorc.manifest.ApplyReport;
 
 import java.time.Duration;
 

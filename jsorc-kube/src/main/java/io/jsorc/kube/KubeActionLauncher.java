@@ -1,12 +1,13 @@
 package io.jsorc.kube;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
-import io.jsorc.Orchestrator;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.ComponentContext;
+import io.jsorc.config.Hook;
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionServer;
 import io.jsorc.action.RemoteActionLauncher;
-import io.jsorc.regen.ApplyReport;
+import io.jsorc.manifest.ApplyReport;
 
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,7 @@ import java.util.Locale;
 public final class KubeActionLauncher implements RemoteActionLauncher {
 
     /** A module deployed to the cluster. */
-    private record KubeRemote(String url, String key, Orchestrator orchestrator) implements Remote {
+    private record KubeRemote(String url, String key, ComponentContext orchestrator) implements Remote {
         @Override
         public boolean alive() {
             return true; // the cluster restarts its pods; readiness is the spec endpoint answering
@@ -35,12 +36,12 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     }
 
     @Override
-    public boolean available(Orchestrator orchestrator) {
+    public boolean available(ComponentContext orchestrator) {
         return kube(orchestrator) != null;
     }
 
     @Override
-    public Remote launch(String name, ActionConfig config, Orchestrator orchestrator) {
+    public Remote launch(String name, ActionConfig config, ComponentContext orchestrator) {
         KubeService kube = kube(orchestrator);
         if (kube == null) {
             throw new KubeException("The kube service is not running: cannot deploy action module '" + name + "'");
@@ -51,7 +52,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 .replace("{{image}}", String.valueOf(config.remote().getOrDefault("image", resource + ":latest")))
                 .replace("{{command}}", command(config)));
         String key = "ACTION_MANIFEST:" + name;
-        ApplyReport report = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+        ApplyReport report = new ManifestApply(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
                 .apply(key, null, manifest, kube.namespace());
         if (!report.ok()) {
             throw new KubeException("Deploying action module '" + name + "' failed: " + report.failed());
@@ -69,7 +70,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
             throw new KubeException("The kube service is not running: cannot delete " + deployed.url());
         }
         // Applying nothing under the same key deletes everything the launch applied.
-        ApplyReport report = new ManifestApply(kube.app(), deployed.orchestrator().hook(), System::getenv)
+        ApplyReport report = new ManifestApply(kube.app(), deployed.orchestrator().src("hook", Hook.class), System::getenv)
                 .apply(deployed.key(), null, Manifest.ofDocuments(List.of(), null), kube.namespace());
         if (!report.ok()) {
             throw new KubeException("Retiring " + deployed.url() + " failed: " + report.failed());
@@ -125,7 +126,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 """;
     }
 
-    private static KubeService kube(Orchestrator orchestrator) {
+    private static KubeService kube(ComponentContext orchestrator) {
         if (orchestrator == null) {
             return null;
         }

@@ -1,11 +1,11 @@
 package io.jsorc.kube;
 
 import io.jsorc.CommonService;
-import io.jsorc.Manifest;
-import io.jsorc.Orchestrator;
-import io.jsorc.regen.ApplyReport;
-import io.jsorc.regen.ManifestApplier;
-import io.jsorc.registry.ComponentKind;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.ComponentContext;
+import io.jsorc.cluster.ApplyContext;
+import io.jsorc.manifest.ApplyReport;
+import io.jsorc.cluster.ManifestApplier;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * The regeneration loop's {@link ManifestApplier} (registered with {@link java.util.ServiceLoader}): before a
  * service is restarted, its manifest is applied through the {@code kube} service and its workloads must be ready.
  * Without a running kube service the step is skipped (a developer machine has no cluster). It also reads the
- * secrets that operators create for a manifest's resources ({@link Orchestrator#readSecret}).
+ * secrets that operators create for a manifest's resources ({@code ComponentContext.readSecret}).
  */
 public final class KubeManifestApplier implements ManifestApplier {
 
@@ -28,21 +28,22 @@ public final class KubeManifestApplier implements ManifestApplier {
     }
 
     @Override
-    public Readiness apply(String service, Manifest manifest, Orchestrator orchestrator) {
-        CommonService<?> service0 = orchestrator.svc("kube");
-        if (!service0.isEnabled()) {
+    public Readiness apply(String service, Manifest manifest, ApplyContext context) {
+        ComponentContext orchestrator = context.components();
+        CommonService<?> kubeService = orchestrator.svc("kube");
+        if (!kubeService.isEnabled()) {
             return Readiness.skipped("the kube service is disabled (no cluster)");
         }
         KubeService kube = runningKube(orchestrator);
         if (kube == null) {
             // A cluster is configured but unreachable: never start the service against nothing.
-            return Readiness.notReady("the kube service is " + service0.state()
-                    + (service0.error() == null ? "" : ": " + service0.error().getMessage()));
+            return Readiness.notReady("the kube service is " + kubeService.state()
+                    + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
-        String key = orchestrator.registry().require(ComponentKind.SERVICE, service).manifestKey();
-        ManifestApply apply = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv);
+        String key = context.manifestKey();
+        ManifestApply apply = new ManifestApply(kube.app(), context.hook(), System::getenv);
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
-        io.jsorc.metrics.MetricsEvents.of(orchestrator).applied(report);
+        context.events().applied(report);
         if (!report.ok()) {
             return Readiness.notReady("applying " + key + " failed: " + report.failed());
         }
@@ -53,21 +54,23 @@ public final class KubeManifestApplier implements ManifestApplier {
     }
 
     @Override
-    public ApplyReport load(Manifest manifest, String namespace, Orchestrator orchestrator) {
+    public ApplyReport load(Manifest manifest, String namespace, ApplyContext context) {
+        ComponentContext orchestrator = context.components();
         KubeService kube = runningKube(orchestrator);
         if (kube == null) {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
         }
-        ApplyReport report = new ManifestApply(kube.app(), orchestrator.hook(), System::getenv)
+        ApplyReport report = new ManifestApply(kube.app(), context.hook(), System::getenv)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
-        io.jsorc.metrics.MetricsEvents.of(orchestrator).applied(report);
+        context.events().applied(report);
         return report;
     }
 
     @Override
-    public Optional<Map<String, byte[]>> readSecret(String namespace, String name, Orchestrator orchestrator)
+    public Optional<Map<String, byte[]>> readSecret(String namespace, String name, ApplyContext context)
             throws ApiException {
+        ComponentContext orchestrator = context.components();
         KubeService kube = runningKube(orchestrator);
         if (kube == null) {
             throw new IllegalStateException("reading secret " + name + " needs the kube service running (KUBE_CONFIG "
@@ -86,7 +89,7 @@ public final class KubeManifestApplier implements ManifestApplier {
         }
     }
 
-    private static KubeService runningKube(Orchestrator orchestrator) {
+    private static KubeService runningKube(ComponentContext orchestrator) {
         CommonService<?> kube = orchestrator.svc("kube");
         return kube instanceof KubeService running && running.isRunning() ? running : null;
     }

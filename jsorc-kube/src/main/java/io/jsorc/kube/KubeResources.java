@@ -1,6 +1,6 @@
 package io.jsorc.kube;
 
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.kubernetes.client.Discovery;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;

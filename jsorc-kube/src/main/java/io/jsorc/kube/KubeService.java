@@ -2,7 +2,7 @@ package io.jsorc.kube;
 
 import io.jsorc.CommonService;
 import io.jsorc.Service;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;

@@ -1,6 +1,6 @@
 package io.jsorc.kube;
 
-import io.jsorc.Manifest;
+import io.jsorc.manifest.Manifest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

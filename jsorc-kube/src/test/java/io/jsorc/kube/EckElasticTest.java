@@ -2,7 +2,7 @@ package io.jsorc.kube;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.jsorc.Manifest;
+import io.jsorc.manifest.Manifest;
 import io.jsorc.Orchestrator;
 import io.jsorc.services.elastic.ElasticService;
 import org.junit.jupiter.api.AfterEach;

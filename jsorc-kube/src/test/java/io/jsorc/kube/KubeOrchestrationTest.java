@@ -3,7 +3,7 @@ package io.jsorc.kube;
 import io.jsorc.CommonService;
 import io.jsorc.Orchestrator;
 import io.jsorc.ServiceState;
-import io.jsorc.regen.ApplyReport;
+import io.jsorc.manifest.ApplyReport;
 import io.jsorc.regen.RegenerationReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,7 +185,7 @@ class KubeOrchestrationTest {
     @Test
     void remoteActionsDeployToTheClusterAndRetiringDeletesThem() throws Exception {
         Orchestrator o = orchestrator().start();
-        io.jsorc.action.ActionManager actions = o.actions();
+        io.jsorc.action.ActionManager actions = o.get("action_manager", io.jsorc.action.ActionManager.class);
         actions.config("echo", io.jsorc.action.ActionConfig.of(io.jsorc.kube.fixtures.Echo.class));
         io.jsorc.action.ActionStatus status = actions.load("echo", io.jsorc.action.ActionMode.REMOTE);
         assertThat(status.remoteStatus()).isEqualTo("STARTING");

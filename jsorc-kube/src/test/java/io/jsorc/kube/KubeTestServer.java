@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 
 import java.io.IOException;
 import java.net.InetAddress;

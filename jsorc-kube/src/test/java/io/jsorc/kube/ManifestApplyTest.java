@@ -1,9 +1,9 @@
 package io.jsorc.kube;
 
-import io.jsorc.Manifest;
+import io.jsorc.manifest.Manifest;
 import io.jsorc.config.MemoryHook;
-import io.jsorc.regen.ApplyReport;
-import io.jsorc.regen.ApplyReport.Action;
+import io.jsorc.manifest.ApplyReport;
+import io.jsorc.manifest.ApplyReport.Action;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package io.jsorc.test;
 
 import io.jsorc.Orchestrator;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,7 +4,7 @@ import io.jsorc.Orchestrator;
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionManager;
 import io.jsorc.action.ActionMode;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import org.HdrHistogram.ConcurrentHistogram;
 
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ public final class LoadTest {
     private static Map<String, Object> run(String policy, int seconds) throws Exception {
         try (Orchestrator orchestrator = Orchestrator.builder().scanPackages()
                 .config("REDIS_CONFIG", "{\"enabled\": false}").build()) {
-            ActionManager actions = orchestrator.actions();
+            ActionManager actions = orchestrator.get("action_manager", ActionManager.class);
             actions.config("tokenizer", new ActionConfig(Tokenizer.class.getName(), null, MEMORY.get("tokenizer"),
                     Map.of()));
             actions.config("embedder", new ActionConfig(Embedder.class.getName(), null, MEMORY.get("embedder"),

@@ -3,7 +3,7 @@ package io.jsorc.services.elastic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.services.elastic.LogQueue.Queued;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

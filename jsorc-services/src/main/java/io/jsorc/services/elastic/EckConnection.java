@@ -1,7 +1,7 @@
 package io.jsorc.services.elastic;
 
-import io.jsorc.Manifest;
-import io.jsorc.Orchestrator;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.ComponentContext;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -50,7 +50,7 @@ record EckConnection(String name, String namespace, String url, String auth, SSL
      *                               the resource: the regeneration loop retries)
      */
     @SuppressWarnings("unchecked")
-    static EckConnection resolve(Map<String, Object> resource, Orchestrator orchestrator, String configuredUrl,
+    static EckConnection resolve(Map<String, Object> resource, ComponentContext orchestrator, String configuredUrl,
             String configuredAuth) {
         Map<String, Object> metadata = (Map<String, Object>) resource.getOrDefault("metadata", Map.of());
         String name = (String) metadata.get("name");
@@ -77,7 +77,7 @@ record EckConnection(String name, String namespace, String url, String auth, SSL
         return new EckConnection(name, namespace, url, auth, ssl);
     }
 
-    private static byte[] entry(Orchestrator orchestrator, String namespace, String secret, String key) {
+    private static byte[] entry(ComponentContext orchestrator, String namespace, String secret, String key) {
         Map<String, byte[]> data = orchestrator.readSecret(namespace, secret).orElseThrow(() ->
                 new IllegalStateException("Secret " + secret + " does not exist (yet) in namespace "
                         + (namespace == null ? "(the kube service's)" : namespace) + "; ECK creates it for the "

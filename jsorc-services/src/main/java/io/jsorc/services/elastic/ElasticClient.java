@@ -1,7 +1,7 @@
 package io.jsorc.services.elastic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.jsorc.services.elastic;
 
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,7 +31,7 @@ import java.util.logging.SimpleFormatter;
 public class ElasticJulHandler extends Handler {
 
     private final AtomicLong unrouted = new AtomicLong();
-    private final Orchestrator orchestrator;
+    private final ComponentContext orchestrator;
     private final SimpleFormatter messages = new SimpleFormatter();
 
     /** Ships to the global orchestrator (for {@code logging.properties}). */
@@ -40,7 +40,7 @@ public class ElasticJulHandler extends Handler {
     }
 
     /** @param orchestrator the orchestrator whose {@code elastic} service ships the records, or {@code null} */
-    public ElasticJulHandler(Orchestrator orchestrator) {
+    public ElasticJulHandler(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }
 

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     private final AtomicLong unrouted = new AtomicLong();
-    private volatile Orchestrator orchestrator;
+    private volatile ComponentContext orchestrator;
 
     /** Built by Logback's configurator, or by hand. */
     public ElasticLogbackAppender() {
     }
 
     /** @param orchestrator the orchestrator whose {@code elastic} service ships the records (default: the global) */
-    public void setOrchestrator(Orchestrator orchestrator) {
+    public void setOrchestrator(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }
 

@@ -1,10 +1,9 @@
 package io.jsorc.services.elastic;
 
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 import io.jsorc.ServiceListener;
 import io.jsorc.ServiceState;
 import io.jsorc.metrics.MetricsEvents;
-import io.jsorc.regen.RegenerationReport;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,20 +28,20 @@ public final class ElasticLogs {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]");
 
-    private final Orchestrator orchestrator;
+    private final ComponentContext orchestrator;
     private final LogQueue queue;
     private volatile String coreIndex = "core";
     private volatile String appIndex = "app";
     private volatile String commonIndex = "jsorc-common";
     private volatile String activityIndex = "jsorc-activity";
 
-    private ElasticLogs(Orchestrator orchestrator, int capacity, int batchSize) {
+    private ElasticLogs(ComponentContext orchestrator, int capacity, int batchSize) {
         this.orchestrator = orchestrator;
         MetricsEvents events = MetricsEvents.of(orchestrator);
         this.queue = new LogQueue(capacity, batchSize,
                 dropped -> events.dropped(new MetricsEvents.LogsDropped(dropped.index(), 1)));
         orchestrator.addListener(transitions());
-        orchestrator.regeneration().addObserver(this::regenerated);
+        events.onRegeneration(this::regenerated);
         events.onPlacement(this::placed);
     }
 
@@ -50,7 +49,7 @@ public final class ElasticLogs {
      * @param orchestrator an orchestrator
      * @return its log shipping, when its {@code elastic} service has run at least once
      */
-    public static Optional<ElasticLogs> ifActive(Orchestrator orchestrator) {
+    public static Optional<ElasticLogs> ifActive(ComponentContext orchestrator) {
         return orchestrator.sharedIfPresent(ElasticLogs.class, ElasticLogs.class);
     }
 
@@ -60,13 +59,13 @@ public final class ElasticLogs {
      *
      * @return the shipping, or {@code null} when there is none yet (the appender counts the record as unrouted)
      */
-    static ElasticLogs forAppender(Orchestrator explicit) {
-        Orchestrator target = explicit != null ? explicit : io.jsorc.JsOrc.current().orElse(null);
+    static ElasticLogs forAppender(ComponentContext explicit) {
+        ComponentContext target = explicit != null ? explicit : io.jsorc.JsOrc.current().orElse(null);
         return target == null ? null : ifActive(target).orElse(null);
     }
 
     /** Creates (once) or re-sizes the shipping of {@code orchestrator}; the service calls this when it runs. */
-    static ElasticLogs activate(Orchestrator orchestrator, ElasticService.Settings settings) {
+    static ElasticLogs activate(ComponentContext orchestrator, ElasticService.Settings settings) {
         ElasticLogs logs = orchestrator.shared(ElasticLogs.class, () -> new ElasticLogs(orchestrator,
                 settings.queueCapacity(), settings.batchSize()));
         logs.queue.resize(settings.queueCapacity(), settings.batchSize());
@@ -145,7 +144,7 @@ public final class ElasticLogs {
     }
 
     /** @return the orchestrator whose records these are */
-    public Orchestrator orchestrator() {
+    public ComponentContext context() {
         return orchestrator;
     }
 
@@ -175,14 +174,14 @@ public final class ElasticLogs {
         };
     }
 
-    private void regenerated(RegenerationReport.Entry entry) {
-        if (entry.action() == RegenerationReport.Action.NONE || entry.action() == RegenerationReport.Action.DEFERRED) {
+    private void regenerated(MetricsEvents.Regenerated entry) {
+        if (entry.action().equals("NONE") || entry.action().equals("DEFERRED")) {
             return; // a healthy service, or one still waiting out its backoff: not an event
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("event", "regeneration");
         extra.put("service", entry.service());
-        extra.put("action", entry.action().name());
+        extra.put("action", entry.action());
         extra.put("state", entry.state().name());
         extra.put("duration_ms", entry.duration().toMillis());
         extra.put("detail", entry.detail());

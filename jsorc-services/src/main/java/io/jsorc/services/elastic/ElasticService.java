@@ -2,7 +2,7 @@ package io.jsorc.services.elastic;
 
 import io.jsorc.CommonService;
 import io.jsorc.Service;
-import io.jsorc.config.Secrets;
+import io.jsorc.base.Secrets;
 import io.jsorc.services.elastic.ElasticClient.Distribution;
 
 import java.io.IOException;
@@ -75,13 +75,13 @@ public class ElasticService extends CommonService<ElasticClient> {
     protected ElasticClient run() {
         Settings read = settings(config());
         // Before the cluster is asked: records logged while it is down at startup queue for when it is up.
-        logs = ElasticLogs.activate(orchestrator(), read);
+        logs = ElasticLogs.activate(context(), read);
         String url = read.url();
         String auth = read.auth();
         javax.net.ssl.SSLContext ssl = null;
         Optional<Map<String, Object>> resource = EckConnection.resource(manifest());
         if (resource.isPresent()) {
-            EckConnection connection = EckConnection.resolve(resource.get(), orchestrator(), url, auth);
+            EckConnection connection = EckConnection.resolve(resource.get(), context(), url, auth);
             url = connection.url();
             auth = connection.auth();
             ssl = connection.ssl();
@@ -267,7 +267,7 @@ public class ElasticService extends CommonService<ElasticClient> {
             return text;
         }
         try {
-            return io.jsorc.config.Json.parseObject(trimmed, "request field");
+            return io.jsorc.base.Json.parseObject(trimmed, "request field");
         } catch (IllegalArgumentException e) {
             return text;
         }
@@ -323,7 +323,7 @@ public class ElasticService extends CommonService<ElasticClient> {
     }
 
     private long statistic(java.util.function.ToLongFunction<LogQueue> read) {
-        ElasticLogs current = logs != null ? logs : ElasticLogs.ifActive(orchestrator()).orElse(null);
+        ElasticLogs current = logs != null ? logs : ElasticLogs.ifActive(context()).orElse(null);
         return current == null ? 0 : read.applyAsLong(current.queue());
     }
 
@@ -334,7 +334,7 @@ public class ElasticService extends CommonService<ElasticClient> {
         }
         // This instance has not run (Elasticsearch is down, say): records still queue for the next one, as long as
         // the service ran once in this orchestrator and so has a queue and its index names.
-        Optional<ElasticLogs> shared = ElasticLogs.ifActive(orchestrator());
+        Optional<ElasticLogs> shared = ElasticLogs.ifActive(context());
         if (shared.isPresent()) {
             return shared.get();
         }

@@ -1,6 +1,6 @@
 package io.jsorc.services.elastic;
 
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.services.elastic.ElasticClient.Distribution;
 import io.jsorc.services.elastic.ElasticClient.Response;
 

@@ -32,7 +32,7 @@ public class MetricsService extends CommonService<PrometheusMeterRegistry> {
         String host = String.valueOf(config().getOrDefault("host", "127.0.0.1"));
         int port = ((Number) config().getOrDefault("port", 9464)).intValue();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JsOrcMetrics(orchestrator()).bindTo(registry);
+        new JsOrcMetrics(context()).bindTo(registry);
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
         http.createContext("/metrics", exchange -> {
             try (exchange) {

@@ -2,7 +2,7 @@ package io.jsorc.services.prome;
 
 import io.jsorc.CommonService;
 import io.jsorc.Service;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,17 +1,18 @@
 package io.jsorc.services.redis;
 
-import io.jsorc.CommonService;
-import io.jsorc.Orchestrator;
+import io.jsorc.ComponentContext;
 import io.jsorc.OrchestratorAware;
 import io.jsorc.Repository;
+import io.jsorc.base.Json;
 import io.jsorc.config.Hook;
-import io.jsorc.config.Json;
-import io.jsorc.registry.ComponentKind;
-import io.jsorc.registry.Registration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,19 +20,25 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A {@link Hook} backed by Redis (hash {@value #HASH}) with a memory copy in front: reads take memory, then Redis
- * (back-filling memory); writes go to both. When Redis is not running it behaves exactly like the
- * {@link io.jsorc.config.MemoryHook}, remembers what it wrote, and writes it to Redis once the redis service is up
- * again.
+ * (back-filling memory); writes go to both. When Redis cannot be reached it behaves exactly like the
+ * {@link io.jsorc.config.MemoryHook}, remembers what it wrote, and writes it to Redis once Redis answers again.
  *
- * <p>Every write is announced on channel {@value #CHANNEL}; every other orchestrator attached to the same Redis drops
- * its memory copy of that key and restarts the service whose config or manifest it is, through its regeneration
- * loop.
+ * <p>It bootstraps its own connection from {@code REDIS_CONFIG} as the builder and the classpath give it (a builder
+ * override, else the resource default, with environment placeholders): the config it serves is never needed to
+ * reach it, so building it needs no running service. It shares the per-orchestrator {@link RedisLink} with the
+ * {@code redis} service, whose {@code pubsub} daemon hears replicas' changes: every write is announced on channel
+ * {@value #CHANNEL}, and every other orchestrator attached to the same Redis drops its memory copy of that key and
+ * tells its change listeners (the orchestrator restarts the service whose config or manifest it is).
  */
 @Repository(name = "hook", priority = 1)
-public class RedisHook implements Hook, OrchestratorAware {
+public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
 
     /** The Redis hash that holds the globs. */
     public static final String HASH = "jsorc:global";
@@ -40,7 +47,6 @@ public class RedisHook implements Hook, OrchestratorAware {
 
     private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
 
-    private Orchestrator orchestrator;
     private State state;
 
     /** Built by the orchestrator. */
@@ -48,24 +54,8 @@ public class RedisHook implements Hook, OrchestratorAware {
     }
 
     @Override
-    public void attach(Orchestrator owner) {
-        this.orchestrator = owner;
-        this.state = owner.shared(State.class, () -> new State(owner));
-        // Through the proxy rule: a never-running placeholder while redis is not built, so this never recurses.
-        CommonService<?> redis = owner.svc("redis");
-        if (redis instanceof RedisService running && running.isRunning()) {
-            state.flush(running);
-        }
-    }
-
-    private RedisService redis() {
-        RedisService linked = state.link.current();
-        if (linked != null) {
-            return linked;
-        }
-        // Builds it on first use; hands back a placeholder when asked from inside its own construction.
-        CommonService<?> service = orchestrator.svc("redis");
-        return service instanceof RedisService r && r.isRunning() ? r : null;
+    public void attach(ComponentContext context) {
+        this.state = context.shared(State.class, () -> new State(context));
     }
 
     @Override
@@ -74,19 +64,20 @@ public class RedisHook implements Hook, OrchestratorAware {
         if (cached != null) {
             return Optional.of(cached);
         }
-        RedisService redis = redis();
+        RedisClient redis = state.client();
         if (redis == null) {
             return Optional.empty();
         }
         try {
             long generation = state.generation(key);
             String stored = redis.hget(HASH, key);
+            state.reached();
             if (stored != null) {
                 state.backFill(key, stored, generation);
             }
             return Optional.ofNullable(stored);
         } catch (RuntimeException e) {
-            log.debug("Reading {} from Redis failed; serving memory", key, e);
+            state.unreachable("reading " + key, e);
             return Optional.ofNullable(state.memory.get(key));
         }
     }
@@ -94,7 +85,7 @@ public class RedisHook implements Hook, OrchestratorAware {
     @Override
     public void setGlob(String key, String json) {
         state.memory.put(key, json);
-        state.write(redis(), key, new Pending(Op.SET, json));
+        state.write(key, new Pending(Op.SET, json));
     }
 
     @Override
@@ -103,7 +94,7 @@ public class RedisHook implements Hook, OrchestratorAware {
         if (existing.isPresent()) {
             return existing.get();
         }
-        RedisService redis = redis();
+        RedisClient redis = state.client();
         if (redis != null) {
             try {
                 redis.hsetnx(HASH, key, defaultJson);
@@ -113,7 +104,7 @@ public class RedisHook implements Hook, OrchestratorAware {
                     return stored;
                 }
             } catch (RuntimeException e) {
-                log.debug("Creating {} in Redis failed; keeping it in memory", key, e);
+                state.unreachable("creating " + key, e);
             }
         }
         String previous = state.memory.putIfAbsent(key, defaultJson);
@@ -124,18 +115,18 @@ public class RedisHook implements Hook, OrchestratorAware {
     @Override
     public void deleteGlob(String key) {
         state.memory.remove(key);
-        state.write(redis(), key, new Pending(Op.DELETE, null));
+        state.write(key, new Pending(Op.DELETE, null));
     }
 
     @Override
     public Set<String> globKeys() {
         Set<String> keys = new TreeSet<>(state.memory.keySet());
-        RedisService redis = redis();
+        RedisClient redis = state.client();
         if (redis != null) {
             try {
                 keys.addAll(redis.hkeys(HASH));
             } catch (RuntimeException e) {
-                log.debug("Listing keys in Redis failed; serving memory", e);
+                state.unreachable("listing keys", e);
             }
         }
         state.pending.forEach((key, pending) -> {
@@ -146,18 +137,32 @@ public class RedisHook implements Hook, OrchestratorAware {
         return keys;
     }
 
-    /** Writes what was kept while Redis was down, if it is up now. */
+    /** Writes what was kept while Redis could not be reached, if it answers now. */
     @Override
     public void commit() {
-        RedisService redis = redis();
-        if (redis != null) {
-            state.flush(redis);
-        }
+        state.flush();
     }
 
-    /** @return the keys written while Redis was down and not yet in Redis */
+    @Override
+    public void addChangeListener(Consumer<String> listener) {
+        state.listeners.add(listener);
+    }
+
+    /**
+     * Returns the keys written while Redis could not be reached and not yet in Redis.
+     *
+     * @return the pending keys, sorted
+     */
     public Set<String> pendingKeys() {
         return new TreeSet<>(state.pending.keySet());
+    }
+
+    /** Closes the bootstrap connection; the orchestrator calls it once, on the backend it resolved. */
+    @Override
+    public void close() {
+        if (state != null) {
+            state.close();
+        }
     }
 
     private enum Op { SET, CREATE, DELETE }
@@ -166,19 +171,102 @@ public class RedisHook implements Hook, OrchestratorAware {
 
     /** What all RedisHook instances of one orchestrator share. Writes to Redis happen under its lock. */
     private static final class State {
+        private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
         final String origin = UUID.randomUUID().toString();
         final ConcurrentMap<String, String> memory = new ConcurrentHashMap<>();
         /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
         final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
         final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
-        final RedisLink link;
-        final Orchestrator orchestrator;
+        final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+        final ComponentContext context;
+        final RedisService.Settings bootstrap;
+        final AtomicBoolean subscriberRequested = new AtomicBoolean();
+        private volatile RedisClient client;
+        private volatile long retryAtNanos;
+        private volatile boolean closed;
 
-        State(Orchestrator orchestrator) {
-            this.orchestrator = orchestrator;
-            this.link = orchestrator.shared(RedisLink.class, RedisLink::new);
-            link.onUp(this::resync);
+        State(ComponentContext context) {
+            this.context = context;
+            this.bootstrap = bootstrapSettings(context);
+            RedisLink link = context.shared(RedisLink.class, RedisLink::new);
+            link.onUp(service -> {
+                retryAtNanos = 0;
+                resync();
+            });
             link.handle(CHANNEL, (channel, message) -> changed(message));
+        }
+
+        /** REDIS_CONFIG as the builder or the classpath give it; {@code null} when Redis is disabled there. */
+        private static RedisService.Settings bootstrapSettings(ComponentContext context) {
+            Map<String, Object> config = context.defaultConfig("REDIS_CONFIG").orElse(null);
+            if (config == null || !Boolean.parseBoolean(String.valueOf(config.getOrDefault("enabled", "true")))) {
+                log.info("Config store: Redis hook in memory only (REDIS_CONFIG is disabled or absent)");
+                return null;
+            }
+            Map<String, Object> own = new LinkedHashMap<>(config);
+            own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
+            RedisService.Settings settings = Json.mapper().convertValue(own, RedisService.Settings.class);
+            log.info("Config store: Redis at {}:{} db {}", settings.hostOrDefault(), settings.portOrDefault(),
+                    settings.db() == null ? 0 : settings.db());
+            return settings;
+        }
+
+        /** The bootstrap connection, or {@code null} while Redis is disabled, closed or recently unreachable. */
+        RedisClient client() {
+            if (bootstrap == null || closed || System.nanoTime() - retryAtNanos < 0) {
+                return null;
+            }
+            RedisClient current = client;
+            if (current == null) {
+                synchronized (this) {
+                    current = client;
+                    if (current == null && !closed) {
+                        current = connect(bootstrap);
+                        client = current;
+                    }
+                }
+            }
+            requestSubscriber();
+            return current;
+        }
+
+        private static RedisClient connect(RedisService.Settings s) {
+            int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
+            int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
+            ConnectionPoolConfig pool = new ConnectionPoolConfig();
+            pool.setMaxTotal(4);
+            pool.setMaxIdle(2);
+            pool.setMinIdle(0);
+            pool.setMaxWait(Duration.ofMillis(timeout));
+            return RedisClient.builder().hostAndPort(s.hostOrDefault(), s.portOrDefault())
+                    .clientConfig(s.clientConfig(timeout, connectTimeout)).poolConfig(pool).build();
+        }
+
+        /**
+         * Replicas' changes are heard through the {@code redis} service's subscription: build it once the
+         * orchestrator runs. Asked from a config read (never from this hook's construction), and only once, so the
+         * service's own config read through this hook does not ask again.
+         */
+        private void requestSubscriber() {
+            if (context.isStarted() && subscriberRequested.compareAndSet(false, true)) {
+                try {
+                    context.svc("redis");
+                } catch (RuntimeException e) {
+                    log.debug("The redis service could not be built for the config subscription", e);
+                }
+            }
+        }
+
+        void reached() {
+            if (!pending.isEmpty()) {
+                flush();
+            }
+        }
+
+        void unreachable(String what, RuntimeException e) {
+            retryAtNanos = System.nanoTime() + RETRY_NANOS;
+            log.debug("Redis could not be reached {}; serving memory, retrying in 1 s", what, e);
         }
 
         long generation(String key) {
@@ -196,20 +284,21 @@ public class RedisHook implements Hook, OrchestratorAware {
             memory.remove(key);
         }
 
-        synchronized void write(RedisService redis, String key, Pending change) {
+        synchronized void write(String key, Pending change) {
+            RedisClient redis = client();
             if (redis != null) {
                 try {
                     apply(redis, key, change);
                     pending.remove(key);
                     return;
                 } catch (RuntimeException e) {
-                    log.debug("Writing {} to Redis failed; keeping it until Redis is back", key, e);
+                    unreachable("writing " + key, e);
                 }
             }
             pending.put(key, change);
         }
 
-        private void apply(RedisService redis, String key, Pending change) {
+        private void apply(RedisClient redis, String key, Pending change) {
             switch (change.op()) {
                 case SET -> redis.hset(HASH, key, change.value());
                 case CREATE -> {
@@ -231,15 +320,19 @@ public class RedisHook implements Hook, OrchestratorAware {
 
         /**
          * Redis (re)appeared: write what was kept, and catch up on changes replicas announced while we could not
-         * hear them — a memory copy that differs from Redis is dropped and its service restarted.
+         * hear them — a memory copy that differs from Redis is dropped and its listeners told.
          */
-        void resync(RedisService redis) {
+        void resync() {
             Map<String, String> before;
             synchronized (this) {
                 before = new java.util.HashMap<>(memory);
                 before.keySet().removeAll(pending.keySet());
             }
-            flush(redis);
+            flush();
+            RedisClient redis = client();
+            if (redis == null) {
+                return;
+            }
             for (Map.Entry<String, String> copy : before.entrySet()) {
                 String stored;
                 try {
@@ -250,18 +343,22 @@ public class RedisHook implements Hook, OrchestratorAware {
                 }
                 if (!copy.getValue().equals(stored)) {
                     invalidate(copy.getKey());
-                    restartOwners(copy.getKey());
+                    tell(copy.getKey());
                 }
             }
         }
 
-        synchronized void flush(RedisService redis) {
+        synchronized void flush() {
+            RedisClient redis = client();
+            if (redis == null) {
+                return;
+            }
             for (Map.Entry<String, Pending> entry : pending.entrySet()) {
                 try {
                     apply(redis, entry.getKey(), entry.getValue());
                     pending.remove(entry.getKey(), entry.getValue());
                 } catch (RuntimeException e) {
-                    log.debug("Flushing {} to Redis failed; will retry", entry.getKey(), e);
+                    unreachable("flushing " + entry.getKey(), e);
                     return;
                 }
             }
@@ -279,17 +376,28 @@ public class RedisHook implements Hook, OrchestratorAware {
                 return;
             }
             invalidate(key);
-            restartOwners(key);
+            tell(key);
         }
 
-        private void restartOwners(String key) {
-            if (!orchestrator.isStarted()) {
-                return;
+        private void tell(String key) {
+            for (Consumer<String> listener : listeners) {
+                try {
+                    listener.accept(key);
+                } catch (RuntimeException e) {
+                    log.warn("A config change listener threw on {}", key, e);
+                }
             }
-            for (Registration service : orchestrator.registry().all(ComponentKind.SERVICE)) {
-                if (key.equals(service.configKey()) || key.equals(service.manifestKey())) {
-                    log.info("Config {} changed on another replica; restarting service '{}'", key, service.name());
-                    orchestrator.requestRestart(service.name());
+        }
+
+        synchronized void close() {
+            closed = true;
+            RedisClient current = client;
+            client = null;
+            if (current != null) {
+                try {
+                    current.close();
+                } catch (RuntimeException e) {
+                    log.debug("Closing the config store's Redis connection threw", e);
                 }
             }
         }

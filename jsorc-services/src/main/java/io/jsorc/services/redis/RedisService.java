@@ -32,7 +32,7 @@ import java.util.function.Function;
  * {@link #app()} (or {@code poke()}) for every other command. A daemon ({@code pubsub}) listens on {@code jsorc:*}
  * channels for replicas' config changes; losing it also marks the service failed.
  */
-@Service(name = "redis", proxy = true, manifest = "REDIS_MANIFEST")
+@Service(name = "redis", manifest = "REDIS_MANIFEST")
 public class RedisService extends CommonService<RedisClient> {
 
     /** Pattern the {@code pubsub} daemon listens on. */
@@ -152,7 +152,7 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     private RedisLink link() {
-        return orchestrator().shared(RedisLink.class, RedisLink::new);
+        return context().shared(RedisLink.class, RedisLink::new);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.jsorc.services.task;
 
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 
 import java.time.Duration;
 import java.time.Instant;

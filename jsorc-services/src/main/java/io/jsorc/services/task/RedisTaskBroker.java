@@ -1,6 +1,6 @@
 package io.jsorc.services.task;
 
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.services.redis.RedisService;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;

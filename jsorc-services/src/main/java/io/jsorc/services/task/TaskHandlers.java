@@ -1,14 +1,16 @@
 package io.jsorc.services.task;
 
-import io.jsorc.Orchestrator;
-import io.jsorc.config.Json;
-import io.jsorc.registry.ComponentKind;
-import io.jsorc.registry.Registration;
+import io.jsorc.ComponentContext;
+import io.jsorc.base.Json;
+import io.jsorc.Context;
+import io.jsorc.Repository;
+import io.jsorc.Service;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,10 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TaskHandlers {
 
     private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
-    private final Orchestrator orchestrator;
+    private final ComponentContext orchestrator;
     private volatile boolean discovered;
 
-    TaskHandlers(Orchestrator orchestrator) {
+    TaskHandlers(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }
 
@@ -53,12 +55,13 @@ final class TaskHandlers {
             if (discovered) {
                 return;
             }
-            for (ComponentKind kind : ComponentKind.values()) {
-                for (Registration registration : orchestrator.registry().all(kind)) {
-                    for (Method method : registration.type().getMethods()) {
+            for (Class<? extends java.lang.annotation.Annotation> kind : List.of(Service.class, Repository.class,
+                    Context.class)) {
+                for (Map.Entry<String, Class<?>> component : orchestrator.components(kind).entrySet()) {
+                    for (Method method : component.getValue().getMethods()) {
                         Task task = method.getAnnotation(Task.class);
                         if (task != null) {
-                            handlers.putIfAbsent(task.value(), handlerFor(kind, registration.name(), method));
+                            handlers.putIfAbsent(task.value(), handlerFor(kind, component.getKey(), method));
                         }
                     }
                 }
@@ -67,16 +70,13 @@ final class TaskHandlers {
         }
     }
 
-    private TaskHandler handlerFor(ComponentKind kind, String component, Method method) {
+    private TaskHandler handlerFor(Class<?> kind, String component, Method method) {
         boolean isStatic = Modifier.isStatic(method.getModifiers());
         return args -> {
             Object target = null;
             if (!isStatic) {
-                target = switch (kind) {
-                    case SERVICE -> orchestrator.svc(component);
-                    case REPOSITORY -> orchestrator.src(component);
-                    case CONTEXT -> orchestrator.get(component);
-                };
+                target = kind == Service.class ? orchestrator.svc(component)
+                        : kind == Repository.class ? orchestrator.src(component) : orchestrator.get(component);
             }
             try {
                 return method.invoke(target, bind(method, args));

@@ -3,7 +3,7 @@ package io.jsorc.services.task;
 import io.jsorc.CommonService;
 import io.jsorc.Service;
 import io.jsorc.ServiceNotRunningException;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.services.redis.RedisService;
 
 import java.lang.management.ManagementFactory;
@@ -72,7 +72,7 @@ public class TaskService extends CommonService<TaskBroker> {
         }
         zone = ZoneId.of(s.timezone() == null ? "UTC" : s.timezone());
         settings = s;
-        RedisService redis = orchestrator().svc("redis", RedisService.class);
+        RedisService redis = context().svc("redis", RedisService.class);
         // auto follows the redis service's config, not its current state: a Redis outage must fail (and regenerate)
         // this service, never move it silently onto a private in-memory queue.
         boolean useRedis = backend.equals("redis") || (backend.equals("auto") && redis.isEnabled());
@@ -82,10 +82,10 @@ public class TaskService extends CommonService<TaskBroker> {
                         + "), but the redis service is " + redis.state()
                         + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
             }
-            return new RedisTaskBroker(() -> orchestrator().svc("redis", RedisService.class), s.queueName());
+            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName());
         }
         log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
-        return orchestrator().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
+        return context().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
     }
 
     @Override
@@ -183,7 +183,7 @@ public class TaskService extends CommonService<TaskBroker> {
         while (!current.isDone() && System.nanoTime() < deadline) {
             Thread.sleep(20);
             // Through the orchestrator: this instance may have been refreshed (briefly DISABLED) meanwhile.
-            current = orchestrator().svc(name(), TaskService.class).result(id);
+            current = context().svc(name(), TaskService.class).result(id);
         }
         return current;
     }
@@ -223,7 +223,7 @@ public class TaskService extends CommonService<TaskBroker> {
     }
 
     private TaskHandlers handlers() {
-        return orchestrator().shared(TaskHandlers.class, () -> new TaskHandlers(orchestrator()));
+        return context().shared(TaskHandlers.class, () -> new TaskHandlers(context()));
     }
 
     // ------------------------------------------------------------------ daemons

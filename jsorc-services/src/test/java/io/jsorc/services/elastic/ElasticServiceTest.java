@@ -4,7 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jsorc.Orchestrator;
 import io.jsorc.ServiceState;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.metrics.JsOrcMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;

@@ -2,7 +2,7 @@ package io.jsorc.services.elastic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.services.elastic.ElasticClient.Distribution;
 import io.jsorc.services.elastic.LogLifecycle.Outcome;
 import org.junit.jupiter.api.AfterEach;

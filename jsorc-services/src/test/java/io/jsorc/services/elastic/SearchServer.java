@@ -106,7 +106,7 @@ final class SearchServer implements AutoCloseable {
             throw new IllegalStateException("count " + index + ": HTTP " + response.statusCode() + " "
                     + response.body());
         }
-        return io.jsorc.config.Json.mapper().readTree(response.body()).path("count").asLong();
+        return io.jsorc.base.Json.mapper().readTree(response.body()).path("count").asLong();
     }
 
     @Override

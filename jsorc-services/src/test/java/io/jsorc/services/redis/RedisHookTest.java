@@ -1,7 +1,7 @@
 package io.jsorc.services.redis;
 
 import io.jsorc.Orchestrator;
-import io.jsorc.config.Json;
+import io.jsorc.base.Json;
 import io.jsorc.test.RedisServer;
 import io.jsorc.test.WithRedis;
 import org.junit.jupiter.api.Test;

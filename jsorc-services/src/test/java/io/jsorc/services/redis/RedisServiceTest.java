@@ -147,9 +147,9 @@ class RedisServiceTest {
     @Test
     void infoMasksThePassword(Orchestrator orchestrator) {
         Map<String, Object> redisConfig = new java.util.LinkedHashMap<>(
-                io.jsorc.config.Json.parseObject(orchestrator.configGet("REDIS_CONFIG"), "REDIS_CONFIG"));
+                io.jsorc.base.Json.parseObject(orchestrator.configGet("REDIS_CONFIG"), "REDIS_CONFIG"));
         redisConfig.put("password", ""); // empty: not sent to the server, but still masked
-        orchestrator.configSet("REDIS_CONFIG", io.jsorc.config.Json.write(redisConfig));
+        orchestrator.configSet("REDIS_CONFIG", io.jsorc.base.Json.write(redisConfig));
         Map<String, Object> config = orchestrator.serviceRefresh("redis").info().config();
         assertThat(config).containsEntry("password", "****");
     }

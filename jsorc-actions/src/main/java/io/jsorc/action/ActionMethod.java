@@ -1,0 +1,293 @@
+package io.jsorc.action;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.jsorc.base.Json;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One action: a method and how arguments bind to it, the way Python binds a call. Positional arguments fill the
+ * parameters before the rest parameter in order; the rest parameter ({@link Rest} or Java varargs) takes the
+ * remaining positional ones; keyword arguments bind by name (parameters after the rest parameter are keyword-only);
+ * a trailing {@code Map<String, Object>} takes the remaining keyword arguments. Values are converted with Jackson.
+ *
+ * <p>The wire form (what a remote action server receives) is {@code {param: value, "*rest": [...],
+ * "**keywords": {...}}}, with null-valued parameters omitted.
+ */
+public final class ActionMethod {
+
+    private final String name;
+    private final Method method;
+    private final List<String> names = new ArrayList<>();
+    private final List<JavaType> types = new ArrayList<>();
+    private final int restIndex;
+    private final int keywordsIndex;
+
+    /** A signature only (a remote action's, read from its spec): binds to the wire form, cannot be invoked. */
+    private ActionMethod(String name, List<String> signature) {
+        this.name = name;
+        this.method = null;
+        int rest = -1;
+        int keywords = -1;
+        for (int i = 0; i < signature.size(); i++) {
+            String entry = signature.get(i);
+            if (entry.startsWith("**")) {
+                keywords = i;
+                names.add(entry.substring(2));
+            } else if (entry.startsWith("*")) {
+                rest = i;
+                names.add(entry.substring(1));
+            } else {
+                names.add(entry);
+            }
+            types.add(Json.mapper().getTypeFactory().constructType(Object.class));
+        }
+        this.restIndex = rest;
+        this.keywordsIndex = keywords;
+    }
+
+    /**
+     * @param name      the action's name
+     * @param signature parameter names in order, the rest one prefixed {@code *}, the keywords one {@code **}
+     * @return a binder for that signature (for remote actions)
+     */
+    public static ActionMethod ofSignature(String name, List<String> signature) {
+        return new ActionMethod(name, signature);
+    }
+
+    /** @return the parameter names in order, the rest one prefixed {@code *}, the keywords one {@code **} */
+    public List<String> signature() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add((i == restIndex ? "*" : i == keywordsIndex ? "**" : "") + names.get(i));
+        }
+        return out;
+    }
+
+    ActionMethod(String name, Method method) {
+        this.name = name;
+        this.method = method;
+        Parameter[] parameters = method.getParameters();
+        int rest = -1;
+        int keywords = -1;
+        for (int i = 0; i < parameters.length; i++) {
+            Parameter parameter = parameters[i];
+            Param param = parameter.getAnnotation(Param.class);
+            if (param == null && !parameter.isNamePresent()) {
+                throw new IllegalArgumentException("Action " + method + " needs parameter names: compile with "
+                        + "-parameters or annotate them with @Param");
+            }
+            names.add(param != null ? param.value() : parameter.getName());
+            types.add(Json.mapper().getTypeFactory().constructType(parameter.getParameterizedType()));
+            if (parameter.isAnnotationPresent(Rest.class) || (parameter.isVarArgs())) {
+                rest = i;
+            } else if (i == parameters.length - 1 && Map.class.isAssignableFrom(parameter.getType())) {
+                keywords = i;
+            }
+        }
+        this.restIndex = rest;
+        this.keywordsIndex = keywords;
+    }
+
+    /** @return the action's name (without the module prefix) */
+    public String name() {
+        return name;
+    }
+
+    /** @return the parameter names, in declaration order */
+    public List<String> parameters() {
+        return List.copyOf(names);
+    }
+
+    /** @return a description for the spec endpoint: params, rest and keywords parameter names */
+    public Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> plain = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (i != restIndex && i != keywordsIndex) {
+                plain.add(names.get(i));
+            }
+        }
+        out.put("params", plain);
+        out.put("rest", restIndex < 0 ? null : names.get(restIndex));
+        out.put("keywords", keywordsIndex < 0 ? null : names.get(keywordsIndex));
+        out.put("signature", signature());
+        return out;
+    }
+
+    /**
+     * Binds a call to the wire form.
+     *
+     * @param arguments positional and keyword arguments
+     * @return {@code {param: value, "*rest": [...], "**keywords": {...}}}, nulls omitted
+     * @throws ActionException when the arguments do not fit (too many positionals, unknown or repeated keywords)
+     */
+    public Map<String, Object> toWire(Arguments arguments) {
+        Object[] bound = bindRaw(arguments);
+        Map<String, Object> wire = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (bound[i] == null) {
+                continue;
+            }
+            String key = i == restIndex ? "*" + names.get(i) : i == keywordsIndex ? "**" + names.get(i) : names.get(i);
+            wire.put(key, bound[i]);
+        }
+        return wire;
+    }
+
+    /**
+     * @param wire the wire form
+     * @return the arguments it stands for
+     */
+    @SuppressWarnings("unchecked")
+    public Arguments fromWire(Map<String, Object> wire) {
+        for (String key : wire.keySet()) {
+            boolean known = key.startsWith("**") ? keywordsIndex >= 0 && key.equals("**" + names.get(keywordsIndex))
+                    : key.startsWith("*") ? restIndex >= 0 && key.equals("*" + names.get(restIndex))
+                    : names.contains(key) && names.indexOf(key) != restIndex && names.indexOf(key) != keywordsIndex;
+            if (!known) {
+                throw new ActionException("Action '" + name + "' has no parameter '" + key + "'; parameters: "
+                        + describe());
+            }
+        }
+        Object rest = restIndex >= 0 ? wire.get("*" + names.get(restIndex)) : null;
+        List<Object> positional = new ArrayList<>();
+        Map<String, Object> keywords = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (i == restIndex || i == keywordsIndex) {
+                continue;
+            }
+            String param = names.get(i);
+            if (rest != null && i < restIndex) {
+                positional.add(wire.get(param)); // the rest only lines up after every earlier parameter
+            } else if (wire.containsKey(param)) {
+                keywords.put(param, wire.get(param));
+            }
+        }
+        if (rest instanceof List<?> list) {
+            positional.addAll(list);
+        }
+        if (keywordsIndex >= 0 && wire.get("**" + names.get(keywordsIndex)) instanceof Map<?, ?> more) {
+            keywords.putAll((Map<String, Object>) more);
+        }
+        return new Arguments(positional, keywords);
+    }
+
+    /**
+     * Calls the method.
+     *
+     * @param target    the module instance
+     * @param arguments positional and keyword arguments
+     * @return the method's result
+     * @throws ActionException when the arguments do not bind or the method throws
+     */
+    public Object invoke(Object target, Arguments arguments) {
+        if (method == null) {
+            throw new IllegalStateException("Action '" + name + "' is a remote signature; it cannot be invoked here");
+        }
+        Object[] bound = bindRaw(arguments);
+        Object[] values = new Object[bound.length];
+        for (int i = 0; i < bound.length; i++) {
+            JavaType type = types.get(i);
+            Object raw = bound[i];
+            if (raw == null) {
+                if (type.isPrimitive()) {
+                    throw new ActionException("Action '" + name + "' needs argument '" + names.get(i) + "'");
+                }
+                if (i == restIndex) {
+                    raw = List.of();
+                } else if (i == keywordsIndex) {
+                    raw = Map.of();
+                }
+            }
+            try {
+                // Fast path: a value that already is what the parameter takes is passed as it is.
+                values[i] = raw == null ? null : boxed(type.getRawClass()).isInstance(raw) ? raw
+                        : Json.mapper().convertValue(raw, type);
+            } catch (IllegalArgumentException e) {
+                throw new ActionException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
+                        + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return method.invoke(target, values);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new ActionException("Action '" + name + "' threw " + cause, cause);
+        } catch (IllegalAccessException e) {
+            throw new ActionException("Action '" + name + "' cannot be called: " + e, e);
+        }
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return type == int.class ? Integer.class : type == long.class ? Long.class : type == double.class ? Double.class
+                : type == boolean.class ? Boolean.class : type == float.class ? Float.class : type == short.class
+                ? Short.class : type == byte.class ? Byte.class : Character.class;
+    }
+
+    private Object[] bindRaw(Arguments arguments) {
+        Object[] bound = new Object[names.size()];
+        int setMask = 0; // which parameters got a value (actions have far fewer than 32 parameters)
+        List<Object> rest = null;
+        int slot = 0;
+        for (Object value : arguments.positional()) {
+            while (slot < names.size() && (slot == keywordsIndex || (restIndex >= 0 && slot > restIndex))) {
+                slot++;
+            }
+            if (slot < names.size() && slot != restIndex && (restIndex < 0 || slot < restIndex)) {
+                bound[slot] = value;
+                setMask |= 1 << slot;
+                slot++;
+            } else if (restIndex >= 0) {
+                if (rest == null) {
+                    rest = new ArrayList<>();
+                }
+                rest.add(value);
+            } else {
+                throw new ActionException("Action '" + name + "' takes " + positionalCount()
+                        + " positional arguments but " + arguments.positional().size() + " were given");
+            }
+        }
+        if (rest != null) {
+            bound[restIndex] = rest;
+        }
+        Map<String, Object> extra = null;
+        for (Map.Entry<String, Object> keyword : arguments.keywords().entrySet()) {
+            int index = names.indexOf(keyword.getKey());
+            if (index >= 0 && index != restIndex && index != keywordsIndex) {
+                if ((setMask & (1 << index)) != 0) {
+                    throw new ActionException("Action '" + name + "' got multiple values for '" + keyword.getKey()
+                            + "'");
+                }
+                bound[index] = keyword.getValue();
+                setMask |= 1 << index;
+            } else if (keywordsIndex >= 0) {
+                if (extra == null) {
+                    extra = new LinkedHashMap<>();
+                }
+                extra.put(keyword.getKey(), keyword.getValue());
+            } else {
+                throw new ActionException("Action '" + name + "' has no parameter '" + keyword.getKey()
+                        + "'; parameters: " + names);
+            }
+        }
+        if (extra != null) {
+            bound[keywordsIndex] = extra;
+        }
+        return bound;
+    }
+
+    private int positionalCount() {
+        int count = restIndex >= 0 ? restIndex : names.size();
+        return keywordsIndex >= 0 && keywordsIndex < count ? count - 1 : count;
+    }
+}

@@ -1,0 +1,152 @@
+package io.jsorc.action;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jsorc.base.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Hosts one action module over HTTP/JSON: {@code GET /jsorc_actions_spec/} lists the actions with their parameters,
+ * {@code POST /<action>} calls one with the wire form ({@code {param: value, "*rest": [...], "**keywords": {...}}})
+ * and answers {@code {"result": ...}} or, on failure, status 400/500 with {@code {"error": ...}};
+ * {@code GET /healthz} answers {@code ok}. SIGTERM stops it cleanly.
+ *
+ * <p>Usage: {@code java -cp ... io.jsorc.action.ActionServer <module class> <port> [jar]}.
+ */
+public final class ActionServer implements AutoCloseable {
+
+    /** The spec endpoint. */
+    public static final String SPEC_PATH = "/jsorc_actions_spec/";
+
+    private final ActionSpec spec;
+    private final Object module;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /**
+     * @param type the module class
+     * @param port the loopback port (0: any free one)
+     * @throws IOException when the port cannot be bound
+     * @throws ReflectiveOperationException when the module cannot be built
+     */
+    public ActionServer(Class<?> type, int port) throws IOException, ReflectiveOperationException {
+        this(type, new InetSocketAddress("0.0.0.0", port));
+    }
+
+    private ActionServer(Class<?> type, InetSocketAddress address) throws IOException, ReflectiveOperationException {
+        this.spec = ActionSpec.of(type);
+        this.module = type.getDeclaredConstructor().newInstance();
+        this.server = HttpServer.create(address, 64);
+        this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
+                r -> {
+                    Thread thread = new Thread(r, "jsorc-action-server");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals(SPEC_PATH) || path.equals(SPEC_PATH.substring(0, SPEC_PATH.length() - 1))) {
+                respond(exchange, 200, spec.describe());
+                return;
+            }
+            if (path.equals("/healthz")) {
+                respond(exchange, 200, Map.of("status", "ok"));
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST")) {
+                respond(exchange, 405, Map.of("error", "Use POST /<action>; GET " + SPEC_PATH + " lists them"));
+                return;
+            }
+            String name = path.substring(1);
+            ActionMethod action = spec.action(name);
+            if (action == null) {
+                respond(exchange, 404, Map.of("error", "No action '" + name + "' in module '" + spec.module()
+                        + "'; actions: " + spec.names()));
+                return;
+            }
+            Map<String, Object> wire;
+            try (InputStream in = exchange.getRequestBody()) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                wire = body.isBlank() ? Map.of() : Json.parseObject(body, "request body of action '" + name + "'");
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 400, Map.of("error", e.getMessage()));
+                return;
+            }
+            try {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("result", action.invoke(module, action.fromWire(wire)));
+                respond(exchange, 200, result);
+            } catch (ActionException e) {
+                respond(exchange, e.getCause() == null ? 400 : 500, Map.of("error", e.getMessage()));
+            }
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting, lets calls in flight finish (1 s), and stops the workers. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+
+    /**
+     * @param args module class name, port, optional jar path
+     * @throws Exception when the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: ActionServer <module class> <port> [jar]");
+        }
+        // Small JSON answers go out as headers + body: without TCP_NODELAY, Nagle's algorithm and the client's delayed
+        // ACK add ~40 ms to every call. Read once by the JDK's HTTP server, so set before it is first used.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        ClassLoader loader = ActionServer.class.getClassLoader();
+        if (args.length > 2) {
+            loader = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, loader);
+        }
+        ActionServer server = new ActionServer(Class.forName(args[0], true, loader), Integer.parseInt(args[1]));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "jsorc-action-server-shutdown"));
+        org.slf4j.LoggerFactory.getLogger(ActionServer.class).info("Action server for '{}' on port {}",
+                server.spec.module(), server.port());
+        stopped.await();
+    }
+}

@@ -1,0 +1,91 @@
+package io.jsorc.action;
+
+import io.jsorc.base.Json;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The module in this JVM (in a class loader of its own when it comes from a jar). */
+final class LocalPlacement extends Placement {
+    final ActionSpec spec;
+    final Object instance;
+    final URLClassLoader loader;
+    final long measuredMb;
+
+    private LocalPlacement(ActionSpec spec, Object instance, URLClassLoader loader, long measuredMb) {
+        this.spec = spec;
+        this.instance = instance;
+        this.loader = loader;
+        this.measuredMb = measuredMb;
+    }
+
+    static LocalPlacement load(ActionConfig config) {
+        URLClassLoader loader = null;
+        long before = EvaluationPolicy.usedHeapMb();
+        try {
+            ClassLoader parent = ActionManager.class.getClassLoader();
+            if (config.jar() != null) {
+                loader = new URLClassLoader(new URL[]{Path.of(config.jar()).toUri().toURL()}, parent);
+            }
+            Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
+            ActionSpec spec = ActionSpec.of(type);
+            Object instance = type.getDeclaredConstructor().newInstance();
+            return new LocalPlacement(spec, instance, loader, Math.max(0, EvaluationPolicy.usedHeapMb() - before));
+        } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
+            closeQuietly(loader);
+            throw new ActionException("Cannot load action module " + config.module()
+                    + (config.jar() == null ? "" : " from " + config.jar()) + ": " + e, e);
+        }
+    }
+
+    @Override
+    ActionMode mode() {
+        return ActionMode.LOCAL;
+    }
+
+    @Override
+    java.util.Set<String> actionNames() {
+        return spec.names();
+    }
+
+    @Override
+    ActionMethod method(String action) {
+        return spec.action(action);
+    }
+
+    @Override
+    String module() {
+        return spec.module();
+    }
+
+    @Override
+    Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
+        ActionMethod method = require(action, loaded);
+        // Results cross to the caller as JSON-compatible values, the same as from a remote server.
+        Object result = method.invoke(instance, arguments);
+        return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
+    }
+
+    void close() {
+        closeQuietly(loader);
+    }
+
+    /** Already JSON-shaped: no conversion needed (the common case of a number or a string). */
+    private static boolean plain(Object value) {
+        return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Double;
+    }
+
+    private static void closeQuietly(URLClassLoader loader) {
+        if (loader != null) {
+            try {
+                loader.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+}

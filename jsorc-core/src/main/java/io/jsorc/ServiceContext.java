@@ -1,0 +1,34 @@
+package io.jsorc;
+
+import io.jsorc.manifest.Manifest;
+
+import java.util.Map;
+
+/**
+ * What a {@link CommonService} receives from the orchestrator that builds it: its name, its config and manifest as
+ * read for this instance, and the {@link ComponentContext} through which it reaches other components and shared
+ * state. A service never sees the orchestrator itself.
+ */
+public interface ServiceContext extends ComponentContext {
+
+    /**
+     * Returns the service's name.
+     *
+     * @return the name it is registered under
+     */
+    String serviceName();
+
+    /**
+     * Returns the service's config as read for this instance, flags included.
+     *
+     * @return the config, or {@code null} when the service has none (it is then disabled)
+     */
+    Map<String, Object> serviceConfig();
+
+    /**
+     * Returns the service's manifest as read for this instance.
+     *
+     * @return the manifest; empty when it has none
+     */
+    Manifest serviceManifest();
+}

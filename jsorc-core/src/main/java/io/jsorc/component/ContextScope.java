@@ -1,0 +1,231 @@
+package io.jsorc.component;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.OrchestratorAware;
+import io.jsorc.registry.ComponentKind;
+import io.jsorc.registry.Registration;
+import io.jsorc.registry.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The non-service components of one orchestrator: new repository and context instances ({@code src}, {@code ctx}),
+ * the persisting context instances ({@code get}, {@code renew}, {@code destroy}) and the state its components share.
+ *
+ * <p>Thread-safe. Instances that implement {@link OrchestratorAware} are handed the orchestrator's
+ * {@link ComponentContext} right after construction.
+ */
+public final class ContextScope {
+
+    private static final Logger log = LoggerFactory.getLogger(ContextScope.class);
+
+    private final Registry registry;
+    private final ConcurrentHashMap<String, Object> persisting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> persistingLocks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Object> shared = new ConcurrentHashMap<>();
+    /** Depth of repository constructions under way on this thread: the {@code proxy} rule of services reads it. */
+    private final ThreadLocal<int[]> constructingRepository = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile ComponentContext context;
+
+    /**
+     * Creates the scope of one orchestrator.
+     *
+     * @param registry the orchestrator's registry
+     */
+    public ContextScope(Registry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Sets the context handed to {@link OrchestratorAware} instances; called once, while the orchestrator is wired.
+     *
+     * @param componentContext the orchestrator's context
+     */
+    public void attachContext(ComponentContext componentContext) {
+        this.context = Objects.requireNonNull(componentContext, "componentContext");
+    }
+
+    /**
+     * Creates a new instance of the winning repository class.
+     *
+     * @param name the repository name
+     * @return the new instance, attached
+     */
+    public Object src(String name) {
+        Registration registration = registry.require(ComponentKind.REPOSITORY, name);
+        int[] depth = constructingRepository.get();
+        depth[0]++;
+        try {
+            return attach(Instantiator.create(() -> "repository '" + name + "'", registration.type()));
+        } finally {
+            depth[0]--;
+            if (depth[0] == 0) {
+                constructingRepository.remove();
+            }
+        }
+    }
+
+    /**
+     * Tells whether this thread is constructing a repository right now (the {@code proxy} rule of services).
+     *
+     * @return whether a repository construction is under way on this thread
+     */
+    public boolean constructingRepository() {
+        return constructingRepository.get()[0] > 0;
+    }
+
+    /**
+     * Creates a new instance of the winning context class.
+     *
+     * @param name the context name
+     * @param args constructor arguments; they select the one public constructor that accepts them
+     * @return the new instance, attached
+     */
+    public Object ctx(String name, Object... args) {
+        Registration registration = registry.require(ComponentKind.CONTEXT, name);
+        return attach(Instantiator.create(() -> "context '" + name + "'", registration.type(),
+                args == null ? new Object[]{null} : args));
+    }
+
+    /**
+     * Returns the persisting instance of a context, created with its no-arg constructor on first call.
+     *
+     * @param name the context name
+     * @return the persisting instance
+     */
+    public Object get(String name) {
+        Object existing = persisting.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        registry.require(ComponentKind.CONTEXT, name);
+        synchronized (lockOf(name)) {
+            existing = persisting.get(name);
+            if (existing == null) {
+                existing = ctx(name);
+                persisting.put(name, existing);
+            }
+            return existing;
+        }
+    }
+
+    /**
+     * Drops the persisting instance, closing it when it is {@link AutoCloseable}.
+     *
+     * @param name the context name
+     */
+    public void destroy(String name) {
+        registry.require(ComponentKind.CONTEXT, name);
+        synchronized (lockOf(name)) {
+            closeQuietly(name, persisting.remove(name));
+        }
+    }
+
+    /**
+     * Replaces the persisting instance by a new one.
+     *
+     * @param name the context name
+     * @return the new persisting instance
+     */
+    public Object renew(String name) {
+        registry.require(ComponentKind.CONTEXT, name);
+        synchronized (lockOf(name)) {
+            destroy(name);
+            return get(name);
+        }
+    }
+
+    /**
+     * Returns shared state, created on first use.
+     *
+     * @param key     identifies the state
+     * @param factory creates it
+     * @param <T>     its type
+     * @return the state
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(Object key, Supplier<? extends T> factory) {
+        Object existing = shared.get(key);
+        if (existing != null) {
+            return (T) existing;
+        }
+        // Not computeIfAbsent: a factory may create shared state of its own (nested), which the map forbids.
+        synchronized (shared) {
+            existing = shared.get(key);
+            if (existing == null) {
+                existing = Objects.requireNonNull(factory.get(), "shared state factory returned null");
+                shared.put(key, existing);
+            }
+            return (T) existing;
+        }
+    }
+
+    /**
+     * Returns shared state when it exists.
+     *
+     * @param key  identifies the state
+     * @param type its type
+     * @param <T>  its type
+     * @return the state, if some component created it
+     */
+    public <T> Optional<T> sharedIfPresent(Object key, Class<T> type) {
+        return Optional.ofNullable(shared.get(key)).map(type::cast);
+    }
+
+    /** Closes every persisting instance that is {@link AutoCloseable}; called once, when the orchestrator closes. */
+    public void close() {
+        for (String name : new ArrayList<>(persisting.keySet())) {
+            closeQuietly(name, persisting.remove(name));
+        }
+    }
+
+    /**
+     * Casts a component to the type a caller expects, with a message naming both.
+     *
+     * @param kind  the component kind, for the message
+     * @param name  the component name
+     * @param value the component
+     * @param type  the expected type
+     * @param <T>   the type
+     * @return the component
+     * @throws ClassCastException when it is not a {@code type}
+     */
+    public static <T> T typed(String kind, String name, Object value, Class<T> type) {
+        if (!type.isInstance(value)) {
+            throw new ClassCastException(kind + " '" + name + "' is a " + value.getClass().getName() + ", not a "
+                    + type.getName());
+        }
+        return type.cast(value);
+    }
+
+    private Object lockOf(String name) {
+        return persistingLocks.computeIfAbsent(name, n -> new Object());
+    }
+
+    private Object attach(Object instance) {
+        if (instance instanceof OrchestratorAware aware) {
+            ComponentContext attached = context;
+            if (attached == null) {
+                throw new IllegalStateException("The component scope has no context yet; it is wired at build");
+            }
+            aware.attach(attached);
+        }
+        return instance;
+    }
+
+    private static void closeQuietly(String name, Object instance) {
+        if (instance instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("Closing persisting context '{}' threw", name, e);
+            }
+        }
+    }
+}

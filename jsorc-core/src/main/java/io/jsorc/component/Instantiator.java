@@ -1,0 +1,137 @@
+package io.jsorc.component;
+
+import io.jsorc.JsOrcException;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** Creates component instances through the one public constructor whose parameters accept the given arguments. */
+public final class Instantiator {
+
+    private Instantiator() {
+    }
+
+    /** Public constructors per class, looked up once ({@code getConstructors()} copies its array on every call). */
+    private static final ClassValue<Constructor<?>[]> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?>[] computeValue(Class<?> type) {
+            Constructor<?>[] constructors = type.getConstructors();
+            if (!Modifier.isPublic(type.getModifiers())) {
+                for (Constructor<?> constructor : constructors) {
+                    constructor.setAccessible(true);
+                }
+            }
+            return constructors;
+        }
+    };
+
+    /**
+     * @param what names the component for messages (built only when something fails)
+     * @param type the class
+     * @param args constructor arguments
+     * @return the new instance
+     */
+    public static Object create(Supplier<String> what, Class<?> type, Object... args) {
+        Constructor<?> constructor = select(what, type, args);
+        try {
+            return constructor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new JsOrcException("Constructing " + what.get() + " (" + type.getName() + ") threw " + cause, cause);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new JsOrcException("Cannot construct " + what.get() + " (" + type.getName() + "): " + e, e);
+        }
+    }
+
+    private static Constructor<?> select(Supplier<String> what, Class<?> type, Object[] args) {
+        Constructor<?> single = null;
+        int fits = 0;
+        for (Constructor<?> constructor : CONSTRUCTORS.get(type)) {
+            if (accepts(constructor, args)) {
+                single = constructor;
+                fits++;
+            }
+        }
+        if (fits == 1) {
+            return single;
+        }
+        List<Constructor<?>> fitting = new ArrayList<>();
+        for (Constructor<?> constructor : CONSTRUCTORS.get(type)) {
+            if (accepts(constructor, args)) {
+                fitting.add(constructor);
+            }
+        }
+        String given = Arrays.stream(args).map(a -> a == null ? "null" : a.getClass().getSimpleName())
+                .collect(Collectors.joining(", ", "(", ")"));
+        if (fitting.isEmpty()) {
+            throw new IllegalArgumentException("No public constructor of " + what.get() + " (" + type.getName()
+                    + ") accepts arguments " + given + "; its public constructors: " + describe(type.getConstructors()));
+        }
+        throw new IllegalArgumentException("Arguments " + given + " fit several public constructors of " + what.get()
+                + " (" + type.getName() + "): " + describe(fitting.toArray(Constructor<?>[]::new))
+                + "; pass arguments that fit exactly one (a typed null is not possible: avoid null there)");
+    }
+
+    private static boolean accepts(Constructor<?> constructor, Object[] args) {
+        if (constructor.getParameterCount() != args.length) {
+            return false;
+        }
+        if (args.length == 0) {
+            return true;
+        }
+        Class<?>[] parameters = constructor.getParameterTypes();
+        for (int i = 0; i < parameters.length; i++) {
+            Class<?> parameter = parameters[i];
+            Object arg = args[i];
+            if (arg == null) {
+                if (parameter.isPrimitive()) {
+                    return false;
+                }
+            } else if (!box(parameter).isInstance(arg)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Class<?> box(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        if (type == int.class) {
+            return Integer.class;
+        }
+        if (type == long.class) {
+            return Long.class;
+        }
+        if (type == boolean.class) {
+            return Boolean.class;
+        }
+        if (type == double.class) {
+            return Double.class;
+        }
+        if (type == float.class) {
+            return Float.class;
+        }
+        if (type == short.class) {
+            return Short.class;
+        }
+        if (type == byte.class) {
+            return Byte.class;
+        }
+        return Character.class;
+    }
+
+    private static String describe(Constructor<?>[] constructors) {
+        return Arrays.stream(constructors)
+                .map(c -> c.getDeclaringClass().getSimpleName() + Arrays.stream(c.getParameterTypes())
+                        .map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")")))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+}

@@ -1,0 +1,400 @@
+package io.jsorc.runtime;
+
+import io.jsorc.CommonService;
+import io.jsorc.ComponentContext;
+import io.jsorc.Context;
+import io.jsorc.JsOrcException;
+import io.jsorc.OrchestratorAware;
+import io.jsorc.OrchestratorExtension;
+import io.jsorc.Repository;
+import io.jsorc.Service;
+import io.jsorc.ServiceInfo;
+import io.jsorc.ServiceListener;
+import io.jsorc.cluster.ManifestApplier;
+import io.jsorc.cluster.ManifestGateway;
+import io.jsorc.component.ContextScope;
+import io.jsorc.config.ConfigStore;
+import io.jsorc.config.Hook;
+import io.jsorc.metrics.MetricsEvents;
+import io.jsorc.registry.ComponentKind;
+import io.jsorc.registry.Registration;
+import io.jsorc.registry.Registry;
+import io.jsorc.registry.RegistryBuilder;
+import io.jsorc.regen.RegenerationLoop;
+import io.jsorc.service.ServiceTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The parts of one orchestrator, built and wired: registry, config store, service table, component scope, manifest
+ * gateway, regeneration loop and extensions. It is the {@link ComponentContext} every component receives, and it
+ * runs the orchestrator's start and close; the {@code Orchestrator} facade only delegates to it.
+ */
+public final class Assembly implements ComponentContext {
+
+    private static final Logger log = LoggerFactory.getLogger(Assembly.class);
+
+    private enum Phase { NEW, STARTED, CLOSED }
+
+    private final Registry registry;
+    private final ConfigStore configStore;
+    private final ContextScope scope;
+    private final ServiceTable services;
+    private final ManifestGateway manifests;
+    private final RegenerationLoop regeneration;
+    private final List<OrchestratorExtension> extensions;
+    private final Object phaseLock = new Object();
+    private volatile Phase phase = Phase.NEW;
+
+    /**
+     * Scans and resolves the registry and wires the parts; nothing is started.
+     *
+     * @param settings what the builder collected
+     */
+    public Assembly(AssemblySettings settings) {
+        this.registry = buildRegistry(settings);
+        Set<String> configKeys = new LinkedHashSet<>();
+        Set<String> manifestKeys = new LinkedHashSet<>();
+        for (Registration service : registry.all(ComponentKind.SERVICE)) {
+            configKeys.add(service.configKey());
+            service.manifest().ifPresent(manifestKeys::add);
+        }
+        this.scope = new ContextScope(registry);
+        scope.attachContext(this);
+        Hook givenBackend = settings.hook();
+        this.configStore = new ConfigStore(() -> resolveBackend(givenBackend), configKeys, manifestKeys,
+                settings.configKeys(), settings.overrides(), settings.classLoader(), settings.placeholders());
+        List<ManifestApplier> appliers = settings.appliers();
+        if (appliers == null) {
+            appliers = new ArrayList<>();
+            ServiceLoader.load(ManifestApplier.class, settings.classLoader()).forEach(appliers::add);
+        }
+        this.manifests = new ManifestGateway(registry, configStore, this, appliers, this::requestRestart);
+        this.services = new ServiceTable(registry, configStore, scope, this, manifests::applyContext);
+        settings.listeners().forEach(services::addListener);
+        this.regeneration = new RegenerationLoop(services, appliers);
+        services.attachRegeneration(regeneration);
+        regeneration.addObserver(entry -> MetricsEvents.of(this).regenerated(new MetricsEvents.Regenerated(
+                entry.service(), entry.action().name(), entry.state(), entry.duration(), entry.detail())));
+        List<OrchestratorExtension> found = new ArrayList<>(settings.extensions());
+        ServiceLoader.load(OrchestratorExtension.class, settings.classLoader()).forEach(found::add);
+        this.extensions = List.copyOf(found);
+        log.debug("Orchestrator built: {} services, {} repositories, {} contexts",
+                registry.names(ComponentKind.SERVICE).size(), registry.names(ComponentKind.REPOSITORY).size(),
+                registry.names(ComponentKind.CONTEXT).size());
+    }
+
+    private static Registry buildRegistry(AssemblySettings settings) {
+        RegistryBuilder builder = Registry.builder().classLoader(settings.classLoader()).useIndex(settings.useIndex());
+        List<String> packages = settings.scanPackages();
+        if (packages == null || !packages.isEmpty()) {
+            String[] accepted = packages == null ? new String[0] : packages.toArray(String[]::new);
+            // Roots with a compile-time index are read from it; only roots without one are scanned.
+            if (settings.useIndex()) {
+                builder.indexOrScan(accepted);
+            } else {
+                builder.scan(accepted);
+            }
+        }
+        builder.register(settings.classes().toArray(Class<?>[]::new));
+        return builder.build();
+    }
+
+    /** Creates the config store's backend, once: the given one, else the winning {@code hook} repository. */
+    private Hook resolveBackend(Hook given) {
+        Hook backend;
+        if (given != null) {
+            if (given instanceof OrchestratorAware aware) {
+                aware.attach(this);
+            }
+            backend = given;
+        } else {
+            backend = ContextScope.typed("Repository", ConfigStore.HOOK, scope.src(ConfigStore.HOOK), Hook.class);
+        }
+        backend.addChangeListener(key -> services.restartOwnersOf(key));
+        return backend;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Runs the extensions, builds and starts the pre-loaded services, then starts the regeneration loop. On any
+     * failure everything built so far is closed and the failure is rethrown.
+     */
+    public void start() {
+        synchronized (phaseLock) {
+            if (phase != Phase.NEW) {
+                throw new IllegalStateException("Orchestrator cannot start: it is " + phase
+                        + "; start() is allowed once, on a NEW orchestrator");
+            }
+            phase = Phase.STARTED;
+        }
+        try {
+            Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
+            if (!(preLoaded instanceof List<?> names)) {
+                throw new IllegalArgumentException("JSORC_CONFIG.pre_loaded_services must be a list of service "
+                        + "names, but is " + preLoaded);
+            }
+            for (Object name : names) {
+                registry.require(ComponentKind.SERVICE, String.valueOf(name));
+            }
+            for (OrchestratorExtension extension : extensions) {
+                extension.beforeStart(this);
+            }
+            for (Object name : names) {
+                svc(String.valueOf(name));
+            }
+            regeneration.start();
+        } catch (RuntimeException | Error e) {
+            // Nothing half-started survives: services built so far are discarded.
+            close();
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new JsOrcException("An orchestrator extension failed at start: " + e, e);
+        }
+    }
+
+    /**
+     * Stops the loop, closes the extensions, discards every service (newest first) and closes the persisting
+     * contexts. Idempotent.
+     */
+    public void close() {
+        synchronized (phaseLock) {
+            if (phase == Phase.CLOSED) {
+                return;
+            }
+            phase = Phase.CLOSED;
+        }
+        regeneration.close();
+        for (OrchestratorExtension extension : extensions) {
+            try {
+                extension.close(this);
+            } catch (RuntimeException e) {
+                log.warn("Extension {} threw on close", extension, e);
+            }
+        }
+        services.close();
+        scope.close();
+        configStore.close();
+    }
+
+    /**
+     * Throws when the orchestrator is closed.
+     *
+     * @throws IllegalStateException when closed
+     */
+    public void ensureOpen() {
+        if (phase == Phase.CLOSED) {
+            throw new IllegalStateException("Orchestrator is CLOSED; build a new one");
+        }
+    }
+
+    /**
+     * Returns a short description of the phase, for {@code toString}.
+     *
+     * @return {@code NEW}, {@code STARTED} or {@code CLOSED}
+     */
+    public String phase() {
+        return phase.name();
+    }
+
+    // ------------------------------------------------------------------ the parts
+
+    /**
+     * Returns the registry.
+     *
+     * @return the registry
+     */
+    public Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Returns the config store.
+     *
+     * @return the config store
+     */
+    public ConfigStore configStore() {
+        return configStore;
+    }
+
+    /**
+     * Returns the service table.
+     *
+     * @return the service table
+     */
+    public ServiceTable services() {
+        return services;
+    }
+
+    /**
+     * Returns the component scope.
+     *
+     * @return the scope of repositories and contexts
+     */
+    public ContextScope scope() {
+        return scope;
+    }
+
+    /**
+     * Returns the manifest gateway.
+     *
+     * @return the manifest gateway
+     */
+    public ManifestGateway manifests() {
+        return manifests;
+    }
+
+    /**
+     * Returns the regeneration loop.
+     *
+     * @return the regeneration loop
+     */
+    public RegenerationLoop regeneration() {
+        return regeneration;
+    }
+
+    /**
+     * Reads {@code JSORC_CONFIG}.
+     *
+     * @return its value, or an empty map
+     */
+    public Map<String, Object> jsorcConfig() {
+        return configStore.read(ConfigStore.JSORC_CONFIG).orElse(Map.of());
+    }
+
+    // ------------------------------------------------------------------ ComponentContext
+
+    @Override
+    public CommonService<?> svc(String name) {
+        return services.svc(name);
+    }
+
+    @Override
+    public <T> T svc(String name, Class<T> type) {
+        return ContextScope.typed("Service", name, services.svc(name), type);
+    }
+
+    @Override
+    public Object src(String name) {
+        ensureOpen();
+        return scope.src(name);
+    }
+
+    @Override
+    public <T> T src(String name, Class<T> type) {
+        return ContextScope.typed("Repository", name, src(name), type);
+    }
+
+    @Override
+    public Object ctx(String name, Object... args) {
+        ensureOpen();
+        return scope.ctx(name, args);
+    }
+
+    @Override
+    public <T> T ctx(String name, Class<T> type, Object... args) {
+        return ContextScope.typed("Context", name, ctx(name, args), type);
+    }
+
+    @Override
+    public Object get(String name) {
+        if (phase == Phase.CLOSED) {
+            ensureOpen();
+        }
+        return scope.get(name);
+    }
+
+    @Override
+    public <T> T get(String name, Class<T> type) {
+        return ContextScope.typed("Context", name, get(name), type);
+    }
+
+    @Override
+    public <T> T shared(Object key, Supplier<? extends T> factory) {
+        return scope.shared(key, factory);
+    }
+
+    @Override
+    public <T> Optional<T> sharedIfPresent(Object key, Class<T> type) {
+        return scope.sharedIfPresent(key, type);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> config(String key) {
+        return configStore.read(key);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> defaultConfig(String key) {
+        return configStore.defaultValue(key);
+    }
+
+    @Override
+    public Map<String, Class<?>> components(Class<? extends Annotation> kind) {
+        ComponentKind componentKind;
+        if (kind == Service.class) {
+            componentKind = ComponentKind.SERVICE;
+        } else if (kind == Repository.class) {
+            componentKind = ComponentKind.REPOSITORY;
+        } else if (kind == Context.class) {
+            componentKind = ComponentKind.CONTEXT;
+        } else {
+            throw new IllegalArgumentException("No component kind " + kind + "; allowed: Service, Repository, Context");
+        }
+        Map<String, Class<?>> out = new TreeMap<>();
+        for (Registration registration : registry.all(componentKind)) {
+            out.put(registration.name(), registration.type());
+        }
+        return out;
+    }
+
+    @Override
+    public List<ServiceInfo> status() {
+        return services.status();
+    }
+
+    @Override
+    public void requestRestart(String service) {
+        ensureOpen();
+        services.requestRestart(service);
+    }
+
+    @Override
+    public void addListener(ServiceListener listener) {
+        services.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(ServiceListener listener) {
+        services.removeListener(listener);
+    }
+
+    @Override
+    public boolean isStarted() {
+        return phase == Phase.STARTED;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return phase == Phase.CLOSED;
+    }
+
+    @Override
+    public Optional<Map<String, byte[]>> readSecret(String namespace, String name) {
+        ensureOpen();
+        return manifests.readSecret(namespace, name);
+    }
+}

@@ -1,0 +1,37 @@
+package io.jsorc.service;
+
+import io.jsorc.CommonService;
+import io.jsorc.ServiceControl;
+import io.jsorc.registry.Registration;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Holds the one instance of a service. Readers take {@link #service} without a lock (the hot path); builders hold
+ * {@link #lock}, so concurrent first calls build and start it exactly once. Waiting callers wait interruptibly, so a
+ * daemon of the service that asks for it while the service is being discarded can still be stopped.
+ */
+final class ServiceSlot {
+
+    final Registration registration;
+    final ReentrantLock lock = new ReentrantLock();
+    volatile CommonService<?> service;
+    /** The controls of {@link #service}; written with it, under the lock. */
+    volatile ServiceControl control;
+    /** The thread building the service right now, to detect a service that asks for itself. Guarded by lock. */
+    Thread builder;
+    /** Shared never-running stand-in handed out under the {@code proxy} rule. */
+    volatile CommonService<?> proxyStandIn;
+
+    ServiceSlot(Registration registration) {
+        this.registration = registration;
+    }
+
+    /** Drops the instance and its controls; the caller holds the lock and discards what it got. */
+    ServiceControl clear() {
+        ServiceControl old = control;
+        service = null;
+        control = null;
+        return old;
+    }
+}

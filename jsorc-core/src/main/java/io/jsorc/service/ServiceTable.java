@@ -1,0 +1,399 @@
+package io.jsorc.service;
+
+import io.jsorc.CommonService;
+import io.jsorc.ComponentContext;
+import io.jsorc.JsOrcException;
+import io.jsorc.ServiceControl;
+import io.jsorc.ServiceInfo;
+import io.jsorc.ServiceListener;
+import io.jsorc.ServiceNotRunningException;
+import io.jsorc.ServiceState;
+import io.jsorc.cluster.ApplyContext;
+import io.jsorc.component.ContextScope;
+import io.jsorc.component.Instantiator;
+import io.jsorc.config.ConfigStore;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.registry.ComponentKind;
+import io.jsorc.registry.Registration;
+import io.jsorc.registry.Registry;
+import io.jsorc.regen.RegenerationLoop;
+import io.jsorc.regen.RegenerationTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * The service singletons of one orchestrator: one slot per service name, built and started on first use, refreshed
+ * and discarded here, watched by listeners. It is the side of the orchestrator the regeneration loop works on.
+ *
+ * <p>Thread-safe. Looking up a running service takes no lock and allocates nothing; concurrent first lookups build
+ * and start the service exactly once. A service that failed stays cached ({@code FAILED}) until it is refreshed.
+ */
+public final class ServiceTable implements RegenerationTarget {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceTable.class);
+
+    private final Registry registry;
+    private final ConfigStore configStore;
+    private final ContextScope scope;
+    private final ComponentContext components;
+    private final Function<String, ApplyContext> applyContexts;
+    private final ConcurrentHashMap<String, ServiceSlot> slots = new ConcurrentHashMap<>();
+    private final List<String> buildOrder = new CopyOnWriteArrayList<>();
+    private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile RegenerationLoop regeneration;
+    private volatile boolean closed;
+
+    /**
+     * Creates the table of one orchestrator.
+     *
+     * @param registry      where service classes are registered
+     * @param configStore   where their config and manifests are read
+     * @param scope         the orchestrator's other components (the {@code proxy} rule asks it)
+     * @param components    the context each service reaches other components through
+     * @param applyContexts what a manifest applier gets, per service
+     */
+    public ServiceTable(Registry registry, ConfigStore configStore, ContextScope scope, ComponentContext components,
+                        Function<String, ApplyContext> applyContexts) {
+        this.registry = registry;
+        this.configStore = configStore;
+        this.scope = scope;
+        this.components = components;
+        this.applyContexts = applyContexts;
+    }
+
+    /**
+     * Connects the loop that rebuilds failed services; called once, while the orchestrator is wired.
+     *
+     * @param loop the orchestrator's regeneration loop
+     */
+    public void attachRegeneration(RegenerationLoop loop) {
+        this.regeneration = Objects.requireNonNull(loop, "loop");
+    }
+
+    /**
+     * Returns the service singleton, built and started on first use.
+     *
+     * @param name the service name
+     * @return the service
+     */
+    public CommonService<?> svc(String name) {
+        ServiceSlot slot = slots.get(name);
+        if (slot != null) {
+            CommonService<?> service = slot.service;
+            if (service != null) {
+                return service;
+            }
+        }
+        return buildOnFirstUse(name);
+    }
+
+    private CommonService<?> buildOnFirstUse(String name) {
+        ensureOpen();
+        Registration registration = registry.require(ComponentKind.SERVICE, name);
+        ServiceSlot slot = slots.computeIfAbsent(name, n -> new ServiceSlot(registration));
+        CommonService<?> existing = slot.service;
+        if (existing != null) {
+            return existing;
+        }
+        if (registration.proxy() && scope.constructingRepository()) {
+            return proxyStandIn(slot);
+        }
+        try {
+            slot.lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceNotRunningException("Interrupted while waiting for service '" + name + "' to start");
+        }
+        try {
+            if (slot.service != null) {
+                return slot.service;
+            }
+            if (slot.builder == Thread.currentThread()) {
+                if (registration.proxy()) {
+                    // Asked for again while it builds (its config read goes through a hook that wants it).
+                    return proxyStandIn(slot);
+                }
+                throw new IllegalStateException("Service '" + name + "' asked for itself while starting "
+                        + "(a dependency cycle through svc(\"" + name + "\"))");
+            }
+            ensureOpen();
+            return buildInto(slot);
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /** Builds and starts a fresh instance into the slot; the caller holds the slot's lock. */
+    private CommonService<?> buildInto(ServiceSlot slot) {
+        slot.builder = Thread.currentThread();
+        try {
+            Registration registration = slot.registration;
+            String name = registration.name();
+            CommonService<?> service = (CommonService<?>) Instantiator.create(() -> "service '" + name + "'",
+                    registration.type());
+            Map<String, Object> config;
+            Manifest manifest;
+            try {
+                config = configStore.read(registration.configKey()).orElse(null);
+                manifest = registration.manifest().map(configStore::manifest).orElse(Manifest.empty());
+            } catch (RuntimeException e) {
+                // Cached as FAILED rather than lost. Its flags are unknown, so it is treated as enabled and
+                // automated: the regeneration loop retries until the config can be read (the hook may be back).
+                ServiceControl control = bind(service, name, Map.of("enabled", true, "automated", true),
+                        Manifest.empty());
+                control.failBeforeStart(new JsOrcException("Config of service '" + name + "' cannot be read: "
+                        + e.getMessage(), e));
+                return install(slot, service, control);
+            }
+            ServiceControl control = bind(service, name, config, manifest);
+            service.start();
+            return install(slot, service, control);
+        } finally {
+            slot.builder = null;
+        }
+    }
+
+    private CommonService<?> install(ServiceSlot slot, CommonService<?> service, ServiceControl control) {
+        String name = slot.registration.name();
+        if (closed) {
+            control.discard();
+            throw new IllegalStateException("Orchestrator closed while service '" + name
+                    + "' was starting; it was discarded");
+        }
+        slot.service = service;
+        slot.control = control;
+        if (!buildOrder.contains(name)) {
+            buildOrder.add(name);
+        }
+        return service;
+    }
+
+    private ServiceControl bind(CommonService<?> service, String name, Map<String, Object> config,
+                                Manifest manifest) {
+        return service.bind(new BoundServiceContext(components, name, config, manifest), this::announce,
+                this::failed);
+    }
+
+    private void failed(CommonService<?> instance) {
+        RegenerationLoop loop = regeneration;
+        if (!instance.isDeleted() && !closed && loop != null) {
+            loop.serviceFailed(instance.name());
+        }
+    }
+
+    private CommonService<?> proxyStandIn(ServiceSlot slot) {
+        CommonService<?> standIn = slot.proxyStandIn;
+        if (standIn == null) {
+            synchronized (slot.registration) {
+                standIn = slot.proxyStandIn;
+                if (standIn == null) {
+                    standIn = (CommonService<?>) Instantiator.create(
+                            () -> "stand-in of service '" + slot.registration.name() + "'", slot.registration.type());
+                    standIn.bind(new BoundServiceContext(components, slot.registration.name(), null,
+                            Manifest.empty()), (s, f, t, e) -> { }, failed -> { });
+                    slot.proxyStandIn = standIn;
+                }
+            }
+        }
+        return standIn;
+    }
+
+    private void announce(String name, ServiceState from, ServiceState to, Throwable error) {
+        for (ServiceListener listener : listeners) {
+            try {
+                listener.onTransition(name, from, to, error);
+            } catch (RuntimeException e) {
+                log.warn("Service listener {} threw on {} -> {} of '{}'", listener, from, to, name, e);
+            }
+        }
+    }
+
+    /**
+     * Discards the cached instance and builds and starts a fresh one from the current config.
+     *
+     * @param name the service name
+     * @return the fresh instance
+     */
+    @Override
+    public CommonService<?> refresh(String name) {
+        ensureOpen();
+        Registration registration = registry.require(ComponentKind.SERVICE, name);
+        ServiceSlot slot = slots.computeIfAbsent(name, n -> new ServiceSlot(registration));
+        slot.lock.lock();
+        try {
+            if (slot.builder == Thread.currentThread()) {
+                throw new IllegalStateException("Service '" + name + "' cannot be refreshed from its own start");
+            }
+            ServiceControl old = slot.clear();
+            if (old != null) {
+                old.discard();
+            }
+            ensureOpen();
+            return buildInto(slot);
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    /**
+     * Marks the service {@code RESTART} and queues it for the regeneration loop.
+     *
+     * @param name the service name
+     */
+    public void requestRestart(String name) {
+        ensureOpen();
+        registry.require(ComponentKind.SERVICE, name);
+        ServiceSlot slot = slots.get(name);
+        ServiceControl control = slot == null ? null : slot.control;
+        if (control != null) {
+            control.markRestart();
+        }
+        RegenerationLoop loop = regeneration;
+        if (loop != null) {
+            loop.restartRequested(name);
+        }
+    }
+
+    /**
+     * Restarts every service whose config or manifest key this is (another replica changed it).
+     *
+     * @param key a config or manifest key
+     */
+    public void restartOwnersOf(String key) {
+        if (closed) {
+            return;
+        }
+        for (Registration service : registry.all(ComponentKind.SERVICE)) {
+            if (key.equals(service.configKey()) || key.equals(service.manifestKey())) {
+                log.info("Config {} changed on another replica; restarting service '{}'", key, service.name());
+                requestRestart(service.name());
+            }
+        }
+    }
+
+    /**
+     * Returns a snapshot of every built service.
+     *
+     * @return one entry per built service, sorted by name
+     */
+    public List<ServiceInfo> status() {
+        Map<String, ServiceInfo> out = new TreeMap<>();
+        // One read per slot: a slot cleared by a concurrent close is skipped, never dereferenced twice.
+        slots.forEach((name, slot) -> {
+            CommonService<?> service = slot.service;
+            if (service != null) {
+                out.put(name, service.info());
+            }
+        });
+        return new ArrayList<>(out.values());
+    }
+
+    /**
+     * Adds a listener told every state transition of every service.
+     *
+     * @param listener the listener
+     */
+    public void addListener(ServiceListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener added before.
+     *
+     * @param listener the listener
+     */
+    public void removeListener(ServiceListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Discards every built service, newest first, waiting for builds under way. Idempotent.
+     */
+    public void close() {
+        closed = true;
+        List<String> order = new ArrayList<>(buildOrder);
+        Collections.reverse(order);
+        for (String name : slots.keySet()) {
+            if (!order.contains(name)) {
+                order.add(name);
+            }
+        }
+        for (String name : order) {
+            ServiceSlot slot = slots.get(name);
+            if (slot == null) {
+                continue;
+            }
+            // Waits for a build in progress; buildInto() sees closed afterwards and discards what it built.
+            slot.lock.lock();
+            try {
+                ServiceControl control = slot.clear();
+                if (control != null) {
+                    control.discard();
+                }
+            } finally {
+                slot.lock.unlock();
+            }
+        }
+        slots.clear();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Orchestrator is CLOSED; build a new one");
+        }
+    }
+
+    // ------------------------------------------------------------------ the regeneration loop's view
+
+    @Override
+    public Set<String> builtServices() {
+        return new LinkedHashSet<>(buildOrder);
+    }
+
+    @Override
+    public CommonService<?> current(String service) {
+        ServiceSlot slot = slots.get(service);
+        if (slot == null) {
+            return null;
+        }
+        CommonService<?> current = slot.service;
+        if (current != null) {
+            return current;
+        }
+        // Being built right now: wait for it rather than forget it.
+        slot.lock.lock();
+        try {
+            return slot.service;
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    @Override
+    public Manifest manifest(String service) {
+        return registry.require(ComponentKind.SERVICE, service).manifest().map(configStore::manifest)
+                .orElse(Manifest.empty());
+    }
+
+    @Override
+    public Map<String, Object> jsorcConfig() {
+        return configStore.read(ConfigStore.JSORC_CONFIG).orElse(Map.of());
+    }
+
+    @Override
+    public ApplyContext applyContext(String service) {
+        return applyContexts.apply(service);
+    }
+}
