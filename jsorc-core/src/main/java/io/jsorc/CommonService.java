@@ -415,19 +415,19 @@ public abstract class CommonService<A> {
         daemons.terminate(daemonNames);
     }
 
-    /** @return the names of this service's live daemons */
+    /** {@return the names of this service's live daemons} */
     public Set<String> daemons() {
         return daemons.alive();
     }
 
     // ---------------------------------------------------------------- state and config
 
-    /** @return the service name */
+    /** {@return the service name} */
     public String name() {
         return name;
     }
 
-    /** @return the service's own config (flags removed), unmodifiable */
+    /** {@return the service's own config (flags removed), unmodifiable} */
     public Map<String, Object> config() {
         return config;
     }
@@ -449,62 +449,62 @@ public abstract class CommonService<A> {
         }
     }
 
-    /** @return the service's manifest (empty when it has none) */
+    /** {@return the service's manifest (empty when it has none)} */
     public Manifest manifest() {
         return manifest;
     }
 
-    /** @return the app, or {@code null} when not running */
+    /** {@return the app, or {@code null} when not running} */
     public A app() {
         return app;
     }
 
-    /** @return the lifecycle state */
+    /** {@return the lifecycle state} */
     public ServiceState state() {
         return state;
     }
 
-    /** @return the failure, or {@code null} */
+    /** {@return the failure, or {@code null}} */
     public Throwable error() {
         return error;
     }
 
-    /** @return the {@code enabled} flag */
+    /** {@return the {@code enabled} flag} */
     public boolean isEnabled() {
         return enabled;
     }
 
-    /** @return the {@code automated} flag: the regeneration loop keeps it alive */
+    /** {@return the {@code automated} flag: the regeneration loop keeps it alive} */
     public boolean isAutomated() {
         return automated;
     }
 
-    /** @return the {@code quiet} flag: failures are not logged */
+    /** {@return the {@code quiet} flag: failures are not logged} */
     public boolean isQuiet() {
         return quiet;
     }
 
-    /** @return {@code NOT_STARTED} and no app */
+    /** {@return {@code NOT_STARTED} and no app} */
     public boolean isReady() {
         return state == ServiceState.NOT_STARTED && app == null;
     }
 
-    /** @return {@code RUNNING}, the app set, and not discarded */
+    /** {@return {@code RUNNING}, the app set, and not discarded} */
     public boolean isRunning() {
         return state == ServiceState.RUNNING && app != null && !deleted;
     }
 
-    /** @return {@code FAILED} */
+    /** {@return {@code FAILED}} */
     public boolean hasFailed() {
         return state == ServiceState.FAILED;
     }
 
-    /** @return whether this instance was discarded (refreshed, destroyed, closed) */
+    /** {@return whether this instance was discarded (refreshed, destroyed, closed)} */
     public boolean isDeleted() {
         return deleted;
     }
 
-    /** @return a snapshot with secret config values masked */
+    /** {@return a snapshot with secret config values masked} */
     public ServiceInfo info() {
         Throwable failure = error;
         return new ServiceInfo(name, enabled, automated, quiet, state, Secrets.mask(config),

@@ -19,9 +19,7 @@ public final class JsOrc {
     private JsOrc() {
     }
 
-    /**
-     * @return the global orchestrator, built and started on first use
-     */
+    /** {@return the global orchestrator, built and started on first use} */
     public static Orchestrator orchestrator() {
         Orchestrator current = global;
         if (current != null) {

@@ -25,17 +25,17 @@ public class NoSuchComponentException extends JsOrcException {
         this.known = Set.copyOf(known);
     }
 
-    /** @return {@code service}, {@code repository} or {@code context} */
+    /** {@return {@code service}, {@code repository} or {@code context}} */
     public String kind() {
         return kind;
     }
 
-    /** @return the name asked for */
+    /** {@return the name asked for} */
     public String name() {
         return name;
     }
 
-    /** @return the names of that kind that exist */
+    /** {@return the names of that kind that exist} */
     public Set<String> known() {
         return known;
     }

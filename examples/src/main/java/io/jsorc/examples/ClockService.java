@@ -30,7 +30,7 @@ public class ClockService extends CommonService<AtomicLong> {
         });
     }
 
-    /** @return ticks so far */
+    /** {@return ticks so far} */
     public long ticks() {
         return poke().get();
     }

@@ -78,7 +78,7 @@ public class ActionCallBenchmark {
         remote.close();
     }
 
-    /** @return the sum, by a plain method call */
+    /** {@return the sum, by a plain method call} */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -86,7 +86,7 @@ public class ActionCallBenchmark {
         return direct.add(a, b);
     }
 
-    /** @return the sum, through the action manager, in this JVM */
+    /** {@return the sum, through the action manager, in this JVM} */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -94,7 +94,7 @@ public class ActionCallBenchmark {
         return localActions.call("bench.add", a, b);
     }
 
-    /** @return the sum, from the remote server */
+    /** {@return the sum, from the remote server} */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)

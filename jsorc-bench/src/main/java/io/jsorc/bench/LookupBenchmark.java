@@ -75,37 +75,37 @@ public class LookupBenchmark {
         spring.close();
     }
 
-    /** @return the service through the static facade */
+    /** {@return the service through the static facade} */
     @Benchmark
     public CommonService<?> jsorcSvc() {
         return JsOrc.svc(name);
     }
 
-    /** @return the running service's app (lookup plus the running check Spring's initialised bean implies) */
+    /** {@return the running service's app (lookup plus the running check Spring's initialised bean implies)} */
     @Benchmark
     public Object jsorcSvcPoke() {
         return JsOrc.svc(name).poke();
     }
 
-    /** @return the service through the orchestrator instance */
+    /** {@return the service through the orchestrator instance} */
     @Benchmark
     public CommonService<?> jsorcOrchestratorSvc() {
         return orchestrator.svc(name);
     }
 
-    /** @return Spring's singleton by name */
+    /** {@return Spring's singleton by name} */
     @Benchmark
     public Object springGetBean() {
         return spring.getBean(name);
     }
 
-    /** @return Guice's singleton by a key built per call, as a lookup by name must */
+    /** {@return Guice's singleton by a key built per call, as a lookup by name must} */
     @Benchmark
     public Object guiceGetInstance() {
         return injector.getInstance(Key.get(BenchComponents.BenchBean.class, Names.named(name)));
     }
 
-    /** @return Guice's singleton through a cached provider */
+    /** {@return Guice's singleton through a cached provider} */
     @Benchmark
     public Object guiceCachedProvider() {
         return provider.get();

@@ -55,25 +55,25 @@ public class NewInstanceBenchmark {
         spring.close();
     }
 
-    /** @return a new context */
+    /** {@return a new context} */
     @Benchmark
     public Object jsorcCtx() {
         return JsOrc.ctx("benchctx");
     }
 
-    /** @return the persisting context */
+    /** {@return the persisting context} */
     @Benchmark
     public Object jsorcGet() {
         return JsOrc.get("benchctx");
     }
 
-    /** @return a new prototype bean */
+    /** {@return a new prototype bean} */
     @Benchmark
     public Object springPrototype() {
         return spring.getBean("proto");
     }
 
-    /** @return a new unscoped instance */
+    /** {@return a new unscoped instance} */
     @Benchmark
     public Object guiceUnscoped() {
         return injector.getInstance(BenchComponents.BenchBean.class);

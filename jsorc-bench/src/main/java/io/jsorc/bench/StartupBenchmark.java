@@ -52,7 +52,7 @@ public class StartupBenchmark {
         }
     }
 
-    /** @return the first lookup after a scan */
+    /** {@return the first lookup after a scan} */
     @Benchmark
     public Object jsorcScan() {
         Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(false).build();
@@ -60,7 +60,7 @@ public class StartupBenchmark {
         return o.ctx("c0");
     }
 
-    /** @return the first lookup after reading the index */
+    /** {@return the first lookup after reading the index} */
     @Benchmark
     public Object jsorcIndex() {
         Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(true).build();
@@ -79,7 +79,7 @@ public class StartupBenchmark {
         return context.getBean("c0");
     }
 
-    /** @return the first lookup after Guice's module binding */
+    /** {@return the first lookup after Guice's module binding} */
     @Benchmark
     public Object guiceModule() throws ReflectiveOperationException {
         Module module = (Module) Class.forName(pkg() + ".GuiceModule").getDeclaredConstructor().newInstance();

@@ -28,7 +28,7 @@ public final class Json {
     private Json() {
     }
 
-    /** @return the shared, thread-safe mapper */
+    /** {@return the shared, thread-safe mapper} */
     public static ObjectMapper mapper() {
         return MAPPER;
     }

@@ -234,7 +234,7 @@ public final class ConfigStore {
         }
     }
 
-    /** @return the known keys that have a value (stored or default), sorted */
+    /** {@return the known keys that have a value (stored or default), sorted} */
     public Set<String> list() {
         Set<String> stored = hook().globKeys();
         Set<String> out = new TreeSet<>();

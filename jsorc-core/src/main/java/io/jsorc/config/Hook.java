@@ -42,7 +42,7 @@ public interface Hook {
      */
     void deleteGlob(String key);
 
-    /** @return the keys that hold a glob */
+    /** {@return the keys that hold a glob} */
     Set<String> globKeys();
 
     /** Flushes buffered writes to the backing store, where the hook buffers; a no-op otherwise. */

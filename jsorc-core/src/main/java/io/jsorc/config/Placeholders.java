@@ -30,7 +30,7 @@ public final class Placeholders {
         this.lookup = lookup;
     }
 
-    /** @return placeholders resolved from the process environment, then system properties */
+    /** {@return placeholders resolved from the process environment, then system properties} */
     public static Placeholders fromEnvironment() {
         return new Placeholders(name -> {
             String value = System.getenv(name);

@@ -38,7 +38,7 @@ public final class ComponentIndex {
     public record Entry(String className, String kind, String name, int priority, String config, String manifest,
                         boolean proxy, String invalid) {
 
-        /** @return the line that stands for this entry in the index */
+        /** {@return the line that stands for this entry in the index} */
         public String toLine() {
             StringBuilder line = new StringBuilder("class=" + className + "\tkind=" + kind + "\tname=" + escape(name)
                     + "\tpriority=" + priority);

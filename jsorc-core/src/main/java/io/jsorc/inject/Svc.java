@@ -15,6 +15,6 @@ import java.lang.annotation.Target;
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 public @interface Svc {
 
-    /** @return the component name */
+    /** {@return the component name} */
     String value();
 }

@@ -45,18 +45,18 @@ public record ApplyReport(String key, List<Entry> entries) {
      */
     public record Entry(String apiVersion, String kind, String namespace, String name, Action action, String error) {
 
-        /** @return {@code Kind namespace/name} */
+        /** {@return {@code Kind namespace/name}} */
         public String resource() {
             return kind + " " + (namespace == null ? "" : namespace + "/") + name;
         }
     }
 
-    /** @return whether no resource failed */
+    /** {@return whether no resource failed} */
     public boolean ok() {
         return entries.stream().noneMatch(e -> e.action() == Action.FAILED);
     }
 
-    /** @return the entries that failed */
+    /** {@return the entries that failed} */
     public List<Entry> failed() {
         return entries.stream().filter(e -> e.action() == Action.FAILED).toList();
     }
@@ -70,7 +70,7 @@ public record ApplyReport(String key, List<Entry> entries) {
         return entries.stream().filter(e -> e.kind().equals(kind) && e.name().equals(name)).findFirst();
     }
 
-    /** @return how many resources got each action */
+    /** {@return how many resources got each action} */
     public Map<Action, Integer> counts() {
         Map<Action, Integer> counts = new EnumMap<>(Action.class);
         entries.forEach(e -> counts.merge(e.action(), 1, Integer::sum));

@@ -37,7 +37,7 @@ public final class Manifest {
         this.unsafeParaphrase = unsafeParaphrase;
     }
 
-    /** @return a manifest with no documents */
+    /** {@return a manifest with no documents} */
     public static Manifest empty() {
         return EMPTY;
     }
@@ -154,7 +154,7 @@ public final class Manifest {
         return ofDocuments(documents, paraphrase);
     }
 
-    /** @return the stored form: kind -> name -> document, plus the paraphrase field when set */
+    /** {@return the stored form: kind -> name -> document, plus the paraphrase field when set} */
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         resources.forEach((kind, byName) -> {
@@ -168,17 +168,17 @@ public final class Manifest {
         return out;
     }
 
-    /** @return the stored form as JSON */
+    /** {@return the stored form as JSON} */
     public String toJson() {
         return Json.write(toMap());
     }
 
-    /** @return kind -> name -> document (read-only views; copy a document before changing it) */
+    /** {@return kind -> name -> document (read-only views; copy a document before changing it)} */
     public Map<String, Map<String, Map<String, Object>>> resources() {
         return resources;
     }
 
-    /** @return every document, in manifest order (copies) */
+    /** {@return every document, in manifest order (copies)} */
     public List<Map<String, Object>> documents() {
         List<Map<String, Object>> out = new ArrayList<>();
         resources.values().forEach(byName -> byName.values().forEach(d -> out.add(deepCopy(d))));
@@ -195,7 +195,7 @@ public final class Manifest {
         return Optional.ofNullable(document).map(Manifest::deepCopy);
     }
 
-    /** @return the phrase that allows deleting data-holding resources, if the manifest carries one */
+    /** {@return the phrase that allows deleting data-holding resources, if the manifest carries one} */
     public Optional<String> unsafeParaphrase() {
         return Optional.ofNullable(unsafeParaphrase);
     }
@@ -208,7 +208,7 @@ public final class Manifest {
         return new Manifest(resources, paraphrase);
     }
 
-    /** @return whether there are no documents */
+    /** {@return whether there are no documents} */
     public boolean isEmpty() {
         return resources.isEmpty();
     }

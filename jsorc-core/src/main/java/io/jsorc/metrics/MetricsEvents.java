@@ -104,7 +104,7 @@ public final class MetricsEvents {
         }
     }
 
-    /** @return whether anyone listens to action calls (so callers can skip building the event) */
+    /** {@return whether anyone listens to action calls (so callers can skip building the event)} */
     public boolean observingCalls() {
         return !calls.isEmpty();
     }

@@ -10,7 +10,7 @@ import java.util.Set;
 /** The services a regeneration loop keeps alive, as the loop sees them; the orchestrator's service table. */
 public interface RegenerationTarget {
 
-    /** @return the names of services that have a built instance */
+    /** {@return the names of services that have a built instance} */
     Set<String> builtServices();
 
     /**
@@ -33,7 +33,7 @@ public interface RegenerationTarget {
      */
     Manifest manifest(String service);
 
-    /** @return the {@code JSORC_CONFIG} object */
+    /** {@return the {@code JSORC_CONFIG} object} */
     Map<String, Object> jsorcConfig();
 
     /**

@@ -15,7 +15,7 @@ public enum ComponentKind {
         this.label = label;
     }
 
-    /** @return the lower-case word used in messages */
+    /** {@return the lower-case word used in messages} */
     public String label() {
         return label;
     }

@@ -50,17 +50,17 @@ public final class Registration {
         this.loader = loader;
     }
 
-    /** @return which annotation it carries */
+    /** {@return which annotation it carries} */
     public ComponentKind kind() {
         return kind;
     }
 
-    /** @return the name it is looked up by */
+    /** {@return the name it is looked up by} */
     public String name() {
         return name;
     }
 
-    /** @return the binary name of the class */
+    /** {@return the binary name of the class} */
     public String className() {
         return className;
     }
@@ -78,27 +78,27 @@ public final class Registration {
         return loaded;
     }
 
-    /** @return higher wins among classes of the same kind and name */
+    /** {@return higher wins among classes of the same kind and name} */
     public int priority() {
         return priority;
     }
 
-    /** @return services only: the config key, else {@code null} */
+    /** {@return services only: the config key, else {@code null}} */
     public String configKey() {
         return configKey;
     }
 
-    /** @return services only: the manifest key, or {@code null} */
+    /** {@return services only: the manifest key, or {@code null}} */
     public String manifestKey() {
         return manifestKey;
     }
 
-    /** @return services only: whether repositories under construction get a placeholder */
+    /** {@return services only: whether repositories under construction get a placeholder} */
     public boolean proxy() {
         return proxy;
     }
 
-    /** @return the manifest key, if the service has one */
+    /** {@return the manifest key, if the service has one} */
     public Optional<String> manifest() {
         return Optional.ofNullable(manifestKey);
     }

@@ -26,7 +26,7 @@ public final class Registry {
         this.winners = copy;
     }
 
-    /** @return a builder that scans and registers classes */
+    /** {@return a builder that scans and registers classes} */
     public static RegistryBuilder builder() {
         return new RegistryBuilder();
     }
@@ -70,7 +70,7 @@ public final class Registry {
         return winners.get(kind).values();
     }
 
-    /** @return every service config and manifest key */
+    /** {@return every service config and manifest key} */
     public Set<String> serviceKeys() {
         Set<String> keys = new LinkedHashSet<>();
         for (Registration service : all(ComponentKind.SERVICE)) {

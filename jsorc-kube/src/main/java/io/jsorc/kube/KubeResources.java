@@ -76,7 +76,7 @@ public final class KubeResources {
         this.client = client;
     }
 
-    /** @return the API client */
+    /** {@return the API client} */
     public ApiClient client() {
         return client;
     }

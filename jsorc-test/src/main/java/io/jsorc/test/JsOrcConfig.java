@@ -19,9 +19,9 @@ import java.lang.annotation.Target;
 @Repeatable(JsOrcConfigs.class)
 public @interface JsOrcConfig {
 
-    /** @return the config key, e.g. {@code REDIS_CONFIG} */
+    /** {@return the config key, e.g. {@code REDIS_CONFIG}} */
     String key();
 
-    /** @return the JSON object that replaces the key's default */
+    /** {@return the JSON object that replaces the key's default} */
     String json();
 }

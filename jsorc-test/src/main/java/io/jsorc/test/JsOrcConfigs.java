@@ -14,6 +14,6 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface JsOrcConfigs {
 
-    /** @return the overrides */
+    /** {@return the overrides} */
     JsOrcConfig[] value();
 }

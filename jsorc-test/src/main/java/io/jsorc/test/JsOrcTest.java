@@ -23,14 +23,13 @@ import java.lang.annotation.Target;
 public @interface JsOrcTest {
 
     /**
-     * @return packages to scan for components; empty means the {@code jsorc.scan.packages} system property, or the
-     * whole classpath
+     * {@return packages to scan for components; empty means the {@code jsorc.scan.packages} system property, or the whole classpath}
      */
     String[] scanPackages() default {};
 
-    /** @return classes registered in addition to the scan */
+    /** {@return classes registered in addition to the scan} */
     Class<?>[] register() default {};
 
-    /** @return whether the orchestrator is started (pre-loaded services, regeneration loop); default true */
+    /** {@return whether the orchestrator is started (pre-loaded services, regeneration loop); default true} */
     boolean start() default true;
 }

@@ -57,17 +57,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** @return the loopback port it listens on */
+    /** {@return the loopback port it listens on} */
     public int port() {
         return port;
     }
 
-    /** @return {@code 127.0.0.1} */
+    /** {@return {@code 127.0.0.1}} */
     public String host() {
         return "127.0.0.1";
     }
 
-    /** @return the pid of the running process, or -1 */
+    /** {@return the pid of the running process, or -1} */
     public long pid() {
         Process p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
@@ -82,7 +82,7 @@ public final class RedisServer implements AutoCloseable {
                 + ", \"db\": 0" + (extraFields == null || extraFields.isBlank() ? "" : ", " + extraFields) + "}";
     }
 
-    /** @return a {@code REDIS_CONFIG} that points the redis service at this server */
+    /** {@return a {@code REDIS_CONFIG} that points the redis service at this server} */
     public String redisConfig() {
         return redisConfig("");
     }
@@ -181,13 +181,13 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** @return whether the process is alive */
+    /** {@return whether the process is alive} */
     public boolean isRunning() {
         Process p = process;
         return p != null && p.isAlive();
     }
 
-    /** @return whether the server answers PING now */
+    /** {@return whether the server answers PING now} */
     public boolean ping() {
         return "+PONG".equals(command("PING"));
     }

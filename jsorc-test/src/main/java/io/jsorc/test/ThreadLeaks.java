@@ -14,7 +14,7 @@ public final class ThreadLeaks {
     private ThreadLeaks() {
     }
 
-    /** @return the live threads whose name starts with {@value #PREFIX} */
+    /** {@return the live threads whose name starts with {@value #PREFIX}} */
     public static Set<Thread> jsorcThreads() {
         Set<Thread> out = new HashSet<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {

@@ -23,6 +23,6 @@ import java.lang.annotation.Target;
 @ExtendWith(RedisServerExtension.class)
 public @interface WithRedis {
 
-    /** @return extra {@code REDIS_CONFIG} fields (without braces), e.g. {@code "\"timeout_ms\": 500"} */
+    /** {@return extra {@code REDIS_CONFIG} fields (without braces), e.g. {@code "\"timeout_ms\": 500"}} */
     String config() default "";
 }

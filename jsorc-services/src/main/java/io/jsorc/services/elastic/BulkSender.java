@@ -199,7 +199,7 @@ final class BulkSender implements Runnable {
         }
     }
 
-    /** @return the document as JSON, or {@code null} when it cannot be written at all (counted as refused) */
+    /** {@return the document as JSON, or {@code null} when it cannot be written at all (counted as refused)} */
     private String json(ElasticDocument document) {
         Map<String, Object> body;
         try {
@@ -225,12 +225,12 @@ final class BulkSender implements Runnable {
         return (long) Math.min(MAX_BACKOFF_NANOS, jittered);
     }
 
-    /** @return bulk failures in a row (0 after a success) */
+    /** {@return bulk failures in a row (0 after a success)} */
     int consecutiveFailures() {
         return consecutiveFailures;
     }
 
-    /** @return the last failure while failing, else {@code null} */
+    /** {@return the last failure while failing, else {@code null}} */
     ElasticException lastFailure() {
         return lastFailure;
     }

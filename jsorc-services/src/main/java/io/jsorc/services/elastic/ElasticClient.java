@@ -34,7 +34,7 @@ public final class ElasticClient {
      */
     public record Response(int status, String body) {
 
-        /** @return the body as JSON ({@code MissingNode} when empty) */
+        /** {@return the body as JSON ({@code MissingNode} when empty)} */
         public JsonNode json() {
             if (body == null || body.isBlank()) {
                 return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
@@ -47,7 +47,7 @@ public final class ElasticClient {
             }
         }
 
-        /** @return whether the status is 2xx */
+        /** {@return whether the status is 2xx} */
         public boolean ok() {
             return status / 100 == 2;
         }
@@ -83,19 +83,18 @@ public final class ElasticClient {
         this.http = builder.build();
     }
 
-    /** @return the base URL, without a trailing slash */
+    /** {@return the base URL, without a trailing slash} */
     public String url() {
         return url;
     }
 
-    /** @return the request timeout */
+    /** {@return the request timeout} */
     public Duration timeout() {
         return timeout;
     }
 
     /**
-     * @return which server this is, from {@code GET /} ({@code version.distribution} is {@code opensearch} on
-     * OpenSearch and absent on Elasticsearch)
+     * {@return which server this is, from {@code GET /} ({@code version.distribution} is {@code opensearch} on OpenSearch and absent on Elasticsearch)}
      */
     public Distribution distribution() {
         JsonNode root = expectOk("GET", "/", null).json();

@@ -10,10 +10,10 @@ import java.util.Map;
  */
 sealed interface ElasticDocument permits ElasticDocument.Log, ElasticDocument.Source {
 
-    /** @return the index or data stream it goes to */
+    /** {@return the index or data stream it goes to} */
     String index();
 
-    /** @return its fields ({@code @timestamp} among them), built on the shipper's thread */
+    /** {@return its fields ({@code @timestamp} among them), built on the shipper's thread} */
     Map<String, Object> body();
 
     /**

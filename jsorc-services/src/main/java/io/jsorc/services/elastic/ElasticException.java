@@ -25,17 +25,17 @@ public class ElasticException extends JsOrcException {
         this.errorType = errorType;
     }
 
-    /** @return the HTTP status, or 0 when the server was not reached */
+    /** {@return the HTTP status, or 0 when the server was not reached} */
     public int status() {
         return status;
     }
 
-    /** @return the server's error type, or {@code null} */
+    /** {@return the server's error type, or {@code null}} */
     public String errorType() {
         return errorType;
     }
 
-    /** @return whether retrying the same request later may succeed (not reached, 429, or a 5xx) */
+    /** {@return whether retrying the same request later may succeed (not reached, 429, or a 5xx)} */
     public boolean retryable() {
         return status == 0 || status == 429 || status >= 500;
     }

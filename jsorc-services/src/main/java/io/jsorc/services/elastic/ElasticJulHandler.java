@@ -44,7 +44,7 @@ public class ElasticJulHandler extends Handler {
         this.orchestrator = orchestrator;
     }
 
-    /** @return records published while no running {@code elastic} service could take them */
+    /** {@return records published while no running {@code elastic} service could take them} */
     public long unrouted() {
         return unrouted.get();
     }

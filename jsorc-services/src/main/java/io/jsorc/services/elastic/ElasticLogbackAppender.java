@@ -40,7 +40,7 @@ public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.orchestrator = orchestrator;
     }
 
-    /** @return records appended while no running {@code elastic} service could take them */
+    /** {@return records appended while no running {@code elastic} service could take them} */
     public long unrouted() {
         return unrouted.get();
     }

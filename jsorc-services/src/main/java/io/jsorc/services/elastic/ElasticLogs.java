@@ -133,17 +133,17 @@ public final class ElasticLogs {
         return queue.flush(Objects.requireNonNull(timeout, "timeout"));
     }
 
-    /** @return records waiting to be sent */
+    /** {@return records waiting to be sent} */
     public int pending() {
         return queue.size();
     }
 
-    /** @return records dropped, oldest first, because the queue was full */
+    /** {@return records dropped, oldest first, because the queue was full} */
     public long dropped() {
         return queue.dropped();
     }
 
-    /** @return the orchestrator whose records these are */
+    /** {@return the orchestrator whose records these are} */
     public ComponentContext context() {
         return orchestrator;
     }

@@ -284,40 +284,39 @@ public class ElasticService extends CommonService<ElasticClient> {
         return requireShipping().flush(timeout);
     }
 
-    /** @return the log shipping (shared by every instance of this service in the orchestrator) */
+    /** {@return the log shipping (shared by every instance of this service in the orchestrator)} */
     public ElasticLogs logs() {
         return requireShipping();
     }
 
-    /** @return which server answered, once running */
+    /** {@return which server answered, once running} */
     public Distribution distribution() {
         return distribution;
     }
 
     /**
-     * @return what {@link #postRun()} found or did: {@code policy} and {@code template} each {@code created},
-     * {@code exists} or {@code unavailable}
+     * {@return what {@link #postRun()} found or did: {@code policy} and {@code template} each {@code created}, {@code exists} or {@code unavailable}}
      */
     public Map<String, String> lifecycle() {
         return lifecycle;
     }
 
-    /** @return records dropped because the queue was full (over every instance) */
+    /** {@return records dropped because the queue was full (over every instance)} */
     public long dropped() {
         return statistic(LogQueue::dropped);
     }
 
-    /** @return documents the server took (over every instance) */
+    /** {@return documents the server took (over every instance)} */
     public long shipped() {
         return statistic(LogQueue::sent);
     }
 
-    /** @return documents the server refused for good (a mapping conflict, say) */
+    /** {@return documents the server refused for good (a mapping conflict, say)} */
     public long rejected() {
         return statistic(LogQueue::rejected);
     }
 
-    /** @return {@code _bulk} requests made (over every instance) */
+    /** {@return {@code _bulk} requests made (over every instance)} */
     public long bulkRequests() {
         return statistic(LogQueue::requests);
     }

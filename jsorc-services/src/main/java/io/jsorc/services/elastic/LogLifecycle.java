@@ -47,9 +47,7 @@ final class LogLifecycle {
     private LogLifecycle() {
     }
 
-    /**
-     * @return what happened, keyed {@code policy} and {@code template}
-     */
+    /** {@return what happened, keyed {@code policy} and {@code template}} */
     static Map<String, Outcome> ensure(ElasticClient client, Distribution distribution, List<String> streams) {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         outcomes.put("policy", distribution == Distribution.OPENSEARCH ? ensureIsmPolicy(client, streams)

@@ -205,7 +205,7 @@ final class LogQueue {
         return true;
     }
 
-    /** @return the oldest sequence number still in the consumer's hand or in the queue, or {@link #NONE} */
+    /** {@return the oldest sequence number still in the consumer's hand or in the queue, or {@link #NONE}} */
     private long oldestPending() {
         synchronized (hand) {
             Queued head = deque.peekFirst();
@@ -213,37 +213,37 @@ final class LogQueue {
         }
     }
 
-    /** @return whether records offered so far are still waiting (in the queue or the consumer's hand) */
+    /** {@return whether records offered so far are still waiting (in the queue or the consumer's hand)} */
     boolean hasPending() {
         return oldestPending() != NONE;
     }
 
-    /** @return records waiting in the queue (not those the consumer holds) */
+    /** {@return records waiting in the queue (not those the consumer holds)} */
     int size() {
         return Math.max(0, size.get());
     }
 
-    /** @return records dropped because the queue was full */
+    /** {@return records dropped because the queue was full} */
     long dropped() {
         return dropped.get();
     }
 
-    /** @return every record ever offered */
+    /** {@return every record ever offered} */
     long enqueued() {
         return sequence.get();
     }
 
-    /** @return documents the server took */
+    /** {@return documents the server took} */
     long sent() {
         return sent.get();
     }
 
-    /** @return documents the server refused for good */
+    /** {@return documents the server refused for good} */
     long rejected() {
         return rejected.get();
     }
 
-    /** @return bulk requests made (successful or not) */
+    /** {@return bulk requests made (successful or not)} */
     long requests() {
         return requests.get();
     }

@@ -50,7 +50,7 @@ public class MetricsService extends CommonService<PrometheusMeterRegistry> {
         return registry;
     }
 
-    /** @return the port the endpoint listens on (useful with port 0) */
+    /** {@return the port the endpoint listens on (useful with port 0)} */
     public int port() {
         HttpServer http = server;
         if (http == null) {

@@ -36,7 +36,7 @@ public record PromResult(String type, List<Sample> vector, List<Series> matrix, 
      */
     public record Series(Map<String, String> metric, List<double[]> values) { }
 
-    /** @return whether the result holds no sample */
+    /** {@return whether the result holds no sample} */
     public boolean isEmpty() {
         return vector.isEmpty() && matrix.isEmpty() && Double.isNaN(scalar);
     }

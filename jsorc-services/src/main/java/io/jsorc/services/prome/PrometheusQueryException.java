@@ -18,7 +18,7 @@ public class PrometheusQueryException extends JsOrcException {
         this.errorType = errorType;
     }
 
-    /** @return Prometheus' error type */
+    /** {@return Prometheus' error type} */
     public String errorType() {
         return errorType;
     }

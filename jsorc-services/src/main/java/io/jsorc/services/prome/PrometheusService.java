@@ -70,7 +70,7 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
         }
     }
 
-    /** @return the Prometheus base URL */
+    /** {@return the Prometheus base URL} */
     public String url() {
         return url;
     }

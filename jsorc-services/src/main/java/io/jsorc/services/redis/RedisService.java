@@ -380,7 +380,7 @@ public class RedisService extends CommonService<RedisClient> {
         }
     }
 
-    /** @return {@code host:port/db} from the config */
+    /** {@return {@code host:port/db} from the config} */
     public String address() {
         Settings s = settings;
         if (s == null) {

@@ -147,7 +147,7 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
         return nextRunAfter(now.isAfter(due) ? now : due, zone);
     }
 
-    /** @return the stored form (JSON-compatible; {@code at} as epoch milliseconds) */
+    /** {@return the stored form (JSON-compatible; {@code at} as epoch milliseconds)} */
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);

@@ -18,6 +18,6 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Task {
 
-    /** @return the task name */
+    /** {@return the task name} */
     String value();
 }

@@ -29,7 +29,7 @@ public interface TaskBroker extends AutoCloseable {
      */
     record ScheduleState(Schedule schedule, Instant nextRun) { }
 
-    /** @return {@code redis} or {@code memory} */
+    /** {@return {@code redis} or {@code memory}} */
     String kind();
 
     /**
@@ -146,7 +146,7 @@ public interface TaskBroker extends AutoCloseable {
      */
     boolean removeSchedule(String name);
 
-    /** @return every stored schedule with its next run */
+    /** {@return every stored schedule with its next run} */
     List<ScheduleState> schedules();
 
     /**
@@ -159,16 +159,16 @@ public interface TaskBroker extends AutoCloseable {
      */
     boolean claimRun(String name, Instant expected, Instant next);
 
-    /** @return tasks being run now */
+    /** {@return tasks being run now} */
     List<TaskResult> active();
 
-    /** @return tasks queued and not taken yet (including retries waiting for their time) */
+    /** {@return tasks queued and not taken yet (including retries waiting for their time)} */
     List<TaskResult> reserved();
 
     /** Drops finished records whose TTL passed (a no-op where the store expires them itself). */
     void expire();
 
-    /** @return whether the backing store answers */
+    /** {@return whether the backing store answers} */
     boolean healthy();
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Map;
 public record TaskResult(String id, String task, Map<String, Object> args, TaskStatus status, Object result,
                          String error, int attempts, Instant submitted, Instant finished) {
 
-    /** @return whether the status is final */
+    /** {@return whether the status is final} */
     public boolean isDone() {
         return status.isDone();
     }

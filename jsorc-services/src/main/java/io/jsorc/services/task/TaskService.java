@@ -112,7 +112,7 @@ public class TaskService extends CommonService<TaskBroker> {
         return isRunning() && broker != null && broker.healthy();
     }
 
-    /** @return {@code redis} or {@code memory} */
+    /** {@return {@code redis} or {@code memory}} */
     public String backend() {
         return poke().kind();
     }
@@ -211,13 +211,13 @@ public class TaskService extends CommonService<TaskBroker> {
         return poke().removeSchedule(name);
     }
 
-    /** @return schedules, running tasks and queued tasks */
+    /** {@return schedules, running tasks and queued tasks} */
     public TaskInspection inspect() {
         TaskBroker broker = poke();
         return new TaskInspection(broker.schedules(), broker.active(), broker.reserved());
     }
 
-    /** @return the names of the handlers this process can run */
+    /** {@return the names of the handlers this process can run} */
     public Set<String> handlerNames() {
         return handlers().names();
     }
@@ -260,7 +260,7 @@ public class TaskService extends CommonService<TaskBroker> {
         }
     }
 
-    /** @return false when interrupted (the task stays unacknowledged and is handed out again) */
+    /** {@return false when interrupted (the task stays unacknowledged and is handed out again)} */
     private boolean execute(TaskBroker broker, String consumer, TaskBroker.Delivery delivery) {
         Optional<TaskResult> record = broker.result(delivery.id());
         if (record.isEmpty() || record.get().isDone()) {

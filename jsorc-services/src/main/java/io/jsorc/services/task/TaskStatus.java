@@ -15,7 +15,7 @@ public enum TaskStatus {
     /** The task service is not running: nothing can be said about the task. */
     DISABLED;
 
-    /** @return whether the status is final (SUCCESS or FAILURE) */
+    /** {@return whether the status is final (SUCCESS or FAILURE)} */
     public boolean isDone() {
         return this == SUCCESS || this == FAILURE;
     }

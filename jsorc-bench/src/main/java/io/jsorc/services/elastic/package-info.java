@@ -1,0 +1,4 @@
+/**
+ * Benchmarks that need package access to the elastic service's log queue.
+ */
+package io.jsorc.services.elastic;
