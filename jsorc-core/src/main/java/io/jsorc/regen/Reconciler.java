@@ -51,6 +51,7 @@ final class Reconciler {
      */
     Entry examine(String name, boolean ignoreBackoff, Duration cap) {
         long t0 = System.nanoTime();
+        // Waits while the service is being built; the caller is this service's worker, so only this service waits.
         CommonService<?> service = target.current(name);
         Reason reason = queue.reason(name);
         if (service == null) {
@@ -60,6 +61,9 @@ final class Reconciler {
             }
             // Queued, but its last rebuild threw before an instance existed: build it again.
             return rebuild(name, null, ignoreBackoff, cap, t0);
+        }
+        if (reason == null && !service.isAutomated()) {
+            return null; // built but neither queued nor automated: nobody asked us to look after it
         }
         boolean restart = reason == Reason.RESTART || service.state() == ServiceState.RESTART;
         if (!restart && !service.isEnabled()) {

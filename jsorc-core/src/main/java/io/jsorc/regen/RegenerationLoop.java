@@ -1,6 +1,5 @@
 package io.jsorc.regen;
 
-import io.jsorc.CommonService;
 import io.jsorc.ServiceState;
 import io.jsorc.base.DaemonThreads;
 import io.jsorc.regen.RegenerationReport.Action;
@@ -200,13 +199,10 @@ public final class RegenerationLoop implements AutoCloseable {
         try {
             boolean ignoreBackoff = force || !current.eventTrigger();
             Duration cap = current.interval();
+            // Names only: whether a built service is automated is its worker's question, because asking
+            // (current()) waits while the service is being built, and the loop must never wait on one service.
             Set<String> candidates = new LinkedHashSet<>(queue.keys());
-            for (String name : target.builtServices()) {
-                CommonService<?> service = target.current(name);
-                if (service != null && service.isAutomated()) {
-                    candidates.add(name);
-                }
-            }
+            candidates.addAll(target.builtServices());
             for (String name : candidates) {
                 if (queue.isClosed()) {
                     break;
