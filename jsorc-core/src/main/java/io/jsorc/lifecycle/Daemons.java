@@ -1,5 +1,6 @@
 package io.jsorc.lifecycle;
 
+import io.jsorc.base.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,16 +51,9 @@ public final class Daemons {
         if (existing != null && existing.isAlive()) {
             return existing;
         }
-        Thread thread = new Thread(() -> {
-            try {
-                target.run();
-            } catch (RuntimeException | Error e) {
-                log.error("Daemon {} of service '{}' died", name, owner, e);
-            }
-        }, "jsorc-" + owner + "-" + name);
-        thread.setDaemon(true);
+        // DaemonThreads logs an uncaught exception with the thread's name, which names the service and the daemon.
+        Thread thread = DaemonThreads.start("jsorc-" + owner + "-" + name, target);
         threads.put(name, thread);
-        thread.start();
         return thread;
     }
 
@@ -92,13 +86,9 @@ public final class Daemons {
             if (thread == Thread.currentThread()) {
                 continue;
             }
-            try {
-                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                thread.join(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
+            // One deadline for all: a stuck daemon does not multiply the wait.
+            long left = Math.max(1_000_000, deadline - System.nanoTime());
+            if (!DaemonThreads.join(thread, Duration.ofNanos(left))) {
                 stuck.add(target.getKey());
             }
         }

@@ -173,6 +173,55 @@ class RegenerationTest {
         }
     }
 
+    /** Takes 2 s to build while {@code slow} is set. */
+    @io.jsorc.Service(name = "sluggish")
+    public static class Sluggish extends CommonService<String> {
+        static volatile boolean slow;
+        static volatile java.util.concurrent.CountDownLatch building = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        protected String run() throws InterruptedException {
+            if (slow) {
+                building.countDown();
+                Thread.sleep(2_000);
+            }
+            return "up";
+        }
+    }
+
+    @io.jsorc.Service(name = "nimble")
+    public static class Nimble extends Fixtures.Recorder { }
+
+    @Test
+    void aSlowRebuildDoesNotDelayAnotherServicesRecovery() throws Exception {
+        Sluggish.slow = false;
+        Sluggish.building = new java.util.concurrent.CountDownLatch(1);
+        String automated = "{\"enabled\": true, \"automated\": true, \"quiet\": true}";
+        try (Orchestrator o = Fixtures.builder(Sluggish.class, Nimble.class)
+                .config("SLUGGISH_CONFIG", automated).config("NIMBLE_CONFIG", automated)
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, "
+                        + "\"pre_loaded_services\": [\"sluggish\", \"nimble\"]}")
+                .build().start()) {
+            assertThat(o.svc("sluggish").isRunning()).isTrue();
+            CommonService<?> nimble = o.svc("nimble");
+            assertThat(nimble.isRunning()).isTrue();
+            Sluggish.slow = true;
+            o.svc("sluggish").markFailed(new IllegalStateException("expected by the test"));
+            // Its rebuild now holds the service's slot for 2 s.
+            assertThat(Sluggish.building.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long t0 = System.nanoTime();
+            nimble.markFailed(new IllegalStateException("expected by the test"));
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> o.svc("nimble") != nimble && o.svc("nimble").isRunning());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("nimble RUNNING " + millis + " ms after failing, while sluggish took 2 s to build");
+            assertThat(millis).as("not held up by the other service's 2 s rebuild").isLessThan(1_000);
+            await().atMost(Duration.ofSeconds(20)).until(() -> o.svc("sluggish").isRunning());
+        } finally {
+            Sluggish.slow = false;
+        }
+    }
+
     @Test
     void withoutTheEventTriggerTheLoopOnlyRunsOnItsInterval() throws Exception {
         Broken.ATTEMPTS.set(0);

@@ -1,0 +1,190 @@
+package io.jsorc.regen;
+
+import io.jsorc.CommonService;
+import io.jsorc.cluster.ManifestApplier;
+import io.jsorc.manifest.Manifest;
+import io.jsorc.ServiceNotRunningException;
+import io.jsorc.ServiceState;
+import io.jsorc.base.Backoff;
+import io.jsorc.cluster.ManifestApplier.Readiness;
+import io.jsorc.regen.RegenerationReport.Action;
+import io.jsorc.regen.RegenerationReport.Entry;
+import io.jsorc.regen.WorkQueue.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reconciles one service at a time: looks at it, and if it should run but does not (or is not {@code healthy()}),
+ * re-applies its manifest through the {@link ManifestApplier}s and refreshes it, within its backoff. It keeps what it
+ * learns (queued again, off the queue, one more failure) in the {@link WorkQueue}, and knows nothing of threads: the
+ * loop decides which worker calls it and when. One service is examined by one caller at a time.
+ */
+final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final RegenerationTarget target;
+    private final List<ManifestApplier> appliers;
+    private final WorkQueue<?> queue;
+
+    /**
+     * @param target   the orchestrator side
+     * @param appliers manifest appliers, in order (may be empty)
+     * @param queue    the queue whose reasons and backoffs this reconciler reads and updates
+     */
+    Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue) {
+        this.target = target;
+        this.appliers = List.copyOf(appliers);
+        this.queue = queue;
+    }
+
+    /**
+     * Examines one service and does what it needs.
+     *
+     * @param name          the service name
+     * @param ignoreBackoff whether to rebuild even inside its backoff window (a forced cycle, the fixed loop)
+     * @param cap           the longest backoff delay ({@code backoff_interval})
+     * @return what was done, or {@code null} when the service was no candidate (not queued and not automated, or gone)
+     */
+    Entry examine(String name, boolean ignoreBackoff, Duration cap) {
+        long t0 = System.nanoTime();
+        // Waits while the service is being built; the caller is this service's worker, so only this service waits.
+        CommonService<?> service = target.current(name);
+        Reason reason = queue.reason(name);
+        if (service == null) {
+            if (reason == null) {
+                queue.forgetBackoff(name);
+                return null;
+            }
+            // Queued, but its last rebuild threw before an instance existed: build it again.
+            return rebuild(name, null, ignoreBackoff, cap, t0);
+        }
+        if (reason == null && !service.isAutomated()) {
+            return null; // built but neither queued nor automated: nobody asked us to look after it
+        }
+        boolean restart = reason == Reason.RESTART || service.state() == ServiceState.RESTART;
+        if (!restart && !service.isEnabled()) {
+            queue.done(name);
+            return reason == null ? null : entry(name, Action.DROPPED, service, t0, "disabled");
+        }
+        if (!restart && !service.isAutomated()) {
+            queue.done(name);
+            return reason == null ? null : entry(name, Action.DROPPED, service, t0, "not automated; left "
+                    + service.state());
+        }
+        if (!restart && service.state() == ServiceState.STARTED) {
+            return entry(name, Action.NONE, service, t0, "starting");
+        }
+        if (!restart && service.isRunning()) {
+            if (healthy(service)) {
+                queue.done(name);
+                return entry(name, Action.NONE, service, t0, "healthy");
+            }
+            try {
+                service.markFailed(new ServiceNotRunningException("Service '" + name + "' failed its health check"));
+            } catch (IllegalStateException raced) {
+                log.debug("Service '{}' changed state during its health check: {}", name, raced.getMessage());
+            }
+        }
+        return rebuild(name, service, ignoreBackoff || restart, cap, t0);
+    }
+
+    private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0) {
+        Backoff backoff = queue.backoff(name);
+        if (!ignoreBackoff && !backoff.due(System.nanoTime()) && !probe(service)) {
+            return entry(name, Action.DEFERRED, service, t0, "retry in "
+                    + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure "
+                    + backoff.failures() + ")");
+        }
+        String manifestProblem = applyManifest(name);
+        if (manifestProblem != null) {
+            backoff.failed(System.nanoTime(), cap);
+            queue.offer(name, Reason.FAILED);
+            return entry(name, Action.WAITING_FOR_MANIFEST, service, t0, manifestProblem);
+        }
+        CommonService<?> fresh;
+        try {
+            fresh = target.refresh(name);
+        } catch (RuntimeException e) {
+            if (queue.isClosed()) {
+                return null; // the orchestrator closed under the refresh: not a failure worth reporting
+            }
+            backoff.failed(System.nanoTime(), cap);
+            queue.requeue(name);
+            return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + e);
+        }
+        if (fresh.isRunning() || !fresh.isEnabled()) {
+            queue.done(name);
+            return entry(name, Action.REFRESHED, fresh, t0, fresh.isRunning() ? "running" : "disabled");
+        }
+        backoff.failed(System.nanoTime(), cap);
+        if (fresh.isAutomated()) {
+            queue.requeue(name);
+        } else {
+            queue.drop(name);
+        }
+        Throwable error = fresh.error();
+        return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running" : error.toString());
+    }
+
+    /** @return null when the service may start now, else why not */
+    private String applyManifest(String name) {
+        if (appliers.isEmpty()) {
+            return null;
+        }
+        Manifest manifest;
+        try {
+            manifest = target.manifest(name);
+        } catch (RuntimeException e) {
+            return "manifest unreadable: " + e.getMessage();
+        }
+        if (manifest.isEmpty()) {
+            return null;
+        }
+        for (ManifestApplier applier : appliers) {
+            try {
+                Readiness readiness = apply(applier, name, manifest);
+                if (readiness.status() == Readiness.Status.NOT_READY) {
+                    return "manifest not ready: " + readiness.detail();
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.warn("Applying the manifest of service '{}' failed", name, e);
+                return "manifest apply failed: " + e;
+            }
+        }
+        return null;
+    }
+
+    /** The one call into the {@link ManifestApplier} SPI, kept alone so that what appliers are handed is one line. */
+    private Readiness apply(ManifestApplier applier, String name, Manifest manifest) throws Exception {
+        return applier.apply(name, manifest, target.applyContext(name));
+    }
+
+    private static boolean probe(CommonService<?> service) {
+        try {
+            return service != null && service.probe();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean healthy(CommonService<?> service) {
+        try {
+            return service.healthy();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Entry entry(String name, Action action, CommonService<?> service, long t0, String detail) {
+        ServiceState state = service == null ? ServiceState.FAILED : service.state();
+        return new Entry(name, action, state, Duration.ofNanos(System.nanoTime() - t0), detail);
+    }
+}
