@@ -144,8 +144,10 @@ final class BulkSender implements Runnable {
                 unwritable++;
                 continue;
             }
-            // "create": the only op a data stream takes, and a new auto-id document in a plain index too.
-            body.append("{\"create\":{\"_index\":").append(Json.write(queued.document().index())).append("}}\n");
+            // "create": the only op a data stream takes. The id is fixed per record, so a retry after a request that
+            // timed out once the server had stored it answers 409 instead of storing the record twice.
+            body.append("{\"create\":{\"_index\":").append(Json.write(queued.document().index()))
+                    .append(",\"_id\":").append(Json.write(queue.documentId(queued))).append("}}\n");
             body.append(json).append('\n');
             included.add(queued);
         }
@@ -176,8 +178,8 @@ final class BulkSender implements Runnable {
             JsonNode item = items.path(i);
             JsonNode result = item.elements().hasNext() ? item.elements().next() : null;
             int status = result == null ? 0 : result.path("status").asInt(0);
-            if (status / 100 == 2) {
-                continue;
+            if (status / 100 == 2 || status == 409) {
+                continue; // 409: stored by an earlier attempt of this very record (its id is fixed)
             }
             if (status == 0 || status == 429 || status >= 500) {
                 retry.add(included.get(i));

@@ -27,11 +27,24 @@ final class LogQueue {
     private final ConcurrentLinkedDeque<Queued> deque = new ConcurrentLinkedDeque<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
+    /** Names this queue's records for the server: a retried record carries the same document id. */
+    private final String origin = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final Consumer<ElasticDocument> onDrop;
+
+    /**
+     * Returns the document id a record is indexed under: the same on every retry, so a request that timed out after
+     * the server stored it is answered "exists" (409) the second time, not stored twice.
+     *
+     * @param queued a record of this queue
+     * @return its id
+     */
+    String documentId(Queued queued) {
+        return origin + "-" + queued.seq();
+    }
     /** Guards moves between the queue and the consumer's hand (producers never take it). */
     private final Object hand = new Object();
     /** The oldest sequence number the consumer holds (drained, not yet settled), or {@link #NONE}. */

@@ -113,6 +113,49 @@ class BulkSenderTest {
     }
 
     @Test
+    void aRetryAfterATimedOutRequestThatWasStoredIsNotStoredTwice() throws Exception {
+        // The server stores by the action line's _id, as Elasticsearch does; its first answer never arrives in time.
+        java.util.Map<String, String> stored = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger round = new AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        server.createContext("/_bulk", exchange -> {
+            List<String> lines = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines().filter(l -> !l.isBlank()).toList();
+            StringBuilder items = new StringBuilder();
+            for (int i = 0; i < lines.size(); i += 2) {
+                String id = lines.get(i).replaceAll(".*\"_id\":\"([^\"]+)\".*", "$1");
+                boolean created = stored.putIfAbsent(id, lines.get(i + 1)) == null;
+                items.append(items.length() == 0 ? "" : ",").append("{\"create\":{\"status\":")
+                        .append(created ? 201 : 409).append("}}");
+            }
+            if (round.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(1_500); // past the client's timeout: it retries what the server already stored
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] bytes = ("{\"errors\":true,\"items\":[" + items + "]}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        ElasticClient client = new ElasticClient("http://127.0.0.1:" + server.getAddress().getPort(), null, null,
+                Duration.ofMillis(500));
+        LogQueue queue = new LogQueue(1_000, 8, d -> { });
+        shipper = new Thread(new BulkSender(client, queue, 8, 20, e -> { }), "test-shipper");
+        shipper.start();
+        offer(queue, "a");
+        offer(queue, "b");
+        assertThat(queue.flush(Duration.ofSeconds(20))).isTrue();
+        assertThat(round.get()).as("requests").isGreaterThanOrEqualTo(2);
+        assertThat(stored).hasSize(2);
+        assertThat(queue.sent()).isEqualTo(2);
+        assertThat(queue.rejected()).isZero();
+    }
+
+    @Test
     void aRecordThatCannotBeBuiltIsRefusedAndTheShipperLivesOn() throws Exception {
         List<String> accepted = new CopyOnWriteArrayList<>();
         LogQueue queue = start(documents -> {
