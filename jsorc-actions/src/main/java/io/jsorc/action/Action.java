@@ -16,9 +16,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Action {
 
-    /** @return the action's name; empty means the method's name */
+    /** {@return the action's name; empty means the method's name} */
     String name() default "";
 
-    /** @return further names under which the same method is called */
+    /** {@return further names under which the same method is called} */
     String[] aliases() default {};
 }

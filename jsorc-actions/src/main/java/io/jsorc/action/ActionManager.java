@@ -491,7 +491,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         }
     }
 
-    /** @return the policy in force: {@code name} and its {@code params} (with its state) */
+    /** {@return the policy in force: {@code name} and its {@code params} (with its state)} */
     public Map<String, Object> policy() {
         PlacementPolicy current = policy;
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -532,18 +532,18 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         }
     }
 
-    /** @return the names of the loaded modules, sorted */
+    /** {@return the names of the loaded modules, sorted} */
     List<String> loadedModules() {
         return new ArrayList<>(new TreeSet<>(modules.keySet()));
     }
 
-    /** @return the declared {@code local_mem_mb} of a module */
+    /** {@return the declared {@code local_mem_mb} of a module} */
     long declaredMemoryMb(String name) {
         Module module = modules.get(name);
         return module == null ? configOf(name).localMemMb() : module.config.localMemMb();
     }
 
-    /** @return the heap growth measured when the module was last loaded locally (0 when unknown) */
+    /** {@return the heap growth measured when the module was last loaded locally (0 when unknown)} */
     long measuredMemoryMb(String name) {
         Module module = modules.get(name);
         LocalPlacement local = module == null ? null : module.local;
@@ -623,7 +623,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         tracker.start();
     }
 
-    /** @return the entries recorded since {@link #trackSystemStart()} (empty when not tracking) */
+    /** {@return the entries recorded since {@link #trackSystemStart()} (empty when not tracking)} */
     public synchronized List<Map<String, Object>> trackSystemStop() {
         Thread tracker = systemTracker;
         systemTracker = null;
@@ -683,8 +683,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     }
 
     /**
-     * @return the history since {@link #trackActionsStart()}: {@code {ts, actions_state}} per placement change, and
-     * a last entry with {@code actions_calls: {action: {count, mean_ms}}}; empty when not tracking
+     * {@return the history since {@link #trackActionsStart()}: {@code {ts, actions_state}} per placement change, and a last entry with {@code actions_calls: {action: {count, mean_ms}}}; empty when not tracking}
      */
     public List<Map<String, Object>> trackActionsStop() {
         return tracker.stop(actionsState());
@@ -715,8 +714,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     }
 
     /**
-     * @return per request type, per name and {@code all}: count, throughput (req/s since start), average and
-     * p50/p90/p95/p99 latency in ms; empty when not benchmarking
+     * {@return per request type, per name and {@code all}: count, throughput (req/s since start), average and p50/p90/p95/p99 latency in ms; empty when not benchmarking}
      */
     public Map<String, Object> benchmarkReport() {
         return benchmark.report();
@@ -782,7 +780,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return module.status();
     }
 
-    /** @return the status of every loaded module, by name */
+    /** {@return the status of every loaded module, by name} */
     public Map<String, ActionStatus> status() {
         Map<String, ActionStatus> out = new TreeMap<>();
         modules.forEach((name, module) -> out.put(name, module.status()));

@@ -61,7 +61,7 @@ public final class ActionMethod {
         return new ActionMethod(name, signature);
     }
 
-    /** @return the parameter names in order, the rest one prefixed {@code *}, the keywords one {@code **} */
+    /** {@return the parameter names in order, the rest one prefixed {@code *}, the keywords one {@code **}} */
     public List<String> signature() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -95,17 +95,17 @@ public final class ActionMethod {
         this.keywordsIndex = keywords;
     }
 
-    /** @return the action's name (without the module prefix) */
+    /** {@return the action's name (without the module prefix)} */
     public String name() {
         return name;
     }
 
-    /** @return the parameter names, in declaration order */
+    /** {@return the parameter names, in declaration order} */
     public List<String> parameters() {
         return List.copyOf(names);
     }
 
-    /** @return a description for the spec endpoint: params, rest and keywords parameter names */
+    /** {@return a description for the spec endpoint: params, rest and keywords parameter names} */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> plain = new ArrayList<>();

@@ -15,6 +15,6 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface ActionModule {
 
-    /** @return the module name, the prefix of its actions' names */
+    /** {@return the module name, the prefix of its actions' names} */
     String value();
 }

@@ -61,7 +61,7 @@ public final class ActionServer implements AutoCloseable {
         server.start();
     }
 
-    /** @return the bound port */
+    /** {@return the bound port} */
     public int port() {
         return server.getAddress().getPort();
     }

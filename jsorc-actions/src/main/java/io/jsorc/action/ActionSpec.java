@@ -61,17 +61,17 @@ public final class ActionSpec {
         }
     }
 
-    /** @return the module name */
+    /** {@return the module name} */
     public String module() {
         return module;
     }
 
-    /** @return the module class */
+    /** {@return the module class} */
     public Class<?> type() {
         return type;
     }
 
-    /** @return the action names, aliases included */
+    /** {@return the action names, aliases included} */
     public Set<String> names() {
         return actions.keySet();
     }
@@ -84,7 +84,7 @@ public final class ActionSpec {
         return actions.get(name);
     }
 
-    /** @return what the spec endpoint serves: module and, per action, parameters and alias target */
+    /** {@return what the spec endpoint serves: module and, per action, parameters and alias target} */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("module", module);

@@ -57,12 +57,12 @@ public class EvaluationPolicy implements PlacementPolicy {
         return out;
     }
 
-    /** @return the local set of the best placement found so far, or {@code null} */
+    /** {@return the local set of the best placement found so far, or {@code null}} */
     public Set<String> best() {
         return best;
     }
 
-    /** @return how many full evaluations have finished */
+    /** {@return how many full evaluations have finished} */
     public int evaluations() {
         return evaluations;
     }
@@ -127,27 +127,27 @@ public class EvaluationPolicy implements PlacementPolicy {
         phaseStart = System.nanoTime();
     }
 
-    /** @return whether candidates come in Gray-code order (Evaluation: no, most-local first) */
+    /** {@return whether candidates come in Gray-code order (Evaluation: no, most-local first)} */
     protected boolean grayOrder() {
         return false;
     }
 
-    /** @return the index of the next candidate to measure (Evaluation: every one) */
+    /** {@return the index of the next candidate to measure (Evaluation: every one)} */
     protected int next(int current) {
         return current + 1;
     }
 
-    /** @return the local set of candidate {@code i} */
+    /** {@return the local set of candidate {@code i}} */
     protected Set<String> candidate(int i) {
         return candidates.get(i);
     }
 
-    /** @return how many candidates there are */
+    /** {@return how many candidates there are} */
     protected int candidateCount() {
         return candidates.size();
     }
 
-    /** @return whether a performance phase should end in an evaluation (Evaluation: always) */
+    /** {@return whether a performance phase should end in an evaluation (Evaluation: always)} */
     protected boolean shouldEvaluate(ActionManager manager) {
         return true;
     }
@@ -156,7 +156,7 @@ public class EvaluationPolicy implements PlacementPolicy {
     protected void settled(ActionManager manager, double latency) {
     }
 
-    /** @return local memory per module (Evaluation: the declared {@code local_mem_mb}) */
+    /** {@return local memory per module (Evaluation: the declared {@code local_mem_mb})} */
     protected Map<String, Long> memory(ActionManager manager) {
         Map<String, Long> memory = new LinkedHashMap<>();
         modules.forEach(m -> memory.put(m, manager.declaredMemoryMb(m)));

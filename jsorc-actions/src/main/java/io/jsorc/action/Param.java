@@ -12,6 +12,6 @@ import java.lang.annotation.Target;
 @Target(ElementType.PARAMETER)
 public @interface Param {
 
-    /** @return the parameter's name */
+    /** {@return the parameter's name} */
     String value();
 }

@@ -44,15 +44,15 @@ abstract class Placement {
 
     abstract java.util.Set<String> actionNames();
 
-    /** @return the action of that name here, or {@code null} */
+    /** {@return the action of that name here, or {@code null}} */
     abstract ActionMethod method(String action);
 
-    /** @return the module name, for messages */
+    /** {@return the module name, for messages} */
     abstract String module();
 
     abstract Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded);
 
-    /** @return the action, or throws naming the loaded ones */
+    /** {@return the action, or throws naming the loaded ones} */
     ActionMethod require(String action, java.util.function.Supplier<List<String>> loaded) {
         ActionMethod method = method(action);
         if (method == null) {

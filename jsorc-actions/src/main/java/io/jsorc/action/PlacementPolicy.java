@@ -8,10 +8,10 @@ import java.util.Map;
  */
 public interface PlacementPolicy {
 
-    /** @return the policy's name */
+    /** {@return the policy's name} */
     String name();
 
-    /** @return the parameters in force */
+    /** {@return the parameters in force} */
     Map<String, Object> parameters();
 
     /**

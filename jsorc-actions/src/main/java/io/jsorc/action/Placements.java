@@ -50,7 +50,7 @@ final class Placements {
         return feasible;
     }
 
-    /** @return module -> "local"/"remote" for a local set */
+    /** {@return module -> "local"/"remote" for a local set} */
     static Map<String, String> describe(List<String> modules, Set<String> local) {
         Map<String, String> out = new LinkedHashMap<>();
         modules.forEach(m -> out.put(m, local.contains(m) ? "local" : "remote"));

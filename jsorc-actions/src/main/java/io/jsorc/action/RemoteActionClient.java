@@ -23,7 +23,7 @@ final class RemoteActionClient {
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** @return the server's spec, or throws when it does not answer */
+    /** {@return the server's spec, or throws when it does not answer} */
     Map<String, Object> spec() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + ActionServer.SPEC_PATH))
                 .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -18,10 +18,10 @@ public interface RemoteActionLauncher {
     /** A started remote server. */
     interface Remote {
 
-        /** @return its base URL, without a trailing slash */
+        /** {@return its base URL, without a trailing slash} */
         String url();
 
-        /** @return whether it still runs, as far as the launcher can tell */
+        /** {@return whether it still runs, as far as the launcher can tell} */
         boolean alive();
     }
 

@@ -42,7 +42,7 @@ final class RequestBenchmark {
         byName.computeIfAbsent("all", n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
     }
 
-    /** @return per type, per name (and {@code all}): count, throughput (req/s since start), average and percentiles (ms) */
+    /** {@return per type, per name (and {@code all}): count, throughput (req/s since start), average and percentiles (ms)} */
     Map<String, Object> report() {
         if (!active) {
             return Map.of();

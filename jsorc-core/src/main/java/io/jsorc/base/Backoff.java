@@ -75,12 +75,12 @@ public final class Backoff {
         return new Backoff(initialNanos, capNanos, fraction);
     }
 
-    /** @return the delay after the first failure */
+    /** {@return the delay after the first failure} */
     public Duration initial() {
         return Duration.ofNanos(initialNanos);
     }
 
-    /** @return the longest delay */
+    /** {@return the longest delay} */
     public Duration cap() {
         return Duration.ofNanos(capNanos);
     }
@@ -148,7 +148,7 @@ public final class Backoff {
         return delay;
     }
 
-    /** @return whether the next attempt may be made now: no failure recorded, or its delay has passed */
+    /** {@return whether the next attempt may be made now: no failure recorded, or its delay has passed} */
     public boolean due() {
         return due(System.nanoTime());
     }
@@ -161,12 +161,12 @@ public final class Backoff {
         return failures == 0 || nowNanos - nextAttemptNanos >= 0;
     }
 
-    /** @return the {@link System#nanoTime()} at which the next attempt is due; meaningless without failures */
+    /** {@return the {@link System#nanoTime()} at which the next attempt is due; meaningless without failures} */
     public synchronized long nextAttemptNanos() {
         return nextAttemptNanos;
     }
 
-    /** @return the consecutive failures recorded since the last {@link #reset()} */
+    /** {@return the consecutive failures recorded since the last {@link #reset()}} */
     public synchronized int failures() {
         return failures;
     }

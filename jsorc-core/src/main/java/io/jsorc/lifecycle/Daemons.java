@@ -115,7 +115,7 @@ public final class Daemons {
         return terminate();
     }
 
-    /** @return the names of live daemons */
+    /** {@return the names of live daemons} */
     public synchronized Set<String> alive() {
         Set<String> names = new TreeSet<>();
         threads.forEach((name, thread) -> {

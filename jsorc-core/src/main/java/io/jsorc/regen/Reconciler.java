@@ -131,7 +131,7 @@ final class Reconciler {
         return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running" : error.toString());
     }
 
-    /** @return null when the service may start now, else why not */
+    /** {@return null when the service may start now, else why not} */
     private String applyManifest(String name) {
         if (appliers.isEmpty()) {
             return null;

@@ -65,7 +65,7 @@ record RegenerationSettings(Duration interval, boolean eventTrigger) {
             this.config = config;
         }
 
-        /** @return the settings of the current {@code JSORC_CONFIG}; the defaults when it cannot be read */
+        /** {@return the settings of the current {@code JSORC_CONFIG}; the defaults when it cannot be read} */
         RegenerationSettings read() {
             Map<String, Object> current;
             try {

@@ -69,12 +69,12 @@ final class WorkQueue<R> {
         reasons.put(key, Reason.FAILED);
     }
 
-    /** @return why the key is queued, or {@code null} when it is not */
+    /** {@return why the key is queued, or {@code null} when it is not} */
     Reason reason(String key) {
         return reasons.get(key);
     }
 
-    /** @return the queued keys, a snapshot */
+    /** {@return the queued keys, a snapshot} */
     Set<String> keys() {
         return Set.copyOf(reasons.keySet());
     }
@@ -96,8 +96,7 @@ final class WorkQueue<R> {
     }
 
     /**
-     * @return the key's backoff, created on first use. Its cap is only a formality: callers pass the configured cap
-     *         (which may change) as the limit of each {@link Backoff#failed(long, Duration)}.
+     * {@return the key's backoff, created on first use. Its cap is only a formality: callers pass the configured cap (which may change) as the limit of each {@link Backoff#failed(long, Duration)}.}
      */
     Backoff backoff(String key) {
         return backoffs.computeIfAbsent(key, k -> Backoff.exponential(initialBackoff, UNCAPPED));
@@ -118,7 +117,7 @@ final class WorkQueue<R> {
         return previous;
     }
 
-    /** @return the result of the worker holding the key, or {@code null} when none does */
+    /** {@return the result of the worker holding the key, or {@code null} when none does} */
     CompletableFuture<R> running(String key) {
         return inFlight.get(key);
     }
@@ -149,7 +148,7 @@ final class WorkQueue<R> {
         trigger();
     }
 
-    /** @return whether {@link #close()} was called */
+    /** {@return whether {@link #close()} was called} */
     boolean isClosed() {
         return closed;
     }
@@ -181,8 +180,7 @@ final class WorkQueue<R> {
     }
 
     /**
-     * @return when the next cycle is due ({@link System#nanoTime()}), ignoring triggers: the interval after the last
-     *         cycle, or earlier the first probe or retry of a queued key no worker holds
+     * {@return when the next cycle is due ({@link System#nanoTime()}), ignoring triggers: the interval after the last cycle, or earlier the first probe or retry of a queued key no worker holds}
      */
     long nextCycleNanos(long lastCycleNanos, long intervalNanos, boolean probing) {
         long wakeAt = lastCycleNanos + intervalNanos;
