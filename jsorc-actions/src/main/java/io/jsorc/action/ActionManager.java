@@ -41,7 +41,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     private final ActionTracker tracker = new ActionTracker();
     private final RequestBenchmark benchmark = new RequestBenchmark();
     private final RemoteStarter starter;
-    private final ModuleTable table;
+    /** The loaded modules (package-private for tests). */
+    final ModuleTable table;
     private final PolicyRunner policies;
     private final SystemTracker system;
     private volatile ComponentContext owner;
