@@ -7,6 +7,6 @@ public enum ActionMode {
     /** As a remote server reached over HTTP. */
     REMOTE;
 
-    /** The original's name for {@link #LOCAL}. */
+    /** Another name for {@link #LOCAL}: a module loaded in-process. */
     public static final ActionMode MODULE = LOCAL;
 }

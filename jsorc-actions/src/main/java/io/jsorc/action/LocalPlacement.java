@@ -24,7 +24,7 @@ final class LocalPlacement extends Placement {
 
     static LocalPlacement load(ActionConfig config) {
         URLClassLoader loader = null;
-        long before = EvaluationPolicy.usedHeapMb();
+        long before = usedHeapMb();
         try {
             ClassLoader parent = ActionManager.class.getClassLoader();
             if (config.jar() != null) {
@@ -33,7 +33,7 @@ final class LocalPlacement extends Placement {
             Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
             ActionSpec spec = ActionSpec.of(type);
             Object instance = type.getDeclaredConstructor().newInstance();
-            return new LocalPlacement(spec, instance, loader, Math.max(0, EvaluationPolicy.usedHeapMb() - before));
+            return new LocalPlacement(spec, instance, loader, Math.max(0, usedHeapMb() - before));
         } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
             closeQuietly(loader);
             throw new ActionException("Cannot load action module " + config.module()
@@ -41,28 +41,33 @@ final class LocalPlacement extends Placement {
         }
     }
 
+    private static long usedHeapMb() {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
+    }
+
     @Override
-    ActionMode mode() {
+    public ActionMode mode() {
         return ActionMode.LOCAL;
     }
 
     @Override
-    java.util.Set<String> actionNames() {
+    public java.util.Set<String> actionNames() {
         return spec.names();
     }
 
     @Override
-    ActionMethod method(String action) {
+    public ActionMethod method(String action) {
         return spec.action(action);
     }
 
     @Override
-    String module() {
+    public String module() {
         return spec.module();
     }
 
     @Override
-    Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
+    public Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded) {
         ActionMethod method = require(action, loaded);
         // Results cross to the caller as JSON-compatible values, the same as from a remote server.
         Object result = method.invoke(instance, arguments);

@@ -1,14 +1,30 @@
 package io.jsorc.action;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
-/** Where calls of a module can go; counts calls in flight so unloading can drain it. */
-abstract class Placement {
+/**
+ * Takes the calls of one module in one place (this JVM or a remote server), and counts the calls in flight so that
+ * unloading can drain it: once {@link #drain()} starts, no new call enters.
+ *
+ * <p>Internal to the action manager; public only so that {@code io.jsorc.action.remote} can extend it.
+ */
+public abstract class Placement {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    boolean enter() {
+    /** Builds a placement that takes calls. */
+    protected Placement() {
+    }
+
+    /**
+     * Enters a call.
+     *
+     * @return whether the call may run here ({@code false} once draining: take the module's new placement)
+     */
+    public final boolean enter() {
         inFlight.incrementAndGet();
         if (draining) {
             exit();
@@ -17,7 +33,8 @@ abstract class Placement {
         return true;
     }
 
-    void exit() {
+    /** Leaves a call that {@link #enter()} let in. */
+    public final void exit() {
         if (inFlight.decrementAndGet() == 0 && draining) {
             synchronized (this) {
                 notifyAll();
@@ -26,7 +43,7 @@ abstract class Placement {
     }
 
     /** Takes no new calls, then waits for the calls in flight. */
-    void drain() {
+    public final void drain() {
         draining = true;
         synchronized (this) {
             while (inFlight.get() > 0) {
@@ -40,20 +57,55 @@ abstract class Placement {
         }
     }
 
-    abstract ActionMode mode();
+    /**
+     * Tells where the calls run.
+     *
+     * @return {@code LOCAL} or {@code REMOTE}
+     */
+    public abstract ActionMode mode();
 
-    abstract java.util.Set<String> actionNames();
+    /**
+     * Lists the actions that can be called here.
+     *
+     * @return their names, aliases included
+     */
+    public abstract Set<String> actionNames();
 
-    /** {@return the action of that name here, or {@code null}} */
-    abstract ActionMethod method(String action);
+    /**
+     * Looks an action up.
+     *
+     * @param action an action name (without the module prefix)
+     * @return the action of that name here, or {@code null}
+     */
+    public abstract ActionMethod method(String action);
 
-    /** {@return the module name, for messages} */
-    abstract String module();
+    /**
+     * Names the module, for messages.
+     *
+     * @return the module name
+     */
+    public abstract String module();
 
-    abstract Object call(String action, Arguments arguments, java.util.function.Supplier<List<String>> loaded);
+    /**
+     * Calls an action.
+     *
+     * @param action    an action name (without the module prefix)
+     * @param arguments its arguments
+     * @param loaded    the loaded actions, named in the error when the action is unknown
+     * @return the action's result, JSON-shaped
+     * @throws ActionException when the action is unknown or failed
+     */
+    public abstract Object call(String action, Arguments arguments, Supplier<List<String>> loaded);
 
-    /** {@return the action, or throws naming the loaded ones} */
-    ActionMethod require(String action, java.util.function.Supplier<List<String>> loaded) {
+    /**
+     * Looks an action up, failing when it is unknown.
+     *
+     * @param action an action name (without the module prefix)
+     * @param loaded the loaded actions, named in the error
+     * @return the action
+     * @throws ActionException naming the loaded actions when it is unknown
+     */
+    protected final ActionMethod require(String action, Supplier<List<String>> loaded) {
         ActionMethod method = method(action);
         if (method == null) {
             throw new ActionException("No loaded action '" + module() + "." + action + "'; loaded actions: "

@@ -97,16 +97,8 @@ class ActionManagerTest {
         assertThat(loader.get()).as("the module's class loader is collected after unloading").isNull();
     }
 
-    private ClassLoader loaderOf(String module) throws ReflectiveOperationException {
-        var modulesField = ActionManager.class.getDeclaredField("modules");
-        modulesField.setAccessible(true);
-        Object state = ((Map<?, ?>) modulesField.get(actions)).get(module);
-        var localField = state.getClass().getDeclaredField("local");
-        localField.setAccessible(true);
-        Object local = localField.get(state);
-        var loaderField = local.getClass().getDeclaredField("loader");
-        loaderField.setAccessible(true);
-        return (ClassLoader) loaderField.get(local);
+    private ClassLoader loaderOf(String module) {
+        return actions.table.get(module).local.loader;
     }
 
     @Test

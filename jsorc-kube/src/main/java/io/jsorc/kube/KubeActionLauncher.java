@@ -6,7 +6,7 @@ import io.jsorc.ComponentContext;
 import io.jsorc.config.Hook;
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionServer;
-import io.jsorc.action.RemoteActionLauncher;
+import io.jsorc.action.remote.RemoteActionLauncher;
 import io.jsorc.manifest.ApplyReport;
 
 import java.util.List;

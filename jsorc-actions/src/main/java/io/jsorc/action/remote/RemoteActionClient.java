@@ -1,5 +1,7 @@
-package io.jsorc.action;
+package io.jsorc.action.remote;
 
+import io.jsorc.action.ActionException;
+import io.jsorc.action.ActionServer;
 import io.jsorc.base.Json;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.jsorc.action;
+package io.jsorc.action.tracking;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,10 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The original's {@code trackact}: while tracking, every call is counted (count, mean latency) per action, and every
- * placement change is written to the history with the placements after it.
+ * Counts action calls and records placement changes while tracking is on: every call is counted (count, mean
+ * latency) per action, and every placement change is written to the history with the placements after it.
+ *
+ * <p>Internal to the action manager; public only so that {@code io.jsorc.action} can use it.
  */
-final class ActionTracker {
+public final class ActionTracker {
+
+    /** Builds an inactive tracker. */
+    public ActionTracker() {
+    }
 
     private record Calls(LongAdder count, LongAdder nanos) { }
 
@@ -21,18 +27,34 @@ final class ActionTracker {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private volatile boolean active;
 
-    synchronized void start(Map<String, String> state) {
+    /**
+     * Starts tracking, clearing what was recorded before.
+     *
+     * @param state the placement of every module now (module -> {@code local}, {@code remote} or {@code unloaded})
+     */
+    public synchronized void start(Map<String, String> state) {
         calls.clear();
         history.clear();
         active = true;
         history.add(entry(state));
     }
 
-    boolean active() {
+    /**
+     * Tells whether tracking is on.
+     *
+     * @return whether it is
+     */
+    public boolean active() {
         return active;
     }
 
-    void call(String action, long nanos) {
+    /**
+     * Counts one call when tracking is on.
+     *
+     * @param action {@code module.action}
+     * @param nanos  how long it took
+     */
+    public void call(String action, long nanos) {
         if (active) {
             Calls c = calls.computeIfAbsent(action, a -> new Calls(new LongAdder(), new LongAdder()));
             c.count().increment();
@@ -40,13 +62,25 @@ final class ActionTracker {
         }
     }
 
-    synchronized void placementChanged(Map<String, String> state) {
+    /**
+     * Records a placement change when tracking is on.
+     *
+     * @param state the placement of every module after the change
+     */
+    public synchronized void placementChanged(Map<String, String> state) {
         if (active) {
             history.add(entry(state));
         }
     }
 
-    synchronized List<Map<String, Object>> stop(Map<String, String> state) {
+    /**
+     * Stops tracking and hands over the history.
+     *
+     * @param state the placement of every module now
+     * @return {@code {ts, actions_state}} per change and a last entry with {@code actions_calls}; empty when not
+     * tracking
+     */
+    public synchronized List<Map<String, Object>> stop(Map<String, String> state) {
         if (!active) {
             return List.of();
         }

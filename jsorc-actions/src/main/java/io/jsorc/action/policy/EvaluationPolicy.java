@@ -1,4 +1,4 @@
-package io.jsorc.action;
+package io.jsorc.action.policy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The original's Evaluation policy, with its bugs fixed: after a performance phase ({@code perf_phase} s, default
+ * Measures every feasible placement and keeps the fastest: after a performance phase ({@code perf_phase} s, default
  * 100) it enumerates the feasible placements of the loaded modules (local memory {@code jsorc_mem_mb +
  * sum(local_mem_mb)} under 80 % of {@code node_mem_mb}), all-local first, applies each for {@code eval_phase} s
  * (default 10) while benchmarking request latency, keeps the fastest, and doubles {@code perf_phase} when the best
@@ -32,7 +32,11 @@ public class EvaluationPolicy implements PlacementPolicy {
     private Set<String> previousBest;
     private volatile int evaluations;
 
-    /** @param params {@code perf_phase}, {@code eval_phase}, {@code node_mem_mb}, {@code jsorc_mem_mb} */
+    /**
+     * Builds the policy; it starts in its performance phase.
+     *
+     * @param params {@code perf_phase}, {@code eval_phase}, {@code node_mem_mb}, {@code jsorc_mem_mb}
+     */
     public EvaluationPolicy(Map<String, Object> params) {
         this.params = new LinkedHashMap<>(params);
         this.perfPhaseSeconds = number(params, "perf_phase", 100);
@@ -57,29 +61,37 @@ public class EvaluationPolicy implements PlacementPolicy {
         return out;
     }
 
-    /** {@return the local set of the best placement found so far, or {@code null}} */
+    /**
+     * Reads the best placement found so far.
+     *
+     * @return its local set, or {@code null}
+     */
     public Set<String> best() {
         return best;
     }
 
-    /** {@return how many full evaluations have finished} */
+    /**
+     * Counts the finished evaluations.
+     *
+     * @return how many full evaluations have finished
+     */
     public int evaluations() {
         return evaluations;
     }
 
     @Override
-    public void tick(ActionManager manager) throws InterruptedException {
+    public void tick(PlacementControl control) throws InterruptedException {
         double elapsed = (System.nanoTime() - phaseStart) / 1e9;
         if (phase == Phase.PERF) {
-            if (elapsed < perfPhaseSeconds || !shouldEvaluate(manager)) {
+            if (elapsed < perfPhaseSeconds || !shouldEvaluate(control)) {
                 return;
             }
-            modules = new ArrayList<>(manager.loadedModules());
+            modules = new ArrayList<>(control.loadedModules());
             if (modules.isEmpty()) {
                 phaseStart = System.nanoTime();
                 return;
             }
-            candidates = Placements.feasible(modules, memory(manager), (long) number(params, "jsorc_mem_mb",
+            candidates = Placements.feasible(modules, memory(control), (long) number(params, "jsorc_mem_mb",
                     usedHeapMb()), (long) number(params, "node_mem_mb", Runtime.getRuntime().maxMemory() >> 20),
                     grayOrder());
             if (candidates.isEmpty()) {
@@ -88,16 +100,16 @@ public class EvaluationPolicy implements PlacementPolicy {
             }
             results.clear();
             index = 0;
-            startCandidate(manager);
+            startCandidate(control);
             return;
         }
         if (elapsed < evalPhaseSeconds) {
             return;
         }
-        results.put(candidates.get(index), Placements.meanLatency(manager.benchmarkStop(true)));
+        results.put(candidates.get(index), Placements.meanLatency(control.benchmarkStop(true)));
         index = next(index);
         if (index < candidates.size()) {
-            startCandidate(manager);
+            startCandidate(control);
             return;
         }
         Set<String> winner = null;
@@ -107,7 +119,7 @@ public class EvaluationPolicy implements PlacementPolicy {
             }
         }
         if (winner != null) {
-            manager.place(modules, winner);
+            control.place(modules, winner);
             if (winner.equals(previousBest)) {
                 perfPhaseSeconds *= 2;
             }
@@ -115,14 +127,14 @@ public class EvaluationPolicy implements PlacementPolicy {
             best = winner;
         }
         evaluations++;
-        settled(manager, winner == null ? Double.NaN : results.get(winner));
+        settled(control, winner == null ? Double.NaN : results.get(winner));
         phase = Phase.PERF;
         phaseStart = System.nanoTime();
     }
 
-    private void startCandidate(ActionManager manager) throws InterruptedException {
-        manager.place(modules, candidates.get(index));
-        manager.benchmarkStart();
+    private void startCandidate(PlacementControl control) throws InterruptedException {
+        control.place(modules, candidates.get(index));
+        control.benchmarkStart();
         phase = Phase.EVAL;
         phaseStart = System.nanoTime();
     }
@@ -148,18 +160,18 @@ public class EvaluationPolicy implements PlacementPolicy {
     }
 
     /** {@return whether a performance phase should end in an evaluation (Evaluation: always)} */
-    protected boolean shouldEvaluate(ActionManager manager) {
+    protected boolean shouldEvaluate(PlacementControl control) {
         return true;
     }
 
     /** Called when an evaluation ends with the winner's latency. */
-    protected void settled(ActionManager manager, double latency) {
+    protected void settled(PlacementControl control, double latency) {
     }
 
     /** {@return local memory per module (Evaluation: the declared {@code local_mem_mb})} */
-    protected Map<String, Long> memory(ActionManager manager) {
+    protected Map<String, Long> memory(PlacementControl control) {
         Map<String, Long> memory = new LinkedHashMap<>();
-        modules.forEach(m -> memory.put(m, manager.declaredMemoryMb(m)));
+        modules.forEach(m -> memory.put(m, control.declaredMemoryMb(m)));
         return memory;
     }
 
@@ -168,7 +180,16 @@ public class EvaluationPolicy implements PlacementPolicy {
         return (runtime.totalMemory() - runtime.freeMemory()) >> 20;
     }
 
-    static double number(Map<String, Object> params, String key, double fallback) {
+    /**
+     * Reads a numeric policy parameter.
+     *
+     * @param params   the parameters
+     * @param key      the parameter's name
+     * @param fallback the value when it is absent
+     * @return its value
+     * @throws IllegalArgumentException when it is not a number {@code >= 0}
+     */
+    public static double number(Map<String, Object> params, String key, double fallback) {
         Object value = params.get(key);
         if (value == null) {
             return fallback;

@@ -1,4 +1,7 @@
-package io.jsorc.action;
+package io.jsorc.action.remote;
+
+import io.jsorc.action.ActionConfig;
+import io.jsorc.action.ActionServer;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,6 @@
-package io.jsorc.action;
+package io.jsorc.action.remote;
+
+import io.jsorc.action.ActionConfig;
 
 /**
  * Starts and retires the remote server of an action module (SPI, found with {@link java.util.ServiceLoader}).

@@ -1,6 +1,10 @@
-package io.jsorc.action;
+package io.jsorc.action.policy;
 
 import io.jsorc.Orchestrator;
+import io.jsorc.action.ActionConfig;
+import io.jsorc.action.ActionException;
+import io.jsorc.action.ActionManager;
+import io.jsorc.action.ActionMode;
 import io.jsorc.fixtures.actions.Modules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,8 +70,8 @@ class PlacementPolicyTest {
         orchestrator.close();
     }
 
-    private double measure(Set<String> local) throws InterruptedException {
-        actions.place(MODULES, local);
+    private double measure(Set<String> local) throws Exception {
+        runner().control().place(MODULES, local);
         actions.benchmarkStart();
         Thread.sleep(1_000);
         return Placements.meanLatency(actions.benchmarkStop(true));
@@ -123,8 +127,12 @@ class PlacementPolicyTest {
     }
 
     private PlacementPolicy currentPolicy() throws ReflectiveOperationException {
-        var field = ActionManager.class.getDeclaredField("policy");
+        return runner().current();
+    }
+
+    private PolicyRunner runner() throws ReflectiveOperationException {
+        var field = ActionManager.class.getDeclaredField("policies");
         field.setAccessible(true);
-        return (PlacementPolicy) field.get(actions);
+        return (PolicyRunner) field.get(actions);
     }
 }

@@ -1,4 +1,4 @@
-package io.jsorc.action;
+package io.jsorc.action.tracking;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.jsorc.action;
+package io.jsorc.action.tracking;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -10,11 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Request latencies the host marks with {@link ActionManager#request}, per request type and name (and {@code all}
- * per type), in HdrHistograms (microsecond resolution, 3 significant digits): memory stays bounded however long it
- * runs.
+ * Records request latencies the host marks with {@link io.jsorc.action.ActionManager#request}, per request type and
+ * name (and {@code all} per type), in HdrHistograms (microsecond resolution, 3 significant digits): memory stays
+ * bounded however long it runs.
+ *
+ * <p>Internal to the action manager; public only so that {@code io.jsorc.action} can use it.
  */
-final class RequestBenchmark {
+public final class RequestBenchmark {
 
     private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
 
@@ -22,17 +24,34 @@ final class RequestBenchmark {
     private volatile boolean active;
     private volatile long startedNanos;
 
-    synchronized void start() {
+    /** Builds a benchmark that is not recording. */
+    public RequestBenchmark() {
+    }
+
+    /** Starts recording, clearing earlier latencies. */
+    public synchronized void start() {
         histograms.clear();
         startedNanos = System.nanoTime();
         active = true;
     }
 
-    boolean active() {
+    /**
+     * Tells whether it is recording.
+     *
+     * @return whether it is
+     */
+    public boolean active() {
         return active;
     }
 
-    void record(String type, String name, long nanos) {
+    /**
+     * Records one request while recording.
+     *
+     * @param type  the request type
+     * @param name  the request name
+     * @param nanos its latency
+     */
+    public void record(String type, String name, long nanos) {
         if (!active) {
             return;
         }
@@ -42,8 +61,13 @@ final class RequestBenchmark {
         byName.computeIfAbsent("all", n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
     }
 
-    /** {@return per type, per name (and {@code all}): count, throughput (req/s since start), average and percentiles (ms)} */
-    Map<String, Object> report() {
+    /**
+     * Reports what was recorded since {@link #start()}.
+     *
+     * @return per type, per name (and {@code all}): count, throughput (req/s since start), average and percentiles
+     * (ms); empty when not recording
+     */
+    public Map<String, Object> report() {
         if (!active) {
             return Map.of();
         }
@@ -57,7 +81,13 @@ final class RequestBenchmark {
         return out;
     }
 
-    synchronized Map<String, Object> stop(boolean report) {
+    /**
+     * Stops recording.
+     *
+     * @param report whether to return the report
+     * @return the report (or empty); empty when it was not recording
+     */
+    public synchronized Map<String, Object> stop(boolean report) {
         if (!active) {
             return Map.of();
         }
@@ -67,7 +97,7 @@ final class RequestBenchmark {
         return result;
     }
 
-    static Map<String, Object> stats(Histogram histogram, double seconds) {
+    private static Map<String, Object> stats(Histogram histogram, double seconds) {
         Map<String, Object> stats = new LinkedHashMap<>();
         long count = histogram.getTotalCount();
         stats.put("count", count);

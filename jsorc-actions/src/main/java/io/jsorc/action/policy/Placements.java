@@ -1,4 +1,4 @@
-package io.jsorc.action;
+package io.jsorc.action.policy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Placement configurations of a set of modules: which run locally (the rest remotely), and their memory. */
+/** Enumerates and describes placement configurations of a set of modules: which run locally (the rest remotely), and their memory. */
 final class Placements {
 
     private Placements() {

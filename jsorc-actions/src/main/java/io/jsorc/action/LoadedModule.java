@@ -1,0 +1,48 @@
+package io.jsorc.action;
+
+import io.jsorc.action.remote.RemotePlacement;
+
+import java.time.Instant;
+
+/**
+ * One loaded module: its local copy and remote server (either may be absent) and the placement its calls go to.
+ * Fields other than {@link #current} change only under the module's lock.
+ */
+final class LoadedModule {
+    final String name;
+    final ActionConfig config;
+    private final ModuleTable table;
+    volatile Placement current;
+    LocalPlacement local;
+    RemotePlacement remote;
+    volatile Instant loadedAt = Instant.now();
+    volatile long measuredMb;
+
+    LoadedModule(String name, ActionConfig config, ModuleTable table) {
+        this.name = name;
+        this.config = config;
+        this.table = table;
+    }
+
+    /** Sends the next calls to {@code placement} ({@code null}: none takes calls); reports a change. */
+    void route(Placement placement) {
+        Placement before = current;
+        current = placement;
+        if (before != placement) {
+            table.routed(this, before, placement);
+        }
+    }
+
+    /** Routes to the local copy, else to the remote server when it is READY, else nowhere. */
+    void routeToRemaining() {
+        route(local != null ? local : remote != null && remote.ready() ? remote : null);
+    }
+
+    ActionStatus status() {
+        Placement routed = current;
+        RemotePlacement r = remote;
+        return new ActionStatus(name, routed == null ? null : routed.mode(), local != null,
+                r == null ? null : r.url(), r == null ? null : r.status(), loadedAt, config.localMemMb(),
+                r == null ? null : r.detail());
+    }
+}

@@ -1,0 +1,80 @@
+package io.jsorc.action;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.base.Json;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The module configs: those given to the manager, else the {@link ActionManager#CONFIG_KEY} entry of the config
+ * store.
+ */
+final class ModuleConfigs {
+
+    private final Map<String, ActionConfig> configs = new ConcurrentHashMap<>();
+    private volatile ComponentContext owner;
+
+    void attach(ComponentContext context) {
+        this.owner = context;
+    }
+
+    void put(String name, ActionConfig config) {
+        if (name == null || name.isBlank() || name.contains(".")) {
+            throw new IllegalArgumentException("An action module name must be non-blank and contain no '.', is '"
+                    + name + "'");
+        }
+        configs.put(name, config);
+    }
+
+    /** Reads a config from a classpath resource (JSON or YAML); {@code false} when there is no such resource. */
+    boolean read(String name, String resource) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = (loader != null ? loader : getClass().getClassLoader()).getResourceAsStream(resource)) {
+            if (in == null) {
+                return false;
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Object parsed = text.stripLeading().startsWith("{") ? Json.parseObject(text, resource)
+                    : new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            if (!(parsed instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("Action config " + resource + " must be an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) map;
+            put(name, ActionConfig.fromMap(values));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource, e);
+        }
+    }
+
+    /** {@return the config of a module, or throws naming the configured ones} */
+    ActionConfig of(String name) {
+        ActionConfig config = configs.get(name);
+        if (config != null) {
+            return config;
+        }
+        ComponentContext context = owner;
+        if (context != null) {
+            Optional<Map<String, Object>> stored = context.config(ActionManager.CONFIG_KEY);
+            if (stored.isPresent() && stored.get().get(name) instanceof Map<?, ?> entry) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) entry;
+                return ActionConfig.fromMap(values);
+            }
+        }
+        throw new ActionException("No config for action module '" + name + "': use config(name, ActionConfig), "
+                + "configFrom(name, resource) or the " + ActionManager.CONFIG_KEY + " config; configured: "
+                + new TreeSet<>(configs.keySet()));
+    }
+}

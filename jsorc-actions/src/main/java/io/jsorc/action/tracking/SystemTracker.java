@@ -1,0 +1,141 @@
+package io.jsorc.action.tracking;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.metrics.PodMetricsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * Records the state of the system at a fixed interval, on a daemon of its own: every entry holds {@code ts},
+ * {@code actions_state} and, from the first {@link PodMetricsProvider} that answers (the {@code prome} service),
+ * {@code prometheus} (the pods of the kube namespace); while no provider answers, the JVM's own CPU load, heap and
+ * thread count are recorded instead ({@code jvm}) and the entry says so ({@code source}).
+ *
+ * <p>Internal to the action manager; public only so that {@code io.jsorc.action} can use it.
+ */
+public final class SystemTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(SystemTracker.class);
+
+    private final Supplier<Map<String, String>> actionsState;
+    private final List<Map<String, Object>> history = new CopyOnWriteArrayList<>();
+    private Thread thread;
+
+    /**
+     * Builds a tracker that is not recording.
+     *
+     * @param actionsState the placement of every module now (module -> {@code local}, {@code remote} or
+     *                     {@code unloaded})
+     */
+    public SystemTracker(Supplier<Map<String, String>> actionsState) {
+        this.actionsState = actionsState;
+    }
+
+    /**
+     * Reads the recording interval from the config: {@code JSORC_CONFIG.backoff_interval} (seconds), 10 s without it.
+     *
+     * @param owner the component context to read the config from (may be {@code null})
+     * @return the interval
+     */
+    public static Duration defaultInterval(ComponentContext owner) {
+        Object interval = owner == null ? null : owner.config("JSORC_CONFIG").orElse(Map.of()).get("backoff_interval");
+        return Duration.ofMillis(interval instanceof Number n ? (long) (n.doubleValue() * 1000) : 10_000);
+    }
+
+    /**
+     * Starts recording (stopping and clearing an earlier recording).
+     *
+     * @param owner    the component context the pod metrics are read through (may be {@code null}: JVM only)
+     * @param interval how often to record
+     */
+    public synchronized void start(ComponentContext owner, Duration interval) {
+        stop();
+        history.clear();
+        Thread tracker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    history.add(entry(owner, interval));
+                    Thread.sleep(Math.max(10, interval.toMillis()));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.debug("System tracking step failed: {}", e.toString());
+                }
+            }
+        }, "jsorc-action-tracksys");
+        tracker.setDaemon(true);
+        thread = tracker;
+        tracker.start();
+    }
+
+    /**
+     * Stops recording and hands over what was recorded.
+     *
+     * @return the entries recorded since {@link #start} (empty when not recording)
+     */
+    public synchronized List<Map<String, Object>> stop() {
+        Thread tracker = thread;
+        thread = null;
+        if (tracker == null) {
+            return List.of();
+        }
+        tracker.interrupt();
+        try {
+            tracker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Map<String, Object>> out = List.copyOf(history);
+        history.clear();
+        return out;
+    }
+
+    private Map<String, Object> entry(ComponentContext owner, Duration interval) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        Instant now = Instant.now();
+        entry.put("ts", now.toString());
+        entry.put("actions_state", actionsState.get());
+        if (owner != null) {
+            for (PodMetricsProvider provider : ServiceLoader.load(PodMetricsProvider.class,
+                    SystemTracker.class.getClassLoader())) {
+                try {
+                    Optional<PodMetricsProvider.PodMetrics> pods = provider.podInfo(owner, now,
+                            Math.max(1, interval.toSeconds()));
+                    if (pods.isPresent()) {
+                        entry.put("prometheus", pods.get().pods());
+                        return entry;
+                    }
+                } catch (RuntimeException e) {
+                    entry.put("prometheus_error", e.getMessage());
+                }
+            }
+        }
+        entry.put("jvm", jvm());
+        entry.put("source", "jvm: the prome service is not running");
+        return entry;
+    }
+
+    private static Map<String, Object> jvm() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("cpu_load", os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuLoad()
+                : os.getSystemLoadAverage());
+        Runtime runtime = Runtime.getRuntime();
+        jvm.put("heap_used_bytes", runtime.totalMemory() - runtime.freeMemory());
+        jvm.put("heap_max_bytes", runtime.maxMemory());
+        jvm.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        return jvm;
+    }
+}
