@@ -3,15 +3,12 @@ package io.jsorc;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
+import io.jsorc.lifecycle.ServiceFlags;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -34,12 +31,6 @@ import java.util.function.Consumer;
 public abstract class CommonService<A> {
 
     private static final Duration DAEMON_JOIN_TIMEOUT = Duration.ofSeconds(5);
-    private static final Map<ServiceState, Set<ServiceState>> ALLOWED = Map.of(
-            ServiceState.NOT_STARTED, EnumSet.of(ServiceState.STARTED, ServiceState.FAILED, ServiceState.RESTART),
-            ServiceState.STARTED, EnumSet.of(ServiceState.RUNNING, ServiceState.FAILED, ServiceState.RESTART),
-            ServiceState.RUNNING, EnumSet.of(ServiceState.FAILED, ServiceState.RESTART),
-            ServiceState.FAILED, EnumSet.of(ServiceState.RESTART),
-            ServiceState.RESTART, EnumSet.noneOf(ServiceState.class));
 
     /** Logger of the concrete service class. */
     protected final Logger log = LoggerFactory.getLogger(getClass());
@@ -93,14 +84,12 @@ public abstract class CommonService<A> {
         this.failures = failures;
         this.manifest = serviceContext.serviceManifest();
         this.daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
-        Map<String, Object> own = new LinkedHashMap<>();
-        if (rawConfig != null) {
-            own.putAll(rawConfig);
-        }
-        this.enabled = rawConfig != null && flag(own.remove("enabled"), "enabled");
-        this.automated = flag(own.remove("automated"), "automated");
-        this.quiet = flag(own.remove("quiet"), "quiet");
-        this.config = Collections.unmodifiableMap(own);
+        ServiceFlags flags = ServiceFlags.parse(name, rawConfig);
+        this.enabled = flags.enabled();
+        this.automated = flags.automated();
+        this.quiet = flags.quiet();
+        this.config = flags.config();
+        this.configProblem = flags.problem();
         return new Control();
     }
 
@@ -121,23 +110,6 @@ public abstract class CommonService<A> {
         public void failBeforeStart(Throwable cause) {
             fail(cause);
         }
-    }
-
-    private boolean flag(Object value, String flag) {
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
-        if (text.equals("true") || text.equals("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        String problem = "Config flag '" + flag + "' of service '" + name + "' is " + value
-                + "; allowed: true or false";
-        configProblem = configProblem == null ? problem : configProblem + "; " + problem;
-        return false;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -278,7 +250,7 @@ public abstract class CommonService<A> {
     /** Changes the state; the caller holds the lock and announces the transition after releasing it. */
     private ServiceState transition(ServiceState to) {
         ServiceState from = state;
-        if (!ALLOWED.get(from).contains(to)) {
+        if (!from.canGoTo(to)) {
             throw new IllegalStateException("Service '" + name + "' cannot go from " + from + " to " + to);
         }
         state = to;

@@ -36,11 +36,7 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         this.parts = new Assembly(settings);
     }
 
-    /**
-     * Returns a builder for an independent orchestrator.
-     *
-     * @return a new builder
-     */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,24 +63,12 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.isClosed();
     }
 
-    /**
-     * Stops the regeneration loop, discards every built service (newest first) and closes persisting contexts that
-     * are {@link AutoCloseable}. Afterwards no {@code jsorc-*} thread of this orchestrator is alive. Idempotent.
-     */
     @Override
     public void close() {
         parts.close();
     }
 
-    // ------------------------------------------------------------------ components
 
-    /**
-     * Returns the service singleton, built and started on first use; a failed one stays cached until refreshed.
-     *
-     * @param name the service name
-     * @return the service
-     * @throws NoSuchComponentException when no service has that name
-     */
     @Override
     public CommonService<?> svc(String name) {
         return parts.services().svc(name);
@@ -105,11 +89,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.services().refresh(name);
     }
 
-    /**
-     * Marks the service {@code RESTART}: the loop re-applies its manifest and rebuilds it, even when not automated.
-     *
-     * @param name the service name
-     */
     @Override
     public void requestRestart(String name) {
         parts.requestRestart(name);
@@ -130,11 +109,7 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.src(name, type);
     }
 
-    /**
-     * Returns the config store's backend, resolved once per orchestrator.
-     *
-     * @return the hook in use
-     */
+    /** {@return the hook in use} */
     public Hook hook() {
         return parts.configStore().hook();
     }
@@ -217,7 +192,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.components(kind);
     }
 
-    // ------------------------------------------------------------------ listeners and regeneration
 
     @Override
     public void addListener(ServiceListener listener) {
@@ -239,34 +213,21 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.regeneration().runCycle();
     }
 
-    /**
-     * Returns the regeneration loop, for inspection.
-     *
-     * @return the loop
-     */
+    /** {@return the loop} */
     public RegenerationLoop regeneration() {
         return parts.regeneration();
     }
 
-    /**
-     * Returns the registry, for inspection.
-     *
-     * @return the registry
-     */
+    /** {@return the registry} */
     public Registry registry() {
         return parts.registry();
     }
 
-    /**
-     * Returns the config store, for inspection.
-     *
-     * @return the config store
-     */
+    /** {@return the config store} */
     public ConfigStore configStore() {
         return parts.configStore();
     }
 
-    // ------------------------------------------------------------------ manifests
 
     /**
      * Validates a service's new manifest, stores it under the service's manifest key and marks the service
@@ -300,7 +261,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.readSecret(namespace, name);
     }
 
-    // ------------------------------------------------------------------ config
 
     @Override
     public Optional<Map<String, Object>> config(String key) {
@@ -352,11 +312,7 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         parts.configStore().delete(name);
     }
 
-    /**
-     * Lists the known keys that have a value.
-     *
-     * @return the keys, stored or with a default
-     */
+    /** {@return the keys, stored or with a default} */
     public Set<String> configList() {
         return parts.configStore().list();
     }

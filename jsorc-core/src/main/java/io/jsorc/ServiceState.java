@@ -20,5 +20,22 @@ public enum ServiceState {
     /** {@code run()} or {@code postRun()} threw; see {@link CommonService#error()}. */
     FAILED,
     /** Queued for regeneration: the next cycle rebuilds it. */
-    RESTART
+    RESTART;
+
+    /**
+     * Tells whether a service may go from this state to another; every other transition is an
+     * {@link IllegalStateException}.
+     *
+     * @param to the state asked for
+     * @return whether the transition is allowed
+     */
+    public boolean canGoTo(ServiceState to) {
+        return switch (this) {
+            case NOT_STARTED -> to == STARTED || to == FAILED || to == RESTART;
+            case STARTED -> to == RUNNING || to == FAILED || to == RESTART;
+            case RUNNING -> to == FAILED || to == RESTART;
+            case FAILED -> to == RESTART;
+            case RESTART -> false;
+        };
+    }
 }

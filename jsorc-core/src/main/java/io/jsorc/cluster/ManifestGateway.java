@@ -50,11 +50,7 @@ public final class ManifestGateway {
         this.restart = restart;
     }
 
-    /**
-     * Returns the appliers in use.
-     *
-     * @return the appliers, in order
-     */
+    /** {@return the appliers, in order} */
     public List<ManifestApplier> appliers() {
         return appliers;
     }

@@ -71,11 +71,7 @@ public final class ContextScope {
         }
     }
 
-    /**
-     * Tells whether this thread is constructing a repository right now (the {@code proxy} rule of services).
-     *
-     * @return whether a repository construction is under way on this thread
-     */
+    /** {@return whether a repository construction is under way on this thread} */
     public boolean constructingRepository() {
         return constructingRepository.get()[0] > 0;
     }

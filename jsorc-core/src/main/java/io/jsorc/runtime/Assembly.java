@@ -126,7 +126,6 @@ public final class Assembly implements ComponentContext {
         return backend;
     }
 
-    // ------------------------------------------------------------------ lifecycle
 
     /**
      * Runs the extensions, builds and starts the pre-loaded services, then starts the regeneration loop. On any
@@ -201,67 +200,38 @@ public final class Assembly implements ComponentContext {
         }
     }
 
-    /**
-     * Returns a short description of the phase, for {@code toString}.
-     *
-     * @return {@code NEW}, {@code STARTED} or {@code CLOSED}
-     */
+    /** {@return {@code NEW}, {@code STARTED} or {@code CLOSED}} */
     public String phase() {
         return phase.name();
     }
 
-    // ------------------------------------------------------------------ the parts
 
-    /**
-     * Returns the registry.
-     *
-     * @return the registry
-     */
+    /** {@return the registry} */
     public Registry registry() {
         return registry;
     }
 
-    /**
-     * Returns the config store.
-     *
-     * @return the config store
-     */
+    /** {@return the config store} */
     public ConfigStore configStore() {
         return configStore;
     }
 
-    /**
-     * Returns the service table.
-     *
-     * @return the service table
-     */
+    /** {@return the service table} */
     public ServiceTable services() {
         return services;
     }
 
-    /**
-     * Returns the component scope.
-     *
-     * @return the scope of repositories and contexts
-     */
+    /** {@return the scope of repositories and contexts} */
     public ContextScope scope() {
         return scope;
     }
 
-    /**
-     * Returns the manifest gateway.
-     *
-     * @return the manifest gateway
-     */
+    /** {@return the manifest gateway} */
     public ManifestGateway manifests() {
         return manifests;
     }
 
-    /**
-     * Returns the regeneration loop.
-     *
-     * @return the regeneration loop
-     */
+    /** {@return the regeneration loop} */
     public RegenerationLoop regeneration() {
         return regeneration;
     }
@@ -275,7 +245,6 @@ public final class Assembly implements ComponentContext {
         return configStore.read(ConfigStore.JSORC_CONFIG).orElse(Map.of());
     }
 
-    // ------------------------------------------------------------------ ComponentContext
 
     @Override
     public CommonService<?> svc(String name) {

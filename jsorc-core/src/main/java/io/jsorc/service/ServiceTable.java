@@ -283,11 +283,7 @@ public final class ServiceTable implements RegenerationTarget {
         }
     }
 
-    /**
-     * Returns a snapshot of every built service.
-     *
-     * @return one entry per built service, sorted by name
-     */
+    /** {@return one entry per built service, sorted by name} */
     public List<ServiceInfo> status() {
         Map<String, ServiceInfo> out = new TreeMap<>();
         // One read per slot: a slot cleared by a concurrent close is skipped, never dereferenced twice.
