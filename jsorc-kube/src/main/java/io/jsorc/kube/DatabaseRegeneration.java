@@ -106,7 +106,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                         MANIFEST_KEY + " is empty: nothing to apply"));
                 return;
             }
-            applied = new ManifestApply(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
+            applied = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
                     .apply(MANIFEST_KEY, null, manifest, kube.namespace());
             log.info("Database {}:{} does not answer; applied {}", host, port, applied);
             long deadline = started + deadlineMillis * 1_000_000;

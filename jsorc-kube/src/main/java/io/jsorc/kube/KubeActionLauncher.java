@@ -52,7 +52,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 .replace("{{image}}", String.valueOf(config.remote().getOrDefault("image", resource + ":latest")))
                 .replace("{{command}}", command(config)));
         String key = "ACTION_MANIFEST:" + name;
-        ApplyReport report = new ManifestApply(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
+        ApplyReport report = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
                 .apply(key, null, manifest, kube.namespace());
         if (!report.ok()) {
             throw new KubeException("Deploying action module '" + name + "' failed: " + report.failed());
@@ -70,7 +70,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
             throw new KubeException("The kube service is not running: cannot delete " + deployed.url());
         }
         // Applying nothing under the same key deletes everything the launch applied.
-        ApplyReport report = new ManifestApply(kube.app(), deployed.orchestrator().src("hook", Hook.class), System::getenv)
+        ApplyReport report = new ResourceSync(kube.app(), deployed.orchestrator().src("hook", Hook.class), System::getenv)
                 .apply(deployed.key(), null, Manifest.ofDocuments(List.of(), null), kube.namespace());
         if (!report.ok()) {
             throw new KubeException("Retiring " + deployed.url() + " failed: " + report.failed());

@@ -41,7 +41,7 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
         String key = context.manifestKey();
-        ManifestApply apply = new ManifestApply(kube.app(), context.hook(), System::getenv);
+        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv);
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
         context.events().applied(report);
         if (!report.ok()) {
@@ -61,7 +61,7 @@ public final class KubeManifestApplier implements ManifestApplier {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
         }
-        ApplyReport report = new ManifestApply(kube.app(), context.hook(), System::getenv)
+        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
         context.events().applied(report);
         return report;

@@ -5,6 +5,8 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -57,8 +59,30 @@ class ModulesArchitectureTest {
                 .check(LIBRARY);
     }
 
+    /**
+     * Each package below {@code io.jsorc} is a slice, except the two API packages that also hold a facade:
+     * {@code io.jsorc} (checked by the core's own test) and {@code io.jsorc.action}, whose public types
+     * ({@code ActionConfig}, {@code ActionException}, ...) its subpackages must use while {@code ActionManager} uses
+     * them in turn.
+     */
+    private static final SliceAssignment PACKAGES = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            String name = javaClass.getPackageName();
+            if (!name.startsWith("io.jsorc.") || name.equals("io.jsorc.action")) {
+                return SliceIdentifier.ignore();
+            }
+            return SliceIdentifier.of(name);
+        }
+
+        @Override
+        public String getDescription() {
+            return "packages below io.jsorc, API packages with a facade aside";
+        }
+    };
+
     @Test
     void packagesFormNoCycle() {
-        slices().matching("io.jsorc.(**)").should().beFreeOfCycles().check(LIBRARY);
+        slices().assignedFrom(PACKAGES).should().beFreeOfCycles().check(LIBRARY);
     }
 }

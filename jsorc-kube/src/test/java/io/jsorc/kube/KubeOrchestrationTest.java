@@ -70,7 +70,7 @@ class KubeOrchestrationTest {
     @Test
     void restartSetsTheRolloutAnnotation() throws Exception {
         Orchestrator o = orchestrator().start();
-        o.loadYaml(ManifestApplyTest.REDIS, "jsorc");
+        o.loadYaml(ResourceSyncTest.REDIS, "jsorc");
         o.svc("kube", KubeService.class).restart("jsorc-redis");
         Map<String, Object> deployment = server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-redis")
                 .orElseThrow();

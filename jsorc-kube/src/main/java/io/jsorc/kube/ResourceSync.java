@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,7 +43,7 @@ import java.util.function.Function;
  * are deleted only when the manifest carries the unsafe paraphrase exactly ({@value #UNSAFE_PARAPHRASE}) and are
  * otherwise kept and reported. A failure on one resource does not stop the others.
  */
-public final class ManifestApply {
+public final class ResourceSync {
 
     /** Label holding the hash of a document's content. */
     public static final String VERSION_LABEL = "config_version";
@@ -58,23 +56,25 @@ public final class ManifestApply {
     /** The phrase that allows deleting data-holding resources. */
     public static final String UNSAFE_PARAPHRASE = "I know what I'm doing!";
 
-    private static final Logger log = LoggerFactory.getLogger(ManifestApply.class);
+    private static final Logger log = LoggerFactory.getLogger(ResourceSync.class);
     private static final ObjectMapper CANONICAL = Json.mapper().copy()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final KubeResources resources;
     private final ManifestResolver resolver;
-    private final Hook hook;
+    private final ApplyHistory history;
+    private final ResourceReadiness readiness;
 
     /**
      * @param client      the API client
      * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
      * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
      */
-    public ManifestApply(ApiClient client, Hook hook, Function<String, String> environment) {
+    public ResourceSync(ApiClient client, Hook hook, Function<String, String> environment) {
         this.resources = new KubeResources(client);
         this.resolver = new ManifestResolver(resources, environment);
-        this.hook = hook;
+        this.history = hook == null ? null : new ApplyHistory(hook);
+        this.readiness = new ResourceReadiness(resources);
     }
 
     /**
@@ -85,8 +85,8 @@ public final class ManifestApply {
      */
     public List<Map<String, Object>> resolve(Manifest manifest, String service, String namespace) {
         List<Map<String, Object>> documents = new ArrayList<>(resolver.resolve(manifest, service, namespace));
-        documents.sort(Comparator.comparingInt(ManifestApply::order));
-        documents.forEach(ManifestApply::label);
+        documents.sort(Comparator.comparingInt(ResourceSync::order));
+        documents.forEach(ResourceSync::label);
         return documents;
     }
 
@@ -104,16 +104,16 @@ public final class ManifestApply {
     public ApplyReport apply(String key, String service, Manifest manifest, String namespace) {
         List<Map<String, Object>> documents = resolve(manifest, service, namespace);
         List<Entry> entries = new ArrayList<>(ensureNamespaces(documents));
-        Set<Ref> current = new LinkedHashSet<>();
+        Set<ResourceRef> current = new LinkedHashSet<>();
         for (Map<String, Object> document : documents) {
             Entry entry = applyOne(document);
             entries.add(entry);
-            current.add(Ref.of(entry));
+            current.add(ResourceRef.of(entry));
         }
-        if (hook != null) {
+        if (history != null) {
             boolean unsafe = manifest.unsafeParaphrase().map(UNSAFE_PARAPHRASE::equals).orElse(false);
-            Set<Ref> kept = new LinkedHashSet<>();
-            for (Ref previous : previousApply(key)) {
+            Set<ResourceRef> kept = new LinkedHashSet<>();
+            for (ResourceRef previous : history.previous(key)) {
                 if (current.contains(previous)) {
                     continue;
                 }
@@ -123,9 +123,9 @@ public final class ManifestApply {
                     kept.add(previous); // still ours: a later apply may delete it
                 }
             }
-            Set<Ref> remembered = new LinkedHashSet<>(current);
+            Set<ResourceRef> remembered = new LinkedHashSet<>(current);
             remembered.addAll(kept);
-            remember(key, remembered);
+            history.remember(key, remembered);
         }
         ApplyReport report = new ApplyReport(key, entries);
         log.debug("Applied {}", report);
@@ -147,35 +147,15 @@ public final class ManifestApply {
     }
 
     /**
-     * Which applied workloads are not ready: Deployments ({@code availableReplicas >= replicas}), StatefulSets
-     * ({@code readyReplicas >= replicas}), DaemonSets ({@code numberReady >= desiredNumberScheduled}), Pods (Running
-     * and Ready) and Services with a selector (an Endpoints object with addresses).
+     * Lists the applied workloads that are not ready: Deployments ({@code availableReplicas >= replicas}),
+     * StatefulSets ({@code readyReplicas >= replicas}), DaemonSets ({@code numberReady >= desiredNumberScheduled}),
+     * Pods (Running and Ready) and Services with a selector (an Endpoints object with addresses).
      *
      * @param documents resolved documents ({@link #resolve})
      * @return one line per resource that is not ready (empty: all ready)
      */
     public List<String> notReady(List<Map<String, Object>> documents) {
-        List<String> waiting = new ArrayList<>();
-        for (Map<String, Object> document : documents) {
-            String kind = String.valueOf(document.get("kind"));
-            Ref ref = Ref.of(document);
-            try {
-                String problem = switch (kind) {
-                    case "Deployment" -> replicas(ref, "availableReplicas");
-                    case "StatefulSet" -> replicas(ref, "readyReplicas");
-                    case "DaemonSet" -> daemonSet(ref);
-                    case "Pod" -> pod(ref);
-                    case "Service" -> service(ref, document);
-                    default -> null;
-                };
-                if (problem != null) {
-                    waiting.add(ref + ": " + problem);
-                }
-            } catch (RuntimeException e) {
-                waiting.add(ref + ": " + e.getMessage());
-            }
-        }
-        return waiting;
+        return readiness.notReady(documents);
     }
 
     /**
@@ -189,24 +169,16 @@ public final class ManifestApply {
      */
     public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long wait = 100;
-        List<String> waiting = notReady(documents);
-        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
-            wait = Math.min(wait * 2, 5_000);
-            waiting = notReady(documents);
-        }
-        return waiting;
+        return readiness.awaitReady(documents, timeout);
     }
 
     // ------------------------------------------------------------------ apply one
 
     private Entry applyOne(Map<String, Object> document) {
-        Ref ref = Ref.of(document);
+        ResourceRef ref = ResourceRef.of(document);
         try {
             DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
-            KubernetesApiResponse<DynamicKubernetesObject> existing = get(api, ref);
+            KubernetesApiResponse<DynamicKubernetesObject> existing = ref.get(api);
             if (existing.getHttpStatusCode() == 404) {
                 KubernetesApiResponse<DynamicKubernetesObject> created = KubeResources.call(() -> api.create(KubeResources.toObject(document)));
                 if (created.isSuccess()) {
@@ -215,7 +187,7 @@ public final class ManifestApply {
                 if (created.getHttpStatusCode() != 409) {
                     return ref.entry(Action.FAILED, "create: " + KubeResources.describe(created));
                 }
-                existing = get(api, ref); // created meanwhile by someone else: update it instead
+                existing = ref.get(api); // created meanwhile by someone else: update it instead
             }
             if (!existing.isSuccess()) {
                 return ref.entry(Action.FAILED, "read: " + KubeResources.describe(existing));
@@ -230,10 +202,10 @@ public final class ManifestApply {
         }
     }
 
-    private Entry update(DynamicKubernetesApi api, Ref ref, Map<String, Object> document,
+    private Entry update(DynamicKubernetesApi api, ResourceRef ref, Map<String, Object> document,
                          DynamicKubernetesObject existing) {
         String body = Json.write(document);
-        KubernetesApiResponse<DynamicKubernetesObject> applied = patch(api, ref, V1Patch.PATCH_FORMAT_APPLY_YAML,
+        KubernetesApiResponse<DynamicKubernetesObject> applied = ref.patch(api, V1Patch.PATCH_FORMAT_APPLY_YAML,
                 body, new PatchOptions().fieldManager(FIELD_MANAGER).force(true));
         if (applied.isSuccess()) {
             return ref.entry(Action.UPDATED, null);
@@ -248,7 +220,7 @@ public final class ManifestApply {
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) replacement.get("metadata");
         Map<String, Object> live = KubeResources.toMap(existing);
-        Object resourceVersion = path(live, "metadata", "resourceVersion");
+        Object resourceVersion = Documents.path(live, "metadata", "resourceVersion");
         if (resourceVersion != null) {
             metadata.put("resourceVersion", resourceVersion);
         }
@@ -278,7 +250,7 @@ public final class ManifestApply {
                 || message.contains("apply") || message.contains("not found") || message.contains("unsupported"));
     }
 
-    private Entry deleteOne(Ref ref, boolean unsafe) {
+    private Entry deleteOne(ResourceRef ref, boolean unsafe) {
         if (KubeResources.DATA_KINDS.contains(ref.kind()) && !unsafe) {
             return ref.entry(Action.KEPT_PROTECTED, ref.kind() + " holds data: it is deleted only when the manifest "
                     + "carries the unsafe paraphrase");
@@ -300,7 +272,7 @@ public final class ManifestApply {
         Set<String> declared = new LinkedHashSet<>();
         Set<String> needed = new LinkedHashSet<>();
         for (Map<String, Object> document : documents) {
-            Ref ref = Ref.of(document);
+            ResourceRef ref = ResourceRef.of(document);
             if (ref.kind().equals("Namespace")) {
                 declared.add(ref.name());
             } else if (ref.namespace() != null) {
@@ -311,7 +283,7 @@ public final class ManifestApply {
         List<Entry> entries = new ArrayList<>();
         DynamicKubernetesApi namespaces = resources.api("v1", "Namespace");
         for (String namespace : needed) {
-            Ref ref = new Ref("v1", "Namespace", null, namespace);
+            ResourceRef ref = new ResourceRef("v1", "Namespace", null, namespace);
             try {
                 KubernetesApiResponse<DynamicKubernetesObject> existing =
                         KubeResources.call(() -> namespaces.get(namespace));
@@ -333,120 +305,6 @@ public final class ManifestApply {
             }
         }
         return entries;
-    }
-
-    private KubernetesApiResponse<DynamicKubernetesObject> get(DynamicKubernetesApi api, Ref ref) {
-        return KubeResources.call(() -> ref.namespace() == null ? api.get(ref.name())
-                : api.get(ref.namespace(), ref.name()));
-    }
-
-    private KubernetesApiResponse<DynamicKubernetesObject> patch(DynamicKubernetesApi api, Ref ref, String type,
-                                                                 String body, PatchOptions options) {
-        return KubeResources.call(() -> ref.namespace() == null ? api.patch(ref.name(), type, new V1Patch(body), options)
-                : api.patch(ref.namespace(), ref.name(), type, new V1Patch(body), options));
-    }
-
-    // ------------------------------------------------------------------ readiness
-
-    private Map<String, Object> live(Ref ref) {
-        KubernetesApiResponse<DynamicKubernetesObject> response = get(resources.api(ref.apiVersion(), ref.kind()), ref);
-        if (!response.isSuccess()) {
-            throw new KubeException("cannot read it: " + KubeResources.describe(response));
-        }
-        return KubeResources.toMap(response.getObject());
-    }
-
-    private String replicas(Ref ref, String readyField) {
-        Map<String, Object> object = live(ref);
-        String stale = staleGeneration(object);
-        if (stale != null) {
-            return stale;
-        }
-        long wanted = number(path(object, "spec", "replicas"), 1);
-        long ready = number(path(object, "status", readyField), 0);
-        if (ready < wanted) {
-            return readyField + " " + ready + "/" + wanted;
-        }
-        if (ref.kind().equals("Deployment") && number(path(object, "status", "updatedReplicas"), wanted) < wanted) {
-            return "updatedReplicas " + number(path(object, "status", "updatedReplicas"), 0) + "/" + wanted;
-        }
-        if (ref.kind().equals("StatefulSet") && path(object, "status", "updateRevision") != null
-                && !Objects.equals(path(object, "status", "updateRevision"), path(object, "status", "currentRevision"))) {
-            return "rolling out revision " + path(object, "status", "updateRevision");
-        }
-        return null;
-    }
-
-    /** The status describes an older spec until the controller has observed the current generation. */
-    private static String staleGeneration(Map<String, Object> object) {
-        Object generation = path(object, "metadata", "generation");
-        Object observed = path(object, "status", "observedGeneration");
-        if (generation instanceof Number g && observed instanceof Number o && o.longValue() < g.longValue()) {
-            return "observedGeneration " + o + " < generation " + g;
-        }
-        return null;
-    }
-
-    private String daemonSet(Ref ref) {
-        Map<String, Object> object = live(ref);
-        String stale = staleGeneration(object);
-        if (stale != null) {
-            return stale;
-        }
-        long desired = number(path(object, "status", "desiredNumberScheduled"), 0);
-        long ready = number(path(object, "status", "numberReady"), 0);
-        return desired > 0 && ready >= desired ? null : "numberReady " + ready + "/" + desired;
-    }
-
-    private String pod(Ref ref) {
-        Map<String, Object> object = live(ref);
-        Object phase = path(object, "status", "phase");
-        if (!"Running".equals(phase)) {
-            return "phase " + phase;
-        }
-        if (path(object, "status", "conditions") instanceof List<?> conditions) {
-            for (Object condition : conditions) {
-                if (condition instanceof Map<?, ?> c && "Ready".equals(c.get("type")) && "True".equals(c.get("status"))) {
-                    return null;
-                }
-            }
-        }
-        return "not Ready";
-    }
-
-    private String service(Ref ref, Map<String, Object> document) {
-        Object selector = path(document, "spec", "selector");
-        if (!(selector instanceof Map<?, ?> map) || map.isEmpty() || "ExternalName".equals(path(document, "spec", "type"))) {
-            return null; // no selector: endpoints are managed by hand
-        }
-        KubernetesApiResponse<DynamicKubernetesObject> endpoints =
-                KubeResources.call(() -> resources.api("v1", "Endpoints").get(ref.namespace(), ref.name()));
-        if (!endpoints.isSuccess()) {
-            return "no endpoints";
-        }
-        if (path(KubeResources.toMap(endpoints.getObject()), "subsets") instanceof List<?> subsets) {
-            for (Object subset : subsets) {
-                if (subset instanceof Map<?, ?> s && s.get("addresses") instanceof List<?> a && !a.isEmpty()) {
-                    return null;
-                }
-            }
-        }
-        return "no ready endpoints";
-    }
-
-    private static Object path(Map<String, Object> object, String... fields) {
-        Object current = object;
-        for (String field : fields) {
-            if (!(current instanceof Map<?, ?> map)) {
-                return null;
-            }
-            current = map.get(field);
-        }
-        return current;
-    }
-
-    private static long number(Object value, long fallback) {
-        return value instanceof Number n ? n.longValue() : fallback;
     }
 
     // ------------------------------------------------------------------ versions and history
@@ -483,7 +341,7 @@ public final class ManifestApply {
     }
 
     private static String labelOf(Map<String, Object> object) {
-        Object labels = path(object, "metadata", "labels");
+        Object labels = Documents.path(object, "metadata", "labels");
         return labels instanceof Map<?, ?> map && map.get(VERSION_LABEL) != null ? String.valueOf(map.get(VERSION_LABEL))
                 : null;
     }
@@ -497,97 +355,8 @@ public final class ManifestApply {
         };
     }
 
-    private List<Ref> previousApply(String key) {
-        List<Ref> refs = new ArrayList<>();
-        Object entries = history().get(key);
-        if (entries instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> newest
-                && newest.get("resources") instanceof List<?> resourceList) {
-            for (Object resource : resourceList) {
-                if (resource instanceof Map<?, ?> r) {
-                    refs.add(new Ref(String.valueOf(r.get("apiVersion")), String.valueOf(r.get("kind")),
-                            r.get("namespace") == null ? null : String.valueOf(r.get("namespace")),
-                            String.valueOf(r.get("name"))));
-                }
-            }
-        }
-        return refs;
-    }
-
-    /** One lock for every ManifestApply of this JVM: the history glob is read, changed and written back. */
-    private static final Object HISTORY_LOCK = new Object();
-
-    private void remember(String key, Set<Ref> applied) {
-        synchronized (HISTORY_LOCK) {
-            rememberLocked(key, applied);
-        }
-    }
-
-    private void rememberLocked(String key, Set<Ref> applied) {
-        Map<String, Object> history = new LinkedHashMap<>(history());
-        List<Object> entries = new ArrayList<>();
-        Map<String, Object> newest = new LinkedHashMap<>();
-        newest.put("ts", Instant.now().toString());
-        List<Map<String, Object>> resourceList = new ArrayList<>();
-        for (Ref ref : applied) {
-            Map<String, Object> resource = new LinkedHashMap<>();
-            resource.put("apiVersion", ref.apiVersion());
-            resource.put("kind", ref.kind());
-            resource.put("namespace", ref.namespace());
-            resource.put("name", ref.name());
-            resourceList.add(resource);
-        }
-        newest.put("resources", resourceList);
-        entries.add(newest);
-        if (history.get(key) instanceof List<?> older) {
-            older.stream().limit(HISTORY_DEPTH - 1L).forEach(entries::add);
-        }
-        history.put(key, entries);
-        hook.setGlob(HISTORY_KEY, Json.write(history));
-        hook.commit();
-    }
-
-    private Map<String, Object> history() {
-        return hook.getGlob(HISTORY_KEY).map(json -> Json.parseObject(json, HISTORY_KEY)).orElse(Map.of());
-    }
-
     private static String describe(RuntimeException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
-    /** Identifies a resource. */
-    private record Ref(String apiVersion, String kind, String namespace, String name) {
-
-        static Ref of(Map<String, Object> document) {
-            Object namespace = path(document, "metadata", "namespace");
-            return new Ref(String.valueOf(document.get("apiVersion")), String.valueOf(document.get("kind")),
-                    namespace == null ? null : String.valueOf(namespace),
-                    String.valueOf(path(document, "metadata", "name")));
-        }
-
-        static Ref of(Entry entry) {
-            return new Ref(entry.apiVersion(), entry.kind(), entry.namespace(), entry.name());
-        }
-
-        Entry entry(Action action, String error) {
-            return new Entry(apiVersion, kind, namespace, name, action, error);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            // apiVersion can change between applies (v1beta1 -> v1): the resource is the same.
-            return other instanceof Ref that && kind.equals(that.kind) && Objects.equals(namespace, that.namespace)
-                    && name.equals(that.name);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(kind, namespace, name);
-        }
-
-        @Override
-        public String toString() {
-            return kind + " " + (namespace == null ? "" : namespace + "/") + name;
-        }
     }
 }

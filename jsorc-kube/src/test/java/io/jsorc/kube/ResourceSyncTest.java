@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Apply semantics against a real Kubernetes HTTP API (fabric8 CRUD server), through the official client. */
-class ManifestApplyTest {
+class ResourceSyncTest {
 
     static final String REDIS = """
             apiVersion: v1
@@ -64,8 +64,8 @@ class ManifestApplyTest {
         server.close();
     }
 
-    private ManifestApply apply() {
-        return new ManifestApply(client, hook, env::get);
+    private ResourceSync apply() {
+        return new ResourceSync(client, hook, env::get);
     }
 
     private static Map<Action, List<String>> byAction(ApplyReport report) {
@@ -257,7 +257,7 @@ class ManifestApplyTest {
             return chain.proceed(request);
         }).build();
         ApiClient flaky = new ClientBuilder().setBasePath(server.basePath()).build().setHttpClient(stopping);
-        ApplyReport broken = new ManifestApply(flaky, hook, env::get).apply("REDIS_MANIFEST", "redis",
+        ApplyReport broken = new ResourceSync(flaky, hook, env::get).apply("REDIS_MANIFEST", "redis",
                 Manifest.parseYaml(REDIS), "jsorc");
         assertThat(byAction(broken).get(Action.CREATED)).containsExactly("Namespace/jsorc",
                 "ConfigMap/jsorc-redis-config");
@@ -286,7 +286,7 @@ class ManifestApplyTest {
                 metadata: {name: d1}
                 spec: {replicas: 2, selector: {matchLabels: {app: d1}}, template: {metadata: {labels: {app: d1}}, spec: {containers: [{name: c, image: busybox}]}}}
                 """;
-        ManifestApply apply = apply();
+        ResourceSync apply = apply();
         apply.apply("R", null, Manifest.parseYaml(yaml), "jsorc");
         List<Map<String, Object>> documents = apply.resolve(Manifest.parseYaml(yaml), null, "jsorc");
         assertThat(apply.notReady(documents)).hasSize(2);
@@ -294,7 +294,7 @@ class ManifestApplyTest {
         assertThat(apply.notReady(documents)).singleElement().asString().contains("Deployment jsorc/d1")
                 .contains("availableReplicas 0/2");
         assertThat(apply.awaitReady(documents, java.time.Duration.ofMillis(300))).hasSize(1); // bounded wait
-        new ManifestApply(client, null, env::get).apply("R2", null, Manifest.parseYaml(yaml.replace("replicas: 2",
+        new ResourceSync(client, null, env::get).apply("R2", null, Manifest.parseYaml(yaml.replace("replicas: 2",
                 "replicas: 0")), "jsorc");
         assertThat(apply.awaitReady(apply.resolve(Manifest.parseYaml(yaml.replace("replicas: 2", "replicas: 0")),
                 null, "jsorc"), java.time.Duration.ofSeconds(5))).isEmpty();

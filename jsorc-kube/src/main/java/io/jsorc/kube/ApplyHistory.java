@@ -1,0 +1,78 @@
+package io.jsorc.kube;
+
+import io.jsorc.base.Json;
+import io.jsorc.config.Hook;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The resources each manifest key applied last, kept in the config backend under
+ * {@value ResourceSync#HISTORY_KEY} (newest first, {@value ResourceSync#HISTORY_DEPTH} deep), so that a resource gone
+ * from the manifest can be pruned.
+ */
+final class ApplyHistory {
+
+    private final Hook hook;
+
+    ApplyHistory(Hook hook) {
+        this.hook = hook;
+    }
+
+    List<ResourceRef> previous(String key) {
+        List<ResourceRef> refs = new ArrayList<>();
+        Object entries = history().get(key);
+        if (entries instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> newest
+                && newest.get("resources") instanceof List<?> resourceList) {
+            for (Object resource : resourceList) {
+                if (resource instanceof Map<?, ?> r) {
+                    refs.add(new ResourceRef(String.valueOf(r.get("apiVersion")), String.valueOf(r.get("kind")),
+                            r.get("namespace") == null ? null : String.valueOf(r.get("namespace")),
+                            String.valueOf(r.get("name"))));
+                }
+            }
+        }
+        return refs;
+    }
+
+    /** One lock for every history of this JVM: the history glob is read, changed and written back. */
+    private static final Object HISTORY_LOCK = new Object();
+
+    void remember(String key, Set<ResourceRef> applied) {
+        synchronized (HISTORY_LOCK) {
+            rememberLocked(key, applied);
+        }
+    }
+
+    private void rememberLocked(String key, Set<ResourceRef> applied) {
+        Map<String, Object> history = new LinkedHashMap<>(history());
+        List<Object> entries = new ArrayList<>();
+        Map<String, Object> newest = new LinkedHashMap<>();
+        newest.put("ts", Instant.now().toString());
+        List<Map<String, Object>> resourceList = new ArrayList<>();
+        for (ResourceRef ref : applied) {
+            Map<String, Object> resource = new LinkedHashMap<>();
+            resource.put("apiVersion", ref.apiVersion());
+            resource.put("kind", ref.kind());
+            resource.put("namespace", ref.namespace());
+            resource.put("name", ref.name());
+            resourceList.add(resource);
+        }
+        newest.put("resources", resourceList);
+        entries.add(newest);
+        if (history.get(key) instanceof List<?> older) {
+            older.stream().limit(ResourceSync.HISTORY_DEPTH - 1L).forEach(entries::add);
+        }
+        history.put(key, entries);
+        hook.setGlob(ResourceSync.HISTORY_KEY, Json.write(history));
+        hook.commit();
+    }
+
+    private Map<String, Object> history() {
+        return hook.getGlob(ResourceSync.HISTORY_KEY).map(json -> Json.parseObject(json, ResourceSync.HISTORY_KEY)).orElse(Map.of());
+    }
+}

@@ -1,0 +1,163 @@
+package io.jsorc.kube;
+
+import io.kubernetes.client.util.generic.KubernetesApiResponse;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Tells whether applied workloads are ready: Deployments and StatefulSets by their replicas and rollout, DaemonSets
+ * by their scheduled pods, Pods by their Ready condition, Services by their endpoints; a status that describes an
+ * older generation does not count.
+ */
+final class ResourceReadiness {
+
+    private final KubeResources resources;
+
+    ResourceReadiness(KubeResources resources) {
+        this.resources = resources;
+    }
+
+    /**
+     * Which applied workloads are not ready: Deployments ({@code availableReplicas >= replicas}), StatefulSets
+     * ({@code readyReplicas >= replicas}), DaemonSets ({@code numberReady >= desiredNumberScheduled}), Pods (Running
+     * and Ready) and Services with a selector (an Endpoints object with addresses).
+     *
+     * @param documents resolved documents ({@link ResourceSync#resolve})
+     * @return one line per resource that is not ready (empty: all ready)
+     */
+    public List<String> notReady(List<Map<String, Object>> documents) {
+        List<String> waiting = new ArrayList<>();
+        for (Map<String, Object> document : documents) {
+            String kind = String.valueOf(document.get("kind"));
+            ResourceRef ref = ResourceRef.of(document);
+            try {
+                String problem = switch (kind) {
+                    case "Deployment" -> replicas(ref, "availableReplicas");
+                    case "StatefulSet" -> replicas(ref, "readyReplicas");
+                    case "DaemonSet" -> daemonSet(ref);
+                    case "Pod" -> pod(ref);
+                    case "Service" -> service(ref, document);
+                    default -> null;
+                };
+                if (problem != null) {
+                    waiting.add(ref + ": " + problem);
+                }
+            } catch (RuntimeException e) {
+                waiting.add(ref + ": " + e.getMessage());
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * Polls {@link #notReady} with backoff (100 ms doubling to 5 s) until everything is ready or the timeout passes.
+     * The regeneration loop does not use this (it asks once per cycle); it is for hosts that apply and wait.
+     *
+     * @param documents resolved documents
+     * @param timeout   how long to wait
+     * @return what is still not ready (empty: all ready)
+     * @throws InterruptedException when interrupted
+     */
+    public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long wait = 100;
+        List<String> waiting = notReady(documents);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
+            wait = Math.min(wait * 2, 5_000);
+            waiting = notReady(documents);
+        }
+        return waiting;
+    }
+
+    private Map<String, Object> live(ResourceRef ref) {
+        KubernetesApiResponse<DynamicKubernetesObject> response = ref.get(resources.api(ref.apiVersion(), ref.kind()));
+        if (!response.isSuccess()) {
+            throw new KubeException("cannot read it: " + KubeResources.describe(response));
+        }
+        return KubeResources.toMap(response.getObject());
+    }
+
+    private String replicas(ResourceRef ref, String readyField) {
+        Map<String, Object> object = live(ref);
+        String stale = staleGeneration(object);
+        if (stale != null) {
+            return stale;
+        }
+        long wanted = Documents.number(Documents.path(object, "spec", "replicas"), 1);
+        long ready = Documents.number(Documents.path(object, "status", readyField), 0);
+        if (ready < wanted) {
+            return readyField + " " + ready + "/" + wanted;
+        }
+        if (ref.kind().equals("Deployment") && Documents.number(Documents.path(object, "status", "updatedReplicas"), wanted) < wanted) {
+            return "updatedReplicas " + Documents.number(Documents.path(object, "status", "updatedReplicas"), 0) + "/" + wanted;
+        }
+        if (ref.kind().equals("StatefulSet") && Documents.path(object, "status", "updateRevision") != null
+                && !Objects.equals(Documents.path(object, "status", "updateRevision"), Documents.path(object, "status", "currentRevision"))) {
+            return "rolling out revision " + Documents.path(object, "status", "updateRevision");
+        }
+        return null;
+    }
+
+    /** The status describes an older spec until the controller has observed the current generation. */
+    private static String staleGeneration(Map<String, Object> object) {
+        Object generation = Documents.path(object, "metadata", "generation");
+        Object observed = Documents.path(object, "status", "observedGeneration");
+        if (generation instanceof Number g && observed instanceof Number o && o.longValue() < g.longValue()) {
+            return "observedGeneration " + o + " < generation " + g;
+        }
+        return null;
+    }
+
+    private String daemonSet(ResourceRef ref) {
+        Map<String, Object> object = live(ref);
+        String stale = staleGeneration(object);
+        if (stale != null) {
+            return stale;
+        }
+        long desired = Documents.number(Documents.path(object, "status", "desiredNumberScheduled"), 0);
+        long ready = Documents.number(Documents.path(object, "status", "numberReady"), 0);
+        return desired > 0 && ready >= desired ? null : "numberReady " + ready + "/" + desired;
+    }
+
+    private String pod(ResourceRef ref) {
+        Map<String, Object> object = live(ref);
+        Object phase = Documents.path(object, "status", "phase");
+        if (!"Running".equals(phase)) {
+            return "phase " + phase;
+        }
+        if (Documents.path(object, "status", "conditions") instanceof List<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Map<?, ?> c && "Ready".equals(c.get("type")) && "True".equals(c.get("status"))) {
+                    return null;
+                }
+            }
+        }
+        return "not Ready";
+    }
+
+    private String service(ResourceRef ref, Map<String, Object> document) {
+        Object selector = Documents.path(document, "spec", "selector");
+        if (!(selector instanceof Map<?, ?> map) || map.isEmpty() || "ExternalName".equals(Documents.path(document, "spec", "type"))) {
+            return null; // no selector: endpoints are managed by hand
+        }
+        KubernetesApiResponse<DynamicKubernetesObject> endpoints =
+                KubeResources.call(() -> resources.api("v1", "Endpoints").get(ref.namespace(), ref.name()));
+        if (!endpoints.isSuccess()) {
+            return "no endpoints";
+        }
+        if (Documents.path(KubeResources.toMap(endpoints.getObject()), "subsets") instanceof List<?> subsets) {
+            for (Object subset : subsets) {
+                if (subset instanceof Map<?, ?> s && s.get("addresses") instanceof List<?> a && !a.isEmpty()) {
+                    return null;
+                }
+            }
+        }
+        return "no ready endpoints";
+    }
+}
