@@ -325,18 +325,29 @@ public abstract class CommonService<A> {
     // ---------------------------------------------------------------- poke
 
     /**
+     * Returns the app of a running service, or says why there is none.
+     *
      * @return the app
-     * @throws ServiceNotRunningException "{@code <Class> is disabled or not yet configured!}" when not running
+     * @throws ServiceNotRunningException when not running: "{@code <Class> is disabled or not yet configured!}" for
+     *                                    a disabled or starting service, "{@code Service '<name>' failed: <cause>}"
+     *                                    (the failure as cause) for a failed one
      */
     public A poke() {
         A current = app;
         if (state == ServiceState.RUNNING && current != null) {
             return current; // the hot path builds no message
         }
+        Throwable failure = error;
+        if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {
+            throw new ServiceNotRunningException("Service '" + name + "' failed: " + failure.getMessage()
+                    + " (it is " + state + "; the regeneration loop retries it when it is automated)", failure);
+        }
         throw new ServiceNotRunningException(getClass().getSimpleName() + " is disabled or not yet configured!", error);
     }
 
     /**
+     * Returns the app of a running service, or throws with the caller's message.
+     *
      * @param message the exception message when not running
      * @return the app
      * @throws ServiceNotRunningException with {@code message} when not running
@@ -350,6 +361,8 @@ public abstract class CommonService<A> {
     }
 
     /**
+     * Returns this service or its app as the wanted type, when running.
+     *
      * @param cast the wanted type
      * @param <T>  the wanted type
      * @return this service when {@code cast} is assignable from its class, else the app cast to {@code cast}

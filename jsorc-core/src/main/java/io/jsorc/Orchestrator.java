@@ -328,14 +328,17 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
     }
 
     /**
-     * Sets a service's config, then refreshes the service.
+     * Sets a service's config, then refreshes the service. The given fields are merged over the service's default
+     * (a builder override, else its resource): a field left out, such as {@code automated}, keeps its default value
+     * rather than vanishing. To drop a field the default has, give it explicitly ({@code "automated": false}).
      *
      * @param serviceName the service name
-     * @param json        its new config (a JSON object)
+     * @param json        fields of its new config (a JSON object)
      * @return the refreshed service
+     * @throws IllegalArgumentException when the JSON is not an object; nothing is stored then
      */
     public CommonService<?> serviceConfigSet(String serviceName, String json) {
-        parts.configStore().set(parts.registry().require(ComponentKind.SERVICE, serviceName).configKey(), json);
+        parts.serviceConfigSet(serviceName, json);
         return serviceRefresh(serviceName);
     }
 

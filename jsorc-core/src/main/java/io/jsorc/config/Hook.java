@@ -49,6 +49,16 @@ public interface Hook {
     void commit();
 
     /**
+     * Describes where this backend keeps config, for the line an orchestrator logs when it resolves its store. Never
+     * includes a secret.
+     *
+     * @return e.g. {@code "in memory"} or {@code "Redis at host:6379 db 1"}
+     */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
+    /**
      * Asks to be told of keys that changed outside this orchestrator (another replica wrote them). A backend that
      * nobody else writes keeps the default, which never calls back.
      *

@@ -56,6 +56,11 @@ public class MemoryHook implements Hook, OrchestratorAware {
     }
 
     @Override
+    public String describe() {
+        return "in memory (MemoryHook: config lives and dies with this orchestrator)";
+    }
+
+    @Override
     public void commit() {
         // Nothing is buffered.
     }

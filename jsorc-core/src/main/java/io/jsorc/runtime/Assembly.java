@@ -10,11 +10,13 @@ import io.jsorc.Repository;
 import io.jsorc.Service;
 import io.jsorc.ServiceInfo;
 import io.jsorc.ServiceListener;
+import io.jsorc.base.Json;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.cluster.ManifestGateway;
 import io.jsorc.component.ContextScope;
 import io.jsorc.config.ConfigStore;
 import io.jsorc.config.Hook;
+import io.jsorc.config.MemoryHook;
 import io.jsorc.metrics.MetricsEvents;
 import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,9 @@ import java.util.function.Supplier;
  * runs the orchestrator's start and close; the {@code Orchestrator} facade only delegates to it.
  */
 public final class Assembly implements ComponentContext {
+
+    /** System property that pins the config store outside the store itself: {@code memory} or {@code redis}. */
+    public static final String HOOK_PROPERTY = "jsorc.hook";
 
     private static final Logger log = LoggerFactory.getLogger(Assembly.class);
 
@@ -111,21 +117,36 @@ public final class Assembly implements ComponentContext {
         return builder.build();
     }
 
-    /** Creates the config store's backend, once: the given one, else the winning {@code hook} repository. */
+    /**
+     * Creates the config store's backend, once: the one the builder pinned, else the one the system property
+     * {@value #HOOK_PROPERTY} names ({@code memory}, or the winning hook's class name without "Hook", e.g.
+     * {@code redis}), else the winning {@code @Repository(name = "hook")}. Says in one INFO line where config lives.
+     */
     private Hook resolveBackend(Hook given) {
         Hook backend;
+        String pinned = System.getProperty(HOOK_PROPERTY);
         if (given != null) {
             if (given instanceof OrchestratorAware aware) {
                 aware.attach(this);
             }
             backend = given;
+        } else if (pinned != null && !pinned.isBlank() && pinned.strip().equalsIgnoreCase("memory")) {
+            MemoryHook memory = new MemoryHook();
+            memory.attach(this);
+            backend = memory;
         } else {
             backend = ContextScope.typed("Repository", ConfigStore.HOOK, scope.src(ConfigStore.HOOK), Hook.class);
+            String simple = backend.getClass().getSimpleName().replaceFirst("Hook$", "");
+            if (pinned != null && !pinned.isBlank() && !pinned.strip().equalsIgnoreCase(simple)) {
+                throw new IllegalArgumentException("-D" + HOOK_PROPERTY + "=" + pinned + " names no config store here; "
+                        + "allowed: memory, " + simple.toLowerCase(java.util.Locale.ROOT) + " (the winning "
+                        + "@Repository(name = \"hook\") is " + backend.getClass().getName() + ")");
+            }
         }
         backend.addChangeListener(key -> services.restartOwnersOf(key));
+        log.info("Config store: {}", backend.describe());
         return backend;
     }
-
 
     /**
      * Runs the extensions, builds and starts the pre-loaded services, then starts the regeneration loop. On any
@@ -245,6 +266,20 @@ public final class Assembly implements ComponentContext {
         return configStore.read(ConfigStore.JSORC_CONFIG).orElse(Map.of());
     }
 
+
+    /**
+     * Stores a service's new config: the given fields merged over the service's default.
+     *
+     * @param service the service name
+     * @param json    fields of its config (a JSON object)
+     */
+    public void serviceConfigSet(String service, String json) {
+        String key = registry.require(ComponentKind.SERVICE, service).configKey();
+        Map<String, Object> given = Json.parseObject(json, "config of service '" + service + "'");
+        Map<String, Object> merged = new LinkedHashMap<>(configStore.defaultValue(key).orElse(Map.of()));
+        merged.putAll(given);
+        configStore.set(key, Json.write(merged));
+    }
 
     @Override
     public CommonService<?> svc(String name) {

@@ -2,6 +2,8 @@ package io.jsorc.test;
 
 import io.jsorc.JsOrc;
 import io.jsorc.Orchestrator;
+import io.jsorc.config.Hook;
+import io.jsorc.config.MemoryHook;
 import io.jsorc.inject.Ctx;
 import io.jsorc.inject.Injector;
 import io.jsorc.inject.Src;
@@ -48,6 +50,10 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
             }
             builder.register(s.register());
         });
+        Hook backend = backend(context, settings.map(JsOrcTest::hook).orElse(Hook.class));
+        if (backend != null) {
+            builder.hook(backend);
+        }
         // A test server's overrides are declared too: the module that owns the key may not be on the classpath.
         defaultOverrides(context).keySet().forEach(builder::declareConfigKey);
         overrides(context).forEach(builder::config);
@@ -61,6 +67,22 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             Injector.inject(instance, orchestrator);
         }
+    }
+
+    /** The config backend of one test: an isolated memory store unless the test asked for another. */
+    private static Hook backend(ExtensionContext context, Class<? extends Hook> wanted) {
+        if (wanted != Hook.class) {
+            try {
+                return wanted.getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("@JsOrcTest(hook = " + wanted.getName() + "): the backend needs a "
+                        + "public no-arg constructor", e);
+            }
+        }
+        if (AnnotationSupport.isAnnotated(context.getRequiredTestClass(), WithRedis.class)) {
+            return null; // the classpath's winning hook: the Redis hook on the test's server
+        }
+        return new MemoryHook();
     }
 
     @Override

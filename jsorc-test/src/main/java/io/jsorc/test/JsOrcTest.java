@@ -14,6 +14,7 @@ import java.lang.annotation.Target;
  * started, installed as the global one (so {@code JsOrc.*} reaches it), closed afterwards with the previous global
  * restored. Fields and parameters annotated {@code @Svc}, {@code @Src}, {@code @Ctx} are injected; a parameter of
  * type {@code Orchestrator} receives the test's orchestrator. A test fails when it leaks a {@code jsorc-*} thread.
+ * Each test has its own in-memory config store unless it asks for another ({@link #hook()}, {@link WithRedis}).
  */
 @Documented
 @Inherited
@@ -32,4 +33,14 @@ public @interface JsOrcTest {
 
     /** {@return whether the orchestrator is started (pre-loaded services, regeneration loop); default true} */
     boolean start() default true;
+
+    /**
+     * Chooses the config store's backend. The default, {@code Hook.class}, gives each test an isolated in-memory
+     * store, so no test reads what another wrote and no developer's Redis is touched; a class annotated
+     * {@link WithRedis} gets the backend the classpath resolves instead (the Redis hook, on its test server). Any other
+     * class names the backend to build (public no-arg constructor).
+     *
+     * @return the backend class, or {@code Hook.class} for the default
+     */
+    Class<? extends io.jsorc.config.Hook> hook() default io.jsorc.config.Hook.class;
 }

@@ -144,6 +144,17 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     }
 
     @Override
+    public String describe() {
+        RedisService.Settings bootstrap = state == null ? null : state.bootstrap;
+        if (bootstrap == null) {
+            return "in memory (RedisHook with REDIS_CONFIG disabled or absent: nothing is shared)";
+        }
+        return "Redis at " + bootstrap.hostOrDefault() + ":" + bootstrap.portOrDefault() + " db "
+                + (bootstrap.db() == null ? 0 : bootstrap.db()) + ", hash " + HASH + " (RedisHook, from REDIS_CONFIG "
+                + "as the builder or the classpath give it; pin another store with -Djsorc.hook=memory)";
+    }
+
+    @Override
     public void addChangeListener(Consumer<String> listener) {
         state.listeners.add(listener);
     }
@@ -201,14 +212,11 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         private static RedisService.Settings bootstrapSettings(ComponentContext context) {
             Map<String, Object> config = context.defaultConfig("REDIS_CONFIG").orElse(null);
             if (config == null || !Boolean.parseBoolean(String.valueOf(config.getOrDefault("enabled", "true")))) {
-                log.info("Config store: Redis hook in memory only (REDIS_CONFIG is disabled or absent)");
                 return null;
             }
             Map<String, Object> own = new LinkedHashMap<>(config);
             own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
             RedisService.Settings settings = Json.mapper().convertValue(own, RedisService.Settings.class);
-            log.info("Config store: Redis at {}:{} db {}", settings.hostOrDefault(), settings.portOrDefault(),
-                    settings.db() == null ? 0 : settings.db());
             return settings;
         }
 
