@@ -3,6 +3,7 @@ package io.jsorc;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
+import io.jsorc.lifecycle.FailureLog;
 import io.jsorc.lifecycle.ServiceFlags;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
@@ -157,6 +158,10 @@ public abstract class CommonService<A> {
                 from = transition(ServiceState.RUNNING);
             }
             announce(from, ServiceState.RUNNING, null);
+            ServiceContext bound = context;
+            if (bound != null) {
+                bound.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
+            }
             postRun();
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
@@ -202,8 +207,7 @@ public abstract class CommonService<A> {
         }
         announce(from, ServiceState.FAILED, cause);
         if (!quiet) {
-            log.warn("Service '{}' failed: {} (config {})", name, cause.toString(), Secrets.mask(config));
-            log.debug("Service '{}' failure", name, cause);
+            logFailure(cause);
         }
         try {
             failed(cause);
@@ -215,6 +219,21 @@ public abstract class CommonService<A> {
         }
         // Only now, with its daemons gone, may the regeneration loop build a replacement.
         failures.accept(this);
+    }
+
+    /** Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute. */
+    private void logFailure(Throwable cause) {
+        ServiceContext bound = context;
+        FailureLog.Decision decision = bound == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
+                : bound.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
+        switch (decision.level()) {
+            case WARN -> log.warn("Service '{}' failed: {} (config {})", name, cause.toString(), Secrets.mask(config));
+            case SUMMARY -> log.warn("Service '{}' still fails: {} ({} times in a row; repeats are logged at DEBUG)",
+                    name, cause.toString(), decision.repeats());
+            default -> log.debug("Service '{}' failed again ({} times in a row): {}", name, decision.repeats(),
+                    cause.toString());
+        }
+        log.debug("Service '{}' failure", name, cause);
     }
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */

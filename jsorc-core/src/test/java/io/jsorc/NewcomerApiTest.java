@@ -36,4 +36,22 @@ class NewcomerApiTest {
                     .hasCauseInstanceOf(IllegalStateException.class);
         }
     }
+
+    @Test
+    void aServiceFailingAtEveryRetryWarnsOnceNotAtEveryStep() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (Orchestrator o = Fixtures.builder(Fixtures.Boom.class).build()) {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (int i = 0; i < 6; i++) {
+                o.serviceRefresh("boom");
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String output = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        long warnings = output.lines().filter(l -> l.contains("WARN") && l.contains("Service 'boom' failed")).count();
+        System.out.println("WARN lines for 6 identical failures: " + warnings);
+        assertThat(warnings).isEqualTo(1);
+    }
 }
