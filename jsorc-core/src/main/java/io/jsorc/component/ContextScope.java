@@ -2,6 +2,7 @@ package io.jsorc.component;
 
 import io.jsorc.ComponentContext;
 import io.jsorc.OrchestratorAware;
+import io.jsorc.inject.Injector;
 import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
 import io.jsorc.registry.Registry;
@@ -62,7 +63,9 @@ public final class ContextScope {
         int[] depth = constructingRepository.get();
         depth[0]++;
         try {
-            return attach(Instantiator.create(() -> "repository '" + name + "'", registration.type()));
+            String what = "repository '" + name + "'";
+            return ConstructionChain.within(what, () -> attach(Instantiator.create(() -> what, registration.type(),
+                    context)));
         } finally {
             depth[0]--;
             if (depth[0] == 0) {
@@ -85,8 +88,9 @@ public final class ContextScope {
      */
     public Object ctx(String name, Object... args) {
         Registration registration = registry.require(ComponentKind.CONTEXT, name);
-        return attach(Instantiator.create(() -> "context '" + name + "'", registration.type(),
-                args == null ? new Object[]{null} : args));
+        String what = "context '" + name + "'";
+        return ConstructionChain.within(what, () -> attach(Instantiator.create(() -> what, registration.type(),
+                context, args == null ? new Object[]{null} : args)));
     }
 
     /**
@@ -204,15 +208,16 @@ public final class ContextScope {
         return persistingLocks.computeIfAbsent(name, n -> new Object());
     }
 
+    /** Hands the new instance its context, then fills its {@code @Svc}/{@code @Src}/{@code @Ctx} fields. */
     private Object attach(Object instance) {
+        ComponentContext attached = context;
+        if (attached == null) {
+            throw new IllegalStateException("The component scope has no context yet; it is wired at build");
+        }
         if (instance instanceof OrchestratorAware aware) {
-            ComponentContext attached = context;
-            if (attached == null) {
-                throw new IllegalStateException("The component scope has no context yet; it is wired at build");
-            }
             aware.attach(attached);
         }
-        return instance;
+        return Injector.inject(instance, attached);
     }
 
     private static void closeQuietly(String name, Object instance) {

@@ -38,6 +38,27 @@ public final class Instantiator {
      * @return the new instance
      */
     public static Object create(Supplier<String> what, Class<?> type, Object... args) {
+        return create(what, type, null, args);
+    }
+
+    /**
+     * Creates an instance; with no arguments given, a class whose only public constructor has parameters that all
+     * carry {@code @Svc}, {@code @Src} or {@code @Ctx} gets them resolved from {@code context}.
+     *
+     * @param what    names the component for messages (built only when something fails)
+     * @param type    the class
+     * @param context where injected constructor parameters come from, or {@code null} for none
+     * @param args    constructor arguments
+     * @return the new instance
+     */
+    public static Object create(Supplier<String> what, Class<?> type, io.jsorc.ComponentContext context,
+                                Object... args) {
+        if (context != null && args.length == 0) {
+            Object[] injected = injectedArguments(what, type, context);
+            if (injected != null) {
+                args = injected;
+            }
+        }
         Constructor<?> constructor = select(what, type, args);
         try {
             return constructor.newInstance(args);
@@ -47,6 +68,27 @@ public final class Instantiator {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new JsOrcException("Cannot construct " + what.get() + " (" + type.getName() + "): " + e, e);
         }
+    }
+
+    /** The resolved parameters of the one public constructor whose parameters are all injection points. */
+    private static Object[] injectedArguments(Supplier<String> what, Class<?> type, io.jsorc.ComponentContext context) {
+        Constructor<?>[] constructors = CONSTRUCTORS.get(type);
+        if (constructors.length != 1 || constructors[0].getParameterCount() == 0) {
+            return null;
+        }
+        java.lang.reflect.Parameter[] parameters = constructors[0].getParameters();
+        Object[] values = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            java.lang.reflect.Parameter parameter = parameters[i];
+            values[i] = io.jsorc.inject.Injector.resolve(parameter.getType(),
+                    parameter.getAnnotation(io.jsorc.inject.Svc.class), parameter.getAnnotation(io.jsorc.inject.Src.class),
+                    parameter.getAnnotation(io.jsorc.inject.Ctx.class), context,
+                    "parameter " + i + " of the constructor of " + what.get());
+            if (values[i] == null) {
+                return null; // not every parameter is an injection point: the caller's arguments decide
+            }
+        }
+        return values;
     }
 
     private static Constructor<?> select(Supplier<String> what, Class<?> type, Object[] args) {

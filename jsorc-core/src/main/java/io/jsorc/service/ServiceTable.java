@@ -9,9 +9,11 @@ import io.jsorc.ServiceListener;
 import io.jsorc.ServiceNotRunningException;
 import io.jsorc.ServiceState;
 import io.jsorc.cluster.ApplyContext;
+import io.jsorc.component.ConstructionChain;
 import io.jsorc.component.ContextScope;
 import io.jsorc.component.Instantiator;
 import io.jsorc.config.ConfigStore;
+import io.jsorc.inject.Injector;
 import io.jsorc.manifest.Manifest;
 import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
@@ -126,7 +128,8 @@ public final class ServiceTable implements RegenerationTarget {
                     return proxyStandIn(slot);
                 }
                 throw new IllegalStateException("Service '" + name + "' asked for itself while starting "
-                        + "(a dependency cycle through svc(\"" + name + "\"))");
+                        + "(a dependency cycle through svc(\"" + name + "\"): "
+                        + ConstructionChain.describe("service '" + name + "'") + ")");
             }
             ensureOpen();
             return buildInto(slot);
@@ -137,12 +140,17 @@ public final class ServiceTable implements RegenerationTarget {
 
     /** Builds and starts a fresh instance into the slot; the caller holds the slot's lock. */
     private CommonService<?> buildInto(ServiceSlot slot) {
+        String what = "service '" + slot.registration.name() + "'";
+        return ConstructionChain.within(what, () -> build(slot, what));
+    }
+
+    private CommonService<?> build(ServiceSlot slot, String what) {
         slot.builder = Thread.currentThread();
         try {
             Registration registration = slot.registration;
             String name = registration.name();
-            CommonService<?> service = (CommonService<?>) Instantiator.create(() -> "service '" + name + "'",
-                    registration.type());
+            CommonService<?> service = (CommonService<?>) Instantiator.create(() -> what, registration.type(),
+                    components);
             Map<String, Object> config;
             Manifest manifest;
             try {
@@ -158,10 +166,24 @@ public final class ServiceTable implements RegenerationTarget {
                 return install(slot, service, control);
             }
             ServiceControl control = bind(service, name, config, manifest);
-            service.start();
+            if (!service.isEnabled() || injected(service, control, name)) {
+                service.start();
+            }
             return install(slot, service, control);
         } finally {
             slot.builder = null;
+        }
+    }
+
+    /** Fills the service's injected fields before {@code run()}; a failure there fails the service, naming why. */
+    private boolean injected(CommonService<?> service, ServiceControl control, String name) {
+        try {
+            Injector.inject(service, components);
+            return true;
+        } catch (RuntimeException e) {
+            control.failBeforeStart(new JsOrcException("Injecting the fields of service '" + name + "' failed: "
+                    + e.getMessage(), e));
+            return false;
         }
     }
 
