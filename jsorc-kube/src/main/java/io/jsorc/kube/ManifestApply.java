@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jsorc.manifest.Manifest;
 import io.jsorc.config.Hook;
+import io.jsorc.base.Backoff;
 import io.jsorc.base.Json;
 import io.jsorc.manifest.ApplyReport;
 import io.jsorc.manifest.ApplyReport.Action;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -67,6 +70,8 @@ public final class ManifestApply {
     private final Hook hook;
 
     /**
+     * Builds an applier that talks to one cluster.
+     *
      * @param client      the API client
      * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
      * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
@@ -78,6 +83,8 @@ public final class ManifestApply {
     }
 
     /**
+     * Resolves a manifest into the documents an apply sends, in apply order.
+     *
      * @param manifest  the manifest
      * @param service   its service, or {@code null}
      * @param namespace the kube namespace
@@ -187,14 +194,14 @@ public final class ManifestApply {
      * @return what is still not ready (empty: all ready)
      * @throws InterruptedException when interrupted
      */
-    public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
+    public List<String> awaitReady(List<Map<String, Object>> documents, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long wait = 100;
+        Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0);
         List<String> waiting = notReady(documents);
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
-            wait = Math.min(wait * 2, 5_000);
+            long wait = backoff.failed(System.nanoTime());
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, deadline - System.nanoTime()))));
             waiting = notReady(documents);
         }
         return waiting;
@@ -452,6 +459,8 @@ public final class ManifestApply {
     // ------------------------------------------------------------------ versions and history
 
     /**
+     * Computes a document's version: the hash of its content, which an apply compares to skip unchanged resources.
+     *
      * @param document a resolved document
      * @return the hash of its content without the version label (16 hex digits)
      */
