@@ -2,6 +2,7 @@ package io.jsorc.action;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 
 import java.io.IOException;
@@ -37,6 +38,8 @@ public final class ActionServer implements AutoCloseable {
     private final ExecutorService executor;
 
     /**
+     * Builds the module and starts serving it on all interfaces.
+     *
      * @param type the module class
      * @param port the loopback port (0: any free one)
      * @throws IOException when the port cannot be bound
@@ -51,11 +54,7 @@ public final class ActionServer implements AutoCloseable {
         this.module = type.getDeclaredConstructor().newInstance();
         this.server = HttpServer.create(address, 64);
         this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
-                r -> {
-                    Thread thread = new Thread(r, "jsorc-action-server");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.factory("jsorc-action-server"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -123,6 +122,8 @@ public final class ActionServer implements AutoCloseable {
     }
 
     /**
+     * Runs a server until the JVM is told to stop.
+     *
      * @param args module class name, port, optional jar path
      * @throws Exception when the server cannot start
      */
@@ -141,6 +142,7 @@ public final class ActionServer implements AutoCloseable {
         }
         ActionServer server = new ActionServer(Class.forName(args[0], true, loader), Integer.parseInt(args[1]));
         CountDownLatch stopped = new CountDownLatch(1);
+        // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();

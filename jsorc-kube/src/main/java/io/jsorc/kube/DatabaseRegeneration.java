@@ -5,6 +5,8 @@ import io.jsorc.manifest.Manifest;
 import io.jsorc.ComponentContext;
 import io.jsorc.config.Hook;
 import io.jsorc.OrchestratorExtension;
+import io.jsorc.base.Backoff;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 import io.jsorc.manifest.ApplyReport;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -35,6 +38,8 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
     public static final String MANIFEST_KEY = "DB_REGEN_MANIFEST";
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseRegeneration.class);
+    /** The longest wait between probes (unless {@code poll_ms} is longer). */
+    private static final Duration MAX_POLL = Duration.ofSeconds(10);
 
     /** Found by ServiceLoader. */
     public DatabaseRegeneration() {
@@ -83,16 +88,13 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         long started = System.nanoTime();
         CommonService<?> kube = orchestrator.svc("kube");
         if (!(kube instanceof KubeService running) || !running.isRunning()) {
-            finish(state, new DatabaseRegenerationEvent(host, port, false, Duration.ofNanos(System.nanoTime() - started),
+            finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started),
                     1, null, "the database does not answer and the kube service is not running ("
                     + kube.state() + "): it cannot be regenerated"));
             return;
         }
-        Thread worker = new Thread(() -> regenerate(orchestrator, running, state, host, port, timeout, deadline, poll,
-                started), "jsorc-dbregen");
-        worker.setDaemon(true);
-        state.worker = worker;
-        worker.start();
+        state.worker = DaemonThreads.start("jsorc-dbregen", () -> regenerate(orchestrator, running, state, host, port,
+                timeout, deadline, poll, started));
     }
 
     private void regenerate(ComponentContext orchestrator, KubeService kube, State state, String host, int port,
@@ -110,16 +112,19 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                     .apply(MANIFEST_KEY, null, manifest, kube.namespace());
             log.info("Database {}:{} does not answer; applied {}", host, port, applied);
             long deadline = started + deadlineMillis * 1_000_000;
-            long wait = pollMillis;
+            // Exact waits (no jitter): poll_ms, doubling per failed probe, at most 10 s.
+            Duration poll = Duration.ofMillis(Math.max(1, pollMillis));
+            Backoff backoff = Backoff.exponential(poll, poll.compareTo(MAX_POLL) > 0 ? poll : MAX_POLL)
+                    .withJitter(0);
             while (System.nanoTime() < deadline) {
-                Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
+                long wait = backoff.failed(System.nanoTime()); // the probe before this wait failed
+                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, deadline - System.nanoTime()))));
                 probes++;
                 if (reachable(host, port, timeout)) {
                     finish(state, new DatabaseRegenerationEvent(host, port, true, elapsed(started), probes, applied,
                             "the database answers again"));
                     return;
                 }
-                wait = Math.min(wait * 2, 10_000);
             }
             finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started), probes, applied,
                     "the database did not answer within " + deadlineMillis + " ms"));
@@ -155,15 +160,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
 
     @Override
     public void close(ComponentContext orchestrator) {
-        Thread worker = state(orchestrator).worker;
-        if (worker != null) {
-            worker.interrupt();
-            try {
-                worker.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.interruptAndJoin(state(orchestrator).worker, Duration.ofSeconds(5));
     }
 
     static boolean reachable(String host, int port, int timeoutMillis) {

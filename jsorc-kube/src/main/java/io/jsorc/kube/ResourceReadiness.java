@@ -1,12 +1,15 @@
 package io.jsorc.kube;
 
+import io.jsorc.base.Backoff;
 import io.kubernetes.client.util.generic.KubernetesApiResponse;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tells whether applied workloads are ready: Deployments and StatefulSets by their replicas and rollout, DaemonSets
@@ -62,14 +65,14 @@ final class ResourceReadiness {
      * @return what is still not ready (empty: all ready)
      * @throws InterruptedException when interrupted
      */
-    public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
+    public List<String> awaitReady(List<Map<String, Object>> documents, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long wait = 100;
+        Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5)).withJitter(0);
         List<String> waiting = notReady(documents);
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(Math.max(1, Math.min(wait, (deadline - System.nanoTime()) / 1_000_000)));
-            wait = Math.min(wait * 2, 5_000);
+            long wait = backoff.failed(System.nanoTime());
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, deadline - System.nanoTime()))));
             waiting = notReady(documents);
         }
         return waiting;

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -66,6 +67,8 @@ public final class ResourceSync {
     private final ResourceReadiness readiness;
 
     /**
+     * Builds an applier that talks to one cluster.
+     *
      * @param client      the API client
      * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
      * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
@@ -78,6 +81,8 @@ public final class ResourceSync {
     }
 
     /**
+     * Resolves a manifest into the documents an apply sends, in apply order.
+     *
      * @param manifest  the manifest
      * @param service   its service, or {@code null}
      * @param namespace the kube namespace
@@ -167,7 +172,7 @@ public final class ResourceSync {
      * @return what is still not ready (empty: all ready)
      * @throws InterruptedException when interrupted
      */
-    public List<String> awaitReady(List<Map<String, Object>> documents, java.time.Duration timeout)
+    public List<String> awaitReady(List<Map<String, Object>> documents, Duration timeout)
             throws InterruptedException {
         return readiness.awaitReady(documents, timeout);
     }
@@ -310,6 +315,8 @@ public final class ResourceSync {
     // ------------------------------------------------------------------ versions and history
 
     /**
+     * Computes a document's version: the hash of its content, which an apply compares to skip unchanged resources.
+     *
      * @param document a resolved document
      * @return the hash of its content without the version label (16 hex digits)
      */

@@ -1,8 +1,10 @@
 package io.jsorc.action.policy;
 
+import io.jsorc.base.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,10 +60,7 @@ public final class PolicyRunner {
         policy = chosen;
         if (chosen != DefaultPolicy.INSTANCE) {
             long tick = Math.max(10, (long) EvaluationPolicy.number(values, "tick_ms", 200));
-            Thread runner = new Thread(() -> run(chosen, tick), "jsorc-action-policy");
-            runner.setDaemon(true);
-            thread = runner;
-            runner.start();
+            thread = DaemonThreads.start("jsorc-action-policy", () -> run(chosen, tick));
         }
     }
 
@@ -110,13 +109,6 @@ public final class PolicyRunner {
         Thread runner = thread;
         thread = null;
         policy = DefaultPolicy.INSTANCE;
-        if (runner != null && runner != Thread.currentThread()) {
-            runner.interrupt();
-            try {
-                runner.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.interruptAndJoin(runner, Duration.ofSeconds(10));
     }
 }

@@ -2,6 +2,7 @@ package io.jsorc.action.remote;
 
 import io.jsorc.ComponentContext;
 import io.jsorc.action.ActionConfig;
+import io.jsorc.base.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ public final class RemoteStarter {
      * @param onReady called once the server answers (READY is for the caller to mark, under its lock)
      */
     public void start(RemotePlacement remote, ActionConfig config, Consumer<RemotePlacement> onReady) {
-        daemon("jsorc-action-" + remote.module() + "-start", () -> run(remote, config, onReady));
+        DaemonThreads.start("jsorc-action-" + remote.module() + "-start", () -> run(remote, config, onReady));
     }
 
     /**
@@ -117,7 +118,7 @@ public final class RemoteStarter {
      */
     public void recover(RemotePlacement failed, RemotePlacement replacement, ActionConfig config,
                         Consumer<RemotePlacement> onReady) {
-        daemon("jsorc-action-" + failed.module() + "-recover", () -> {
+        DaemonThreads.start("jsorc-action-" + failed.module() + "-recover", () -> {
             failed.drain();
             if (failed.server != null) {
                 failed.launcher().retire(failed.server);
@@ -215,11 +216,5 @@ public final class RemoteStarter {
             return n.longValue();
         }
         throw new IllegalArgumentException("remote." + key + " must be a positive number of milliseconds, is " + value);
-    }
-
-    private static void daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 }

@@ -1,6 +1,7 @@
 package io.jsorc.action.tracking;
 
 import io.jsorc.ComponentContext;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.metrics.PodMetricsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ public final class SystemTracker {
     public synchronized void start(ComponentContext owner, Duration interval) {
         stop();
         history.clear();
-        Thread tracker = new Thread(() -> {
+        thread = DaemonThreads.start("jsorc-action-tracksys", () -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     history.add(entry(owner, interval));
@@ -74,10 +75,7 @@ public final class SystemTracker {
                     log.debug("System tracking step failed: {}", e.toString());
                 }
             }
-        }, "jsorc-action-tracksys");
-        tracker.setDaemon(true);
-        thread = tracker;
-        tracker.start();
+        });
     }
 
     /**
@@ -91,12 +89,7 @@ public final class SystemTracker {
         if (tracker == null) {
             return List.of();
         }
-        tracker.interrupt();
-        try {
-            tracker.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonThreads.interruptAndJoin(tracker, Duration.ofSeconds(5));
         List<Map<String, Object>> out = List.copyOf(history);
         history.clear();
         return out;

@@ -3,6 +3,7 @@ package io.jsorc.services.elastic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jsorc.base.Backoff;
 import io.jsorc.base.Json;
 import io.jsorc.services.elastic.LogQueue.Queued;
 import org.slf4j.Logger;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -31,8 +32,6 @@ import java.util.function.Consumer;
 final class BulkSender implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(BulkSender.class);
-    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Only what the sender reads back from a bulk response (and the error of a failed one). */
     private static final String BULK_PATH = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,"
             + "items.*.error.reason,error,status";
@@ -43,13 +42,20 @@ final class BulkSender implements Runnable {
     private final long flushNanos;
     private final Consumer<Throwable> onDeath;
     private final ObjectMapper mapper = Json.mapper();
+    /** Consecutive failed bulk requests: the retry waits 100 ms doubling to 5 s, jittered +-20%; reset by a success. */
+    private final Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
     private long refusedLogged;
-    private volatile int consecutiveFailures;
     private volatile ElasticException lastFailure;
 
     /**
-     * @param onDeath told when the daemon ends on an unexpected error (the service marks itself failed), so a dead
-     *                shipper never hides behind a running service
+     * Builds a sender; it ships once run on the service's {@code shipper} daemon.
+     *
+     * @param client      the client requests go through
+     * @param queue       the queue it drains
+     * @param batchSize   the most documents per {@code _bulk} request
+     * @param flushMillis how long a record may wait for a batch to fill
+     * @param onDeath     told when the daemon ends on an unexpected error (the service marks itself failed), so a dead
+     *                    shipper never hides behind a running service
      */
     BulkSender(ElasticClient client, LogQueue queue, int batchSize, long flushMillis, Consumer<Throwable> onDeath) {
         this.client = client;
@@ -79,7 +85,7 @@ final class BulkSender implements Runnable {
                     queue.held(again);
                     if (again.isEmpty()) {
                         batch = new ArrayList<>(batchSize);
-                        consecutiveFailures = 0;
+                        backoff.reset();
                         lastFailure = null;
                         continue;
                     }
@@ -108,13 +114,13 @@ final class BulkSender implements Runnable {
                     // wrong password), 429 or 5xx: retried.
                     failure = e;
                 }
-                int failures = ++consecutiveFailures;
                 lastFailure = failure;
-                if (failures == 1) {
+                long delay = backoff.failed(System.nanoTime());
+                if (backoff.failures() == 1) {
                     log.warn("Shipping {} log records failed, retrying with backoff: {}", batch.size(),
                             failure.getMessage());
                 }
-                TimeUnit.NANOSECONDS.sleep(backoff(failures));
+                TimeUnit.NANOSECONDS.sleep(delay);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,15 +227,9 @@ final class BulkSender implements Runnable {
         }
     }
 
-    private static long backoff(int failures) {
-        double base = FIRST_BACKOFF_NANOS * Math.pow(2, Math.min(failures - 1, 20));
-        double jittered = base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble());
-        return (long) Math.min(MAX_BACKOFF_NANOS, jittered);
-    }
-
     /** {@return bulk failures in a row (0 after a success)} */
     int consecutiveFailures() {
-        return consecutiveFailures;
+        return backoff.failures();
     }
 
     /** {@return the last failure while failing, else {@code null}} */

@@ -3,6 +3,7 @@ package io.jsorc.services.task;
 import io.jsorc.CommonService;
 import io.jsorc.Service;
 import io.jsorc.ServiceNotRunningException;
+import io.jsorc.base.Backoff;
 import io.jsorc.base.Json;
 import io.jsorc.services.redis.RedisService;
 
@@ -16,8 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The {@code task} service (the Celery role): hosts submit named tasks, workers run them asynchronously, a scheduler
- * submits them on intervals, crontabs or once.
+ * The {@code task} service, a distributed task queue in the manner of Celery: hosts submit named tasks, workers run
+ * them asynchronously, a scheduler submits them on intervals, crontabs or once.
  *
  * <p>Backends ({@code TASK_CONFIG.backend}): {@code redis} — a Redis Stream with a consumer group, shared by every
  * replica, reliable across worker deaths (see {@link RedisTaskBroker}); {@code memory} — an in-JVM queue,
@@ -54,6 +55,8 @@ public class TaskService extends CommonService<TaskBroker> {
 
     private final Map<String, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Settings settings;
+    /** {@code retry_backoff_ms} doubling per attempt, at most five minutes, without jitter; {@code null} for none. */
+    private volatile Backoff retryBackoff;
     private volatile ZoneId zone;
     private final String consumerPrefix = ManagementFactory.getRuntimeMXBean().getName().replace('@', '-') + "-"
             + UUID.randomUUID().toString().substring(0, 8);
@@ -71,6 +74,10 @@ public class TaskService extends CommonService<TaskBroker> {
                     + "'; allowed: auto, redis, memory");
         }
         zone = ZoneId.of(s.timezone() == null ? "UTC" : s.timezone());
+        long firstRetryMillis = s.retry_backoff_ms() == null ? 1000 : s.retry_backoff_ms();
+        retryBackoff = firstRetryMillis <= 0 ? null : Backoff.exponential(
+                Duration.ofMillis(Math.min(firstRetryMillis, MAX_RETRY_DELAY.toMillis())), MAX_RETRY_DELAY)
+                .withJitter(0);
         settings = s;
         RedisService redis = context().svc("redis", RedisService.class);
         // auto follows the redis service's config, not its current state: a Redis outage must fail (and regenerate)
@@ -156,6 +163,8 @@ public class TaskService extends CommonService<TaskBroker> {
     }
 
     /**
+     * Reads a task's state.
+     *
      * @param id a task id
      * @return the task's state; {@code DISABLED} when the service is not running
      * @throws java.util.NoSuchElementException when the id is unknown (or its result expired)
@@ -204,6 +213,8 @@ public class TaskService extends CommonService<TaskBroker> {
     }
 
     /**
+     * Removes a schedule.
+     *
      * @param name a schedule name
      * @return whether it existed
      */
@@ -378,10 +389,10 @@ public class TaskService extends CommonService<TaskBroker> {
         return settings.max_retries() == null ? 3 : settings.max_retries();
     }
 
-    /** {@code retry_backoff_ms} doubled per attempt, at most five minutes. */
+    /** {@return how long a task waits before its {@code attempt}-th retry (from 1)} */
     private Duration retryDelay(int attempt) {
-        long base = settings.retry_backoff_ms() == null ? 1000 : settings.retry_backoff_ms();
-        return Duration.ofMillis(Math.min(MAX_RETRY_DELAY.toMillis(), base * (1L << Math.min(attempt - 1, 20))));
+        Backoff backoff = retryBackoff;
+        return backoff == null ? Duration.ZERO : Duration.ofNanos(backoff.delayNanos(attempt));
     }
 
     private Duration ttl() {
