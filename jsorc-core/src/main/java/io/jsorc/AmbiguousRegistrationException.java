@@ -8,7 +8,11 @@ public class AmbiguousRegistrationException extends JsOrcException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message names the kind, the name, both classes and the priority */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message names the kind, the name, both classes and the priority
+     */
     public AmbiguousRegistrationException(String message) {
         super(message);
     }

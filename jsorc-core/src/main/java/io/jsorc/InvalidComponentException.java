@@ -5,7 +5,11 @@ public class InvalidComponentException extends JsOrcException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message names every offending class and the rule it breaks */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message names every offending class and the rule it breaks
+     */
     public InvalidComponentException(String message) {
         super(message);
     }

@@ -69,137 +69,246 @@ public final class JsOrc {
         }
     }
 
-    /** @see Orchestrator#svc(String) */
+    /**
+     * Returns the global orchestrator's service singleton, built and started on first use.
+     *
+     * @see Orchestrator#svc(String)
+     */
     public static CommonService<?> svc(String name) {
         return orchestrator().svc(name);
     }
 
-    /** @see Orchestrator#svc(String, Class) */
+    /**
+     * Returns the global orchestrator's service singleton as the given type.
+     *
+     * @see Orchestrator#svc(String, Class)
+     */
     public static <T> T svc(String name, Class<T> type) {
         return orchestrator().svc(name, type);
     }
 
-    /** @see Orchestrator#src(String) */
+    /**
+     * Returns a new instance of the winning repository class of the global orchestrator.
+     *
+     * @see Orchestrator#src(String)
+     */
     public static Object src(String name) {
         return orchestrator().src(name);
     }
 
-    /** @see Orchestrator#src(String, Class) */
+    /**
+     * Returns a new instance of the winning repository class of the global orchestrator, as the given type.
+     *
+     * @see Orchestrator#src(String, Class)
+     */
     public static <T> T src(String name, Class<T> type) {
         return orchestrator().src(name, type);
     }
 
-    /** @see Orchestrator#ctx(String, Object...) */
+    /**
+     * Returns a new instance of the winning context class of the global orchestrator.
+     *
+     * @see Orchestrator#ctx(String, Object...)
+     */
     public static Object ctx(String name, Object... args) {
         return orchestrator().ctx(name, args);
     }
 
-    /** @see Orchestrator#ctx(String, Class, Object...) */
+    /**
+     * Returns a new instance of the winning context class of the global orchestrator, as the given type.
+     *
+     * @see Orchestrator#ctx(String, Class, Object...)
+     */
     public static <T> T ctx(String name, Class<T> type, Object... args) {
         return orchestrator().ctx(name, type, args);
     }
 
-    /** @see Orchestrator#get(String) */
+    /**
+     * Returns the persisting instance of a context of the global orchestrator, created on first call.
+     *
+     * @see Orchestrator#get(String)
+     */
     public static Object get(String name) {
         return orchestrator().get(name);
     }
 
-    /** @see Orchestrator#get(String, Class) */
+    /**
+     * Returns the persisting instance of a context of the global orchestrator, as the given type.
+     *
+     * @see Orchestrator#get(String, Class)
+     */
     public static <T> T get(String name, Class<T> type) {
         return orchestrator().get(name, type);
     }
 
-    /** @see Orchestrator#destroy(String) */
+    /**
+     * Drops the persisting instance of a context of the global orchestrator.
+     *
+     * @see Orchestrator#destroy(String)
+     */
     public static void destroy(String name) {
         orchestrator().destroy(name);
     }
 
-    /** @see Orchestrator#renew(String) */
+    /**
+     * Replaces the persisting instance of a context of the global orchestrator by a new one.
+     *
+     * @see Orchestrator#renew(String)
+     */
     public static Object renew(String name) {
         return orchestrator().renew(name);
     }
 
-    /** @see Orchestrator#renew(String, Class) */
+    /**
+     * Replaces the persisting instance of a context of the global orchestrator by a new one, as the given type.
+     *
+     * @see Orchestrator#renew(String, Class)
+     */
     public static <T> T renew(String name, Class<T> type) {
         return orchestrator().renew(name, type);
     }
 
-    /** @see Orchestrator#hook() */
+    /**
+     * Returns the global orchestrator's config backend.
+     *
+     * @see Orchestrator#hook()
+     */
     public static Hook hook() {
         return orchestrator().hook();
     }
 
-    /** @see Orchestrator#serviceRefresh(String) */
+    /**
+     * Discards the global orchestrator's cached service and builds and starts a fresh one from the current config.
+     *
+     * @see Orchestrator#serviceRefresh(String)
+     */
     public static CommonService<?> serviceRefresh(String name) {
         return orchestrator().serviceRefresh(name);
     }
 
-    /** @see Orchestrator#requestRestart(String) */
+    /**
+     * Marks a service of the global orchestrator {@code RESTART}, so the regeneration loop rebuilds it.
+     *
+     * @see Orchestrator#requestRestart(String)
+     */
     public static void requestRestart(String name) {
         orchestrator().requestRestart(name);
     }
 
-    /** @see Orchestrator#inject(Object) */
+    /**
+     * Fills the fields of {@code target} annotated {@code @Svc}, {@code @Src} or {@code @Ctx} from the global
+     * orchestrator.
+     *
+     * @see Orchestrator#inject(Object)
+     */
     public static <T> T inject(T target) {
         return orchestrator().inject(target);
     }
 
-    /** @see Orchestrator#regenerate() */
+    /**
+     * Runs one regeneration cycle of the global orchestrator now, in the calling thread.
+     *
+     * @see Orchestrator#regenerate()
+     */
     public static RegenerationReport regenerate() {
         return orchestrator().regenerate();
     }
 
-    /** @see Orchestrator#status() */
+    /**
+     * Returns a snapshot of every service the global orchestrator built.
+     *
+     * @see Orchestrator#status()
+     */
     public static List<ServiceInfo> status() {
         return orchestrator().status();
     }
 
-    /** @see Orchestrator#addListener(ServiceListener) */
+    /**
+     * Adds a listener told every state transition of every service of the global orchestrator.
+     *
+     * @see Orchestrator#addListener(ServiceListener)
+     */
     public static void addListener(ServiceListener listener) {
         orchestrator().addListener(listener);
     }
 
-    /** @see Orchestrator#applyYaml(String, String, String) */
+    /**
+     * Validates and stores a service's new manifest and marks the service {@code RESTART}, on the global orchestrator.
+     *
+     * @see Orchestrator#applyYaml(String, String, String)
+     */
     public static void applyYaml(String service, String yaml, String unsafeParaphrase) {
         orchestrator().applyYaml(service, yaml, unsafeParaphrase);
     }
 
-    /** @see Orchestrator#loadYaml(String, String) */
+    /**
+     * Applies resources that belong to no service, through the global orchestrator's applier that loads them.
+     *
+     * @see Orchestrator#loadYaml(String, String)
+     */
     public static io.jsorc.manifest.ApplyReport loadYaml(String yaml, String namespace) {
         return orchestrator().loadYaml(yaml, namespace);
     }
 
-    /** @see Orchestrator#configGet(String) */
+    /**
+     * Returns a config or manifest key's JSON from the global orchestrator's config store.
+     *
+     * @see Orchestrator#configGet(String)
+     */
     public static String configGet(String name) {
         return orchestrator().configGet(name);
     }
 
-    /** @see Orchestrator#configSet(String, String) */
+    /**
+     * Replaces a key's stored value in the global orchestrator's config store.
+     *
+     * @see Orchestrator#configSet(String, String)
+     */
     public static void configSet(String name, String json) {
         orchestrator().configSet(name, json);
     }
 
-    /** @see Orchestrator#configUpdate(String, String, String) */
+    /**
+     * Replaces one field of a key's stored value in the global orchestrator's config store.
+     *
+     * @see Orchestrator#configUpdate(String, String, String)
+     */
     public static void configUpdate(String name, String field, String jsonValue) {
         orchestrator().configUpdate(name, field, jsonValue);
     }
 
-    /** @see Orchestrator#configDelete(String) */
+    /**
+     * Removes a key's stored value from the global orchestrator's config store.
+     *
+     * @see Orchestrator#configDelete(String)
+     */
     public static void configDelete(String name) {
         orchestrator().configDelete(name);
     }
 
-    /** @see Orchestrator#configList() */
+    /**
+     * Lists the keys of the global orchestrator's config store that have a value.
+     *
+     * @see Orchestrator#configList()
+     */
     public static Set<String> configList() {
         return orchestrator().configList();
     }
 
-    /** @see Orchestrator#configExists(String) */
+    /**
+     * Tells whether a key of the global orchestrator's config store has a value.
+     *
+     * @see Orchestrator#configExists(String)
+     */
     public static boolean configExists(String name) {
         return orchestrator().configExists(name);
     }
 
-    /** @see Orchestrator#serviceConfigSet(String, String) */
+    /**
+     * Sets a service's config in the global orchestrator's config store, then refreshes the service.
+     *
+     * @see Orchestrator#serviceConfigSet(String, String)
+     */
     public static CommonService<?> serviceConfigSet(String serviceName, String json) {
         return orchestrator().serviceConfigSet(serviceName, json);
     }

@@ -5,12 +5,18 @@ public class JsOrcException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what went wrong */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message what went wrong
+     */
     public JsOrcException(String message) {
         super(message);
     }
 
     /**
+     * Creates the exception with its message and the failure that caused it.
+     *
      * @param message what went wrong
      * @param cause   the underlying failure
      */

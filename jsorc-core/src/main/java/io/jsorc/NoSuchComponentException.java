@@ -14,6 +14,8 @@ public class NoSuchComponentException extends JsOrcException {
     private final Set<String> known;
 
     /**
+     * Creates the exception; its message names the kind, the name asked for and the known names of that kind.
+     *
      * @param kind  {@code service}, {@code repository} or {@code context}
      * @param name  the name asked for
      * @param known the names of that kind that exist

@@ -8,6 +8,8 @@ package io.jsorc;
 public interface ServiceListener {
 
     /**
+     * Called on every state transition of a service.
+     *
      * @param service the service name
      * @param from    the state it left
      * @param to      the state it entered

@@ -5,12 +5,18 @@ public class ServiceNotRunningException extends JsOrcException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is not running */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message what is not running
+     */
     public ServiceNotRunningException(String message) {
         super(message);
     }
 
     /**
+     * Creates the exception with its message and the service's failure.
+     *
      * @param message what is not running
      * @param cause   why (the service's failure), may be {@code null}
      */

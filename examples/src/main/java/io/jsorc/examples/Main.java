@@ -17,6 +17,8 @@ public final class Main {
     }
 
     /**
+     * Runs the main job.
+     *
      * @param args ignored
      * @throws InterruptedException when interrupted while waiting
      */

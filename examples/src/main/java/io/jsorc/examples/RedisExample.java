@@ -20,6 +20,8 @@ public final class RedisExample {
     }
 
     /**
+     * Runs the Redis example, or says how to when {@code REDIS_HOST} is not set.
+     *
      * @param args ignored
      * @throws InterruptedException when interrupted
      */

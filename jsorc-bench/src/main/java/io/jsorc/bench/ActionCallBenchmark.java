@@ -37,6 +37,8 @@ public class ActionCallBenchmark {
     @ActionModule("bench")
     public static class Adder {
         /**
+         * Adds two numbers.
+         *
          * @param a a number
          * @param b a number
          * @return their sum

@@ -35,6 +35,8 @@ public final class BenchReport {
     }
 
     /**
+     * Writes the report.
+     *
      * @param args results directory, output file, the command that produced the results
      * @throws IOException when a file cannot be read or written
      */

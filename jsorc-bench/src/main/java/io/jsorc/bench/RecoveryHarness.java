@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Recovery time of the redis service (not JMH: it measures a wall-clock reaction to a real failure). Each trial kills
  * a real {@code redis-server}, restarts it on the same port after a random 0–3 s, and measures from "the server
  * accepts connections" to "the redis service is RUNNING". Two loops are compared: JsOrc's (event trigger +
- * per-service backoff) and the original's fixed loop ({@code event_trigger: false}, {@code backoff_interval} 10 s).
+ * per-service backoff) and a plain fixed-interval loop ({@code event_trigger: false}, {@code backoff_interval} 10 s).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.jsorc.bench.RecoveryHarness [trials] [out.json] [seed]}.
  */
@@ -33,6 +33,8 @@ public final class RecoveryHarness {
     }
 
     /**
+     * Runs the trials of both loops and writes their results.
+     *
      * @param args trials (default 20), output file (default target/bench/recovery.json), seed (default 42)
      * @throws Exception when the harness cannot run
      */

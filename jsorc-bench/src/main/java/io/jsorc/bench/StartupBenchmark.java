@@ -69,8 +69,8 @@ public class StartupBenchmark {
     }
 
     /**
-     * @return the first lookup after Spring's component scan (the generated classes are {@code @Lazy}, so Spring,
-     * like JsOrc, creates only the instance asked for)
+     * {@return the first lookup after Spring's component scan} The generated classes are {@code @Lazy}, so Spring,
+     * like JsOrc, creates only the instance asked for.
      */
     @Benchmark
     public Object springScan() {

@@ -154,6 +154,8 @@ public final class Backoff {
     }
 
     /**
+     * Tells whether the next attempt is due at the given time: no failure recorded, or its delay has passed.
+     *
      * @param nowNanos the current {@link System#nanoTime()}
      * @return whether the next attempt may be made at {@code nowNanos}
      */

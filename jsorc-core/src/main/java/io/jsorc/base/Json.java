@@ -64,6 +64,8 @@ public final class Json {
     }
 
     /**
+     * Writes a value as compact JSON.
+     *
      * @param value a JSON-compatible value
      * @return its compact JSON text
      */

@@ -18,6 +18,8 @@ public final class Secrets {
     }
 
     /**
+     * Tells whether a config field's value is masked, judging by the field's name.
+     *
      * @param key a config field name
      * @return whether its value is masked: the name contains {@code pass}, {@code secret}, {@code token} or
      * {@code key}, in any case
@@ -33,6 +35,8 @@ public final class Secrets {
     }
 
     /**
+     * Copies a config with its secret values masked.
+     *
      * @param config a config map (nested maps and lists are walked)
      * @return an unmodifiable copy with secret values (non-null) replaced by {@value #MASK}
      */

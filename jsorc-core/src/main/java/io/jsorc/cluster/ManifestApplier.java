@@ -4,9 +4,9 @@ import io.jsorc.manifest.ApplyReport;
 import io.jsorc.manifest.Manifest;
 
 /**
- * Writes a service's manifest to a cluster, found with {@link java.util.ServiceLoader}: re-applies a service's manifest before the regeneration loop
- * restarts the service, and says whether what it applied is ready. The {@code jsorc-kube} module provides one; with
- * none on the classpath the step is skipped.
+ * Writes a service's manifest to a cluster, found with {@link java.util.ServiceLoader}: re-applies a service's manifest
+ * before the regeneration loop restarts the service, and says whether what it applied is ready. The {@code jsorc-kube}
+ * module provides one; with none on the classpath the step is skipped.
  */
 public interface ManifestApplier {
 
@@ -71,6 +71,8 @@ public interface ManifestApplier {
         }
 
         /**
+         * Returns a result that says: applied and ready, start the service.
+         *
          * @param detail explanation
          * @return a READY result
          */
@@ -79,6 +81,8 @@ public interface ManifestApplier {
         }
 
         /**
+         * Returns a result that says: applied, not ready yet, try next cycle.
+         *
          * @param detail explanation
          * @return a NOT_READY result
          */
@@ -87,6 +91,8 @@ public interface ManifestApplier {
         }
 
         /**
+         * Returns a result that says: the applier cannot act, start the service anyway.
+         *
          * @param detail explanation
          * @return a SKIPPED result
          */

@@ -32,6 +32,8 @@ public final class Instantiator {
     };
 
     /**
+     * Creates an instance of {@code type} through its one public constructor that accepts {@code args}.
+     *
      * @param what names the component for messages (built only when something fails)
      * @param type the class
      * @param args constructor arguments

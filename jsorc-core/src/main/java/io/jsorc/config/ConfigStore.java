@@ -53,6 +53,8 @@ public final class ConfigStore {
     private final Object writeLock = new Object();
 
     /**
+     * Creates a store and validates the overrides; the backend is created on first use.
+     *
      * @param backendFactory    creates the backend (the hook) on first use; it is created once per store
      * @param serviceConfigKeys the config keys of registered services
      * @param manifestKeys      the manifest keys of registered services
@@ -143,6 +145,8 @@ public final class ConfigStore {
     }
 
     /**
+     * Reads a manifest key: the stored manifest, else its default (which is stored now).
+     *
      * @param key a manifest key
      * @return its manifest, or an empty one when it has none
      */
@@ -151,6 +155,8 @@ public final class ConfigStore {
     }
 
     /**
+     * Reads a known key's JSON: the stored value, else the default (which is stored now).
+     *
      * @param key a known key
      * @return its JSON text (stored, else the default, which is stored now)
      * @throws IllegalArgumentException       when the key is unknown
@@ -164,6 +170,8 @@ public final class ConfigStore {
     }
 
     /**
+     * Tells whether a known key has a value, stored or default; nothing is stored.
+     *
      * @param key a known key
      * @return whether {@link #get(String)} returns a value
      */
@@ -247,6 +255,8 @@ public final class ConfigStore {
     }
 
     /**
+     * Tells whether a key is a config or manifest key this store accepts.
+     *
      * @param key a key
      * @return whether it is a config or manifest key this store accepts
      */
@@ -255,6 +265,8 @@ public final class ConfigStore {
     }
 
     /**
+     * Returns a key's default (a builder override, else its classpath resource) with placeholders resolved.
+     *
      * @param key a key
      * @return its resolved default as JSON, if it has one (nothing is stored)
      */

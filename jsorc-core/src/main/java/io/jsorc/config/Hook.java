@@ -13,6 +13,8 @@ import java.util.Set;
 public interface Hook {
 
     /**
+     * Reads a stored glob.
+     *
      * @param key the glob key
      * @return the stored JSON, if any
      */

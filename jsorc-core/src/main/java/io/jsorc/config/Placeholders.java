@@ -25,7 +25,11 @@ public final class Placeholders {
 
     private final Function<String, String> lookup;
 
-    /** @param lookup resolves a variable name, or returns {@code null} */
+    /**
+     * Creates a resolver that looks variables up through {@code lookup}.
+     *
+     * @param lookup resolves a variable name, or returns {@code null}
+     */
     public Placeholders(Function<String, String> lookup) {
         this.lookup = lookup;
     }
@@ -39,6 +43,8 @@ public final class Placeholders {
     }
 
     /**
+     * Resolves every placeholder in the string values of a JSON-compatible value.
+     *
      * @param value a JSON-compatible value (maps and lists are walked)
      * @param where what is being resolved, for error messages
      * @return a copy with every placeholder resolved

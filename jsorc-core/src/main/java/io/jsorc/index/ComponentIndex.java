@@ -79,6 +79,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Reads every component index a class loader sees.
+     *
      * @param loader where to look
      * @return the entries of every index found (empty when there is none)
      */
@@ -101,6 +103,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Tells whether a class loader sees any component index.
+     *
      * @param loader where to look
      * @return whether any index is present
      */
@@ -113,6 +117,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Lists the classpath roots of a class loader that carry a component index.
+     *
      * @param loader where to look
      * @return the classpath roots (jar files or class folders, as absolute paths) that carry an index
      */
@@ -132,6 +138,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Returns the classpath root (jar file or class folder) a resource was found in.
+     *
      * @param url  a resource URL ({@code file:} or {@code jar:file:})
      * @param path the resource's path inside its root
      * @return the root's absolute path, or {@code null} for other URL kinds
@@ -158,6 +166,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Makes a file path absolute and normalized.
+     *
      * @param path a file path
      * @return its absolute, normalized form
      */
@@ -166,6 +176,8 @@ public final class ComponentIndex {
     }
 
     /**
+     * Keeps the index entries whose class is in one of the given packages.
+     *
      * @param entries  index entries
      * @param packages accepted packages (and their sub-packages); empty accepts all
      * @return the entries whose class is in those packages, in order

@@ -15,6 +15,8 @@ public final class Injector {
     }
 
     /**
+     * Fills the {@code @Svc}, {@code @Src} and {@code @Ctx} fields of {@code target} (and of its superclasses).
+     *
      * @param target       the object whose fields are filled
      * @param orchestrator where the components come from
      * @param <T>          the target's type

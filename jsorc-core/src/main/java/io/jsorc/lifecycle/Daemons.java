@@ -26,6 +26,8 @@ public final class Daemons {
     private boolean closed;
 
     /**
+     * Creates an empty set of daemons for one service.
+     *
      * @param owner       the service name, part of every thread name
      * @param joinTimeout how long {@link #terminate} waits for each thread after interrupting it
      */

@@ -36,6 +36,8 @@ public record ApplyReport(String key, List<Entry> entries) {
     }
 
     /**
+     * One resource the apply touched, and what happened to it.
+     *
      * @param apiVersion the resource's apiVersion
      * @param kind       its kind
      * @param namespace  its namespace, or {@code null} when cluster-scoped
@@ -62,6 +64,8 @@ public record ApplyReport(String key, List<Entry> entries) {
     }
 
     /**
+     * Finds the entry of one resource.
+     *
      * @param kind a kind
      * @param name a name
      * @return the entry of that resource, if the apply touched it

@@ -99,6 +99,8 @@ public final class Manifest {
     }
 
     /**
+     * Builds a manifest from Kubernetes documents, grouped by kind and name.
+     *
      * @param documents        Kubernetes documents (each with {@code kind} and {@code metadata.name})
      * @param unsafeParaphrase the paraphrase, or {@code null}
      * @return the manifest
@@ -127,6 +129,8 @@ public final class Manifest {
     }
 
     /**
+     * Reads a manifest from its stored form.
+     *
      * @param stored the stored form (kind -> name -> document, and optionally the paraphrase field)
      * @return the manifest
      * @throws IllegalArgumentException when the form is not kind -> name -> document
@@ -186,6 +190,8 @@ public final class Manifest {
     }
 
     /**
+     * Finds one document by kind and name.
+     *
      * @param kind the kind
      * @param name the metadata.name
      * @return a copy of that document, if present
@@ -201,6 +207,8 @@ public final class Manifest {
     }
 
     /**
+     * Returns a copy of this manifest that carries another unsafe paraphrase.
+     *
      * @param paraphrase the new paraphrase, or {@code null} for none
      * @return a copy carrying it
      */

@@ -10,6 +10,8 @@ import java.util.Map;
 public interface ClusterMetrics {
 
     /**
+     * Returns the resource use of each pod of a namespace over the {@code durationSeconds} before {@code timestamp}.
+     *
      * @param namespace       a namespace
      * @param excludeProm     leave out the monitoring's own pods
      * @param timestamp       the end of the window

@@ -92,12 +92,20 @@ public final class MetricsEvents {
         return context.shared(MetricsEvents.class, MetricsEvents::new);
     }
 
-    /** @param report a manifest apply that happened */
+    /**
+     * Reports a manifest apply.
+     *
+     * @param report a manifest apply that happened
+     */
     public void applied(ApplyReport report) {
         applies.forEach(listener -> listener.accept(report));
     }
 
-    /** @param call an action call that happened */
+    /**
+     * Reports an action call.
+     *
+     * @param call an action call that happened
+     */
     public void called(ActionCall call) {
         for (Consumer<ActionCall> listener : calls) {
             listener.accept(call);
@@ -109,17 +117,29 @@ public final class MetricsEvents {
         return !calls.isEmpty();
     }
 
-    /** @param request a host request that ended */
+    /**
+     * Reports a host request that ended.
+     *
+     * @param request a host request that ended
+     */
     public void requested(Request request) {
         requests.forEach(listener -> listener.accept(request));
     }
 
-    /** @param change an action module that changed placement */
+    /**
+     * Reports an action module's placement change.
+     *
+     * @param change an action module that changed placement
+     */
     public void placed(PlacementChange change) {
         placements.forEach(listener -> listener.accept(change));
     }
 
-    /** @param dropped log records a full queue dropped */
+    /**
+     * Reports log records a full shipping queue dropped.
+     *
+     * @param dropped log records a full queue dropped
+     */
     public void dropped(LogsDropped dropped) {
         drops.forEach(listener -> listener.accept(dropped));
     }
@@ -144,6 +164,8 @@ public final class MetricsEvents {
     }
 
     /**
+     * Listens to manifest applies.
+     *
      * @param listener told of every manifest apply
      * @return removes the listener
      */
@@ -152,6 +174,8 @@ public final class MetricsEvents {
     }
 
     /**
+     * Listens to action calls.
+     *
      * @param listener told of every action call
      * @return removes the listener
      */
@@ -160,6 +184,8 @@ public final class MetricsEvents {
     }
 
     /**
+     * Listens to host requests marked for the benchmark.
+     *
      * @param listener told of every host request
      * @return removes the listener
      */
@@ -168,6 +194,8 @@ public final class MetricsEvents {
     }
 
     /**
+     * Listens to placement changes of action modules.
+     *
      * @param listener told of every placement change of an action module
      * @return removes the listener
      */
@@ -176,6 +204,8 @@ public final class MetricsEvents {
     }
 
     /**
+     * Listens to log records dropped by a full shipping queue.
+     *
      * @param listener told of log records dropped by a full shipping queue
      * @return removes the listener
      */

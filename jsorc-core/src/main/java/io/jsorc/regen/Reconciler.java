@@ -32,6 +32,8 @@ final class Reconciler {
     private final WorkQueue<?> queue;
 
     /**
+     * Creates a reconciler that keeps what it learns in {@code queue}.
+     *
      * @param target   the orchestrator side
      * @param appliers manifest appliers, in order (may be empty)
      * @param queue    the queue whose reasons and backoffs this reconciler reads and updates

@@ -40,9 +40,9 @@ import java.util.function.Consumer;
  * is enabled, automated (or explicitly queued for restart) and not running or not {@code healthy()} gets its manifest
  * re-applied through the {@link ManifestApplier}s (not ready: try again later) and is then refreshed. A service that
  * keeps failing is retried with its own exponential backoff (from 100 ms, doubling, jittered, capped at
- * {@code backoff_interval}); during a backoff window the failed instance's {@link CommonService#probe()} is asked
- * about every 100 ms, and a {@code true} retries at once. A failed service that is not automated is dropped from the
- * queue and left {@code FAILED}.
+ * {@code backoff_interval}); during a backoff window the failed instance's {@link io.jsorc.CommonService#probe()}
+ * is asked about every 100 ms, and a {@code true} retries at once. A failed service that is not automated is dropped
+ * from the queue and left {@code FAILED}.
  *
  * <p>{@code JSORC_CONFIG.event_trigger: false} turns the event trigger and the backoff off: the loop then behaves
  * like a plain fixed-interval loop (kept for comparison benchmarks).
@@ -72,6 +72,8 @@ public final class RegenerationLoop implements AutoCloseable {
     private volatile Thread thread;
 
     /**
+     * Creates a loop; {@link #start()} starts its daemon thread.
+     *
      * @param target   the orchestrator side
      * @param appliers manifest appliers, in order (may be empty)
      */
@@ -95,7 +97,7 @@ public final class RegenerationLoop implements AutoCloseable {
         }
     }
 
-    /** @return whether the daemon thread runs */
+    /** {@return whether the daemon thread runs} */
     public boolean isRunning() {
         Thread loop = thread;
         return loop != null && loop.isAlive();
@@ -125,18 +127,24 @@ public final class RegenerationLoop implements AutoCloseable {
     }
 
     /**
+     * Adds an observer of what cycles do, service by service.
+     *
      * @param observer told of every service a cycle looked at (metrics use this); must be quick and not throw
      */
     public void addObserver(Consumer<Entry> observer) {
         observers.add(Objects.requireNonNull(observer, "observer"));
     }
 
-    /** @param observer an observer added before; nothing happens when it is not there */
+    /**
+     * Removes an observer.
+     *
+     * @param observer an observer added before; nothing happens when it is not there
+     */
     public void removeObserver(Consumer<Entry> observer) {
         observers.remove(observer);
     }
 
-    /** @return the names queued for regeneration */
+    /** {@return the names queued for regeneration} */
     public Set<String> queued() {
         return queue.keys();
     }

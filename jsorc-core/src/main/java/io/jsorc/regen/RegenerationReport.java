@@ -22,6 +22,8 @@ public record RegenerationReport(Instant started, Duration duration, List<Entry>
     }
 
     /**
+     * Finds the entry of one service.
+     *
      * @param service a service name
      * @return its entry, if the cycle looked at it
      */
@@ -44,6 +46,8 @@ public record RegenerationReport(Instant started, Duration duration, List<Entry>
     }
 
     /**
+     * One service the cycle looked at, and what it did to it.
+     *
      * @param service  the service name
      * @param action   what was done
      * @param state    the service's state afterwards

@@ -60,7 +60,11 @@ record RegenerationSettings(Duration interval, boolean eventTrigger) {
 
         private record Parsed(Map<String, Object> config, RegenerationSettings settings) { }
 
-        /** @param config reads {@code JSORC_CONFIG} (from the config store, which may be unreachable) */
+        /**
+         * Creates a reader; {@code JSORC_CONFIG} is read on every {@code read()} and parsed only when it changed.
+         *
+         * @param config reads {@code JSORC_CONFIG} (from the config store, which may be unreachable)
+         */
         Reader(Supplier<Map<String, Object>> config) {
             this.config = config;
         }

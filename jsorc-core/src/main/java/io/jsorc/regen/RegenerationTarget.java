@@ -14,6 +14,8 @@ public interface RegenerationTarget {
     Set<String> builtServices();
 
     /**
+     * Returns a service's built instance, without building one.
+     *
      * @param service a service name
      * @return its built instance, or {@code null}
      */
@@ -28,6 +30,8 @@ public interface RegenerationTarget {
     CommonService<?> refresh(String service);
 
     /**
+     * Reads a service's manifest from the config store.
+     *
      * @param service a service name
      * @return its manifest as currently stored
      */

@@ -44,6 +44,8 @@ final class WorkQueue<R> {
     private volatile boolean closed;
 
     /**
+     * Creates an empty queue.
+     *
      * @param initialBackoff the first retry delay of a failing key (it doubles from there)
      * @param probeInterval  how often a key waiting out its backoff is looked at (its probe asked)
      */
@@ -96,7 +98,8 @@ final class WorkQueue<R> {
     }
 
     /**
-     * {@return the key's backoff, created on first use. Its cap is only a formality: callers pass the configured cap (which may change) as the limit of each {@link Backoff#failed(long, Duration)}.}
+     * {@return the key's backoff, created on first use. Its cap is only a formality: callers pass the configured cap
+     * (which may change) as the limit of each {@link Backoff#failed(long, Duration)}.}
      */
     Backoff backoff(String key) {
         return backoffs.computeIfAbsent(key, k -> Backoff.exponential(initialBackoff, UNCAPPED));
@@ -180,7 +183,8 @@ final class WorkQueue<R> {
     }
 
     /**
-     * {@return when the next cycle is due ({@link System#nanoTime()}), ignoring triggers: the interval after the last cycle, or earlier the first probe or retry of a queued key no worker holds}
+     * {@return when the next cycle is due ({@link System#nanoTime()}), ignoring triggers: the interval after the last
+     * cycle, or earlier the first probe or retry of a queued key no worker holds}
      */
     long nextCycleNanos(long lastCycleNanos, long intervalNanos, boolean probing) {
         long wakeAt = lastCycleNanos + intervalNanos;

@@ -24,6 +24,8 @@ public final class Registration {
     private volatile Class<?> type;
 
     /**
+     * Creates the registration of a loaded class.
+     *
      * @param kind        which annotation it carries
      * @param name        the name it is looked up by
      * @param type        the class
@@ -66,7 +68,9 @@ public final class Registration {
     }
 
     /**
-     * @return the class, loaded on first call when the registration came from the index
+     * Returns the class, loaded on first call when the registration came from the index.
+     *
+     * @return the class
      * @throws InvalidComponentException when an indexed class cannot be loaded (a stale index)
      */
     public Class<?> type() {

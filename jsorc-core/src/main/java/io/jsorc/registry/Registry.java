@@ -32,6 +32,8 @@ public final class Registry {
     }
 
     /**
+     * Finds the winning registration of a kind and name.
+     *
      * @param kind the kind
      * @param name the name
      * @return the winning registration, if any
@@ -41,6 +43,8 @@ public final class Registry {
     }
 
     /**
+     * Returns the winning registration of a kind and name, which must exist.
+     *
      * @param kind the kind
      * @param name the name
      * @return the winning registration
@@ -55,6 +59,8 @@ public final class Registry {
     }
 
     /**
+     * Lists the registered names of one kind.
+     *
      * @param kind the kind
      * @return the registered names of that kind, sorted
      */
@@ -63,6 +69,8 @@ public final class Registry {
     }
 
     /**
+     * Lists the winning registrations of one kind.
+     *
      * @param kind the kind
      * @return the winning registrations of that kind, by name
      */

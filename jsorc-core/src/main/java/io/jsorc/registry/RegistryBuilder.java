@@ -60,6 +60,8 @@ public final class RegistryBuilder {
     }
 
     /**
+     * Sets the class loader that built-in lists and scanned classes are loaded from.
+     *
      * @param loader where built-in lists and scanned classes are loaded from
      * @return this
      */
@@ -69,6 +71,8 @@ public final class RegistryBuilder {
     }
 
     /**
+     * Chooses whether JsOrc's built-in components are registered (default true).
+     *
      * @param include whether JsOrc's built-in components are registered (default true)
      * @return this
      */
@@ -78,6 +82,8 @@ public final class RegistryBuilder {
     }
 
     /**
+     * Chooses whether compile-time indexes may describe built-in components (default true).
+     *
      * @param enabled whether compile-time indexes may describe built-in components (default true); false loads them
      * @return this
      */

@@ -1,8 +1,8 @@
 package io.jsorc.kube;
 
 /**
- * Told how database regeneration ended. The original restarted the whole process once the database was back; a
- * library must not, so the host decides (reconnect its pools, restart itself, alert).
+ * Told how database regeneration ended. A library must not restart the whole process once the database is back, so
+ * the host decides what to do (reconnect its pools, restart itself, alert).
  */
 public interface DatabaseRecoveredHandler {
 

@@ -7,12 +7,18 @@ public class KubeException extends JsOrcException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed */
+    /**
+     * Creates the exception with its message.
+     *
+     * @param message what failed
+     */
     public KubeException(String message) {
         super(message);
     }
 
     /**
+     * Creates the exception with its message and the client's exception.
+     *
      * @param message what failed
      * @param cause   the client's exception
      */

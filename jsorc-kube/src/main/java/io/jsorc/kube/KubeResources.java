@@ -71,7 +71,11 @@ public final class KubeResources {
     private final Map<String, Resource> discovered = new ConcurrentHashMap<>();
     private volatile boolean discoveryTried;
 
-    /** @param client the API client */
+    /**
+     * Creates the resource table of a cluster; API discovery runs on the first kind it does not know.
+     *
+     * @param client the API client
+     */
     public KubeResources(ApiClient client) {
         this.client = client;
     }
@@ -82,6 +86,8 @@ public final class KubeResources {
     }
 
     /**
+     * Returns where a kind lives: its plural and whether it is namespaced.
+     *
      * @param apiVersion e.g. {@code apps/v1}
      * @param kind       e.g. {@code Deployment}
      * @return where that kind lives
@@ -129,6 +135,8 @@ public final class KubeResources {
     }
 
     /**
+     * Returns the generic API of a kind.
+     *
      * @param apiVersion the apiVersion
      * @param kind       the kind
      * @return the dynamic API of that kind
@@ -141,6 +149,8 @@ public final class KubeResources {
     }
 
     /**
+     * Converts a document to a dynamic object.
+     *
      * @param document a JSON-compatible document
      * @return it as a dynamic object
      */
@@ -149,6 +159,8 @@ public final class KubeResources {
     }
 
     /**
+     * Converts a dynamic object to a map.
+     *
      * @param object a dynamic object
      * @return it as a map
      */
@@ -182,6 +194,8 @@ public final class KubeResources {
     }
 
     /**
+     * Describes a failed response for an error message.
+     *
      * @param response a failed response
      * @return the HTTP status and the server's message
      */

@@ -80,7 +80,8 @@ public class KubeService extends CommonService<ApiClient> {
     }
 
     /**
-     * {@return {@code null} when the API server answers, else why not. Any HTTP answer below 500 from {@code /readyz} counts: a 404 (no such endpoint), 401 or 403 (no anonymous access) still proves it is up.}
+     * {@return {@code null} when the API server answers, else why not. Any HTTP answer below 500 from {@code /readyz}
+     * counts: a 404 (no such endpoint), 401 or 403 (no anonymous access) still proves it is up.}
      */
     private static String probe(ApiClient client, Settings s) {
         Request.Builder readyz = new Request.Builder().url(client.getBasePath() + "/readyz");

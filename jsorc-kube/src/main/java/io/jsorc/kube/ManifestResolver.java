@@ -36,6 +36,8 @@ public final class ManifestResolver {
     private final Function<String, String> environment;
 
     /**
+     * Creates a resolver; it reads {@code <SERVICE>_NAMESPACE} through {@code environment}.
+     *
      * @param resources   where kinds are looked up (scope)
      * @param environment environment lookup (for {@code <SERVICE>_NAMESPACE})
      */
@@ -45,6 +47,8 @@ public final class ManifestResolver {
     }
 
     /**
+     * Turns a manifest into the documents to apply: namespaces set, placeholders resolved.
+     *
      * @param manifest  the manifest
      * @param service   the service it belongs to, or {@code null}
      * @param namespace the kube namespace

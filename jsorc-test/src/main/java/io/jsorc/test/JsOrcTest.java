@@ -24,7 +24,8 @@ import java.lang.annotation.Target;
 public @interface JsOrcTest {
 
     /**
-     * {@return packages to scan for components; empty means the {@code jsorc.scan.packages} system property, or the whole classpath}
+     * {@return packages to scan for components; empty means the {@code jsorc.scan.packages} system property, or the
+     * whole classpath}
      */
     String[] scanPackages() default {};
 

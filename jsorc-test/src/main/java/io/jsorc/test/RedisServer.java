@@ -74,6 +74,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Returns a {@code REDIS_CONFIG} that points the redis service at this server, with more fields.
+     *
      * @param extraFields more JSON fields (without braces), e.g. {@code "\"timeout_ms\": 500"}; may be empty
      * @return a {@code REDIS_CONFIG} that points the redis service at this server (enabled, automated, db 0)
      */

@@ -19,6 +19,8 @@ public class Embedder {
     }
 
     /**
+     * Turns tokens into a vector.
+     *
      * @param tokens tokens
      * @return a 16-dimensional embedding
      */

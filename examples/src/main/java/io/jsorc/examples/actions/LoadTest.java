@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The load test (the original's loadtest): a synthetic application of three action modules of different cost and
- * memory, driven by two client threads for a given time under the placements {@code all_local},
- * {@code all_remote}, {@code Evaluation} and {@code Adaptive}. Writes one JSON and one markdown result per policy:
+ * The load test: a synthetic application of three action modules of different cost and memory, driven by two client
+ * threads for a given time under the placements {@code all_local}, {@code all_remote}, {@code Evaluation} and
+ * {@code Adaptive}. Writes one JSON and one markdown result per policy:
  * request latencies (count, throughput, mean, p50–p99) and the action-level tracking (calls per action, placement
  * history).
  *
@@ -35,6 +35,8 @@ public final class LoadTest {
     }
 
     /**
+     * Runs the load test under each placement and writes the results.
+     *
      * @param args ignored (see the class comment for properties)
      * @throws Exception when the load test cannot run
      */

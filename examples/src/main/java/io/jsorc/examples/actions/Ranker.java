@@ -10,6 +10,8 @@ import java.util.List;
 public class Ranker {
 
     /**
+     * Scores a vector against the labels.
+     *
      * @param vector an embedding
      * @return the index of the best label
      */

@@ -11,6 +11,8 @@ import java.util.List;
 public class Tokenizer {
 
     /**
+     * Splits text into tokens.
+     *
      * @param text the text
      * @return its lower-case tokens
      */

@@ -33,6 +33,8 @@ record EckConnection(String name, String namespace, String url, String auth, SSL
     static final String API_GROUP = "elasticsearch.k8s.elastic.co/";
 
     /**
+     * Finds the ECK {@code Elasticsearch} resource in a service's manifest.
+     *
      * @param manifest the service's manifest
      * @return its ECK {@code Elasticsearch} resource (the first), if it has one
      */
@@ -91,6 +93,8 @@ record EckConnection(String name, String namespace, String url, String auth, SSL
     }
 
     /**
+     * Builds an SSL context that trusts the given certificates and nothing else.
+     *
      * @param pem one or more PEM certificates
      * @return an SSL context that trusts exactly them
      */

@@ -59,6 +59,8 @@ public final class ElasticClient {
     private final HttpClient http;
 
     /**
+     * Creates a client; nothing is sent until the first request.
+     *
      * @param url           the base URL ({@code http://localhost:9200}); a trailing slash is ignored
      * @param authorization the {@code Authorization} header value ({@code Basic ...}, {@code ApiKey ...}), or
      *                      {@code null}/blank for none
@@ -94,7 +96,8 @@ public final class ElasticClient {
     }
 
     /**
-     * {@return which server this is, from {@code GET /} ({@code version.distribution} is {@code opensearch} on OpenSearch and absent on Elasticsearch)}
+     * {@return which server this is, from {@code GET /} ({@code version.distribution} is {@code opensearch} on
+     * OpenSearch and absent on Elasticsearch)}
      */
     public Distribution distribution() {
         JsonNode root = expectOk("GET", "/", null).json();
@@ -104,6 +107,8 @@ public final class ElasticClient {
     }
 
     /**
+     * Asks the cluster for its health ({@code GET /_cluster/health}).
+     *
      * @return the cluster's health status: {@code green}, {@code yellow} or {@code red}
      * @throws ElasticException when the server cannot be asked
      */

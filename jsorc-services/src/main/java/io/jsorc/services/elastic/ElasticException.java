@@ -14,6 +14,8 @@ public class ElasticException extends JsOrcException {
     private final String errorType;
 
     /**
+     * Creates the exception with the server's status and error type.
+     *
      * @param status    the HTTP status, or 0 when the server was not reached
      * @param errorType the server's error type, or {@code null}
      * @param message   what failed

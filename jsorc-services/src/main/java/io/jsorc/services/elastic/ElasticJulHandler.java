@@ -39,7 +39,11 @@ public class ElasticJulHandler extends Handler {
         this(null);
     }
 
-    /** @param orchestrator the orchestrator whose {@code elastic} service ships the records, or {@code null} */
+    /**
+     * Creates a handler that ships to the given orchestrator, or to the global one when it is {@code null}.
+     *
+     * @param orchestrator the orchestrator whose {@code elastic} service ships the records, or {@code null}
+     */
     public ElasticJulHandler(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }

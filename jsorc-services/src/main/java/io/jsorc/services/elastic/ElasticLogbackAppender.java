@@ -35,7 +35,11 @@ public class ElasticLogbackAppender extends UnsynchronizedAppenderBase<ILoggingE
     public ElasticLogbackAppender() {
     }
 
-    /** @param orchestrator the orchestrator whose {@code elastic} service ships the records (default: the global) */
+    /**
+     * Sets the orchestrator whose {@code elastic} service ships the records.
+     *
+     * @param orchestrator the orchestrator whose {@code elastic} service ships the records (default: the global)
+     */
     public void setOrchestrator(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }

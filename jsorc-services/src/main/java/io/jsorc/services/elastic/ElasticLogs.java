@@ -46,6 +46,8 @@ public final class ElasticLogs {
     }
 
     /**
+     * Returns an orchestrator's log shipping without creating it.
+     *
      * @param orchestrator an orchestrator
      * @return its log shipping, when its {@code elastic} service has run at least once
      */
@@ -149,6 +151,8 @@ public final class ElasticLogs {
     }
 
     /**
+     * Removes ANSI escape sequences from a log message.
+     *
      * @param text a log message
      * @return it without ANSI escape sequences (colours, cursor moves)
      */

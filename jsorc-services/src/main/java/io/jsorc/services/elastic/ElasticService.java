@@ -295,7 +295,8 @@ public class ElasticService extends CommonService<ElasticClient> {
     }
 
     /**
-     * {@return what {@link #postRun()} found or did: {@code policy} and {@code template} each {@code created}, {@code exists} or {@code unavailable}}
+     * {@return what {@link #postRun()} found or did: {@code policy} and {@code template} each {@code created},
+     * {@code exists} or {@code unavailable}}
      */
     public Map<String, String> lifecycle() {
         return lifecycle;

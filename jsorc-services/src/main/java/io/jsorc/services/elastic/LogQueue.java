@@ -55,6 +55,8 @@ final class LogQueue {
     private volatile Thread consumer;
 
     /**
+     * Creates an empty queue; when it is full, the oldest record is dropped for each new one.
+     *
      * @param capacity  the bound
      * @param batchSize the size at which the consumer is woken before its flush interval ends
      * @param onDrop    told of every dropped record (for metrics); must be quick and not throw

@@ -8,6 +8,8 @@ public class MailServiceException extends JsOrcException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception with its message and the mail API's exception.
+     *
      * @param message what failed
      * @param cause   the mail API's exception
      */

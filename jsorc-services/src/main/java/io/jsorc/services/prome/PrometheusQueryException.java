@@ -10,6 +10,8 @@ public class PrometheusQueryException extends JsOrcException {
     private final String errorType;
 
     /**
+     * Creates the exception with Prometheus' error type and message.
+     *
      * @param errorType Prometheus' {@code errorType} ({@code bad_data}, {@code timeout}, ...), or {@code http}
      * @param message   what Prometheus said
      */

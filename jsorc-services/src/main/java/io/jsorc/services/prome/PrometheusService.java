@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code prome} service: queries over the Prometheus HTTP API ({@code java.net.http} + Jackson), and the
- * original's cluster views (pods, per-pod CPU/memory/network, per-node disk) from kube-state-metrics and cAdvisor
+ * The {@code prome} service: queries over the Prometheus HTTP API ({@code java.net.http} + Jackson), and cluster
+ * views for system tracking (pods, per-pod CPU/memory/network, per-node disk) from kube-state-metrics and cAdvisor
  * series. Missing series give empty results, not exceptions; API errors carry Prometheus' own error type and message.
  *
  * <p>Config ({@code PROME_CONFIG}): {@code url} (default {@code http://localhost:9090}), {@code timeout_ms} (2000).
@@ -76,6 +76,8 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
     }
 
     /**
+     * Runs an instant query at the server's current time.
+     *
      * @param promql an instant query
      * @return its result at the server's current time
      */
@@ -84,6 +86,8 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
     }
 
     /**
+     * Runs an instant query at a given time.
+     *
      * @param promql an instant query
      * @param time   the evaluation time, or {@code null} for now
      * @return its result
@@ -99,6 +103,8 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
     }
 
     /**
+     * Runs a range query.
+     *
      * @param promql a range query
      * @param start  the range start
      * @param end    the range end
@@ -114,9 +120,11 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
         return call("/api/v1/query_range", params);
     }
 
-    // ------------------------------------------------------------------ the original's cluster views
+    // ------------------------------------------------------------------ cluster views for system tracking
 
     /**
+     * Lists the pods of a namespace.
+     *
      * @param namespace  a namespace
      * @param excludeProm leave out Prometheus' own pods
      * @return the names of the pods in it (from {@code kube_pod_info})

@@ -264,6 +264,8 @@ public class RedisService extends CommonService<RedisClient> {
     // ------------------------------------------------------------------ convenience commands
 
     /**
+     * Reads a string value ({@code GET}).
+     *
      * @param key a key
      * @return its string value, or {@code null}
      */
@@ -272,6 +274,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Sets a string value ({@code SET}).
+     *
      * @param key   a key
      * @param value its new value
      */
@@ -280,6 +284,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Tells whether a key exists ({@code EXISTS}).
+     *
      * @param key a key
      * @return whether it exists
      */
@@ -288,6 +294,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Deletes keys ({@code DEL}).
+     *
      * @param keys keys
      * @return how many were deleted
      */
@@ -296,6 +304,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Reads a field of a hash ({@code HGET}).
+     *
      * @param hash  a hash
      * @param field a field
      * @return its value, or {@code null}
@@ -305,6 +315,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Sets a field of a hash ({@code HSET}).
+     *
      * @param hash  a hash
      * @param field a field
      * @param value its new value
@@ -314,6 +326,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Sets a field of a hash unless it exists ({@code HSETNX}).
+     *
      * @param hash  a hash
      * @param field a field
      * @param value its value when absent
@@ -324,6 +338,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Tells whether a hash has a field ({@code HEXISTS}).
+     *
      * @param hash  a hash
      * @param field a field
      * @return whether it exists
@@ -333,6 +349,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Deletes fields of a hash ({@code HDEL}).
+     *
      * @param hash   a hash
      * @param fields fields
      * @return how many were deleted
@@ -342,6 +360,8 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     /**
+     * Lists the fields of a hash ({@code HKEYS}).
+     *
      * @param hash a hash
      * @return its field names
      */

@@ -8,6 +8,8 @@ public class RedisServiceException extends JsOrcException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception with its message and the client's exception.
+     *
      * @param message what failed, naming the server
      * @param cause   the client's exception
      */
