@@ -27,6 +27,8 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
     }
 
     /**
+     * Makes the config of a module class on the classpath, loaded in this JVM's class loader.
+     *
      * @param module the module class
      * @return a config for a module on this classpath
      */
@@ -35,6 +37,8 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
     }
 
     /**
+     * Reads a module config from its stored form, as {@code ACTION_CONFIGS} and config resources hold it.
+     *
      * @param map the stored form ({@code module}, {@code jar}, {@code local_mem_mb}, {@code remote})
      * @return the config
      * @throws IllegalArgumentException naming what is wrong

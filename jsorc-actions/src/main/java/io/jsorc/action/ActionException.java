@@ -7,12 +7,18 @@ public class ActionException extends JsOrcException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed */
+    /**
+     * Creates an exception saying what failed.
+     *
+     * @param message what failed
+     */
     public ActionException(String message) {
         super(message);
     }
 
     /**
+     * Creates an exception saying what failed, with its cause.
+     *
      * @param message what failed
      * @param cause   the underlying failure
      */

@@ -53,6 +53,8 @@ public final class ActionMethod {
     }
 
     /**
+     * Describes an action from its wire signature alone (a remote module's spec), with no method to invoke.
+     *
      * @param name      the action's name
      * @param signature parameter names in order, the rest one prefixed {@code *}, the keywords one {@code **}
      * @return a binder for that signature (for remote actions)
@@ -142,6 +144,8 @@ public final class ActionMethod {
     }
 
     /**
+     * Turns the wire form of a call back into arguments.
+     *
      * @param wire the wire form
      * @return the arguments it stands for
      */

@@ -21,6 +21,8 @@ public final class ActionSpec {
     }
 
     /**
+     * Reads the actions of a module class.
+     *
      * @param type a class annotated {@link ActionModule}
      * @return its actions
      * @throws IllegalArgumentException when it is not an action module, has no action, or two actions share a name
@@ -77,6 +79,8 @@ public final class ActionSpec {
     }
 
     /**
+     * Returns one action of the module.
+     *
      * @param name an action name (without the module prefix)
      * @return the action, or {@code null}
      */

@@ -20,6 +20,8 @@ public record Arguments(List<Object> positional, Map<String, Object> keywords) {
     }
 
     /**
+     * Starts a call's arguments with the positional ones.
+     *
      * @param positional positional arguments
      * @return arguments with no keywords
      */
@@ -28,6 +30,8 @@ public record Arguments(List<Object> positional, Map<String, Object> keywords) {
     }
 
     /**
+     * Adds a keyword argument.
+     *
      * @param name  a parameter name
      * @param value its value
      * @return a copy with that keyword argument added

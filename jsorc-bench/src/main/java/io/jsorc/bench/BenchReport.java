@@ -190,7 +190,7 @@ public final class BenchReport {
         for (String loop : List.of("event", "fixed")) {
             Map<String, Object> summary = (Map<String, Object>) data.get(loop);
             String name = loop.equals("event") ? "JsOrc (event trigger + backoff + probe)"
-                    : "original fixed loop (backoff_interval 10 s)";
+                    : "plain fixed-interval loop (backoff_interval 10 s)";
             line("| " + name + " | " + summary.get("p50_ms") + " | " + summary.get("p95_ms") + " | "
                     + summary.get("max_ms") + " | " + String.format(Locale.ROOT, "%.0f",
                     ((Number) summary.get("mean_ms")).doubleValue()) + " |");

@@ -58,6 +58,8 @@ final class Placements {
     }
 
     /**
+     * Reads the mean latency over all requests of a benchmark report.
+     *
      * @param report a benchmark report
      * @return the mean request latency over every type (ms), or NaN when there was no request
      */

@@ -72,6 +72,8 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     }
 
     /**
+     * Returns the process id of a child JVM this launcher started.
+     *
      * @param remote a server this launcher started
      * @return its pid
      */

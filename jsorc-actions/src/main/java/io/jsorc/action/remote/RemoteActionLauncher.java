@@ -10,6 +10,8 @@ import io.jsorc.action.ActionConfig;
 public interface RemoteActionLauncher {
 
     /**
+     * Tells whether this launcher can start servers now (the Kubernetes one needs a running kube service).
+     *
      * @param context the action manager's component context (may be {@code null})
      * @return whether this launcher can start servers now
      */

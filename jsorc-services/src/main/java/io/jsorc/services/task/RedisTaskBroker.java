@@ -75,6 +75,8 @@ public final class RedisTaskBroker implements TaskBroker {
     private volatile StreamEntryID claimCursor = new StreamEntryID(0, 0);
 
     /**
+     * Creates the broker of one queue on Redis Streams.
+     *
      * @param redis supplies the current redis service (looked up per call: it may have been rebuilt)
      * @param queue the queue name; keys are {@code jsorc:task:<queue>:*}
      */

@@ -76,6 +76,8 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     /**
+     * Makes a schedule that runs a task at a fixed interval.
+     *
      * @param name   the schedule name
      * @param task   the task
      * @param args   its arguments
@@ -88,6 +90,8 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     /**
+     * Makes a schedule that runs a task on a cron expression.
+     *
      * @param name    the schedule name
      * @param task    the task
      * @param args    its arguments
@@ -99,6 +103,8 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     /**
+     * Makes a schedule that runs a task once, at an instant.
+     *
      * @param name the schedule name
      * @param task the task
      * @param args its arguments
@@ -110,6 +116,8 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     /**
+     * Computes the next run after an instant.
+     *
      * @param after the instant after which the next run falls
      * @param zone  the zone crontabs are read in
      * @return the first run strictly after {@code after}, or {@code null} when there is none (a past one-off)
@@ -162,6 +170,8 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     /**
+     * Reads a schedule from its stored form.
+     *
      * @param stored the stored form
      * @return the schedule
      * @throws IllegalArgumentException when it is not a valid schedule

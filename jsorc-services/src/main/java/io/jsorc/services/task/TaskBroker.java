@@ -119,6 +119,8 @@ public interface TaskBroker extends AutoCloseable {
     void ack(Delivery delivery);
 
     /**
+     * Returns a task's result as far as it is known.
+     *
      * @param id a task id
      * @return its record, or empty when unknown or expired
      */
@@ -141,6 +143,8 @@ public interface TaskBroker extends AutoCloseable {
     void putSchedule(Schedule schedule, Instant firstRun);
 
     /**
+     * Removes a schedule; nothing happens when there is none.
+     *
      * @param name a schedule name
      * @return whether it existed
      */
