@@ -14,5 +14,8 @@ rm -f target-bench.log
 
 # The main job must run to completion from its README command as well.
 bash scripts/example.sh > target-example.log 2>&1 || { cat target-example.log; echo "example app failed" >&2; exit 1; }
+if grep -q $'\e\[' target-example.log; then
+  cat -v target-example.log | head -n 20; echo "the example's output carries ANSI escape codes" >&2; exit 1
+fi
 tail -n 3 target-example.log
 rm -f target-example.log

@@ -3,6 +3,7 @@ package io.jsorc.index;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.annotation.processing.SupportedOptions;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -38,7 +39,11 @@ import java.util.Set;
 // "*": javac then runs the processor in every compilation, also one with no annotated class left, so an incremental
 // build that removed the last annotation still corrects the index. It claims nothing.
 @SupportedAnnotationTypes("*")
+@SupportedOptions(ComponentIndexProcessor.STRICT_OPTION)
 public final class ComponentIndexProcessor extends AbstractProcessor {
+
+    /** Processor option ({@code -Ajsorc.strict=true}) that turns rule breakers' warnings into errors. */
+    public static final String STRICT_OPTION = "jsorc.strict";
 
     private static final Map<String, String> KINDS = Map.of(
             "io.jsorc.Service", "service", "io.jsorc.Repository", "repository", "io.jsorc.Context", "context");
@@ -126,6 +131,35 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
         return noArg ? null : "needs a public no-arg constructor";
     }
 
+    /**
+     * Reports names that two or more classes of this compilation win with the same priority: the registry would
+     * refuse them at build ({@code AmbiguousRegistrationException}), so say it now, naming the classes. A warning,
+     * or an error with {@code -Ajsorc.strict=true}. A tie below the winning priority decides nothing and is not
+     * reported.
+     */
+    private void reportTies(List<ComponentIndex.Entry> all) {
+        Map<String, List<ComponentIndex.Entry>> byName = new TreeMap<>();
+        for (ComponentIndex.Entry entry : all) {
+            if (entry.invalid() == null) {
+                byName.computeIfAbsent(entry.kind() + " '" + entry.name() + "'", k -> new java.util.ArrayList<>())
+                        .add(entry);
+            }
+        }
+        boolean strict = Boolean.parseBoolean(processingEnv.getOptions().get(STRICT_OPTION));
+        for (Map.Entry<String, List<ComponentIndex.Entry>> named : byName.entrySet()) {
+            int top = named.getValue().stream().mapToInt(ComponentIndex.Entry::priority).max().orElse(0);
+            List<String> tied = named.getValue().stream().filter(e -> e.priority() == top)
+                    .map(ComponentIndex.Entry::className).sorted().toList();
+            if (tied.size() > 1) {
+                Element where = processingEnv.getElementUtils().getTypeElement(tied.get(0).replace('$', '.'));
+                processingEnv.getMessager().printMessage(strict ? Diagnostic.Kind.ERROR
+                                : Diagnostic.Kind.MANDATORY_WARNING, "JsOrc: " + named.getKey() + " is won by "
+                                + String.join(" and ", tied) + " with the same priority " + top + "; the registry will "
+                                + "refuse the tie (give one a higher priority)", where);
+            }
+        }
+    }
+
     /** An entry of an earlier (incremental) build survives only while its class still carries the annotation. */
     private boolean stillAnnotated(ComponentIndex.Entry entry) {
         TypeElement type = processingEnv.getElementUtils().getTypeElement(entry.className().replace('$', '.'));
@@ -159,6 +193,7 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
             return; // nothing annotated here, and no earlier index to correct
         }
         entries.forEach((key, entry) -> lines.put(key, entry.toLine()));
+        reportTies(lines.values().stream().map(ComponentIndex.Entry::parse).toList());
         try {
             FileObject index = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
                     ComponentIndex.RESOURCE);

@@ -20,23 +20,49 @@ class ComponentIndexProcessorTest {
     Path dir;
 
     private String compile(String... files) throws Exception {
+        String[] result = compileWith(List.of(), files);
+        assertThat(result[0]).as(result[1]).isEqualTo("0");
+        return result[1];
+    }
+
+    /** Runs javac with extra options; answers its status and diagnostics. */
+    private String[] compileWith(List<String> options, String... files) throws Exception {
         Path out = dir.resolve("classes");
         Files.createDirectories(out);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        String[] args = new String[files.length + 6];
+        String[] args = new String[files.length + 6 + options.size()];
         args[0] = "-processor";
         args[1] = ComponentIndexProcessor.class.getName();
         args[2] = "-d";
         args[3] = out.toString();
         args[4] = "-cp";
         args[5] = System.getProperty("java.class.path") + java.io.File.pathSeparator + out;
+        for (int i = 0; i < options.size(); i++) {
+            args[6 + i] = options.get(i);
+        }
         for (int i = 0; i < files.length; i++) {
-            args[6 + i] = dir.resolve("src").resolve(files[i]).toString();
+            args[6 + options.size() + i] = dir.resolve("src").resolve(files[i]).toString();
         }
         int status = javac.run(null, diagnostics, diagnostics, args);
-        assertThat(status).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
-        return diagnostics.toString(StandardCharsets.UTF_8);
+        return new String[]{String.valueOf(status), diagnostics.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void twoClassesWinningOneNameWithTheSamePriorityAreReportedNamingBoth() throws Exception {
+        source("d/One.java", "package d; @io.jsorc.Service(name = \"dup\") public class One extends io.jsorc.CommonService"
+                + "<String> { protected String run() { return \"\"; } }");
+        source("d/Two.java", "package d; @io.jsorc.Service(name = \"dup\") public class Two extends io.jsorc.CommonService"
+                + "<String> { protected String run() { return \"\"; } }");
+        source("d/Low.java", "package d; @io.jsorc.Repository(name = \"r\", priority = 1) public class Low { }");
+        source("d/LowToo.java", "package d; @io.jsorc.Repository(name = \"r\", priority = 1) public class LowToo { }");
+        source("d/High.java", "package d; @io.jsorc.Repository(name = \"r\", priority = 2) public class High { }");
+        String warning = compile("d/One.java", "d/Two.java", "d/Low.java", "d/LowToo.java", "d/High.java");
+        assertThat(warning).contains("warning").contains("service 'dup' is won by d.One and d.Two with the same "
+                + "priority 0").doesNotContain("repository 'r'");
+        String[] strict = compileWith(List.of("-Ajsorc.strict=true"), "d/One.java", "d/Two.java");
+        assertThat(strict[0]).as("javac status with -Ajsorc.strict=true").isNotEqualTo("0");
+        assertThat(strict[1]).contains("error").contains("d.One and d.Two");
     }
 
     private void source(String file, String text) throws Exception {
