@@ -13,8 +13,12 @@ import java.util.Set;
  */
 public final class JsOrc {
 
+    /** System property that turns the JVM shutdown hook off: {@code -Djsorc.shutdownHook=false}. */
+    public static final String SHUTDOWN_HOOK_PROPERTY = "jsorc.shutdownHook";
+
     private static final Object LOCK = new Object();
     private static volatile Orchestrator global;
+    private static boolean hookRegistered;
 
     private JsOrc() {
     }
@@ -28,6 +32,7 @@ public final class JsOrc {
         synchronized (LOCK) {
             if (global == null) {
                 global = Orchestrator.builder().build().start();
+                registerShutdownHook();
             }
             return global;
         }
@@ -53,8 +58,24 @@ public final class JsOrc {
         synchronized (LOCK) {
             Orchestrator previous = global;
             global = orchestrator;
+            if (orchestrator != null) {
+                registerShutdownHook();
+            }
             return previous;
         }
+    }
+
+    /**
+     * Closes the global orchestrator when the JVM exits, so persisting contexts are closed and child processes
+     * (remote action servers) are stopped even when the host never calls {@link #shutdown()}. Registered once, when a
+     * global orchestrator first exists; {@code -Djsorc.shutdownHook=false} turns it off. The caller holds LOCK.
+     */
+    private static void registerShutdownHook() {
+        if (hookRegistered || "false".equalsIgnoreCase(System.getProperty(SHUTDOWN_HOOK_PROPERTY))) {
+            return;
+        }
+        hookRegistered = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(JsOrc::shutdown, "jsorc-shutdown"));
     }
 
     /** Closes the global orchestrator (if any) and forgets it; the next use builds a new one. */

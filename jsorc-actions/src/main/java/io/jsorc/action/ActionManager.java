@@ -300,6 +300,9 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      * @throws ActionException when it is not loaded
      */
     public ActionStatus status(String name) {
+        if (!table.loadedModules().contains(name) && configs.isConfigured(name)) {
+            return ActionStatus.unloaded(name);
+        }
         return table.status(name);
     }
 

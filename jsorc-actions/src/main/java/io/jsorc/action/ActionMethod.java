@@ -156,7 +156,7 @@ public final class ActionMethod {
                     : key.startsWith("*") ? restIndex >= 0 && key.equals("*" + names.get(restIndex))
                     : names.contains(key) && names.indexOf(key) != restIndex && names.indexOf(key) != keywordsIndex;
             if (!known) {
-                throw new ActionException("Action '" + name + "' has no parameter '" + key + "'; parameters: "
+                throw new ActionArgumentException("Action '" + name + "' has no parameter '" + key + "'; parameters: "
                         + describe());
             }
         }
@@ -202,7 +202,7 @@ public final class ActionMethod {
             Object raw = bound[i];
             if (raw == null) {
                 if (type.isPrimitive()) {
-                    throw new ActionException("Action '" + name + "' needs argument '" + names.get(i) + "'");
+                    throw new ActionArgumentException("Action '" + name + "' needs argument '" + names.get(i) + "'");
                 }
                 if (i == restIndex) {
                     raw = List.of();
@@ -215,7 +215,7 @@ public final class ActionMethod {
                 values[i] = raw == null ? null : boxed(type.getRawClass()).isInstance(raw) ? raw
                         : Json.mapper().convertValue(raw, type);
             } catch (IllegalArgumentException e) {
-                throw new ActionException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
+                throw new ActionArgumentException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
             }
         }
@@ -257,7 +257,7 @@ public final class ActionMethod {
                 }
                 rest.add(value);
             } else {
-                throw new ActionException("Action '" + name + "' takes " + positionalCount()
+                throw new ActionArgumentException("Action '" + name + "' takes " + positionalCount()
                         + " positional arguments but " + arguments.positional().size() + " were given");
             }
         }
@@ -269,7 +269,7 @@ public final class ActionMethod {
             int index = names.indexOf(keyword.getKey());
             if (index >= 0 && index != restIndex && index != keywordsIndex) {
                 if ((setMask & (1 << index)) != 0) {
-                    throw new ActionException("Action '" + name + "' got multiple values for '" + keyword.getKey()
+                    throw new ActionArgumentException("Action '" + name + "' got multiple values for '" + keyword.getKey()
                             + "'");
                 }
                 bound[index] = keyword.getValue();
@@ -280,7 +280,7 @@ public final class ActionMethod {
                 }
                 extra.put(keyword.getKey(), keyword.getValue());
             } else {
-                throw new ActionException("Action '" + name + "' has no parameter '" + keyword.getKey()
+                throw new ActionArgumentException("Action '" + name + "' has no parameter '" + keyword.getKey()
                         + "'; parameters: " + names);
             }
         }

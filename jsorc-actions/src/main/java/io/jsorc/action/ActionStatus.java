@@ -16,4 +16,14 @@ import java.time.Instant;
  */
 public record ActionStatus(String name, ActionMode mode, boolean localLoaded, String remoteUrl, String remoteStatus,
                            Instant loadedAt, long memoryEstimateMb, String detail) {
+
+    /**
+     * Describes a configured module that is not loaded (never, or not any more).
+     *
+     * @param name the module name
+     * @return a status with no mode, no placement and the detail {@code not loaded}
+     */
+    public static ActionStatus unloaded(String name) {
+        return new ActionStatus(name, null, false, null, null, null, 0, "not loaded");
+    }
 }

@@ -58,6 +58,16 @@ final class ModuleConfigs {
         }
     }
 
+    /** {@return whether a module of this name has a config (given in code, from a resource or in ACTION_CONFIGS)} */
+    boolean isConfigured(String name) {
+        try {
+            of(name);
+            return true;
+        } catch (ActionException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** {@return the config of a module, or throws naming the configured ones} */
     ActionConfig of(String name) {
         ActionConfig config = configs.get(name);

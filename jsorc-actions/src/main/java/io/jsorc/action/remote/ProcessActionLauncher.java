@@ -14,8 +14,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an action module's server as a child JVM on a free loopback port (the classpath of this JVM, plus the module's
- * jar), and stops it by its pid: SIGTERM, then SIGKILL after 5 s.
+ * Runs an action module's server as a child JVM on a free loopback port, and stops it by its pid: SIGTERM, then
+ * SIGKILL after 5 s.
+ *
+ * <p>The child's class path is built from where the classes come from, not only from {@code java.class.path}, which
+ * under {@code mvn exec:java} or an application server names the launcher's jars: the code sources of
+ * {@code jsorc-actions} and what its server needs, the class loader that loads the module (its URLs, when it has
+ * any), the module class's own code source, then {@code java.class.path}. The child's output goes to a temporary log
+ * whose last lines a failed start quotes; the log is deleted when the server is retired, unless
+ * {@code remote.keep_logs} is true.
  */
 public final class ProcessActionLauncher implements RemoteActionLauncher {
 
@@ -23,11 +30,24 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     public ProcessActionLauncher() {
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessActionLauncher.class);
+    private static final int LOG_TAIL_LINES = 20;
+
     /** A child JVM. */
-    private record ProcessRemote(String url, Process process, Path log) implements Remote {
+    private record ProcessRemote(String url, Process process, Path log, boolean keepLog) implements Remote {
         @Override
         public boolean alive() {
             return process.isAlive();
+        }
+
+        @Override
+        public String lastLog() {
+            try {
+                List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return "";
+            }
         }
     }
 
@@ -38,14 +58,66 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             port = socket.getLocalPort();
         }
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> command = new ArrayList<>(List.of(java, "-Xss512k", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xss512k", "-cp", classPath(config.module()),
                 ActionServer.class.getName(), config.module(), String.valueOf(port)));
         if (config.jar() != null) {
             command.add(config.jar());
         }
         Path log = Files.createTempFile("jsorc-action-" + name + "-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ProcessRemote("http://127.0.0.1:" + port, process, log);
+        return new ProcessRemote("http://127.0.0.1:" + port, process, log,
+                Boolean.TRUE.equals(config.remote().get("keep_logs")));
+    }
+
+    /**
+     * Builds the child's class path: the code sources of the action server and what it needs, the URLs of the
+     * class loader that sees the module, the module's own code source, then this JVM's {@code java.class.path}.
+     *
+     * @param module the module's class name
+     * @return the class path, entries separated by the platform's separator
+     */
+    static String classPath(String module) {
+        java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+        for (Class<?> needed : List.of(ActionServer.class, io.jsorc.base.Json.class,
+                com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+                com.fasterxml.jackson.annotation.JsonProperty.class, org.slf4j.LoggerFactory.class,
+                org.yaml.snakeyaml.Yaml.class)) {
+            codeSource(needed).ifPresent(entries::add);
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader current = loader; current != null; current = current.getParent()) {
+            if (current instanceof java.net.URLClassLoader urls) {
+                for (java.net.URL url : urls.getURLs()) {
+                    path(url).ifPresent(entries::add);
+                }
+            }
+        }
+        try {
+            codeSource(Class.forName(module, false, loader != null ? loader
+                    : ProcessActionLauncher.class.getClassLoader())).ifPresent(entries::add);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // A module in a jar of its own: the jar is passed to the server separately.
+        }
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static java.util.Optional<String> codeSource(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null || source.getLocation() == null ? java.util.Optional.empty() : path(source.getLocation());
+    }
+
+    private static java.util.Optional<String> path(java.net.URL url) {
+        try {
+            return "file".equals(url.getProtocol()) ? java.util.Optional.of(Path.of(url.toURI()).toString())
+                    : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     @Override
@@ -63,6 +135,10 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        if (child.keepLog()) {
+            log.info("Kept the log of a retired action server (remote.keep_logs): {}", child.log());
+            return;
         }
         try {
             Files.deleteIfExists(child.log());

@@ -27,6 +27,15 @@ public interface RemoteActionLauncher {
 
         /** {@return whether it still runs, as far as the launcher can tell} */
         boolean alive();
+
+        /**
+         * Tells what the server printed last, for the message of a start that failed.
+         *
+         * @return the last lines of its log, or an empty string when the launcher keeps none
+         */
+        default String lastLog() {
+            return "";
+        }
     }
 
     /**
@@ -34,7 +43,7 @@ public interface RemoteActionLauncher {
      *
      * @param name         the module name
      * @param config       its config
-     * @param context the action manager's component context (may be {@code null})
+     * @param context      the action manager's component context (may be {@code null})
      * @return the started server
      * @throws Exception when it cannot be started
      */

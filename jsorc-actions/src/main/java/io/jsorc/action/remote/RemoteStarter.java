@@ -198,8 +198,10 @@ public final class RemoteStarter {
                 return client.spec();
             } catch (IOException e) {
                 if (System.nanoTime() > deadline || !remote.server.alive()) {
+                    String tail = remote.server.lastLog();
                     throw new IllegalStateException("the remote server " + (remote.server.alive()
-                            ? "did not answer within " + START_TIMEOUT.toSeconds() + " s" : "exited") + ": " + e);
+                            ? "did not answer within " + START_TIMEOUT.toSeconds() + " s" : "exited") + ": " + e
+                            + (tail.isBlank() ? "" : "; its log ends with:\n" + tail));
                 }
                 Thread.sleep(50);
             }

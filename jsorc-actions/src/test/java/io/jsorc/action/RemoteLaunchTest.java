@@ -1,0 +1,88 @@
+package io.jsorc.action;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.fixtures.actions.Calc;
+import io.jsorc.fixtures.actions.FailsInChild;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A child JVM starts where {@code java.class.path} does not name JsOrc, and a failed start says why. */
+class RemoteLaunchTest {
+
+    private Orchestrator orchestrator;
+    private ActionManager actions;
+
+    @BeforeEach
+    void start() {
+        orchestrator = Orchestrator.builder().scanPackages().build();
+        actions = orchestrator.get("action_manager", ActionManager.class);
+    }
+
+    @AfterEach
+    void close() {
+        orchestrator.close();
+    }
+
+    @Test
+    void theChildClassPathComesFromWhereTheClassesAreNotFromJavaClassPath() throws Exception {
+        // As under mvn exec:java: java.class.path names the launcher's jars, not the application's.
+        String original = System.getProperty("java.class.path");
+        System.setProperty("java.class.path", "/nonexistent/plexus-classworlds.jar");
+        try {
+            actions.config("calc", ActionConfig.of(Calc.class));
+            actions.load("calc", ActionMode.REMOTE);
+            ActionStatus ready = actions.awaitReady("calc", Duration.ofSeconds(60));
+            assertThat(ready.remoteStatus()).as(ready.detail()).isEqualTo("READY");
+        } finally {
+            System.setProperty("java.class.path", original);
+        }
+        assertThat(actions.call("calc.add", 2, 3)).isEqualTo(5);
+    }
+
+    @Test
+    void aFailedStartQuotesTheEndOfTheChildsLog() {
+        actions.config("fails_in_child", new ActionConfig(FailsInChild.class.getName(), null, 0,
+                Map.of("keep_logs", false)));
+        actions.load("fails_in_child", ActionMode.REMOTE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "FAILED".equals(actions.status("fails_in_child")
+                .remoteStatus()));
+        String detail = actions.status("fails_in_child").detail();
+        System.out.println("failed start: " + detail);
+        assertThat(detail).contains("its log ends with").contains("marker-7f3a");
+    }
+
+    @Test
+    void aWronglyTypedArgumentIsTheCallersMistakeLocallyAndRemotely() throws Exception {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        actions.load("calc", ActionMode.LOCAL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", "two", 3))
+                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("Argument 'a' of action 'add'");
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", "two", 3))
+                .isInstanceOf(ActionException.class).hasMessageContaining("HTTP 400")
+                .hasMessageContaining("Argument 'a' of action 'add'");
+    }
+
+    @Test
+    void theStatusOfAnUnloadedModuleSaysSoAndAnUnknownNameStillThrows() {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        assertThat(actions.status("calc")).isEqualTo(ActionStatus.unloaded("calc"));
+        actions.load("calc", ActionMode.LOCAL);
+        assertThat(actions.status("calc").mode()).isEqualTo(ActionMode.LOCAL);
+        actions.unload("calc", UnloadMode.AUTO, true);
+        ActionStatus after = actions.status("calc");
+        assertThat(after.mode()).isNull();
+        assertThat(after.localLoaded()).isFalse();
+        assertThat(after.detail()).isEqualTo("not loaded");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.status("nope"))
+                .isInstanceOf(ActionException.class);
+    }
+}
