@@ -12,12 +12,7 @@ import io.jsorc.runtime.Assembly;
 import io.jsorc.runtime.AssemblyBuilder;
 import io.jsorc.runtime.AssemblySettings;
 
-import java.lang.annotation.Annotation;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * One JsOrc instance: a registry of annotated classes, the services built from it, the persisting contexts, the
@@ -28,9 +23,14 @@ import java.util.function.Supplier;
  * {@code docs/ARCHITECTURE.md}). Thread-safe. Looking up a running service ({@link #svc(String)}) takes no lock and
  * allocates nothing; concurrent first lookups build and start the service exactly once.
  */
-public final class Orchestrator implements AutoCloseable, ComponentContext {
+public final class Orchestrator extends ForwardingComponentContext implements AutoCloseable {
 
     private final Assembly parts;
+
+    @Override
+    protected ComponentContext delegate() {
+        return parts;
+    }
 
     private Orchestrator(AssemblySettings settings) {
         this.parts = new Assembly(settings);
@@ -54,29 +54,13 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
     }
 
     @Override
-    public boolean isStarted() {
-        return parts.isStarted();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return parts.isClosed();
-    }
-
-    @Override
     public void close() {
         parts.close();
     }
 
-
     @Override
     public CommonService<?> svc(String name) {
         return parts.services().svc(name);
-    }
-
-    @Override
-    public <T> T svc(String name, Class<T> type) {
-        return parts.svc(name, type);
     }
 
     /**
@@ -89,49 +73,9 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return parts.services().refresh(name);
     }
 
-    @Override
-    public void requestRestart(String name) {
-        parts.requestRestart(name);
-    }
-
-    @Override
-    public List<ServiceInfo> status() {
-        return parts.status();
-    }
-
-    @Override
-    public Object src(String name) {
-        return parts.src(name);
-    }
-
-    @Override
-    public <T> T src(String name, Class<T> type) {
-        return parts.src(name, type);
-    }
-
     /** {@return the hook in use} */
     public Hook hook() {
         return parts.configStore().hook();
-    }
-
-    @Override
-    public Object ctx(String name, Object... args) {
-        return parts.ctx(name, args);
-    }
-
-    @Override
-    public <T> T ctx(String name, Class<T> type, Object... args) {
-        return parts.ctx(name, type, args);
-    }
-
-    @Override
-    public Object get(String name) {
-        return parts.get(name);
-    }
-
-    @Override
-    public <T> T get(String name, Class<T> type) {
-        return parts.get(name, type);
     }
 
     /**
@@ -177,32 +121,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
         return Injector.inject(target, this);
     }
 
-    @Override
-    public <T> Optional<T> sharedIfPresent(Object key, Class<T> type) {
-        return parts.sharedIfPresent(key, type);
-    }
-
-    @Override
-    public <T> T shared(Object key, Supplier<? extends T> factory) {
-        return parts.shared(key, factory);
-    }
-
-    @Override
-    public Map<String, Class<?>> components(Class<? extends Annotation> kind) {
-        return parts.components(kind);
-    }
-
-
-    @Override
-    public void addListener(ServiceListener listener) {
-        parts.addListener(listener);
-    }
-
-    @Override
-    public void removeListener(ServiceListener listener) {
-        parts.removeListener(listener);
-    }
-
     /**
      * Runs one regeneration cycle now, in the calling thread, ignoring backoff windows.
      *
@@ -227,7 +145,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
     public ConfigStore configStore() {
         return parts.configStore();
     }
-
 
     /**
      * Validates a service's new manifest, stores it under the service's manifest key and marks the service
@@ -254,22 +171,6 @@ public final class Orchestrator implements AutoCloseable, ComponentContext {
     public ApplyReport loadYaml(String yaml, String namespace) {
         parts.ensureOpen();
         return parts.manifests().loadYaml(yaml, namespace);
-    }
-
-    @Override
-    public Optional<Map<String, byte[]>> readSecret(String namespace, String name) {
-        return parts.readSecret(namespace, name);
-    }
-
-
-    @Override
-    public Optional<Map<String, Object>> config(String key) {
-        return parts.config(key);
-    }
-
-    @Override
-    public Optional<Map<String, Object>> defaultConfig(String key) {
-        return parts.defaultConfig(key);
     }
 
     /**

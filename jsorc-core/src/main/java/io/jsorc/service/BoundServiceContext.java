@@ -1,20 +1,14 @@
 package io.jsorc.service;
 
-import io.jsorc.CommonService;
 import io.jsorc.ComponentContext;
+import io.jsorc.ForwardingComponentContext;
 import io.jsorc.ServiceContext;
-import io.jsorc.ServiceInfo;
-import io.jsorc.ServiceListener;
 import io.jsorc.manifest.Manifest;
 
-import java.lang.annotation.Annotation;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /** The context of one service instance: its name, config and manifest, and the orchestrator's component context. */
-final class BoundServiceContext implements ServiceContext {
+final class BoundServiceContext extends ForwardingComponentContext implements ServiceContext {
 
     private final ComponentContext components;
     private final String name;
@@ -26,6 +20,11 @@ final class BoundServiceContext implements ServiceContext {
         this.name = name;
         this.config = config;
         this.manifest = manifest;
+    }
+
+    @Override
+    protected ComponentContext delegate() {
+        return components;
     }
 
     @Override
@@ -41,106 +40,6 @@ final class BoundServiceContext implements ServiceContext {
     @Override
     public Manifest serviceManifest() {
         return manifest;
-    }
-
-    @Override
-    public CommonService<?> svc(String service) {
-        return components.svc(service);
-    }
-
-    @Override
-    public <T> T svc(String service, Class<T> type) {
-        return components.svc(service, type);
-    }
-
-    @Override
-    public Object src(String repository) {
-        return components.src(repository);
-    }
-
-    @Override
-    public <T> T src(String repository, Class<T> type) {
-        return components.src(repository, type);
-    }
-
-    @Override
-    public Object ctx(String context, Object... args) {
-        return components.ctx(context, args);
-    }
-
-    @Override
-    public <T> T ctx(String context, Class<T> type, Object... args) {
-        return components.ctx(context, type, args);
-    }
-
-    @Override
-    public Object get(String context) {
-        return components.get(context);
-    }
-
-    @Override
-    public <T> T get(String context, Class<T> type) {
-        return components.get(context, type);
-    }
-
-    @Override
-    public <T> T shared(Object key, Supplier<? extends T> factory) {
-        return components.shared(key, factory);
-    }
-
-    @Override
-    public <T> Optional<T> sharedIfPresent(Object key, Class<T> type) {
-        return components.sharedIfPresent(key, type);
-    }
-
-    @Override
-    public Optional<Map<String, Object>> config(String key) {
-        return components.config(key);
-    }
-
-    @Override
-    public Optional<Map<String, Object>> defaultConfig(String key) {
-        return components.defaultConfig(key);
-    }
-
-    @Override
-    public Map<String, Class<?>> components(Class<? extends Annotation> kind) {
-        return components.components(kind);
-    }
-
-    @Override
-    public List<ServiceInfo> status() {
-        return components.status();
-    }
-
-    @Override
-    public void requestRestart(String service) {
-        components.requestRestart(service);
-    }
-
-    @Override
-    public void addListener(ServiceListener listener) {
-        components.addListener(listener);
-    }
-
-    @Override
-    public void removeListener(ServiceListener listener) {
-        components.removeListener(listener);
-    }
-
-    @Override
-    public boolean isStarted() {
-        return components.isStarted();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return components.isClosed();
-    }
-
-    @Override
-    public Optional<Map<String, byte[]>> readSecret(String namespace, String secret) {
-        return components.readSecret(namespace, secret);
     }
 
     @Override
