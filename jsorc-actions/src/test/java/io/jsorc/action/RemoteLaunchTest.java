@@ -85,4 +85,17 @@ class RemoteLaunchTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.status("nope"))
                 .isInstanceOf(ActionException.class);
     }
+
+    @Test
+    void closingWithARemoteModuleDoesNotWaitOutAnIdleServer() throws Exception {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        assertThat(actions.call("calc.add", 1, 1)).isEqualTo(2);
+        long t0 = System.nanoTime();
+        orchestrator.close();
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("close() with one idle remote module: " + millis + " ms");
+        assertThat(millis).as("close took").isLessThan(5_000);
+    }
 }
