@@ -39,11 +39,16 @@ import java.util.Set;
 // "*": javac then runs the processor in every compilation, also one with no annotated class left, so an incremental
 // build that removed the last annotation still corrects the index. It claims nothing.
 @SupportedAnnotationTypes("*")
-@SupportedOptions(ComponentIndexProcessor.STRICT_OPTION)
+@SupportedOptions({ComponentIndexProcessor.STRICT_OPTION, ComponentIndexProcessor.TIES_OPTION})
 public final class ComponentIndexProcessor extends AbstractProcessor {
 
     /** Processor option ({@code -Ajsorc.strict=true}) that turns rule breakers' warnings into errors. */
     public static final String STRICT_OPTION = "jsorc.strict";
+    /**
+     * Processor option ({@code -Ajsorc.checkTies=false}) for a compilation whose same-named classes are never
+     * registered together (each lives in a package that a registry scans alone): ties are then not reported.
+     */
+    public static final String TIES_OPTION = "jsorc.checkTies";
 
     private static final Map<String, String> KINDS = Map.of(
             "io.jsorc.Service", "service", "io.jsorc.Repository", "repository", "io.jsorc.Context", "context");
@@ -138,6 +143,9 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
      * reported.
      */
     private void reportTies(List<ComponentIndex.Entry> all) {
+        if ("false".equalsIgnoreCase(processingEnv.getOptions().get(TIES_OPTION))) {
+            return;
+        }
         Map<String, List<ComponentIndex.Entry>> byName = new TreeMap<>();
         for (ComponentIndex.Entry entry : all) {
             if (entry.invalid() == null) {
