@@ -2,9 +2,6 @@ package io.jsorc.action;
 
 import io.jsorc.ComponentContext;
 import io.jsorc.base.Json;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +42,7 @@ final class ModuleConfigs {
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Object parsed = text.stripLeading().startsWith("{") ? Json.parseObject(text, resource)
-                    : new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+                    : io.jsorc.base.SafeYaml.parser().load(text);
             if (!(parsed instanceof Map<?, ?> map)) {
                 throw new IllegalArgumentException("Action config " + resource + " must be an object");
             }
@@ -55,6 +52,9 @@ final class ModuleConfigs {
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + resource, e);
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new IllegalArgumentException("Action config " + resource + " does not parse: " + e.getMessage()
+                    + " (" + io.jsorc.base.SafeYaml.LIMITS + ")", e);
         }
     }
 

@@ -1,9 +1,8 @@
 package io.jsorc.manifest;
 
 import io.jsorc.base.Json;
-import org.yaml.snakeyaml.LoaderOptions;
+import io.jsorc.base.SafeYaml;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ public final class Manifest {
     public static Manifest parseYaml(String yaml) {
         List<Map<String, Object>> documents = new ArrayList<>();
         try {
-            Yaml parser = new Yaml(new SafeConstructor(new LoaderOptions()));
+            Yaml parser = SafeYaml.parser();
             int index = 0;
             for (Object document : parser.loadAll(yaml)) {
                 index++;
@@ -66,7 +65,8 @@ public final class Manifest {
                 documents.add(stringKeys(map));
             }
         } catch (YAMLException e) {
-            throw new IllegalArgumentException("Manifest YAML does not parse: " + e.getMessage(), e);
+            throw new IllegalArgumentException("Manifest YAML does not parse: " + e.getMessage() + " ("
+                    + SafeYaml.LIMITS + ")", e);
         }
         return ofDocuments(documents, null);
     }
@@ -85,7 +85,7 @@ public final class Manifest {
         }
         Manifest manifest = parseYaml(yaml);
         int index = 0;
-        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+        for (Object document : SafeYaml.parser().loadAll(yaml)) {
             index++;
             if (document instanceof Map<?, ?> map && !(map.get("apiVersion") instanceof String)) {
                 throw new IllegalArgumentException("Manifest document #" + index + " (kind " + map.get("kind")

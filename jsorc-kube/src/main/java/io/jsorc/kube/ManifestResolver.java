@@ -32,6 +32,12 @@ public final class ManifestResolver {
     private static final Pattern PLACEHOLDER =
             Pattern.compile("\\$j\\{([A-Za-z][A-Za-z0-9]*)\\[\"([^\"]+)\"]((?:\\.[A-Za-z0-9_\\-]+)*)}");
 
+    /**
+     * How many nodes (maps, lists, values) one resolution may produce: placeholders that copy subtrees into each
+     * other expand exponentially, and a manifest must not be able to exhaust the heap that way.
+     */
+    public static final int MAX_NODES = 200_000;
+
     private final KubeResources resources;
     private final Function<String, String> environment;
 
@@ -83,13 +89,14 @@ public final class ManifestResolver {
             }
             documents.add(document);
         }
+        int[] budget = {MAX_NODES};
         for (int pass = 0; pass < 10; pass++) {
             boolean[] changed = {false};
             List<Map<String, Object>> snapshot = documents;
             List<Map<String, Object>> next = new ArrayList<>();
             for (Map<String, Object> document : documents) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> resolved = (Map<String, Object>) substitute(document, snapshot, changed);
+                Map<String, Object> resolved = (Map<String, Object>) substitute(document, snapshot, changed, budget);
                 next.add(resolved);
             }
             documents = next;
@@ -100,18 +107,22 @@ public final class ManifestResolver {
         throw new IllegalArgumentException("Manifest placeholders refer to each other in a cycle");
     }
 
-    private Object substitute(Object value, List<Map<String, Object>> documents, boolean[] changed) {
+    private Object substitute(Object value, List<Map<String, Object>> documents, boolean[] changed, int[] budget) {
+        if (--budget[0] < 0) {
+            throw new IllegalArgumentException("Manifest placeholders expand past the limit of " + MAX_NODES
+                    + " nodes (ManifestResolver.MAX_NODES): $j{} copies of whole subtrees multiply at every level");
+        }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> {
-                Object key = substitute(String.valueOf(k), documents, changed);
-                copy.put(String.valueOf(key), substitute(v, documents, changed));
+                Object key = substitute(String.valueOf(k), documents, changed, budget);
+                copy.put(String.valueOf(key), substitute(v, documents, changed, budget));
             });
             return copy;
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(substitute(v, documents, changed)));
+            list.forEach(v -> copy.add(substitute(v, documents, changed, budget)));
             return copy;
         }
         if (value instanceof String text && text.contains("$j{")) {

@@ -232,6 +232,28 @@ class ResourceSyncTest {
     }
 
     @Test
+    void placeholdersThatMultiplySubtreesStopAtTheNodeBudgetBeforeAnythingIsSent() throws Exception {
+        // Each level copies the one below four times: 8 levels of a 10-key map are 10 * 4^8 = 655,360 nodes.
+        StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: l0}\ndata: {");
+        for (int k = 0; k < 10; k++) {
+            yaml.append(k == 0 ? "" : ", ").append("k").append(k).append(": v");
+        }
+        yaml.append("}\n");
+        for (int level = 1; level <= 8; level++) {
+            String below = "$j{ConfigMap[\"l" + (level - 1) + "\"].data}";
+            yaml.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: l").append(level).append("}\ndata:\n");
+            for (int copy = 0; copy < 4; copy++) {
+                yaml.append("  c").append(copy).append(": '").append(below).append("'\n");
+            }
+        }
+        Manifest manifest = Manifest.parseYaml(yaml.toString());
+        assertThatThrownBy(() -> apply().resolve(manifest, "svc", "team-a"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit of "
+                        + ManifestResolver.MAX_NODES + " nodes");
+        assertThat(server.get("/api/v1/namespaces/team-a/configmaps/l0")).isEmpty();
+    }
+
+    @Test
     void anUnknownKindIsAppliedThroughTheDynamicApi() throws Exception {
         String yaml = """
                 apiVersion: example.io/v1
