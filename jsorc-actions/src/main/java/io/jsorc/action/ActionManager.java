@@ -255,7 +255,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
             benchmark.record(type, name, nanos);
             MetricsEvents events = metricsEvents;
             if (events != null) {
-                events.requested(new MetricsEvents.Request(type, name, nanos));
+                // The same bound as the benchmark's: names become metric labels.
+                events.requested(new MetricsEvents.Request(benchmark.bounded(type), benchmark.bounded(name), nanos));
             }
         };
     }

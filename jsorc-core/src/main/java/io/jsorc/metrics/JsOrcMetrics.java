@@ -21,7 +21,7 @@ import java.time.Duration;
  * {@code jsorc.logs.dropped} (log records a full shipping queue dropped, per index).
  * In Prometheus form: {@code jsorc_service_state{service="redis"}}.
  */
-public final class JsOrcMetrics implements MeterBinder {
+public final class JsOrcMetrics implements MeterBinder, AutoCloseable {
 
     private final ComponentContext orchestrator;
 
@@ -33,6 +33,9 @@ public final class JsOrcMetrics implements MeterBinder {
     public JsOrcMetrics(ComponentContext orchestrator) {
         this.orchestrator = orchestrator;
     }
+
+    /** What {@link #bindTo} subscribed, so {@link #close()} can end it: a rebuilt metrics service must not leak. */
+    private final java.util.List<Runnable> unbind = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -46,23 +49,35 @@ public final class JsOrcMetrics implements MeterBinder {
                 .description("State transitions of services").tag("service", service).tag("to", to.name())
                 .register(registry).increment();
         orchestrator.addListener(transitions);
+        unbind.add(() -> orchestrator.removeListener(transitions));
         MetricsEvents events = MetricsEvents.of(orchestrator);
-        events.onApply(report -> report.entries().forEach(entry -> Counter.builder("jsorc.manifest.apply")
+        keep(events.onApply(report -> report.entries().forEach(entry -> Counter.builder("jsorc.manifest.apply")
                 .description("Manifest apply results per resource kind").tag("kind", entry.kind())
-                .tag("result", entry.action().name()).register(registry).increment()));
-        events.onCall(call -> Timer.builder("jsorc.action.calls").description("Action calls")
+                .tag("result", entry.action().name()).register(registry).increment())));
+        keep(events.onCall(call -> Timer.builder("jsorc.action.calls").description("Action calls")
                 .tag("module", call.module()).tag("mode", call.mode()).tag("outcome", call.success() ? "ok" : "error")
-                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(call.nanos())));
-        events.onRequest(request -> Timer.builder("jsorc.requests").description("Host requests marked for the "
+                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(call.nanos()))));
+        keep(events.onRequest(request -> Timer.builder("jsorc.requests").description("Host requests marked for the "
                 + "action manager's benchmark").tag("type", request.type()).tag("name", request.name())
-                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(request.nanos())));
-        events.onDrop(dropped -> Counter.builder("jsorc.logs.dropped").description("Log records a full shipping "
+                .publishPercentileHistogram().register(registry).record(Duration.ofNanos(request.nanos()))));
+        keep(events.onDrop(dropped -> Counter.builder("jsorc.logs.dropped").description("Log records a full shipping "
                 + "queue dropped, oldest first").tag("index", dropped.index()).register(registry)
-                .increment(dropped.count()));
-        events.onRegeneration(entry -> Timer.builder("jsorc.regeneration")
+                .increment(dropped.count())));
+        keep(events.onRegeneration(entry -> Timer.builder("jsorc.regeneration")
                 .description("What regeneration cycles did, per service").tag("service", entry.service())
                 .tag("action", entry.action()).tag("state", entry.state().name()).register(registry)
-                .record(entry.duration().isNegative() ? Duration.ZERO : entry.duration()));
+                .record(entry.duration().isNegative() ? Duration.ZERO : entry.duration())));
+    }
+
+    private void keep(MetricsEvents.Subscription subscription) {
+        unbind.add(subscription::close);
+    }
+
+    /** Ends every subscription {@link #bindTo} made; the registry's meters stay as they are. Idempotent. */
+    @Override
+    public void close() {
+        unbind.forEach(Runnable::run);
+        unbind.clear();
     }
 
     private static double state(ComponentContext orchestrator, String name) {

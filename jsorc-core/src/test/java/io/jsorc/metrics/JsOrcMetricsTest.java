@@ -32,4 +32,23 @@ class JsOrcMetricsTest {
 
         }
     }
+
+    @Test
+    void closingTheBinderEndsItsSubscriptions() {
+        SimpleMeterRegistry first = new SimpleMeterRegistry();
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class).build()) {
+            JsOrcMetrics old = new JsOrcMetrics(o);
+            old.bindTo(first);
+            old.close(); // what a rebuilt metrics service does with its predecessor's binder
+            new JsOrcMetrics(o).bindTo(second);
+            o.svc("simple");
+            MetricsEvents.of(o).dropped(new MetricsEvents.LogsDropped("app", 2));
+            assertThat(first.find("jsorc.service.transitions").counters()).isEmpty();
+            assertThat(first.find("jsorc.logs.dropped").counters()).isEmpty();
+            assertThat(second.get("jsorc.service.transitions").tag("service", "simple").tag("to", "RUNNING")
+                    .counter().count()).isEqualTo(1);
+            assertThat(second.get("jsorc.logs.dropped").counter().count()).isEqualTo(2);
+        }
+    }
 }

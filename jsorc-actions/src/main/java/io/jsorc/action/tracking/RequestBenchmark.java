@@ -18,14 +18,70 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RequestBenchmark {
 
+    /** How many distinct request names (over all types) are kept apart by default; later ones count as "other". */
+    public static final int DEFAULT_MAX_NAMES = 1_000;
+    /** The name (and type) that requests beyond the cap are counted under. */
+    public static final String OTHER = "other";
+    /** The report's key that says the cap was reached, present only then. */
+    public static final String LIMITS_KEY = "_limits";
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RequestBenchmark.class);
     private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
 
     private final Map<String, Map<String, Histogram>> histograms = new ConcurrentHashMap<>();
+    /** Every name (and type) ever seen stays here, so names and metric labels stay bounded: each histogram is ~0.4 MB. */
+    private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lumped = new java.util.concurrent.atomic.AtomicLong();
+    private final int maxNames;
     private volatile boolean active;
     private volatile long startedNanos;
 
-    /** Builds a benchmark that is not recording. */
+    /** Builds a benchmark that is not recording, keeping {@value #DEFAULT_MAX_NAMES} names apart. */
     public RequestBenchmark() {
+        this(DEFAULT_MAX_NAMES);
+    }
+
+    /**
+     * Builds a benchmark that is not recording.
+     *
+     * @param maxNames how many distinct type and name strings are kept apart; later ones count as {@value #OTHER}
+     */
+    public RequestBenchmark(int maxNames) {
+        if (maxNames < 1) {
+            throw new IllegalArgumentException("maxNames must be at least 1, is " + maxNames);
+        }
+        this.maxNames = maxNames;
+    }
+
+    /**
+     * Returns the name a request is recorded and reported under: itself while fewer than the cap of distinct names
+     * were seen, else {@value #OTHER}. Hosts that put ids into request names would otherwise grow one histogram and
+     * one metric label per id.
+     *
+     * @param name a request type or name
+     * @return the name to use
+     */
+    public String bounded(String name) {
+        if (name == null) {
+            return OTHER;
+        }
+        if (known.containsKey(name)) {
+            return name;
+        }
+        synchronized (known) {
+            if (known.containsKey(name)) {
+                return name;
+            }
+            if (known.size() < maxNames) {
+                known.put(name, Boolean.TRUE);
+                return name;
+            }
+        }
+        if (lumped.getAndIncrement() == 0) {
+            log.warn("More than {} distinct request names: later ones are counted as '{}' (the benchmark report "
+                    + "says so under {})", maxNames, OTHER, LIMITS_KEY);
+        }
+        return OTHER;
     }
 
     /** Starts recording, clearing earlier latencies. */
@@ -56,8 +112,8 @@ public final class RequestBenchmark {
             return;
         }
         long micros = Math.max(1, Math.min(HIGHEST_MICROS, nanos / 1_000));
-        Map<String, Histogram> byName = histograms.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
-        byName.computeIfAbsent(name, n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
+        Map<String, Histogram> byName = histograms.computeIfAbsent(bounded(type), t -> new ConcurrentHashMap<>());
+        byName.computeIfAbsent(bounded(name), n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
         byName.computeIfAbsent("all", n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
     }
 
@@ -78,6 +134,11 @@ public final class RequestBenchmark {
             byName.forEach((name, histogram) -> names.put(name, stats(histogram.copy(), seconds)));
             out.put(type, names);
         });
+        long over = lumped.get();
+        if (over > 0) {
+            out.put(LIMITS_KEY, Map.of("max_names", maxNames, "requests_counted_as_other", over,
+                    "note", "request names beyond the first " + maxNames + " are counted as '" + OTHER + "'"));
+        }
         return out;
     }
 

@@ -31,4 +31,28 @@ class RequestBenchmarkTest {
         assertThat(benchmark.stop(false)).isEmpty();
         assertThat(benchmark.report()).isEmpty();
     }
+
+    @Test
+    void namesBeyondTheCapAreCountedAsOtherAndTheReportSaysSo() {
+        RequestBenchmark benchmark = new RequestBenchmark(5);
+        benchmark.start();
+        for (int i = 0; i < 100; i++) {
+            benchmark.record("walk", "user-" + i, 1_000_000L); // an id in the name: one histogram each, unbounded
+        }
+        Map<String, Object> report = benchmark.report();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> walk = (Map<String, Object>) report.get("walk");
+        // "walk" and four names fit the cap of 5; the other 96 names share one entry.
+        assertThat(walk.keySet()).containsExactlyInAnyOrder("all", "user-0", "user-1", "user-2", "user-3",
+                RequestBenchmark.OTHER);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> other = (Map<String, Object>) walk.get(RequestBenchmark.OTHER);
+        assertThat(other.get("count")).isEqualTo(96L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> all = (Map<String, Object>) walk.get("all");
+        assertThat(all.get("count")).isEqualTo(100L);
+        assertThat(report.get(RequestBenchmark.LIMITS_KEY).toString()).contains("max_names=5");
+        assertThat(benchmark.bounded("user-99")).isEqualTo(RequestBenchmark.OTHER);
+        assertThat(benchmark.bounded("user-1")).isEqualTo("user-1");
+    }
 }

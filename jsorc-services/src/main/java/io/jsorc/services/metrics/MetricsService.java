@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 public class MetricsService extends CommonService<PrometheusMeterRegistry> {
 
     private volatile HttpServer server;
+    /** Unbound when this instance stops: a rebuilt service must not leave its listeners behind. */
+    private volatile JsOrcMetrics binder;
 
     /** Built by the orchestrator. */
     public MetricsService() {
@@ -32,7 +34,9 @@ public class MetricsService extends CommonService<PrometheusMeterRegistry> {
         String host = String.valueOf(config().getOrDefault("host", "127.0.0.1"));
         int port = ((Number) config().getOrDefault("port", 9464)).intValue();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JsOrcMetrics(context()).bindTo(registry);
+        JsOrcMetrics metrics = new JsOrcMetrics(context());
+        metrics.bindTo(registry);
+        binder = metrics;
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
         http.createContext("/metrics", exchange -> {
             try (exchange) {
@@ -70,6 +74,11 @@ public class MetricsService extends CommonService<PrometheusMeterRegistry> {
     }
 
     private void stop() {
+        JsOrcMetrics metrics = binder;
+        binder = null;
+        if (metrics != null) {
+            metrics.close();
+        }
         HttpServer http = server;
         server = null;
         if (http != null) {
