@@ -221,17 +221,24 @@ public abstract class CommonService<A> {
         failures.accept(this);
     }
 
+    /** The config fields this service's class declares secret ({@code @Service(secrets = ...)}). */
+    private Set<String> declaredSecrets() {
+        Service annotation = getClass().getAnnotation(Service.class);
+        return annotation == null ? Set.of() : Set.copyOf(java.util.Arrays.asList(annotation.secrets()));
+    }
+
     /** Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute. */
     private void logFailure(Throwable cause) {
         ServiceContext bound = context;
         FailureLog.Decision decision = bound == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
                 : bound.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
         switch (decision.level()) {
-            case WARN -> log.warn("Service '{}' failed: {} (config {})", name, cause.toString(), Secrets.mask(config));
+            case WARN -> log.warn("Service '{}' failed: {} (config {})", name, Secrets.maskText(cause.toString()),
+                    Secrets.mask(config, declaredSecrets()));
             case SUMMARY -> log.warn("Service '{}' still fails: {} ({} times in a row; repeats are logged at DEBUG)",
-                    name, cause.toString(), decision.repeats());
+                    name, Secrets.maskText(cause.toString()), decision.repeats());
             default -> log.debug("Service '{}' failed again ({} times in a row): {}", name, decision.repeats(),
-                    cause.toString());
+                    Secrets.maskText(cause.toString()));
         }
         log.debug("Service '{}' failure", name, cause);
     }
@@ -511,8 +518,8 @@ public abstract class CommonService<A> {
     /** {@return a snapshot with secret config values masked} */
     public ServiceInfo info() {
         Throwable failure = error;
-        return new ServiceInfo(name, enabled, automated, quiet, state, Secrets.mask(config),
-                failure == null ? null : failure.toString());
+        return new ServiceInfo(name, enabled, automated, quiet, state, Secrets.mask(config, declaredSecrets()),
+                failure == null ? null : Secrets.maskText(failure.toString()));
     }
 
     /**

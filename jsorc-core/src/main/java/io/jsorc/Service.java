@@ -36,4 +36,11 @@ public @interface Service {
      * building or recursing (breaks the hook -> service -> config -> hook cycle). The placeholder is never cached.
      */
     boolean proxy() default false;
+
+    /**
+     * Config fields whose values are secret whatever they are called: masked in {@code info()}, in failure logs and
+     * anywhere JsOrc prints the config (fields named like {@code password}, {@code token}, {@code auth} ... are masked
+     * anyway).
+     */
+    String[] secrets() default {};
 }

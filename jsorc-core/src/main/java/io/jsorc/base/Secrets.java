@@ -12,7 +12,14 @@ public final class Secrets {
     /** What a masked value reads as. */
     public static final String MASK = "****";
 
-    private static final List<String> MARKERS = List.of("pass", "secret", "token", "key");
+    private static final List<String> MARKERS = List.of("pass", "secret", "token", "key", "auth", "credential",
+            "cookie", "session", "pwd", "bearer");
+    /** {@code scheme://user:password@host}: the user-info of a URL. */
+    private static final java.util.regex.Pattern USER_INFO =
+            java.util.regex.Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
+    /** The query string of a URL ({@code ?token=...}), up to a fragment or white space. */
+    private static final java.util.regex.Pattern QUERY =
+            java.util.regex.Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://[^?\\s]*|(?<![\\w])/[^?\\s]*)\\?[^#\\s]+");
 
     private Secrets() {
     }
@@ -21,8 +28,9 @@ public final class Secrets {
      * Tells whether a config field's value is masked, judging by the field's name.
      *
      * @param key a config field name
-     * @return whether its value is masked: the name contains {@code pass}, {@code secret}, {@code token} or
-     * {@code key}, in any case
+     * @return whether its value is masked: the name contains {@code pass}, {@code secret}, {@code token},
+     * {@code key}, {@code auth}, {@code credential}, {@code cookie}, {@code session}, {@code pwd} or {@code bearer},
+     * in any case
      */
     public static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
@@ -41,21 +49,52 @@ public final class Secrets {
      * @return an unmodifiable copy with secret values (non-null) replaced by {@value #MASK}
      */
     public static Map<String, Object> mask(Map<String, ?> config) {
+        return mask(config, java.util.Set.of());
+    }
+
+    /**
+     * Copies a config with its secret values masked: fields that look secret by name, the fields a service declares
+     * secret ({@code @Service(secrets = ...)}, at any depth), and the user-info and query string of URLs in text
+     * values ({@code redis://user:pw@host/?token=...}).
+     *
+     * @param config   a config map (nested maps and lists are walked)
+     * @param declared field names that are secret whatever they are called
+     * @return an unmodifiable copy with secret values (non-null) replaced by {@value #MASK}
+     */
+    public static Map<String, Object> mask(Map<String, ?> config, java.util.Set<String> declared) {
         Map<String, Object> copy = new LinkedHashMap<>();
-        config.forEach((k, v) -> copy.put(k, isSecret(k) && v != null ? MASK : maskValue(v)));
+        config.forEach((k, v) -> copy.put(k, (isSecret(k) || declared.contains(k)) && v != null ? MASK
+                : maskValue(v, declared)));
         return java.util.Collections.unmodifiableMap(copy);
     }
 
-    private static Object maskValue(Object value) {
+    /**
+     * Masks the user-info and the query string of every URL in a text; the rest stays readable.
+     *
+     * @param text a text (a config value, a log line, a request path)
+     * @return the text with {@code user:password@} and {@code ?query} replaced by {@value #MASK}
+     */
+    public static String maskText(String text) {
+        if (text == null || (text.indexOf('@') < 0 && text.indexOf('?') < 0)) {
+            return text;
+        }
+        String masked = USER_INFO.matcher(text).replaceAll("$1" + MASK + "@");
+        return QUERY.matcher(masked).replaceAll("$1?" + MASK);
+    }
+
+    private static Object maskValue(Object value, java.util.Set<String> declared) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> nested = new LinkedHashMap<>();
             map.forEach((k, v) -> nested.put(String.valueOf(k), v));
-            return mask(nested);
+            return mask(nested, declared);
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(maskValue(v)));
+            list.forEach(v -> copy.add(maskValue(v, declared)));
             return java.util.Collections.unmodifiableList(copy);
+        }
+        if (value instanceof String text) {
+            return maskText(text);
         }
         return value;
     }

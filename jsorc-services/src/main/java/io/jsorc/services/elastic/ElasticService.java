@@ -50,7 +50,8 @@ import java.util.Optional;
 public class ElasticService extends CommonService<ElasticClient> {
 
     /** Request headers that never reach an activity document. */
-    private static final List<String> DROPPED_HEADERS = List.of("authorization", "proxy-authorization", "cookie");
+    private static final List<String> DROPPED_HEADERS = List.of("authorization", "proxy-authorization", "cookie",
+            "set-cookie");
 
     private volatile Settings settings;
     private volatile ElasticLogs logs;
@@ -220,10 +221,11 @@ public class ElasticService extends CommonService<ElasticClient> {
 
     /**
      * Queues an activity document ({@code activity_index}) built from a request's metadata; never blocks. The
-     * {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie} headers are removed, and every field
-     * that looks secret ({@code password}, {@code token}, {@code secret}, {@code key} in its name, at any depth) is
-     * masked, in the request and in {@code fields}; a request field holding a JSON object as text is parsed first, so
-     * its secrets are masked too.
+     * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie} headers are removed,
+     * and every field that looks secret ({@link Secrets#isSecret}: {@code password}, {@code token},
+     * {@code authorization}, {@code credentials} ... in its name, at any depth) is masked, in the request and in
+     * {@code fields}; a request field holding a JSON object or array, or a form-encoded body, as text is parsed
+     * first, so its secrets are masked too, and URLs keep no user-info or query string ({@code ?token=}).
      *
      * @param request the request's metadata: {@code method}, {@code path}, {@code headers}, {@code body},
      *                {@code user}, ... (any fields; {@code null} for none)
@@ -245,7 +247,7 @@ public class ElasticService extends CommonService<ElasticClient> {
         document.put("action", action);
         if (request != null) {
             Map<String, Object> meta = new LinkedHashMap<>(request);
-            meta.replaceAll((field, value) -> value instanceof String text ? jsonObjectOr(text) : value);
+            meta.replaceAll((field, value) -> value instanceof String text ? structuredOr(text) : value);
             if (meta.get("headers") instanceof Map<?, ?> headers) {
                 Map<String, Object> kept = new LinkedHashMap<>();
                 headers.forEach((name, value) -> {
@@ -260,16 +262,40 @@ public class ElasticService extends CommonService<ElasticClient> {
         return document;
     }
 
-    /** A body sent as JSON text is masked like one sent as a map: parsed when it is a JSON object. */
-    private static Object jsonObjectOr(String text) {
+    /**
+     * A body sent as text is masked like one sent as a map: JSON objects and arrays are parsed, and so is a
+     * form-encoded body ({@code user=a&password=b}); any other text keeps only the parts of URLs that are not secret.
+     */
+    private static Object structuredOr(String text) {
         String trimmed = text.trim();
-        if (!trimmed.startsWith("{")) {
-            return text;
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            try {
+                Object parsed = io.jsorc.base.Json.mapper().readValue(trimmed, Object.class);
+                return parsed instanceof Map<?, ?> || parsed instanceof java.util.List<?> ? parsed : text;
+            } catch (java.io.IOException e) {
+                return Secrets.maskText(text);
+            }
         }
+        if (FORM.matcher(trimmed).matches()) {
+            Map<String, Object> form = new LinkedHashMap<>();
+            for (String pair : trimmed.split("&")) {
+                int eq = pair.indexOf('=');
+                form.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+            return form;
+        }
+        return Secrets.maskText(text);
+    }
+
+    /** {@code a=b&c=d}: names and values without spaces, one or more pairs. */
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile(
+            "[^=&\\s/?]+=[^&\\s]*(&[^=&\\s/?]+=[^&\\s]*)*");
+
+    private static String decode(String part) {
         try {
-            return io.jsorc.base.Json.parseObject(trimmed, "request field");
+            return java.net.URLDecoder.decode(part, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return text;
+            return part;
         }
     }
 

@@ -42,6 +42,20 @@ class ElasticServiceUnitTest {
     }
 
     @Test
+    void arraysFormsQueryStringsAndCookiesAreMaskedToo() {
+        Map<String, Object> document = ElasticService.activityDocument(Map.of("method", "POST",
+                "path", "/login?token=t0k3n&next=/home",
+                "headers", Map.of("Set-Cookie", "session=abc", "Accept", "*/*"),
+                "body", "user=ann&password=hunter2&remember=1",
+                "batch", "[{\"authorization\": \"Basic xyz\", \"credentials\": {\"u\": 1}, \"n\": 2}]"),
+                null, "login", Instant.EPOCH);
+        String text = document.toString();
+        assertThat(text).doesNotContain("t0k3n").doesNotContain("hunter2").doesNotContain("session=abc")
+                .doesNotContain("Basic xyz").contains("path=/login?****").contains("user=ann")
+                .contains("authorization=****").contains("credentials=****").contains("n=2");
+    }
+
+    @Test
     void probeAsksTheServerOnlyAfterItCouldNotBeReached() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
