@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +29,14 @@ public final class SystemTracker {
 
     private static final Logger log = LoggerFactory.getLogger(SystemTracker.class);
 
+    /** Entries kept by default: a day at one a second, and a few MB; older ones make room for newer. */
+    public static final int DEFAULT_CAPACITY = 86_400;
+
     private final Supplier<Map<String, String>> actionsState;
-    private final List<Map<String, Object>> history = new CopyOnWriteArrayList<>();
+    private final int capacity;
+    /** A ring: the oldest entry goes when a new one would pass the capacity. Guarded by itself. */
+    private final java.util.ArrayDeque<Map<String, Object>> history = new java.util.ArrayDeque<>();
+    private long overwritten;
     private Thread thread;
 
     /**
@@ -41,7 +46,33 @@ public final class SystemTracker {
      *                     {@code unloaded})
      */
     public SystemTracker(Supplier<Map<String, String>> actionsState) {
+        this(actionsState, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Builds a tracker that is not recording and keeps at most {@code capacity} entries.
+     *
+     * @param actionsState the placement of every module now
+     * @param capacity     how many entries are kept; older ones are dropped first
+     */
+    public SystemTracker(Supplier<Map<String, String>> actionsState, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, is " + capacity);
+        }
         this.actionsState = actionsState;
+        this.capacity = capacity;
+    }
+
+    private void add(Map<String, Object> entry) {
+        synchronized (history) {
+            if (history.size() == capacity) {
+                history.pollFirst();
+                if (overwritten++ == 0) {
+                    log.info("System tracking keeps the last {} entries; older ones are dropped", capacity);
+                }
+            }
+            history.addLast(entry);
+        }
     }
 
     /**
@@ -63,11 +94,14 @@ public final class SystemTracker {
      */
     public synchronized void start(ComponentContext owner, Duration interval) {
         stop();
-        history.clear();
+        synchronized (history) {
+            history.clear();
+            overwritten = 0;
+        }
         thread = DaemonThreads.start("jsorc-action-tracksys", () -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    history.add(entry(owner, interval));
+                    add(entry(owner, interval));
                     Thread.sleep(Math.max(10, interval.toMillis()));
                 } catch (InterruptedException e) {
                     return;
@@ -90,9 +124,11 @@ public final class SystemTracker {
             return List.of();
         }
         DaemonThreads.interruptAndJoin(tracker, Duration.ofSeconds(5));
-        List<Map<String, Object>> out = List.copyOf(history);
-        history.clear();
-        return out;
+        synchronized (history) {
+            List<Map<String, Object>> out = List.copyOf(history);
+            history.clear();
+            return out;
+        }
     }
 
     private Map<String, Object> entry(ComponentContext owner, Duration interval) {

@@ -61,8 +61,13 @@ public final class MemoryTaskBroker implements TaskBroker {
         return "memory";
     }
 
+    private static final long EXPIRY_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicLong lastExpiry = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime());
+
     @Override
     public void enqueue(String id, String task, Map<String, Object> args) {
+        expireIfDue();
         records.put(id, new Record(id, task, args));
         queue.add(id);
     }
@@ -103,6 +108,7 @@ public final class MemoryTaskBroker implements TaskBroker {
 
     @Override
     public boolean finish(String id, TaskStatus status, String resultJson, String error, Duration ttl) {
+        expireIfDue();
         Record record = records.get(id);
         if (record == null) {
             return false;
@@ -233,6 +239,18 @@ public final class MemoryTaskBroker implements TaskBroker {
     public void expire() {
         Instant now = Instant.now();
         records.values().removeIf(r -> r.expiresAt != null && r.expiresAt.isBefore(now));
+    }
+
+    /**
+     * Expires finished records at most once a second, from the calls that add records: with {@code scheduler: false}
+     * no scheduler daemon expires them, and a busy queue would otherwise keep every result forever.
+     */
+    private void expireIfDue() {
+        long now = System.nanoTime();
+        long last = lastExpiry.get();
+        if (now - last >= EXPIRY_INTERVAL_NANOS && lastExpiry.compareAndSet(last, now)) {
+            expire();
+        }
     }
 
     @Override
