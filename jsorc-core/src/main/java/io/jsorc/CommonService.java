@@ -41,6 +41,10 @@ public abstract class CommonService<A> {
     private volatile A app;
     private volatile Throwable error;
     private volatile boolean deleted;
+    /** Transitions not yet told to the listeners, oldest first; guarded by lock. */
+    private final java.util.ArrayDeque<Announcement> pendingAnnouncements = new java.util.ArrayDeque<>();
+    /** Whether a thread is telling the listeners right now; guarded by lock. */
+    private boolean announcing;
 
     private String name = getClass().getSimpleName();
     private Map<String, Object> config = Map.of();
@@ -134,14 +138,14 @@ public abstract class CommonService<A> {
                         + (deleted ? " and discarded" : app != null ? " and already has an app" : "")
                         + "; start() needs NOT_STARTED");
             } else {
-                from = transition(ServiceState.STARTED);
+                from = transition(ServiceState.STARTED, null);
             }
         }
         if (from == null) {
             fail(new IllegalArgumentException(configProblem));
             return;
         }
-        announce(from, ServiceState.STARTED, null);
+        announcePending();
         try {
             A built = run();
             if (built == null) {
@@ -155,9 +159,9 @@ public abstract class CommonService<A> {
                     // but do not resurrect the instance.
                     return;
                 }
-                from = transition(ServiceState.RUNNING);
+                from = transition(ServiceState.RUNNING, null);
             }
-            announce(from, ServiceState.RUNNING, null);
+            announcePending();
             ServiceContext bound = context;
             if (bound != null) {
                 bound.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
@@ -203,9 +207,9 @@ public abstract class CommonService<A> {
             }
             app = null;
             error = cause;
-            from = transition(ServiceState.FAILED);
+            from = transition(ServiceState.FAILED, cause);
         }
-        announce(from, ServiceState.FAILED, cause);
+        announcePending();
         if (!quiet) {
             logFailure(cause);
         }
@@ -250,9 +254,9 @@ public abstract class CommonService<A> {
             if (state == ServiceState.RESTART) {
                 return;
             }
-            from = transition(ServiceState.RESTART);
+            from = transition(ServiceState.RESTART, null);
         }
-        announce(from, ServiceState.RESTART, null);
+        announcePending();
     }
 
     /** Ends this instance: {@code onDelete}, then its daemons are stopped and its app dropped. Idempotent. */
@@ -273,22 +277,47 @@ public abstract class CommonService<A> {
         }
     }
 
-    /** Changes the state; the caller holds the lock and announces the transition after releasing it. */
-    private ServiceState transition(ServiceState to) {
+    /**
+     * Changes the state and queues its announcement; the caller holds the lock and calls {@link #announcePending()}
+     * after releasing it.
+     */
+    private ServiceState transition(ServiceState to, Throwable cause) {
         ServiceState from = state;
         if (!from.canGoTo(to)) {
             throw new IllegalStateException("Service '" + name + "' cannot go from " + from + " to " + to);
         }
         state = to;
+        pendingAnnouncements.addLast(new Announcement(from, to, cause));
         return from;
     }
 
-    /** Tells the listeners, outside the lock, so a listener that looks up services cannot deadlock with us. */
-    private void announce(ServiceState from, ServiceState to, Throwable cause) {
-        try {
-            transitions.onTransition(name, from, to, cause);
-        } catch (RuntimeException e) {
-            log.warn("A listener threw on {} -> {} of service '{}'", from, to, name, e);
+    /** One transition waiting to be told. */
+    private record Announcement(ServiceState from, ServiceState to, Throwable cause) { }
+
+    /**
+     * Tells the listeners the queued transitions, outside the lock (so a listener that looks up services cannot
+     * deadlock with us), one at a time and in the order they happened: the thread that finds announcements under way
+     * leaves its own to the announcing thread, so a listener never sees FAILED before the RUNNING that preceded it.
+     */
+    private void announcePending() {
+        while (true) {
+            Announcement next;
+            synchronized (lock) {
+                if (announcing || pendingAnnouncements.isEmpty()) {
+                    return;
+                }
+                announcing = true;
+                next = pendingAnnouncements.pollFirst();
+            }
+            try {
+                transitions.onTransition(name, next.from(), next.to(), next.cause());
+            } catch (RuntimeException e) {
+                log.warn("A listener threw on {} -> {} of service '{}'", next.from(), next.to(), name, e);
+            } finally {
+                synchronized (lock) {
+                    announcing = false;
+                }
+            }
         }
     }
 
