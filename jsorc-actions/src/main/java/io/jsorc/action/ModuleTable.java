@@ -118,14 +118,30 @@ final class ModuleTable {
             module.routeToRemaining();
             removeIfEmpty(module);
         }
-        removed.drain();
+        java.time.Duration timeout = drainTimeout(module.config);
+        int stillRunning = removed.drain(timeout);
+        if (stillRunning > 0) {
+            log.warn("Unloading action module '{}': {} call(s) still running after {} ms; unloaded anyway, they finish "
+                    + "on their own or fail", name, stillRunning, timeout.toMillis());
+        }
         if (removed instanceof RemotePlacement remote) {
             starter.release(remote, retire);
         } else {
             ((LocalPlacement) removed).close();
         }
         return new UnloadResult(true, (removed instanceof RemotePlacement ? "Remote" : "Local") + " action module '"
-                + name + "' unloaded" + (removed instanceof RemotePlacement && retire ? " and retired." : "."));
+                + name + "' unloaded" + (removed instanceof RemotePlacement && retire ? " and retired" : "")
+                + (stillRunning > 0 ? "; " + stillRunning + " call(s) were still running after "
+                + timeout.toMillis() + " ms" : "") + ".");
+    }
+
+    /** {@code remote.drain_timeout_ms} of the module's config, else {@link Placement#DEFAULT_DRAIN_TIMEOUT}. */
+    private static java.time.Duration drainTimeout(ActionConfig config) {
+        Object value = config == null ? null : config.remote().get("drain_timeout_ms");
+        if (value instanceof Number n && n.longValue() > 0) {
+            return java.time.Duration.ofMillis(n.longValue());
+        }
+        return Placement.DEFAULT_DRAIN_TIMEOUT;
     }
 
     Object call(String action, Arguments arguments) {

@@ -42,19 +42,39 @@ public abstract class Placement {
         }
     }
 
-    /** Takes no new calls, then waits for the calls in flight. */
+    /** Takes no new calls, then waits (at most {@link #DEFAULT_DRAIN_TIMEOUT}) for the calls in flight. */
     public final void drain() {
+        drain(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /** How long unloading waits for calls in flight by default. */
+    public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Takes no new calls, then waits for the calls in flight, at most {@code timeout}: a stuck action must not hang an
+     * unload or the manager's close.
+     *
+     * @param timeout how long to wait
+     * @return how many calls were still running when it stopped waiting (0: drained)
+     */
+    public final int drain(java.time.Duration timeout) {
         draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return inFlight.get();
+                }
                 try {
-                    wait(100);
+                    wait(Math.max(1, Math.min(100, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left))));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return inFlight.get();
                 }
             }
         }
+        return 0;
     }
 
     /**

@@ -98,4 +98,28 @@ class RemoteLaunchTest {
         System.out.println("close() with one idle remote module: " + millis + " ms");
         assertThat(millis).as("close took").isLessThan(5_000);
     }
+
+    @Test
+    void unloadingDoesNotWaitForeverForAStuckCall() throws Exception {
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("drain_timeout_ms", 300)));
+        actions.load("calc", ActionMode.LOCAL);
+        Thread caller = new Thread(() -> {
+            try {
+                actions.call("calc.slow", 10_000);
+            } catch (RuntimeException e) {
+                // interrupted at the end of the test
+            }
+        }, "test-stuck-caller");
+        caller.setDaemon(true);
+        caller.start();
+        Thread.sleep(200); // the call is running
+        long t0 = System.nanoTime();
+        UnloadResult result = actions.unload("calc", UnloadMode.LOCAL, true);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("unload with a stuck call took " + millis + " ms: " + result.message());
+        assertThat(result.success()).isTrue();
+        assertThat(result.message()).contains("1 call(s) were still running after 300 ms");
+        assertThat(millis).isLessThan(5_000);
+        caller.interrupt();
+    }
 }
