@@ -254,6 +254,26 @@ class ResourceSyncTest {
     }
 
     @Test
+    void theShippedRedisManifestIsClosedByDefault() throws Exception {
+        String shipped = new String(getClass().getClassLoader()
+                .getResourceAsStream("META-INF/jsorc/defaults/REDIS_MANIFEST.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        ApplyReport report = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(shipped), "jsorc");
+        assertThat(byAction(report).get(Action.CREATED)).contains("PersistentVolumeClaim/jsorc-redis-data",
+                "NetworkPolicy/jsorc-redis", "Deployment/jsorc-redis");
+        String deployment = server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-redis").orElseThrow()
+                .toString();
+        // requirepass from a Secret reference: the password is in no pod spec and no config value
+        assertThat(deployment).contains("--requirepass").contains("secretKeyRef={name=jsorc-redis-auth, key=password}")
+                .contains("claimName=jsorc-redis-data");
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-redis-config").orElseThrow().toString())
+                .contains("appendonly yes").contains("dir /data");
+        String policy = server.get("/apis/networking.k8s.io/v1/namespaces/jsorc/networkpolicies/jsorc-redis")
+                .orElseThrow().toString();
+        assertThat(policy).contains("jsorc.io/host=true").contains("port=6379");
+    }
+
+    @Test
     void anUnknownKindIsAppliedThroughTheDynamicApi() throws Exception {
         String yaml = """
                 apiVersion: example.io/v1
