@@ -54,6 +54,7 @@ public abstract class CommonService<A> {
     private String configProblem;
     private Manifest manifest = Manifest.empty();
     private ServiceContext context;
+    private Set<String> placeholderSecrets = Set.of();
     private ServiceListener transitions = (s, from, to, e) -> { };
     private Consumer<CommonService<?>> failures = s -> { };
     private Daemons daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
@@ -90,6 +91,7 @@ public abstract class CommonService<A> {
         this.manifest = serviceContext.serviceManifest();
         this.daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
         ServiceFlags flags = ServiceFlags.parse(name, rawConfig);
+        this.placeholderSecrets = secretFields(rawConfig, serviceContext.storedConfig());
         this.enabled = flags.enabled();
         this.automated = flags.automated();
         this.quiet = flags.quiet();
@@ -225,10 +227,32 @@ public abstract class CommonService<A> {
         failures.accept(this);
     }
 
-    /** The config fields this service's class declares secret ({@code @Service(secrets = ...)}). */
+    /**
+     * The config fields masked by declaration: those this service's class declares secret
+     * ({@code @Service(secrets = ...)}) and those whose value came from a secret placeholder.
+     */
     private Set<String> declaredSecrets() {
         Service annotation = getClass().getAnnotation(Service.class);
-        return annotation == null ? Set.of() : Set.copyOf(java.util.Arrays.asList(annotation.secrets()));
+        if (annotation == null || annotation.secrets().length == 0) {
+            return placeholderSecrets;
+        }
+        Set<String> all = new java.util.HashSet<>(placeholderSecrets);
+        all.addAll(java.util.Arrays.asList(annotation.secrets()));
+        return all;
+    }
+
+    /** Top-level fields whose stored value differs from the value read (a secret placeholder was resolved). */
+    private static Set<String> secretFields(Map<String, Object> read, Map<String, Object> stored) {
+        if (read == null || stored == null || read == stored) {
+            return Set.of();
+        }
+        Set<String> fields = new java.util.HashSet<>();
+        read.forEach((field, value) -> {
+            if (!java.util.Objects.equals(value, stored.get(field))) {
+                fields.add(field);
+            }
+        });
+        return Set.copyOf(fields);
     }
 
     /** Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute. */

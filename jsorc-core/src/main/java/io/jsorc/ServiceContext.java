@@ -26,6 +26,17 @@ public interface ServiceContext extends ComponentContext {
     Map<String, Object> serviceConfig();
 
     /**
+     * Returns the service's config as the config store keeps it: secret placeholders ({@code ${DB_TOKEN}}) not yet
+     * resolved. Fields that differ from {@link #serviceConfig()} hold secrets and are masked wherever the config is
+     * shown.
+     *
+     * @return the stored config, or {@code null} when the service has none
+     */
+    default Map<String, Object> storedConfig() {
+        return serviceConfig();
+    }
+
+    /**
      * Returns the service's manifest as read for this instance.
      *
      * @return the manifest; empty when it has none

@@ -288,17 +288,35 @@ public final class ConfigStore {
             source = DEFAULTS_PREFIX + key + ".yaml";
             parsed = Manifest.parseYaml(yaml).toMap();
         }
-        return Optional.of(Json.write(placeholders.resolve(parsed, source)));
+        return Optional.of(Json.write(placeholders.resolvePublic(parsed, source)));
     }
 
     /**
-     * Returns a key's resolved default as a map, without touching the backend.
+     * Reads a key as a service uses it: {@link #read} with the secret placeholders the store keeps unresolved
+     * ({@code ${ELASTIC_AUTH}}) filled in, from the environment or system properties, at this moment.
+     *
+     * @param key the key
+     * @return the value with every placeholder resolved, or empty
+     * @throws IllegalArgumentException when a secret placeholder has neither a value nor a fallback
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> readResolved(String key) {
+        return read(key).map(value -> Placeholders.hasPlaceholder(value)
+                ? (Map<String, Object>) placeholders.resolve(value, "config " + key) : value);
+    }
+
+    /**
+     * Returns a key's default as a map with every placeholder resolved, secret ones too, without touching the
+     * backend: what a backend bootstraps from. Never store it (use {@link #defaultJson}, which keeps secret
+     * placeholders).
      *
      * @param key a key
      * @return its default, if it has one
      */
+    @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> defaultValue(String key) {
-        return defaultJson(key).map(json -> Json.parseObject(json, "default of " + key));
+        return defaultJson(key).map(json -> (Map<String, Object>) placeholders.resolve(
+                Json.parseObject(json, "default of " + key), "default of " + key));
     }
 
     private Optional<String> readJson(String key) {

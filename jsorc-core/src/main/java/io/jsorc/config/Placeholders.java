@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * <p>A string that is exactly one placeholder takes the JSON type of what it resolves to, so
  * {@code "${REDIS_PORT:6379}"} becomes the number 6379 and {@code "${X_ENABLED:false}"} the boolean false. A
  * placeholder with no value and no fallback is an error naming it.
+ *
+ * <p>A placeholder that names a secret (its variable name, or the field it is the value of, looks secret:
+ * {@link io.jsorc.base.Secrets#isSecret}) is left as it is by {@link #resolvePublic}: the config store keeps
+ * {@code ${ELASTIC_AUTH}} rather than the credential, so a shared store (Redis) never holds it, and
+ * {@link #resolve} fills it in when the service reads its config.
  */
 public final class Placeholders {
 
@@ -65,6 +70,61 @@ public final class Placeholders {
             return resolveString(text, where);
         }
         return value;
+    }
+
+    /**
+     * Resolves the placeholders that name no secret, leaving those that do for {@link #resolve} at read time.
+     *
+     * @param value a JSON-compatible value (maps and lists are walked)
+     * @param where what is being resolved, for error messages
+     * @return a copy with every non-secret placeholder resolved
+     * @throws IllegalArgumentException when a placeholder has neither a value nor a fallback
+     */
+    public Object resolvePublic(Object value, String where) {
+        return resolvePublic(value, where, false);
+    }
+
+    private Object resolvePublic(Object value, String where, boolean secretField) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), resolvePublic(v, where,
+                    io.jsorc.base.Secrets.isSecret(String.valueOf(k)))));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(resolvePublic(v, where, secretField)));
+            return copy;
+        }
+        if (value instanceof String text) {
+            if (secretField && PLACEHOLDER.matcher(text).find()) {
+                return text; // the field holds a secret: keep every placeholder in it
+            }
+            Matcher names = PLACEHOLDER.matcher(text);
+            while (names.find()) {
+                if (io.jsorc.base.Secrets.isSecret(names.group(1))) {
+                    return text; // a secret variable: resolved when the service reads its config
+                }
+            }
+            return resolveString(text, where);
+        }
+        return value;
+    }
+
+    /**
+     * Tells whether a value still holds a placeholder (a secret one, left for read time).
+     *
+     * @param value a JSON-compatible value
+     * @return whether any string in it holds {@code ${...}}
+     */
+    public static boolean hasPlaceholder(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return map.values().stream().anyMatch(Placeholders::hasPlaceholder);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(Placeholders::hasPlaceholder);
+        }
+        return value instanceof String text && PLACEHOLDER.matcher(text).find();
     }
 
     private Object resolveString(String text, String where) {

@@ -276,7 +276,9 @@ public final class Assembly implements ComponentContext {
     public void serviceConfigSet(String service, String json) {
         String key = registry.require(ComponentKind.SERVICE, service).configKey();
         Map<String, Object> given = Json.parseObject(json, "config of service '" + service + "'");
-        Map<String, Object> merged = new LinkedHashMap<>(configStore.defaultValue(key).orElse(Map.of()));
+        // The stored form of the default: secret placeholders stay placeholders, never their values.
+        Map<String, Object> merged = new LinkedHashMap<>(configStore.defaultJson(key)
+                .map(stored -> Json.parseObject(stored, "default of " + key)).orElse(Map.of()));
         merged.putAll(given);
         configStore.set(key, Json.write(merged));
     }

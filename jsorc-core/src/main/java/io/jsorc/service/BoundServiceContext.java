@@ -14,12 +14,20 @@ final class BoundServiceContext extends ForwardingComponentContext implements Se
     private final String name;
     private final Map<String, Object> config;
     private final Manifest manifest;
+    private final Map<String, Object> stored;
 
-    BoundServiceContext(ComponentContext components, String name, Map<String, Object> config, Manifest manifest) {
+    BoundServiceContext(ComponentContext components, String name, Map<String, Object> config, Manifest manifest,
+                        Map<String, Object> stored) {
         this.components = components;
         this.name = name;
         this.config = config;
         this.manifest = manifest;
+        this.stored = stored;
+    }
+
+    @Override
+    public Map<String, Object> storedConfig() {
+        return stored;
     }
 
     @Override

@@ -152,20 +152,22 @@ public final class ServiceTable implements RegenerationTarget {
             CommonService<?> service = (CommonService<?>) Instantiator.create(() -> what, registration.type(),
                     components);
             Map<String, Object> config;
+            Map<String, Object> stored;
             Manifest manifest;
             try {
-                config = configStore.read(registration.configKey()).orElse(null);
+                stored = configStore.read(registration.configKey()).orElse(null);
+                config = configStore.readResolved(registration.configKey()).orElse(null);
                 manifest = registration.manifest().map(configStore::manifest).orElse(Manifest.empty());
             } catch (RuntimeException e) {
                 // Cached as FAILED rather than lost. Its flags are unknown, so it is treated as enabled and
                 // automated: the regeneration loop retries until the config can be read (the hook may be back).
-                ServiceControl control = bind(service, name, Map.of("enabled", true, "automated", true),
-                        Manifest.empty());
+                Map<String, Object> flags = Map.of("enabled", true, "automated", true);
+                ServiceControl control = bind(service, name, flags, Manifest.empty(), flags);
                 control.failBeforeStart(new JsOrcException("Config of service '" + name + "' cannot be read: "
                         + e.getMessage(), e));
                 return install(slot, service, control);
             }
-            ServiceControl control = bind(service, name, config, manifest);
+            ServiceControl control = bind(service, name, config, manifest, stored);
             if (!service.isEnabled() || injected(service, control, name)) {
                 service.start();
             }
@@ -203,8 +205,8 @@ public final class ServiceTable implements RegenerationTarget {
     }
 
     private ServiceControl bind(CommonService<?> service, String name, Map<String, Object> config,
-                                Manifest manifest) {
-        return service.bind(new BoundServiceContext(components, name, config, manifest), this::announce,
+                                Manifest manifest, Map<String, Object> stored) {
+        return service.bind(new BoundServiceContext(components, name, config, manifest, stored), this::announce,
                 this::failed);
     }
 
@@ -224,7 +226,7 @@ public final class ServiceTable implements RegenerationTarget {
                     standIn = (CommonService<?>) Instantiator.create(
                             () -> "stand-in of service '" + slot.registration.name() + "'", slot.registration.type());
                     standIn.bind(new BoundServiceContext(components, slot.registration.name(), null,
-                            Manifest.empty()), (s, f, t, e) -> { }, failed -> { });
+                            Manifest.empty(), null), (s, f, t, e) -> { }, failed -> { });
                     slot.proxyStandIn = standIn;
                 }
             }

@@ -1,0 +1,33 @@
+package io.jsorc.config;
+
+import io.jsorc.CommonService;
+import io.jsorc.Orchestrator;
+import io.jsorc.fixtures.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A secret from the environment is never stored in the config store: its placeholder is, and resolves at read. */
+class SecretPlaceholdersTest {
+
+    @Test
+    void theStoreKeepsTheSecretsPlaceholderAndTheServiceGetsItsValue() {
+        Map<String, String> environment = Map.of("DB_TOKEN", "t0p-s3cret", "DB_HOST", "db.corp", "PW", "hunter2");
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class)
+                .placeholders(new Placeholders(environment::get))
+                .config("SIMPLE_CONFIG", "{\"enabled\": true, \"host\": \"${DB_HOST:localhost}\", "
+                        + "\"dsn\": \"user:${DB_TOKEN}@db\", \"password\": \"${PW}\"}").build()) {
+            CommonService<?> simple = o.svc("simple");
+            String stored = o.hook().getGlob("SIMPLE_CONFIG").orElseThrow();
+            System.out.println("stored: " + stored);
+            assertThat(stored).contains("db.corp").contains("${DB_TOKEN}").contains("${PW}")
+                    .doesNotContain("t0p-s3cret").doesNotContain("hunter2");
+            assertThat(o.configGet("SIMPLE_CONFIG")).doesNotContain("t0p-s3cret").doesNotContain("hunter2");
+            assertThat(simple.config()).containsEntry("host", "db.corp").containsEntry("dsn", "user:t0p-s3cret@db")
+                    .containsEntry("password", "hunter2");
+            assertThat(simple.info().config().toString()).doesNotContain("t0p-s3cret").doesNotContain("hunter2");
+        }
+    }
+}
