@@ -51,6 +51,9 @@ public final class ConfigStore {
     private final ClassLoader loader;
     private final Placeholders placeholders;
     private final Object writeLock = new Object();
+    /** Keys whose corrupt stored value was reported, with the value's hash: each is reported once. */
+    private final java.util.concurrent.ConcurrentMap<String, String> reportedCorrupt =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Creates a store and validates the overrides; the backend is created on first use.
@@ -141,7 +144,28 @@ public final class ConfigStore {
      * @return the value as a map, or empty when nothing is stored and there is no default
      */
     public Optional<Map<String, Object>> read(String key) {
-        return readJson(key).map(json -> Json.parseObject(json, "stored config " + key));
+        Optional<String> json = readJson(key);
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.parseObject(json.get(), "stored config " + key));
+        } catch (IllegalArgumentException corrupt) {
+            reportCorrupt(key, json.get(), corrupt);
+            return defaultJson(key).map(fallback -> Json.parseObject(fallback, "default of " + key));
+        }
+    }
+
+    /**
+     * A stored value that does not parse is reported once (per key and value) at ERROR, and its default is read
+     * instead, so a corrupt value neither stops every replica nor logs at every loop wake; {@link #set} and
+     * {@link #delete} repair it.
+     */
+    private void reportCorrupt(String key, String stored, IllegalArgumentException error) {
+        if (!String.valueOf(stored.hashCode()).equals(reportedCorrupt.put(key, String.valueOf(stored.hashCode())))) {
+            org.slf4j.LoggerFactory.getLogger(ConfigStore.class).error("Stored config {} does not parse ({}); its "
+                    + "default is used until it is repaired with configSet or configDelete", key, error.getMessage());
+        }
     }
 
     /**

@@ -72,7 +72,30 @@ final class ApplyHistory {
         hook.commit();
     }
 
+    /**
+     * The stored history; a corrupt one is reported once at ERROR and read as empty (nothing is pruned from it, and
+     * the next apply writes a sound one), instead of failing every apply after its resources were applied.
+     */
     private Map<String, Object> history() {
-        return hook.getGlob(ResourceSync.HISTORY_KEY).map(json -> Json.parseObject(json, ResourceSync.HISTORY_KEY)).orElse(Map.of());
+        String json = hook.getGlob(ResourceSync.HISTORY_KEY).orElse(null);
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Json.parseObject(json, ResourceSync.HISTORY_KEY);
+        } catch (IllegalArgumentException corrupt) {
+            if (REPORTED.size() > 100) {
+                REPORTED.clear(); // bounded: reporting one again now and then is fine
+            }
+            if (REPORTED.add(json.hashCode())) {
+                org.slf4j.LoggerFactory.getLogger(ApplyHistory.class).error("Stored {} does not parse ({}); read as "
+                        + "empty: resources it listed are not pruned, and the next apply rewrites it (configDelete "
+                        + "{} repairs it too)", ResourceSync.HISTORY_KEY, corrupt.getMessage(), ResourceSync.HISTORY_KEY);
+            }
+            return Map.of();
+        }
     }
+
+    /** Hashes of corrupt histories already reported. */
+    private static final java.util.Set<Integer> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }

@@ -274,6 +274,15 @@ class ResourceSyncTest {
     }
 
     @Test
+    void aCorruptHistoryIsReadAsEmptyAndRewrittenByTheNextApply() throws Exception {
+        hook.setGlob(ResourceSync.HISTORY_KEY, "{\"REDIS_MANIFEST\": [");
+        ApplyReport report = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
+        assertThat(report.entries()).isNotEmpty().noneMatch(e -> e.action() == Action.FAILED);
+        assertThat(io.jsorc.base.Json.parseObject(hook.getGlob(ResourceSync.HISTORY_KEY).orElseThrow(), "history"))
+                .containsKey("REDIS_MANIFEST");
+    }
+
+    @Test
     void anUnknownKindIsAppliedThroughTheDynamicApi() throws Exception {
         String yaml = """
                 apiVersion: example.io/v1
