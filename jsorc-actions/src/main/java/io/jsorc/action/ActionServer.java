@@ -36,6 +36,7 @@ public final class ActionServer implements AutoCloseable {
     private final Object module;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Builds the module and starts serving it on all interfaces.
@@ -123,6 +124,9 @@ public final class ActionServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         executor.shutdown(); // no new calls; the ones running finish
         try {
             if (!executor.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -161,6 +165,13 @@ public final class ActionServer implements AutoCloseable {
             server.close();
             stopped.countDown();
         }, "jsorc-action-server-shutdown"));
+        // A host killed with SIGKILL runs no shutdown hook and retires nothing: the server goes with its parent.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            org.slf4j.LoggerFactory.getLogger(ActionServer.class).info("The host process {} is gone; stopping",
+                    parent.pid());
+            server.close();
+            stopped.countDown();
+        }));
         org.slf4j.LoggerFactory.getLogger(ActionServer.class).info("Action server for '{}' on port {}",
                 server.spec.module(), server.port());
         stopped.await();

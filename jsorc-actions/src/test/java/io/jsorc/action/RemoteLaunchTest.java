@@ -122,4 +122,40 @@ class RemoteLaunchTest {
         assertThat(millis).isLessThan(5_000);
         caller.interrupt();
     }
+
+    @Test
+    void theActionServerGoesWithAHostKilledBySigkill() throws Exception {
+        String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator
+                + "java";
+        Process host = new ProcessBuilder(javaBin, "-Djsorc.shutdownHook=false", "-cp",
+                System.getProperty("java.class.path"), io.jsorc.fixtures.actions.RemoteHostMain.class.getName())
+                .redirectErrorStream(true).start();
+        long serverPid = -1;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                host.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            String line;
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                if (line.startsWith("SERVER_PID=")) {
+                    serverPid = Long.parseLong(line.substring("SERVER_PID=".length()).trim());
+                    break;
+                }
+            }
+            assertThat(serverPid).as("the host printed its action server's pid").isPositive();
+            assertThat(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive)).contains(true);
+            host.destroyForcibly(); // SIGKILL: no shutdown hook, nothing retired
+            host.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            long killed = System.nanoTime();
+            long pid = serverPid;
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive())
+                    .orElse(true));
+            System.out.println("action server gone " + (System.nanoTime() - killed) / 1_000_000
+                    + " ms after its host was SIGKILLed");
+        } finally {
+            host.destroyForcibly();
+            if (serverPid > 0) {
+                ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
 }
