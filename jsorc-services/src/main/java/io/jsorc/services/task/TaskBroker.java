@@ -163,6 +163,21 @@ public interface TaskBroker extends AutoCloseable {
      */
     boolean claimRun(String name, Instant expected, Instant next);
 
+    /**
+     * Claims a due run like {@link #claimRun} and queues its task in the same atomic step: a claimed run is always
+     * queued, and a run that cannot be queued stays due (the next scheduler tick tries again).
+     *
+     * @param name     the schedule name
+     * @param expected the next run the caller saw
+     * @param next     the run after it, or {@code null} to remove the schedule (one-off)
+     * @param id       the new task's id
+     * @param task     the task name
+     * @param args     its arguments
+     * @return whether this caller claimed the run (and queued the task)
+     */
+    boolean claimAndEnqueue(String name, Instant expected, Instant next, String id, String task,
+                            Map<String, Object> args);
+
     /** {@return tasks being run now} */
     List<TaskResult> active();
 

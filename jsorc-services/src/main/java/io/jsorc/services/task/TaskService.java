@@ -368,9 +368,9 @@ public class TaskService extends CommonService<TaskBroker> {
                     }
                     Schedule schedule = state.schedule();
                     Instant next = schedule.followingRun(state.nextRun(), now, zone);
-                    if (broker.claimRun(schedule.name(), state.nextRun(), next)) {
-                        broker.enqueue(UUID.randomUUID().toString(), schedule.task(), schedule.args());
-                    }
+                    // One atomic step: a claimed run is always queued; a run that cannot be queued stays due.
+                    broker.claimAndEnqueue(schedule.name(), state.nextRun(), next, UUID.randomUUID().toString(),
+                            schedule.task(), schedule.args());
                 }
                 if (System.nanoTime() - lastExpiry > 10_000_000_000L) {
                     broker.expire();
