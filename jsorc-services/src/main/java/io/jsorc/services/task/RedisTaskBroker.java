@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,6 +90,17 @@ public final class RedisTaskBroker implements TaskBroker {
     private static final Script CLAIM = new Script("if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end "
             + "if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('HDEL', KEYS[2], ARGV[1]) "
             + "else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end return 1");
+    /**
+     * Quarantines a record that cannot be read: each unreadable field is kept as {@code corrupt_<field>}, the record
+     * becomes FAILURE with the parse error and expires like any finished record. KEYS: record, active set; ARGV:
+     * error, finished, ttl ms, id, the unreadable fields.
+     */
+    private static final Script QUARANTINE = new Script("if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
+            + "for i = 5, #ARGV do local v = redis.call('HGET', KEYS[1], ARGV[i]) "
+            + "if v then redis.call('HSET', KEYS[1], 'corrupt_' .. ARGV[i], v) redis.call('HDEL', KEYS[1], ARGV[i]) end end "
+            + "redis.call('HSET', KEYS[1], 'status', 'FAILURE', 'error', ARGV[1], 'finished', ARGV[2]) "
+            + "redis.call('HDEL', KEYS[1], 'result') "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) redis.call('SREM', KEYS[2], ARGV[4]) return 1");
 
     /** A Lua script run by EVALSHA, loaded with EVAL when the server does not know it yet. */
     private record Script(String source, String sha) {
@@ -122,16 +134,29 @@ public final class RedisTaskBroker implements TaskBroker {
     private final String schedulesKey;
     private final String nextRunsKey;
     private final String recordPrefix;
+    private final Duration resultTtl;
     private volatile StreamEntryID claimCursor = new StreamEntryID(0, 0);
 
     /**
-     * Creates the broker of one queue on Redis Streams.
+     * Creates the broker of one queue on Redis Streams; quarantined records are kept one day.
      *
      * @param redis supplies the current redis service (looked up per call: it may have been rebuilt)
      * @param queue the queue name; keys are {@code jsorc:task:<queue>:*}
      */
     public RedisTaskBroker(Supplier<RedisService> redis, String queue) {
+        this(redis, queue, Duration.ofDays(1));
+    }
+
+    /**
+     * Creates the broker of one queue on Redis Streams.
+     *
+     * @param redis     supplies the current redis service (looked up per call: it may have been rebuilt)
+     * @param queue     the queue name; keys are {@code jsorc:task:<queue>:*}
+     * @param resultTtl how long a record found corrupt (quarantined as FAILURE) is kept, like a finished one
+     */
+    public RedisTaskBroker(Supplier<RedisService> redis, String queue, Duration resultTtl) {
         this.redis = redis;
+        this.resultTtl = resultTtl;
         String prefix = "jsorc:task:" + queue + ":";
         this.stream = prefix + "stream";
         this.delayedKey = prefix + "delayed";
@@ -270,25 +295,101 @@ public final class RedisTaskBroker implements TaskBroker {
     @Override
     public Optional<TaskResult> result(String id) {
         Map<String, String> record = call(c -> c.hgetAll(recordPrefix + id));
-        if (record == null || record.isEmpty() || !record.containsKey("status")) {
+        if (record == null || record.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(toResult(record));
+        Map<String, String> problems = new LinkedHashMap<>();
+        TaskResult result = toResult(id, record, problems);
+        if (problems.isEmpty()) {
+            return Optional.of(result);
+        }
+        // A poison record (written by a bug, an old version or a hand edit) would throw for every reader and be
+        // handed out forever: quarantine it as FAILURE with the parse error, then read it again.
+        StringBuilder error = new StringBuilder("Corrupt task record ").append(recordPrefix).append(id)
+                .append(", quarantined as FAILURE:");
+        problems.forEach((field, problem) -> error.append(' ').append(field).append(": ").append(problem).append(';'));
+        error.setLength(error.length() - 1);
+        List<String> args = new ArrayList<>(List.of(error.toString(), String.valueOf(System.currentTimeMillis()),
+                String.valueOf(Math.max(1, resultTtl.toMillis())), id));
+        problems.keySet().stream().filter(record::containsKey).forEach(args::add);
+        call(c -> QUARANTINE.run(c, List.of(recordPrefix + id, activeKey), args));
+        Map<String, String> quarantined = call(c -> c.hgetAll(recordPrefix + id));
+        if (quarantined == null || quarantined.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> still = new LinkedHashMap<>();
+        TaskResult reread = toResult(id, quarantined, still);
+        if (!still.isEmpty()) {
+            throw new IllegalStateException("Task record " + recordPrefix + id + " stays unreadable: " + still);
+        }
+        return Optional.of(reread);
     }
 
-    private static TaskResult toResult(Map<String, String> record) {
-        String result = record.get("result");
+    /** Reads a record field by field; what cannot be read goes to {@code problems} (field → parse error). */
+    private static TaskResult toResult(String id, Map<String, String> record, Map<String, String> problems) {
         String error = record.get("error");
-        String finished = record.get("finished");
-        String submitted = record.get("submitted");
-        return new TaskResult(record.get("id"), record.get("task"),
-                record.get("args") == null ? Map.of() : Json.parseObject(record.get("args"), "task args"),
-                TaskStatus.valueOf(record.get("status")),
-                result == null || result.isEmpty() ? null : Json.parseValue(result, "task result"),
-                error == null || error.isEmpty() ? null : error,
-                Integer.parseInt(record.getOrDefault("attempts", "0")),
-                submitted == null ? null : Instant.ofEpochMilli(Long.parseLong(submitted)),
-                finished == null ? null : Instant.ofEpochMilli(Long.parseLong(finished)));
+        TaskStatus status = null;
+        String rawStatus = record.get("status");
+        if (rawStatus == null) {
+            problems.put("status", "missing");
+        } else {
+            try {
+                status = TaskStatus.valueOf(rawStatus);
+            } catch (IllegalArgumentException e) {
+                problems.put("status", "'" + rawStatus + "' is not one of " + List.of(TaskStatus.values()));
+            }
+        }
+        String task = record.get("task");
+        if (task == null || task.isEmpty()) {
+            problems.put("task", "missing");
+        }
+        Map<String, Object> args = Map.of();
+        String rawArgs = record.get("args");
+        if (rawArgs != null) {
+            try {
+                args = Json.parseObject(rawArgs, "task args");
+            } catch (RuntimeException e) {
+                problems.put("args", "'" + abbreviate(rawArgs) + "' is not a JSON object (" + e.getMessage() + ")");
+            }
+        }
+        Object result = null;
+        String rawResult = record.get("result");
+        if (rawResult != null && !rawResult.isEmpty()) {
+            try {
+                result = Json.parseValue(rawResult, "task result");
+            } catch (RuntimeException e) {
+                problems.put("result", "'" + abbreviate(rawResult) + "' is not JSON (" + e.getMessage() + ")");
+            }
+        }
+        int attempts = (int) number(record, "attempts", problems, 0);
+        long submitted = number(record, "submitted", problems, -1);
+        long finished = number(record, "finished", problems, -1);
+        return new TaskResult(id, task, args, status == null ? TaskStatus.FAILURE : status, result,
+                error == null || error.isEmpty() ? null : error, attempts,
+                submitted < 0 ? null : Instant.ofEpochMilli(submitted),
+                finished < 0 ? null : Instant.ofEpochMilli(finished));
+    }
+
+    private static long number(Map<String, String> record, String field, Map<String, String> problems,
+                               long absent) {
+        String raw = record.get(field);
+        if (raw == null) {
+            return absent;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= 0 && (!field.equals("attempts") || value <= Integer.MAX_VALUE)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.put(field, "'" + abbreviate(raw) + "' is not a non-negative integer");
+        return absent;
+    }
+
+    private static String abbreviate(String raw) {
+        return raw.length() <= 200 ? raw : raw.substring(0, 200) + "...";
     }
 
     @Override

@@ -89,7 +89,7 @@ public class TaskService extends CommonService<TaskBroker> {
                         + "), but the redis service is " + redis.state()
                         + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
             }
-            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName());
+            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName(), ttl());
         }
         log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
         return context().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,57 @@ class TaskQueueFaultsRedisTest {
     @AfterEach
     void noJsorcThreadOutlivesTheTest() {
         assertThat(io.jsorc.test.ThreadLeaks.awaitGone(Set.of(), 5_000)).as("leaked jsorc-* threads").isEmpty();
+    }
+
+    @Test
+    void poisonRecordsEndAsFailureWithTheParseErrorAndTheQueueKeepsServing(RedisServer server) throws Exception {
+        try (Orchestrator o = orchestrator(server, taskConfig(1, 1000))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("double", args -> ((Number) args.get("n")).intValue() * 2);
+            // Written behind the broker's back, as a bug, an old version or a hand edit would leave them.
+            Map<String, String> corrupt = Map.of(
+                    "bad-status", "args {} status BOGUS attempts 0",
+                    "bad-args", "args {oops status PENDING attempts 0",
+                    "bad-attempts", "args {} status PENDING attempts lots");
+            corrupt.forEach((id, fields) -> {
+                assertThat(server.command("HSET " + PREFIX + "t:" + id + " id " + id + " task double "
+                        + fields + " submitted 1")).startsWith(":");
+                assertThat(server.command("XADD " + PREFIX + "stream * id " + id)).startsWith("$");
+            });
+            Map<String, String> field = Map.of("bad-status", "status", "bad-args", "args",
+                    "bad-attempts", "attempts");
+            for (String id : corrupt.keySet()) {
+                TaskResult result = tasks.await(id, Duration.ofSeconds(10));
+                assertThat(result.status()).as(id).isEqualTo(TaskStatus.FAILURE);
+                assertThat(result.error()).as(id).contains("Corrupt task record").contains(field.get(id));
+                assertThat(result.isDone()).isTrue();
+                assertThat(Long.parseLong(server.command("PTTL " + PREFIX + "t:" + id).substring(1)))
+                        .as("a quarantined record expires like any finished one").isPositive();
+            }
+            assertThat(tasks.result("bad-args").error()).contains("{oops");
+            TaskInspection inspection = tasks.inspect();
+            assertThat(inspection.active()).isEmpty();
+            TaskResult normal = tasks.await(tasks.submit("double", Map.of("n", 21)), Duration.ofSeconds(10));
+            assertThat(normal.status()).isEqualTo(TaskStatus.SUCCESS);
+            assertThat(normal.result()).isEqualTo(42);
+            // Acknowledged, not handed out again and again.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(server.command("XLEN " + PREFIX + "stream")).isEqualTo(":0"));
+        }
+    }
+
+    @Test
+    void aRecordReadBeforeAnyWorkerTakesItIsQuarantinedByTheReader(RedisServer server) {
+        try (Orchestrator o = orchestrator(server, taskConfig(0, 1000))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            server.command("HSET " + PREFIX + "t:p1 id p1 task x args [] status PENDING attempts 0 submitted 1");
+            server.command("XADD " + PREFIX + "stream * id p1");
+            List<TaskResult> reserved = tasks.inspect().reserved();
+            assertThat(reserved).extracting(TaskResult::id).doesNotContain("p1");
+            TaskResult result = tasks.result("p1");
+            assertThat(result.status()).isEqualTo(TaskStatus.FAILURE);
+            assertThat(result.error()).contains("Corrupt task record").contains("args");
+        }
     }
 
     @Test
