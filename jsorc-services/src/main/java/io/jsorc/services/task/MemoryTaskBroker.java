@@ -234,6 +234,22 @@ public final class MemoryTaskBroker implements TaskBroker {
     }
 
     @Override
+    public boolean timedOut(String id, String error) {
+        Record record = records.get(id);
+        if (record == null) {
+            return false;
+        }
+        synchronized (record) {
+            if (record.status.isDone()) {
+                return false;
+            }
+            record.status = TaskStatus.RETRY;
+            record.error = error;
+            return true;
+        }
+    }
+
+    @Override
     public List<TaskResult> active() {
         List<TaskResult> out = new ArrayList<>();
         for (InFlight flight : inFlight.values()) {

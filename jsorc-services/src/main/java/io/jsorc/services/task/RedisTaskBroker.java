@@ -38,8 +38,12 @@ import java.util.function.Supplier;
  *
  * <p>Each task's record is a hash; its final state is written by a Lua script only if no final state is there yet,
  * so a redelivered copy can never record a second result. Retries wait in a sorted set (score: due time). Schedules
- * live in two hashes (definition, next run); a due run is claimed with a compare-and-set script, so of several
- * schedulers exactly one submits it.
+ * live in two hashes (definition, next run); a due run is claimed and its task queued by one compare-and-set script,
+ * so of several schedulers exactly one submits it, and a run that cannot be queued stays due. A task's record and its
+ * stream entry are written by one script as well. Scripts run by EVALSHA (EVAL when the server does not know them).
+ *
+ * <p>A record that cannot be read is quarantined by whoever reads it: {@code FAILURE} with the parse error, the bad
+ * values kept as {@code corrupt_<field>}, expiring after the result TTL; the worker then acknowledges its delivery.
  */
 public final class RedisTaskBroker implements TaskBroker {
 
@@ -101,6 +105,11 @@ public final class RedisTaskBroker implements TaskBroker {
             + "redis.call('HSET', KEYS[1], 'status', 'FAILURE', 'error', ARGV[1], 'finished', ARGV[2]) "
             + "redis.call('HDEL', KEYS[1], 'result') "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) redis.call('SREM', KEYS[2], ARGV[4]) return 1");
+    /** Records that a handler ran past handler_timeout_ms: RETRY with the error, unless final. */
+    private static final Script TIMED_OUT = new Script("local s = redis.call('HGET', KEYS[1], 'status') "
+            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
+            + "redis.call('HSET', KEYS[1], 'status', 'RETRY', 'error', ARGV[1]) "
+            + "redis.call('SREM', KEYS[2], ARGV[2]) return 1");
 
     /** A Lua script run by EVALSHA, loaded with EVAL when the server does not know it yet. */
     private record Script(String source, String sha) {
@@ -444,6 +453,12 @@ public final class RedisTaskBroker implements TaskBroker {
         Object claimed = call(c -> CLAIM_AND_ENQUEUE.run(c, List.of(recordPrefix + id, stream, nextRunsKey,
                 schedulesKey), argv));
         return Long.valueOf(1).equals(claimed);
+    }
+
+    @Override
+    public boolean timedOut(String id, String error) {
+        Object marked = call(c -> TIMED_OUT.run(c, List.of(recordPrefix + id, activeKey), List.of(error, id)));
+        return Long.valueOf(1).equals(marked);
     }
 
     @Override

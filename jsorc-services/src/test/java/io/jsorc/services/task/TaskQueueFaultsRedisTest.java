@@ -112,4 +112,46 @@ class TaskQueueFaultsRedisTest {
             assertThat(server.command("HEXISTS " + PREFIX + "schedules:next later")).isEqualTo(":0");
         }
     }
+
+    static String hungConfig(int concurrency, int maxRetries) {
+        return taskConfig(concurrency, 600).replace("\"max_retries\": 1", "\"max_retries\": " + maxRetries
+                + ", \"handler_timeout_ms\": 300");
+    }
+
+    @Test
+    void aHungHandlerIsRecordedAsATimeoutAndFailsWhenNoRetryIsLeft(RedisServer server) throws Exception {
+        try (Orchestrator o = orchestrator(server, hungConfig(1, 0))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("hang", args -> {
+                Thread.sleep(30_000);
+                return "late";
+            });
+            TaskResult result = tasks.await(tasks.submit("hang", Map.of()), Duration.ofSeconds(10));
+            assertThat(result.status()).as(result.toString()).isEqualTo(TaskStatus.FAILURE);
+            assertThat(result.error()).contains("exceeded handler_timeout_ms");
+            assertThat(result.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHungHandlerLosesItsLeaseAndTheTaskIsRetriedElsewhere(RedisServer server) throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger returned = new AtomicInteger();
+        try (Orchestrator o = orchestrator(server, hungConfig(2, 1))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("sometimes_hangs", args -> {
+                if (calls.incrementAndGet() == 1) {
+                    Thread.sleep(30_000); // hangs (until the orchestrator closes)
+                }
+                returned.incrementAndGet();
+                return "attempt " + calls.get();
+            });
+            String id = tasks.submit("sometimes_hangs", Map.of());
+            TaskResult result = tasks.await(id, Duration.ofSeconds(10));
+            assertThat(result.status()).as(result.toString()).isEqualTo(TaskStatus.SUCCESS);
+            assertThat(result.result()).isEqualTo("attempt 2");
+            assertThat(result.attempts()).isEqualTo(2);
+            assertThat(returned.get()).as("the first handler still hangs").isEqualTo(1);
+        }
+    }
 }
