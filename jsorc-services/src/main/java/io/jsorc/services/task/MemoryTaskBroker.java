@@ -219,6 +219,37 @@ public final class MemoryTaskBroker implements TaskBroker {
     }
 
     @Override
+    public boolean claimAndEnqueue(String name, Instant expected, Instant next, String id, String task,
+                                   Map<String, Object> args) {
+        boolean[] claimed = {false};
+        schedules.computeIfPresent(name, (n, state) -> {
+            if (!state.nextRun().equals(expected)) {
+                return state;
+            }
+            enqueue(id, task, args); // in memory it cannot fail half-way; inside compute, so no other claim races it
+            claimed[0] = true;
+            return next == null ? null : new ScheduleState(state.schedule(), next);
+        });
+        return claimed[0];
+    }
+
+    @Override
+    public boolean timedOut(String id, String error) {
+        Record record = records.get(id);
+        if (record == null) {
+            return false;
+        }
+        synchronized (record) {
+            if (record.status.isDone()) {
+                return false;
+            }
+            record.status = TaskStatus.RETRY;
+            record.error = error;
+            return true;
+        }
+    }
+
+    @Override
     public List<TaskResult> active() {
         List<TaskResult> out = new ArrayList<>();
         for (InFlight flight : inFlight.values()) {

@@ -95,8 +95,9 @@ public interface TaskBroker extends AutoCloseable {
     int retryUnhandled(String id, String error, Instant when);
 
     /**
-     * Renews a delivery's lease while its handler runs, so it is not handed to another worker after the visibility
-     * timeout (only a worker that died or hung loses its tasks).
+     * Renews a delivery's lease while its handler runs (at most {@code handler_timeout_ms}), so it is not handed to
+     * another worker after the visibility timeout: only a worker that died, or a handler that ran past its timeout,
+     * loses its task.
      *
      * @param consumer the worker holding it
      * @param delivery the delivery
@@ -162,6 +163,32 @@ public interface TaskBroker extends AutoCloseable {
      * @return whether this caller claimed the run
      */
     boolean claimRun(String name, Instant expected, Instant next);
+
+    /**
+     * Claims a due run like {@link #claimRun} and queues its task in the same atomic step: a claimed run is always
+     * queued, and a run that cannot be queued stays due (the next scheduler tick tries again).
+     *
+     * @param name     the schedule name
+     * @param expected the next run the caller saw
+     * @param next     the run after it, or {@code null} to remove the schedule (one-off)
+     * @param id       the new task's id
+     * @param task     the task name
+     * @param args     its arguments
+     * @return whether this caller claimed the run (and queued the task)
+     */
+    boolean claimAndEnqueue(String name, Instant expected, Instant next, String id, String task,
+                            Map<String, Object> args);
+
+    /**
+     * Records that the handler of a running task exceeded {@code handler_timeout_ms}: {@code RETRY} with the error,
+     * unless the task is final. Its lease is no longer renewed, so another worker claims the delivery after the
+     * visibility timeout.
+     *
+     * @param id    the task id
+     * @param error the timeout, as the result's error
+     * @return whether the record was marked (false: already final, or gone)
+     */
+    boolean timedOut(String id, String error);
 
     /** {@return tasks being run now} */
     List<TaskResult> active();

@@ -25,13 +25,22 @@ import java.util.UUID;
  * <b>single process only</b> (see {@link MemoryTaskBroker}); {@code auto} (default) — redis when the redis service
  * is enabled (the task service then fails, and is regenerated, while Redis is down), else memory.
  *
- * <p>While a handler runs, a {@code lease} daemon renews its delivery every third of the visibility timeout, so only
- * a worker that died or hung loses its task to another worker; execution is at least once, the result is recorded
- * exactly once.
+ * <p>While a handler runs, a {@code lease} daemon renews its delivery every third of the visibility timeout, for at
+ * most {@code handler_timeout_ms}: a task is handed to another worker only when its worker died, or when its handler
+ * ran past {@code handler_timeout_ms}. Then the attempt is recorded as a timeout (the error says the handler exceeded
+ * handler_timeout_ms; {@code RETRY}, or {@code FAILURE} when it was the last attempt) and the lease is no longer
+ * renewed, so another worker claims the task after the visibility timeout. The hung thread is not stopped: it keeps
+ * its worker slot until the handler returns (a late success is still recorded, a late failure is dropped).
+ * Execution is at least once, the result is recorded exactly once.
+ *
+ * <p>On Redis a task's record and its queue entry are written by one script, and a due schedule run is claimed and
+ * queued by one script, so neither is ever half done. A record that cannot be read (corrupt status, arguments,
+ * attempts...) is quarantined as {@code FAILURE} with the parse error by whoever reads it first, and acknowledged.
  *
  * <p>Config: {@code queue} (name, default {@code default}), {@code concurrency} (worker daemons, default 2; 0 makes a
  * submit-only replica), {@code visibility_timeout_ms} (default 30000: a task not acknowledged by then is handed to
- * another worker), {@code max_retries} (default 3), {@code retry_backoff_ms} (default 1000, doubling per attempt),
+ * another worker), {@code handler_timeout_ms} (default 600000: how long a handler may run before its task is retried
+ * elsewhere), {@code max_retries} (default 3), {@code retry_backoff_ms} (default 1000, doubling per attempt),
  * {@code result_ttl_s} (default 86400), {@code poll_ms} (default 500), {@code scheduler} (default true),
  * {@code scheduler_tick_ms} (default 200), {@code timezone} for crontabs (default UTC).
  */
@@ -43,15 +52,23 @@ public class TaskService extends CommonService<TaskBroker> {
     /** The bound config. */
     record Settings(String backend, String queue, Integer concurrency, Long visibility_timeout_ms,
                     Integer max_retries, Long retry_backoff_ms, Long result_ttl_s, Long poll_ms, Boolean scheduler,
-                    Long scheduler_tick_ms, String timezone) {
+                    Long scheduler_tick_ms, String timezone, Long handler_timeout_ms) {
 
         String queueName() {
             return queue == null || queue.isBlank() ? "default" : queue;
         }
     }
 
-    /** A delivery whose handler runs now. */
-    private record Lease(String consumer, TaskBroker.Delivery delivery) { }
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int TIMED_OUT = 2;
+
+    /**
+     * A delivery whose handler runs now; {@code state} goes RUNNING → DONE (the worker) or RUNNING → TIMED_OUT (the
+     * lease daemon), exactly once.
+     */
+    private record Lease(String consumer, TaskBroker.Delivery delivery, String task, int attempt, long startedNanos,
+                         java.util.concurrent.atomic.AtomicInteger state) { }
 
     private final Map<String, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Settings settings;
@@ -78,6 +95,10 @@ public class TaskService extends CommonService<TaskBroker> {
         retryBackoff = firstRetryMillis <= 0 ? null : Backoff.exponential(
                 Duration.ofMillis(Math.min(firstRetryMillis, MAX_RETRY_DELAY.toMillis())), MAX_RETRY_DELAY)
                 .withJitter(0);
+        if (s.handler_timeout_ms() != null && s.handler_timeout_ms() <= 0) {
+            throw new IllegalArgumentException("TASK_CONFIG.handler_timeout_ms is " + s.handler_timeout_ms()
+                    + "; it must be > 0");
+        }
         settings = s;
         RedisService redis = context().svc("redis", RedisService.class);
         // auto follows the redis service's config, not its current state: a Redis outage must fail (and regenerate)
@@ -89,7 +110,7 @@ public class TaskService extends CommonService<TaskBroker> {
                         + "), but the redis service is " + redis.state()
                         + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
             }
-            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName());
+            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName(), ttl());
         }
         log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
         return context().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
@@ -293,7 +314,9 @@ public class TaskService extends CommonService<TaskBroker> {
             return true;
         }
         broker.started(task.id(), consumer);
-        leases.put(delivery.tag(), new Lease(consumer, delivery));
+        Lease lease = new Lease(consumer, delivery, task.task(), task.attempts() + 1, System.nanoTime(),
+                new java.util.concurrent.atomic.AtomicInteger(RUNNING));
+        leases.put(delivery.tag(), lease);
         Object result;
         Exception failure = null;
         try {
@@ -305,7 +328,23 @@ public class TaskService extends CommonService<TaskBroker> {
             result = null;
             failure = e;
         } finally {
-            leases.remove(delivery.tag());
+            leases.remove(delivery.tag(), lease);
+        }
+        if (!lease.state().compareAndSet(RUNNING, DONE)) {
+            // Past handler_timeout_ms: the attempt was recorded as a timeout and the delivery given up, so another
+            // worker may hold it now. A late success is still recorded (exactly once); a late failure changes
+            // nothing. No ack: the delivery is no longer this worker's (whoever takes it next sees a final record).
+            if (failure == null) {
+                try {
+                    broker.finish(task.id(), TaskStatus.SUCCESS, Json.write(result), null, ttl());
+                } catch (IllegalArgumentException e) {
+                    log.debug("Task {} returned after its timeout with a value that is not JSON", task.id());
+                }
+            }
+            log.info("Task {} ('{}') returned {} ms after its start, past handler_timeout_ms ({} ms){}", task.id(),
+                    task.task(), (System.nanoTime() - lease.startedNanos()) / 1_000_000, handlerTimeout().toMillis(),
+                    failure == null ? "" : ": " + failure);
+            return true;
         }
         // Recording is outside the handler's try: a failed recording is a broker error, never a handler failure.
         if (failure == null) {
@@ -335,9 +374,17 @@ public class TaskService extends CommonService<TaskBroker> {
 
     private void renewLeases() {
         TaskBroker broker = app();
-        long every = Math.max(50, visibility().toMillis() / 3);
+        long every = Math.max(50, Math.min(visibility().toMillis() / 3, handlerTimeout().toMillis() / 4));
+        long timeout = handlerTimeout().toNanos();
         while (!Thread.currentThread().isInterrupted()) {
             for (Lease lease : leases.values()) {
+                if (System.nanoTime() - lease.startedNanos() > timeout) {
+                    if (lease.state().compareAndSet(RUNNING, TIMED_OUT)) {
+                        leases.remove(lease.delivery().tag(), lease);
+                        timedOut(broker, lease);
+                    }
+                    continue;
+                }
                 try {
                     broker.renew(lease.consumer(), lease.delivery());
                 } catch (RuntimeException e) {
@@ -348,6 +395,33 @@ public class TaskService extends CommonService<TaskBroker> {
                 return;
             }
         }
+    }
+
+    /**
+     * Gives up a hung handler's delivery: its lease is no longer renewed, so another worker claims the task after the
+     * visibility timeout; the attempt is recorded as a timeout ({@code RETRY}, or {@code FAILURE} when it was the
+     * last one). The hung thread itself cannot be stopped safely; it keeps its worker until the handler returns.
+     */
+    private void timedOut(TaskBroker broker, Lease lease) {
+        String id = lease.delivery().id();
+        String error = "Task '" + lease.task() + "' handler exceeded handler_timeout_ms (" + handlerTimeout().toMillis()
+                + " ms) in worker " + lease.consumer() + " (attempt " + lease.attempt() + ")";
+        try {
+            if (lease.attempt() > maxRetries()) {
+                broker.finish(id, TaskStatus.FAILURE, null, error, ttl());
+                log.warn("{}; no retry left: FAILURE", error);
+            } else {
+                broker.timedOut(id, error);
+                log.warn("{}; another worker takes it after visibility_timeout_ms", error);
+            }
+        } catch (RuntimeException e) {
+            // The lease is not renewed either way, so the task is still handed on; only the record lags.
+            log.debug("Recording the timeout of task {} failed: {}", id, e.toString());
+        }
+    }
+
+    private Duration handlerTimeout() {
+        return Duration.ofMillis(settings.handler_timeout_ms() == null ? 600_000 : settings.handler_timeout_ms());
     }
 
     private Duration visibility() {
@@ -368,9 +442,9 @@ public class TaskService extends CommonService<TaskBroker> {
                     }
                     Schedule schedule = state.schedule();
                     Instant next = schedule.followingRun(state.nextRun(), now, zone);
-                    if (broker.claimRun(schedule.name(), state.nextRun(), next)) {
-                        broker.enqueue(UUID.randomUUID().toString(), schedule.task(), schedule.args());
-                    }
+                    // One atomic step: a claimed run is always queued; a run that cannot be queued stays due.
+                    broker.claimAndEnqueue(schedule.name(), state.nextRun(), next, UUID.randomUUID().toString(),
+                            schedule.task(), schedule.args());
                 }
                 if (System.nanoTime() - lastExpiry > 10_000_000_000L) {
                     broker.expire();
