@@ -5,20 +5,15 @@ import io.jsorc.services.redis.RedisService;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,93 +43,6 @@ import java.util.function.Supplier;
 public final class RedisTaskBroker implements TaskBroker {
 
     private static final String GROUP = "workers";
-
-    private static final Script FINISH = new Script("local s = redis.call('HGET', KEYS[1], 'status') "
-            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
-            + "redis.call('HSET', KEYS[1], 'status', ARGV[1], 'result', ARGV[2], 'error', ARGV[3], 'finished', ARGV[4]) "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) return 1");
-    private static final Script STARTED = new Script("local s = redis.call('HGET', KEYS[1], 'status') "
-            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
-            + "redis.call('HSET', KEYS[1], 'status', 'STARTED', 'worker', ARGV[1]) "
-            + "redis.call('HINCRBY', KEYS[1], 'attempts', 1) return 1");
-    private static final Script RETRY = new Script("local s = redis.call('HGET', KEYS[1], 'status') "
-            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return -1 end "
-            + "redis.call('HSET', KEYS[1], 'status', 'RETRY', 'error', ARGV[1]) "
-            + "local n = 0 if ARGV[4] == '1' then n = redis.call('HINCRBY', KEYS[1], 'unhandled', 1) end "
-            + "redis.call('SREM', KEYS[3], ARGV[3]) redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) return n");
-    private static final Script PROMOTE = new Script("local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100) "
-            + "local n = 0 for _, id in ipairs(ids) do "
-            + "if redis.call('ZREM', KEYS[1], id) == 1 then redis.call('XADD', KEYS[2], '*', 'id', id) n = n + 1 end "
-            + "end return n");
-    private static final Script PUT_SCHEDULE = new Script("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] "
-            + "and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end "
-            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) return 1");
-    /**
-     * Queues a task: both keys are checked before anything is written (Redis does not roll a script back), then the
-     * stream entry and the PENDING record are written together. KEYS: record, stream; ARGV: id, task, args,
-     * submitted.
-     */
-    private static final String ENQUEUE_BODY = "if redis.call('EXISTS', KEYS[1]) == 1 then "
-            + "return redis.error_reply('ERR task record ' .. KEYS[1] .. ' exists already') end "
-            + "local t = redis.call('TYPE', KEYS[2]).ok "
-            + "if t ~= 'stream' and t ~= 'none' then return redis.error_reply('WRONGTYPE the task stream ' .. KEYS[2] "
-            + ".. ' holds a ' .. t) end "
-            + "redis.call('XADD', KEYS[2], '*', 'id', ARGV[1]) "
-            + "redis.call('HSET', KEYS[1], 'id', ARGV[1], 'task', ARGV[2], 'args', ARGV[3], 'status', 'PENDING', "
-            + "'attempts', '0', 'submitted', ARGV[4]) ";
-    private static final Script ENQUEUE = new Script(ENQUEUE_BODY + "return 1");
-    /**
-     * Claims a due schedule run and queues its task in one step, so a claimed run is never lost. KEYS: record,
-     * stream, next runs, schedules; ARGV: id, task, args, submitted, schedule name, expected run, next run or ''.
-     */
-    private static final Script CLAIM_AND_ENQUEUE = new Script(
-            "if redis.call('HGET', KEYS[3], ARGV[5]) ~= ARGV[6] then return 0 end " + ENQUEUE_BODY
-            + "if ARGV[7] == '' then redis.call('HDEL', KEYS[3], ARGV[5]) redis.call('HDEL', KEYS[4], ARGV[5]) "
-            + "else redis.call('HSET', KEYS[3], ARGV[5], ARGV[7]) end return 1");
-    private static final Script CLAIM = new Script("if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end "
-            + "if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('HDEL', KEYS[2], ARGV[1]) "
-            + "else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end return 1");
-    /**
-     * Quarantines a record that cannot be read: each unreadable field is kept as {@code corrupt_<field>}, the record
-     * becomes FAILURE with the parse error and expires like any finished record. KEYS: record, active set; ARGV:
-     * error, finished, ttl ms, id, the unreadable fields.
-     */
-    private static final Script QUARANTINE = new Script("if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-            + "for i = 5, #ARGV do local v = redis.call('HGET', KEYS[1], ARGV[i]) "
-            + "if v then redis.call('HSET', KEYS[1], 'corrupt_' .. ARGV[i], v) redis.call('HDEL', KEYS[1], ARGV[i]) end end "
-            + "redis.call('HSET', KEYS[1], 'status', 'FAILURE', 'error', ARGV[1], 'finished', ARGV[2]) "
-            + "redis.call('HDEL', KEYS[1], 'result') "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) redis.call('SREM', KEYS[2], ARGV[4]) return 1");
-    /** Records that a handler ran past handler_timeout_ms: RETRY with the error, unless final. */
-    private static final Script TIMED_OUT = new Script("local s = redis.call('HGET', KEYS[1], 'status') "
-            + "if s == false or s == 'SUCCESS' or s == 'FAILURE' then return 0 end "
-            + "redis.call('HSET', KEYS[1], 'status', 'RETRY', 'error', ARGV[1]) "
-            + "redis.call('SREM', KEYS[2], ARGV[2]) return 1");
-
-    /** A Lua script run by EVALSHA, loaded with EVAL when the server does not know it yet. */
-    private record Script(String source, String sha) {
-
-        Script(String source) {
-            this(source, sha1(source));
-        }
-
-        Object run(RedisClient client, List<String> keys, List<String> args) {
-            try {
-                return client.evalsha(sha, keys, args);
-            } catch (JedisNoScriptException e) {
-                return client.eval(source, keys, args);
-            }
-        }
-
-        private static String sha1(String text) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                        .digest(text.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     private final Supplier<RedisService> redis;
     private final String stream;
@@ -201,7 +109,7 @@ public final class RedisTaskBroker implements TaskBroker {
     @Override
     public void enqueue(String id, String task, Map<String, Object> args) {
         // One script: the record and its stream entry appear together or not at all.
-        call(c -> ENQUEUE.run(c, List.of(recordPrefix + id, stream), enqueueArgs(id, task, args)));
+        call(c -> TaskScripts.ENQUEUE.run(c, List.of(recordPrefix + id, stream), enqueueArgs(id, task, args)));
     }
 
     private static List<String> enqueueArgs(String id, String task, Map<String, Object> args) {
@@ -249,13 +157,13 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public void started(String id, String consumer) {
-        call(c -> STARTED.run(c, List.of(recordPrefix + id), List.of(consumer)));
+        call(c -> TaskScripts.STARTED.run(c, List.of(recordPrefix + id), List.of(consumer)));
         call(c -> c.sadd(activeKey, id));
     }
 
     @Override
     public boolean finish(String id, TaskStatus status, String resultJson, String error, Duration ttl) {
-        Object recorded = call(c -> FINISH.run(c, List.of(recordPrefix + id), List.of(status.name(),
+        Object recorded = call(c -> TaskScripts.FINISH.run(c, List.of(recordPrefix + id), List.of(status.name(),
                 resultJson == null ? "" : resultJson, error == null ? "" : error,
                 String.valueOf(System.currentTimeMillis()), String.valueOf(Math.max(1, ttl.toMillis())))));
         call(c -> c.srem(activeKey, id));
@@ -273,7 +181,7 @@ public final class RedisTaskBroker implements TaskBroker {
     }
 
     private int retry(String id, String error, Instant when, boolean unhandled) {
-        Object result = call(c -> RETRY.run(c, List.of(recordPrefix + id, delayedKey, activeKey),
+        Object result = call(c -> TaskScripts.RETRY.run(c, List.of(recordPrefix + id, delayedKey, activeKey),
                 List.of(error, String.valueOf(when.toEpochMilli()), id, unhandled ? "1" : "0")));
         return result instanceof Long n ? (int) Math.max(0, n) : 0; // -1: already final, nothing queued
     }
@@ -321,7 +229,7 @@ public final class RedisTaskBroker implements TaskBroker {
         List<String> args = new ArrayList<>(List.of(error.toString(), String.valueOf(System.currentTimeMillis()),
                 String.valueOf(Math.max(1, resultTtl.toMillis())), id));
         problems.keySet().stream().filter(record::containsKey).forEach(args::add);
-        call(c -> QUARANTINE.run(c, List.of(recordPrefix + id, activeKey), args));
+        call(c -> TaskScripts.QUARANTINE.run(c, List.of(recordPrefix + id, activeKey), args));
         Map<String, String> quarantined = call(c -> c.hgetAll(recordPrefix + id));
         if (quarantined == null || quarantined.isEmpty()) {
             return Optional.empty();
@@ -403,7 +311,7 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public int promoteDueRetries(Instant now) {
-        Object promoted = call(c -> PROMOTE.run(c, List.of(delayedKey, stream),
+        Object promoted = call(c -> TaskScripts.PROMOTE.run(c, List.of(delayedKey, stream),
                 List.of(String.valueOf(now.toEpochMilli()))));
         return promoted instanceof Long n ? n.intValue() : 0;
     }
@@ -411,7 +319,7 @@ public final class RedisTaskBroker implements TaskBroker {
     @Override
     public void putSchedule(Schedule schedule, Instant firstRun) {
         // Atomic, so replicas declaring the same schedule at once cannot reset a run another one just claimed.
-        call(c -> PUT_SCHEDULE.run(c, List.of(schedulesKey, nextRunsKey), List.of(schedule.name(),
+        call(c -> TaskScripts.PUT_SCHEDULE.run(c, List.of(schedulesKey, nextRunsKey), List.of(schedule.name(),
                 Json.write(schedule.toMap()), String.valueOf(firstRun.toEpochMilli()))));
     }
 
@@ -439,7 +347,7 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public boolean claimRun(String name, Instant expected, Instant next) {
-        Object claimed = call(c -> CLAIM.run(c, List.of(nextRunsKey, schedulesKey), List.of(name,
+        Object claimed = call(c -> TaskScripts.CLAIM.run(c, List.of(nextRunsKey, schedulesKey), List.of(name,
                 String.valueOf(expected.toEpochMilli()), next == null ? "" : String.valueOf(next.toEpochMilli()))));
         return Long.valueOf(1).equals(claimed);
     }
@@ -450,14 +358,14 @@ public final class RedisTaskBroker implements TaskBroker {
         List<String> argv = new ArrayList<>(enqueueArgs(id, task, args));
         argv.addAll(List.of(name, String.valueOf(expected.toEpochMilli()),
                 next == null ? "" : String.valueOf(next.toEpochMilli())));
-        Object claimed = call(c -> CLAIM_AND_ENQUEUE.run(c, List.of(recordPrefix + id, stream, nextRunsKey,
+        Object claimed = call(c -> TaskScripts.CLAIM_AND_ENQUEUE.run(c, List.of(recordPrefix + id, stream, nextRunsKey,
                 schedulesKey), argv));
         return Long.valueOf(1).equals(claimed);
     }
 
     @Override
     public boolean timedOut(String id, String error) {
-        Object marked = call(c -> TIMED_OUT.run(c, List.of(recordPrefix + id, activeKey), List.of(error, id)));
+        Object marked = call(c -> TaskScripts.TIMED_OUT.run(c, List.of(recordPrefix + id, activeKey), List.of(error, id)));
         return Long.valueOf(1).equals(marked);
     }
 
