@@ -4,7 +4,11 @@ import io.jsorc.ComponentContext;
 import io.jsorc.OrchestratorAware;
 import io.jsorc.Repository;
 import io.jsorc.base.Json;
+import io.jsorc.config.Durability;
 import io.jsorc.config.Hook;
+import io.jsorc.services.redis.PendingWrites.Op;
+import io.jsorc.services.redis.PendingWrites.Pending;
+import io.jsorc.services.redis.RedisConfigScripts.Stored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -24,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Hook} backed by Redis (hash {@value #HASH}) with a memory copy in front: reads take memory, then Redis
@@ -36,6 +41,13 @@ import java.util.function.Consumer;
  * {@code redis} service, whose {@code pubsub} daemon hears replicas' changes: every write is announced on channel
  * {@value #CHANNEL}, and every other orchestrator attached to the same Redis drops its memory copy of that key and
  * tells its change listeners (the orchestrator restarts the service whose config or manifest it is).
+ *
+ * <p>Every value carries a version ({@link RedisConfigScripts} has the storage format); writes are compare-and-set
+ * on it. A write Redis does not take stays pending and a daemon ({@code jsorc-config-sync}) retries it, storing it
+ * only where Redis still holds the version it was based on (else the newer value wins, logged at WARN). The daemon
+ * also notices a Redis that lost its data (no or another {@code jsorc:epoch}) and re-seeds it from the memory copy,
+ * where a default stored meanwhile never beats a value set through the API. Deletes leave a tombstone, so a replica
+ * that was away still honours them.
  */
 @Repository(name = "hook", priority = 1)
 public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
@@ -60,9 +72,13 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
 
     @Override
     public Optional<String> getGlob(String key) {
-        String cached = state.memory.get(key);
+        Entry cached = state.memory.get(key);
         if (cached != null) {
-            return Optional.of(cached);
+            return Optional.of(cached.json());
+        }
+        Pending pending = state.pending.get(key);
+        if (pending != null && pending.op() == Op.DEL) {
+            return Optional.empty();
         }
         RedisClient redis = state.client();
         if (redis == null) {
@@ -70,22 +86,31 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         }
         try {
             long generation = state.generation(key);
-            String stored = redis.hget(HASH, key);
+            Stored stored = state.run(redis, RedisConfigScripts.Op.GET, key, null, 0, "", null);
             state.reached();
-            if (stored != null) {
-                state.backFill(key, stored, generation);
+            if (stored.value() != null) {
+                state.backFill(key, new Entry(stored.value(), stored.version(), stored.kind()), generation);
             }
-            return Optional.ofNullable(stored);
+            return Optional.ofNullable(stored.value());
         } catch (RuntimeException e) {
             state.unreachable("reading " + key, e);
-            return Optional.ofNullable(state.memory.get(key));
+            return Optional.ofNullable(state.memory.get(key)).map(Entry::json);
         }
     }
 
     @Override
     public void setGlob(String key, String json) {
-        state.memory.put(key, json);
-        state.write(key, new Pending(Op.SET, json));
+        setGlob(key, json, Durability.BEST_EFFORT);
+    }
+
+    @Override
+    public void setGlob(String key, String json, Durability durability) {
+        state.write(key, Op.SET, json, durability);
+    }
+
+    @Override
+    public String updateGlob(String key, UnaryOperator<String> change, Durability durability) {
+        return state.update(key, change, durability);
     }
 
     @Override
@@ -97,25 +122,31 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         RedisClient redis = state.client();
         if (redis != null) {
             try {
-                redis.hsetnx(HASH, key, defaultJson);
-                String stored = redis.hget(HASH, key);
-                if (stored != null) {
-                    state.memory.put(key, stored);
-                    return stored;
+                synchronized (state) {
+                    Stored stored = state.run(redis, RedisConfigScripts.Op.DEFAULT, key, defaultJson, 0, "", null);
+                    if (stored.value() != null) {
+                        state.memory.put(key, new Entry(stored.value(), stored.version(), stored.kind()));
+                        return stored.value();
+                    }
                 }
             } catch (RuntimeException e) {
                 state.unreachable("creating " + key, e);
             }
         }
-        String previous = state.memory.putIfAbsent(key, defaultJson);
-        state.pending.putIfAbsent(key, new Pending(Op.CREATE, defaultJson));
-        return previous != null ? previous : defaultJson;
+        synchronized (state) {
+            Entry previous = state.memory.putIfAbsent(key, new Entry(defaultJson, RedisConfigScripts.NONE, "default"));
+            if (previous != null) {
+                return previous.json();
+            }
+            state.pending.putIfAbsent(key, new Pending(Op.DEFAULT, defaultJson, RedisConfigScripts.NONE,
+                    state.epoch));
+            return defaultJson;
+        }
     }
 
     @Override
     public void deleteGlob(String key) {
-        state.memory.remove(key);
-        state.write(key, new Pending(Op.DELETE, null));
+        state.write(key, Op.DEL, null, Durability.BEST_EFFORT);
     }
 
     @Override
@@ -129,15 +160,15 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
                 state.unreachable("listing keys", e);
             }
         }
-        state.pending.forEach((key, pending) -> {
-            if (pending.op() == Op.DELETE) {
+        state.pending.snapshot().forEach((key, pending) -> {
+            if (pending.op() == Op.DEL) {
                 keys.remove(key);
             }
         });
         return keys;
     }
 
-    /** Writes what was kept while Redis could not be reached, if it answers now. */
+    /** Writes what was kept while Redis could not take it, if it takes it now. */
     @Override
     public void commit() {
         state.flush();
@@ -149,7 +180,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         if (bootstrap == null) {
             return "in memory (RedisHook with REDIS_CONFIG disabled or absent: nothing is shared)";
         }
-        return "Redis at " + bootstrap.hostOrDefault() + ":" + bootstrap.portOrDefault() + " db "
+        return "Redis at " + state.address() + " db "
                 + (bootstrap.db() == null ? 0 : bootstrap.db()) + ", hash " + HASH + " (RedisHook, from REDIS_CONFIG "
                 + "as the builder or the classpath give it; pin another store with -Djsorc.hook=memory)";
     }
@@ -160,15 +191,20 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     }
 
     /**
-     * Returns the keys written while Redis could not be reached and not yet in Redis.
+     * Returns the keys written while Redis could not take them and not yet in Redis.
      *
      * @return the pending keys, sorted
      */
     public Set<String> pendingKeys() {
-        return new TreeSet<>(state.pending.keySet());
+        return state.pending.keys();
     }
 
-    /** Closes the bootstrap connection; the orchestrator calls it once, on the backend it resolved. */
+    @Override
+    public int pendingCount() {
+        return state == null ? 0 : state.pending.size();
+    }
+
+    /** Stops the sync daemon and closes the bootstrap connection; the orchestrator calls it once, when it closes. */
     @Override
     public void close() {
         if (state != null) {
@@ -176,23 +212,25 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         }
     }
 
-    private enum Op { SET, CREATE, DELETE }
-
-    private record Pending(Op op, String value) { }
+    /** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
+    private record Entry(String json, long version, String kind) { }
 
     /** What all RedisHook instances of one orchestrator share. Writes to Redis happen under its lock. */
     private static final class State {
         private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
         final String origin = UUID.randomUUID().toString();
-        final ConcurrentMap<String, String> memory = new ConcurrentHashMap<>();
+        final ConcurrentMap<String, Entry> memory = new ConcurrentHashMap<>();
         /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
         final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
-        final ConcurrentMap<String, Pending> pending = new ConcurrentHashMap<>();
+        final PendingWrites pending = new PendingWrites(this::tick);
         final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
         final ComponentContext context;
         final RedisService.Settings bootstrap;
         final AtomicBoolean subscriberRequested = new AtomicBoolean();
+        /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
+        volatile String epoch = "";
         private volatile RedisClient client;
         private volatile long retryAtNanos;
         private volatile boolean closed;
@@ -216,13 +254,28 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             }
             Map<String, Object> own = new LinkedHashMap<>(config);
             own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
-            RedisService.Settings settings = Json.mapper().convertValue(own, RedisService.Settings.class);
-            return settings;
+            return Json.mapper().convertValue(own, RedisService.Settings.class);
+        }
+
+        String address() {
+            return bootstrap.hostOrDefault() + ":" + bootstrap.portOrDefault();
         }
 
         /** The bootstrap connection, or {@code null} while Redis is disabled, closed or recently unreachable. */
         RedisClient client() {
-            if (bootstrap == null || closed || System.nanoTime() - retryAtNanos < 0) {
+            if (System.nanoTime() - retryAtNanos < 0) {
+                return null;
+            }
+            RedisClient current = connection();
+            if (current != null) {
+                requestSubscriber();
+            }
+            return current;
+        }
+
+        /** The bootstrap connection regardless of recent failures, or {@code null} while disabled or closed. */
+        private RedisClient connection() {
+            if (bootstrap == null || closed) {
                 return null;
             }
             RedisClient current = client;
@@ -232,10 +285,10 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
                     if (current == null && !closed) {
                         current = connect(bootstrap);
                         client = current;
+                        pending.startDaemon();
                     }
                 }
             }
-            requestSubscriber();
             return current;
         }
 
@@ -266,6 +319,15 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             }
         }
 
+        Stored run(RedisClient redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
+                   String kind) {
+            Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin);
+            if (epoch.isEmpty() && stored.epoch() != null) {
+                epoch = stored.epoch();
+            }
+            return stored;
+        }
+
         void reached() {
             if (!pending.isEmpty()) {
                 flush();
@@ -274,15 +336,15 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
 
         void unreachable(String what, RuntimeException e) {
             retryAtNanos = System.nanoTime() + RETRY_NANOS;
-            log.debug("Redis could not be reached {}; serving memory, retrying in 1 s", what, e);
+            log.debug("Redis could not take {}; serving memory, retrying", what, e);
         }
 
         long generation(String key) {
             return generations.getOrDefault(key, 0L);
         }
 
-        synchronized void backFill(String key, String value, long generationAtRead) {
-            if (generation(key) == generationAtRead && !pending.containsKey(key)) {
+        synchronized void backFill(String key, Entry value, long generationAtRead) {
+            if (generation(key) == generationAtRead && !pending.contains(key)) {
                 memory.put(key, value);
             }
         }
@@ -292,82 +354,199 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             memory.remove(key);
         }
 
-        synchronized void write(String key, Pending change) {
-            RedisClient redis = client();
-            if (redis != null) {
-                try {
-                    apply(redis, key, change);
-                    pending.remove(key);
-                    return;
-                } catch (RuntimeException e) {
-                    unreachable("writing " + key, e);
+        /** A set or delete: into Redis now (a blind write), else pending; REQUIRED waits, then throws. */
+        void write(String key, Op op, String json, Durability durability) {
+            RedisConfigScripts.Op scriptOp = op == Op.DEL ? RedisConfigScripts.Op.DEL : RedisConfigScripts.Op.SET;
+            long deadline = System.nanoTime() + REQUIRED_WAIT_NANOS;
+            RuntimeException failure = null;
+            while (true) {
+                RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+                synchronized (this) {
+                    if (redis != null) {
+                        try {
+                            Stored stored = run(redis, scriptOp, key, json, RedisConfigScripts.ANY, epoch, null);
+                            remember(key, json, stored.version(), "set");
+                            pending.remove(key);
+                            return;
+                        } catch (RuntimeException e) {
+                            failure = e;
+                            unreachable("writing " + key, e);
+                        }
+                    }
+                    if (bootstrap == null || durability != Durability.REQUIRED) {
+                        Entry before = memory.get(key);
+                        remember(key, json, before == null ? RedisConfigScripts.NONE : before.version(), "set");
+                        if (bootstrap != null) {
+                            pending.put(key, new Pending(op, json, before == null ? RedisConfigScripts.NONE
+                                    : before.version(), epoch));
+                        }
+                        return;
+                    }
+                }
+                if (System.nanoTime() - deadline > 0 || !pause(100)) {
+                    throw new IllegalStateException("Config " + key + " was not stored: Redis at " + address()
+                            + " did not take it within " + TimeUnit.NANOSECONDS.toSeconds(REQUIRED_WAIT_NANOS)
+                            + " s (" + (failure == null ? "not reachable" : failure.getClass().getSimpleName() + ": "
+                            + failure.getMessage()) + "); nothing was changed");
                 }
             }
-            pending.put(key, change);
         }
 
-        private void apply(RedisClient redis, String key, Pending change) {
-            switch (change.op()) {
-                case SET -> redis.hset(HASH, key, change.value());
-                case CREATE -> {
-                    redis.hsetnx(HASH, key, change.value());
-                    String stored = redis.hget(HASH, key);
-                    if (stored != null) {
-                        memory.put(key, stored);
-                    }
-                    return; // created from a default: nothing changed for the replicas
-                }
-                case DELETE -> redis.hdel(HASH, key);
-                default -> throw new IllegalStateException("unknown op " + change.op());
+        private void remember(String key, String json, long version, String kind) {
+            if (json == null) {
+                memory.remove(key);
+            } else {
+                memory.put(key, new Entry(json, version, kind));
             }
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("key", key);
-            message.put("origin", origin);
-            redis.publish(CHANNEL, Json.write(message));
+        }
+
+        /** Compare-and-set of a change on the value Redis holds now, retried while others change it meanwhile. */
+        String update(String key, UnaryOperator<String> change, Durability durability) {
+            for (int attempt = 0; attempt < 20; attempt++) {
+                RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+                if (redis == null) {
+                    break;
+                }
+                try {
+                    synchronized (this) {
+                        Stored now = run(redis, RedisConfigScripts.Op.GET, key, null, 0, "", null);
+                        Entry mine = memory.get(key);
+                        String current = now.value() != null ? now.value() : mine == null ? null : mine.json();
+                        if (current == null) {
+                            throw new java.util.NoSuchElementException("Config " + key + " has no value");
+                        }
+                        String next = change.apply(current);
+                        Stored stored = run(redis, RedisConfigScripts.Op.SET, key, next, now.version(),
+                                now.epoch() == null ? "" : now.epoch(), null);
+                        if (stored.written()) {
+                            remember(key, next, stored.version(), "set");
+                            pending.remove(key);
+                            return next;
+                        }
+                    }
+                } catch (redis.clients.jedis.exceptions.JedisException e) {
+                    unreachable("updating " + key, e);
+                    break;
+                }
+            }
+            Entry mine = memory.get(key);
+            String next = change.apply(mine == null ? null : mine.json());
+            write(key, Op.SET, next, durability);
+            return next;
+        }
+
+        /** The daemon's tick: retry pending writes, and re-seed a Redis whose data set is not the one we knew. */
+        void tick() {
+            if (context.isClosed()) {
+                return;
+            }
+            RedisClient redis = connection();
+            if (redis == null) {
+                return;
+            }
+            String now;
+            try {
+                now = redis.get(RedisConfigScripts.EPOCH);
+                retryAtNanos = 0;
+            } catch (RuntimeException e) {
+                log.debug("Redis at {} does not answer yet", address(), e);
+                return;
+            }
+            if (!pending.isEmpty()) {
+                flush();
+            }
+            if (now == null ? !memory.isEmpty() : !now.equals(epoch)) {
+                resync();
+            }
         }
 
         /**
-         * Redis (re)appeared: write what was kept, and catch up on changes replicas announced while we could not
-         * hear them — a memory copy that differs from Redis is dropped and its listeners told.
+         * Redis (re)appeared or lost its data: write what was kept, re-seed what Redis lacks from the memory copy,
+         * and catch up on what replicas changed meanwhile — a copy whose key Redis holds with another value, or
+         * deleted at a newer version, is dropped and its listeners told.
          */
         void resync() {
-            Map<String, String> before;
-            synchronized (this) {
-                before = new java.util.HashMap<>(memory);
-                before.keySet().removeAll(pending.keySet());
-            }
             flush();
-            RedisClient redis = client();
+            RedisClient redis = connection();
             if (redis == null) {
                 return;
             }
-            for (Map.Entry<String, String> copy : before.entrySet()) {
-                String stored;
+            String knownEpoch = epoch;
+            String seen = null;
+            for (Map.Entry<String, Entry> copy : Map.copyOf(memory).entrySet()) {
+                String key = copy.getKey();
+                Entry entry = copy.getValue();
+                synchronized (this) {
+                    if (memory.get(key) != entry || pending.contains(key)) {
+                        continue;
+                    }
+                    Stored stored;
+                    try {
+                        stored = run(redis, RedisConfigScripts.Op.SEED, key, entry.json(), entry.version(),
+                                knownEpoch, entry.kind());
+                    } catch (RuntimeException e) {
+                        unreachable("re-seeding " + key, e);
+                        return;
+                    }
+                    seen = stored.epoch();
+                    if (stored.written()) {
+                        memory.put(key, new Entry(entry.json(), stored.version(), entry.kind()));
+                        log.debug("Re-seeded {} into Redis at {}", key, address());
+                    } else if (stored.value() != null && stored.value().equals(entry.json())) {
+                        memory.put(key, new Entry(entry.json(), stored.version(), stored.kind()));
+                    } else if (stored.value() != null || stored.deleted() && stored.version() > entry.version()) {
+                        invalidate(key);
+                        tell(key);
+                    }
+                }
+            }
+            if (seen == null) {
                 try {
-                    stored = redis.hget(HASH, copy.getKey());
+                    seen = redis.get(RedisConfigScripts.EPOCH);
                 } catch (RuntimeException e) {
-                    log.debug("Resync of {} failed", copy.getKey(), e);
-                    continue;
+                    return;
                 }
-                if (!copy.getValue().equals(stored)) {
-                    invalidate(copy.getKey());
-                    tell(copy.getKey());
-                }
+            }
+            if (seen != null) {
+                epoch = seen;
             }
         }
 
+        /** Writes the pending writes whose base Redis still holds; a newer value wins over the others. */
         synchronized void flush() {
-            RedisClient redis = client();
+            RedisClient redis = connection();
             if (redis == null) {
                 return;
             }
-            for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+            for (Map.Entry<String, Pending> entry : pending.snapshot().entrySet()) {
+                String key = entry.getKey();
+                Pending write = entry.getValue();
+                Stored stored;
                 try {
-                    apply(redis, entry.getKey(), entry.getValue());
-                    pending.remove(entry.getKey(), entry.getValue());
+                    RedisConfigScripts.Op op = switch (write.op()) {
+                        case SET -> RedisConfigScripts.Op.SET;
+                        case DEL -> RedisConfigScripts.Op.DEL;
+                        case DEFAULT -> RedisConfigScripts.Op.DEFAULT;
+                    };
+                    stored = run(redis, op, key, write.json(), write.base(), write.baseEpoch(), null);
                 } catch (RuntimeException e) {
-                    unreachable("flushing " + entry.getKey(), e);
+                    unreachable("flushing " + key, e);
                     return;
+                }
+                pending.remove(key, write);
+                if (stored.written()) {
+                    remember(key, write.json(), stored.version(), write.op() == Op.DEFAULT ? "default" : "set");
+                } else if (write.op() == Op.DEFAULT) {
+                    if (stored.value() != null && !stored.value().equals(write.json())) {
+                        invalidate(key);
+                        tell(key);
+                    }
+                } else {
+                    log.warn("Config {}: a write kept while Redis could not take it was based on version {}, but "
+                            + "Redis holds version {} ({}) now; the newer value wins, this write is dropped", key,
+                            write.base(), stored.version(), stored.kind());
+                    invalidate(key);
+                    tell(key);
                 }
             }
         }
@@ -383,6 +562,10 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             if (origin.equals(change.get("origin")) || !(change.get("key") instanceof String key)) {
                 return;
             }
+            Entry mine = memory.get(key);
+            if (mine != null && change.get("v") instanceof Number v && v.longValue() == mine.version()) {
+                return; // we hold that version already
+            }
             invalidate(key);
             tell(key);
         }
@@ -397,15 +580,28 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             }
         }
 
-        synchronized void close() {
-            closed = true;
-            RedisClient current = client;
-            client = null;
-            if (current != null) {
-                try {
-                    current.close();
-                } catch (RuntimeException e) {
-                    log.debug("Closing the config store's Redis connection threw", e);
+        private static boolean pause(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void close() {
+            pending.close();
+            synchronized (this) {
+                closed = true;
+                RedisClient current = client;
+                client = null;
+                if (current != null) {
+                    try {
+                        current.close();
+                    } catch (RuntimeException e) {
+                        log.debug("Closing the config store's Redis connection threw", e);
+                    }
                 }
             }
         }
