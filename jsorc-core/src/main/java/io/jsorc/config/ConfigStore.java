@@ -122,6 +122,12 @@ public final class ConfigStore {
         }
     }
 
+    /** {@return the writes the backend holds that have not reached its backing store; 0 before it is created} */
+    public int pendingCount() {
+        Hook current = backend;
+        return current == null ? 0 : current.pendingCount();
+    }
+
     /**
      * Returns every key this store accepts.
      *
