@@ -181,6 +181,16 @@ public interface ComponentContext {
     boolean isClosed();
 
     /**
+     * Counts the config writes the config store's backend holds that have not reached its backing store yet (the
+     * {@code jsorc.config.pending} metric); 0 while the backend was not created or does not buffer.
+     *
+     * @return the pending config writes
+     */
+    default int pendingConfigWrites() {
+        return 0;
+    }
+
+    /**
      * Reads a cluster secret through the manifest applier that reads secrets (the kube module's).
      *
      * @param namespace the namespace, or {@code null} for the applier's default

@@ -120,6 +120,11 @@ public abstract class ForwardingComponentContext implements ComponentContext {
     }
 
     @Override
+    public int pendingConfigWrites() {
+        return delegate().pendingConfigWrites();
+    }
+
+    @Override
     public Optional<Map<String, byte[]>> readSecret(String namespace, String secret) {
         return delegate().readSecret(namespace, secret);
     }

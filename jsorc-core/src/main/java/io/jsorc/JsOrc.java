@@ -290,6 +290,15 @@ public final class JsOrc {
     }
 
     /**
+     * Replaces a key's stored value in the global orchestrator's config store with the given durability.
+     *
+     * @see Orchestrator#configSet(String, String, io.jsorc.config.Durability)
+     */
+    public static void configSet(String name, String json, io.jsorc.config.Durability durability) {
+        orchestrator().configSet(name, json, durability);
+    }
+
+    /**
      * Replaces one field of a key's stored value in the global orchestrator's config store.
      *
      * @see Orchestrator#configUpdate(String, String, String)

@@ -194,6 +194,18 @@ public final class Orchestrator extends ForwardingComponentContext implements Au
     }
 
     /**
+     * Replaces a key's stored value with the given durability.
+     *
+     * @param name       a known key
+     * @param json       a JSON object
+     * @param durability {@link io.jsorc.config.Durability#REQUIRED}: return only once the backend stored it, else
+     *                   throw {@link IllegalStateException} naming the key (nothing is left pending)
+     */
+    public void configSet(String name, String json, io.jsorc.config.Durability durability) {
+        parts.configStore().set(name, json, durability);
+    }
+
+    /**
      * Replaces one field of a key's stored value.
      *
      * @param name      a known key

@@ -125,6 +125,12 @@ public final class ConfigStore {
         }
     }
 
+    /** {@return the writes the backend holds that have not reached its backing store; 0 before it is created} */
+    public int pendingCount() {
+        Hook current = backend;
+        return current == null ? 0 : current.pendingCount();
+    }
+
     /**
      * Returns every key this store accepts.
      *
@@ -205,7 +211,7 @@ public final class ConfigStore {
     }
 
     /**
-     * Replaces the stored value.
+     * Replaces the stored value, best effort: see {@link #set(String, String, Durability)}.
      *
      * @param key  a known key
      * @param json a JSON object (for a manifest key: kind -> name -> document)
@@ -213,6 +219,20 @@ public final class ConfigStore {
      *                                  stored then
      */
     public void set(String key, String json) {
+        set(key, json, Durability.BEST_EFFORT);
+    }
+
+    /**
+     * Replaces the stored value.
+     *
+     * @param key        a known key
+     * @param json       a JSON object (for a manifest key: kind -> name -> document)
+     * @param durability {@link Durability#REQUIRED}: return only once the backend stored it
+     * @throws IllegalArgumentException when the key is unknown or the JSON is invalid or not an object; nothing is
+     *                                  stored then
+     * @throws IllegalStateException    when {@code REQUIRED} and the backend could not store it within a few seconds
+     */
+    public void set(String key, String json, Durability durability) {
         requireKnown(key);
         Map<String, Object> value = Json.parseObject(json, "config " + key);
         if (manifestKeys.contains(key)) {
@@ -220,13 +240,14 @@ public final class ConfigStore {
         }
         synchronized (writeLock) {
             Hook h = hook();
-            h.setGlob(key, Json.write(value));
+            h.setGlob(key, Json.write(value), durability == null ? Durability.BEST_EFFORT : durability);
             h.commit();
         }
     }
 
     /**
-     * Replaces one field of the stored value.
+     * Replaces one field of the stored value. A shared backend applies it to the value it stores now (compare and
+     * set), so replicas updating different fields of one key both land.
      *
      * @param key       a known key
      * @param field     a field the value already has (a service config also accepts its flags {@code enabled},
@@ -238,16 +259,24 @@ public final class ConfigStore {
     public void update(String key, String field, String jsonValue) {
         requireKnown(key);
         Object value = Json.parseValue(jsonValue, "value of " + key + "." + field);
+        boolean flag = serviceConfigKeys.contains(key) && FLAGS.contains(field);
         synchronized (writeLock) {
-            Map<String, Object> current = new LinkedHashMap<>(read(key).orElse(Map.of()));
-            boolean flag = serviceConfigKeys.contains(key) && FLAGS.contains(field);
-            if (!current.containsKey(field) && !flag) {
-                throw new IllegalArgumentException("Config " + key + " has no field '" + field + "'; its fields are "
-                        + new TreeSet<>(current.keySet()));
-            }
-            current.put(field, value);
+            java.util.function.UnaryOperator<String> change = stored -> {
+                Map<String, Object> current = new LinkedHashMap<>(stored == null ? Map.of()
+                        : Json.parseObject(stored, "stored config " + key));
+                if (!current.containsKey(field) && !flag) {
+                    throw new IllegalArgumentException("Config " + key + " has no field '" + field
+                            + "'; its fields are " + new TreeSet<>(current.keySet()));
+                }
+                current.put(field, value);
+                return Json.write(current);
+            };
             Hook h = hook();
-            h.setGlob(key, Json.write(current));
+            if (readJson(key).isEmpty()) { // neither stored nor a default: only a flag can be set
+                h.setGlob(key, change.apply(null), Durability.BEST_EFFORT);
+            } else {
+                h.updateGlob(key, change, Durability.BEST_EFFORT);
+            }
             h.commit();
         }
     }

@@ -68,4 +68,39 @@ public interface Hook {
      */
     default void addChangeListener(java.util.function.Consumer<String> listener) {
     }
+
+    /**
+     * Stores (replaces) a glob with the given durability. The default suits a backend that stores at once: it calls
+     * {@link #setGlob(String, String)}.
+     *
+     * @param key        the glob key
+     * @param json       the JSON text
+     * @param durability {@link Durability#REQUIRED}: return only once the backend stored it, else throw
+     * @throws IllegalStateException when {@code REQUIRED} and the backend could not store it; nothing is pending then
+     */
+    default void setGlob(String key, String json, Durability durability) {
+        setGlob(key, json);
+    }
+
+    /**
+     * Replaces a glob with what {@code change} makes of the current one, atomically against other writers of the
+     * same backend where the backend can (a shared backend retries on a concurrent change). The default reads and
+     * writes; callers serialise it within one orchestrator.
+     *
+     * @param key        the glob key
+     * @param change     current JSON (never {@code null}: the caller stored a default first) to the new JSON; may
+     *                   throw to abort, nothing is stored then
+     * @param durability as for {@link #setGlob(String, String, Durability)}
+     * @return the JSON stored
+     */
+    default String updateGlob(String key, java.util.function.UnaryOperator<String> change, Durability durability) {
+        String next = change.apply(getGlob(key).orElseThrow(() -> new java.util.NoSuchElementException(key)));
+        setGlob(key, next, durability);
+        return next;
+    }
+
+    /** {@return how many writes this backend holds that have not reached its backing store yet (a metric)} */
+    default int pendingCount() {
+        return 0;
+    }
 }

@@ -18,7 +18,8 @@ import java.time.Duration;
  * {@code jsorc.regeneration} (a timer per action and resulting state of each service a cycle looked at),
  * {@code jsorc.manifest.apply} (per resource kind and result), {@code jsorc.action.calls} (latency by module, mode and
  * outcome), {@code jsorc.requests} (the host requests of the action manager's benchmark) and
- * {@code jsorc.logs.dropped} (log records a full shipping queue dropped, per index).
+ * {@code jsorc.logs.dropped} (log records a full shipping queue dropped, per index) and {@code jsorc.config.pending}
+ * (config writes the backend has not stored yet, e.g. while Redis is down).
  * In Prometheus form: {@code jsorc_service_state{service="redis"}}.
  */
 public final class JsOrcMetrics implements MeterBinder, AutoCloseable {
@@ -45,6 +46,9 @@ public final class JsOrcMetrics implements MeterBinder, AutoCloseable {
                             + "4 RESTART; -1 not built")
                     .tag("service", name).register(registry);
         }
+        Gauge.builder("jsorc.config.pending", orchestrator, ComponentContext::pendingConfigWrites)
+                .description("Config writes the config backend holds that have not reached its backing store yet")
+                .register(registry);
         ServiceListener transitions = (service, from, to, error) -> Counter.builder("jsorc.service.transitions")
                 .description("State transitions of services").tag("service", service).tag("to", to.name())
                 .register(registry).increment();

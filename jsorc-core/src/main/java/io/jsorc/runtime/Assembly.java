@@ -399,6 +399,11 @@ public final class Assembly implements ComponentContext {
     }
 
     @Override
+    public int pendingConfigWrites() {
+        return configStore.pendingCount();
+    }
+
+    @Override
     public Optional<Map<String, byte[]>> readSecret(String namespace, String name) {
         ensureOpen();
         return manifests.readSecret(namespace, name);

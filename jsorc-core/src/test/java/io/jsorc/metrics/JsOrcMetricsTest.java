@@ -11,6 +11,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsOrcMetricsTest {
 
     @Test
+    void pendingConfigWritesAreAGaugeReadFromTheBackend() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(3);
+        io.jsorc.config.MemoryHook buffering = new io.jsorc.config.MemoryHook() {
+            @Override
+            public int pendingCount() {
+                return pending.get();
+            }
+        };
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class).hook(buffering).build()) {
+            new JsOrcMetrics(o).bindTo(registry);
+            o.hook(); // the backend is created on first use
+            assertThat(registry.get("jsorc.config.pending").gauge().value()).isEqualTo(3);
+            pending.set(0);
+            assertThat(registry.get("jsorc.config.pending").gauge().value()).isZero();
+        }
+    }
+
+    @Test
     void statesTransitionsAndRegenerationAreMeasured() {
         Fixtures.Flaky.ATTEMPTS.set(0);
         Fixtures.Flaky.fails = 1;

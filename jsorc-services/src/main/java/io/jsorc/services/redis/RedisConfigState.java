@@ -1,0 +1,430 @@
+package io.jsorc.services.redis;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.base.Json;
+import io.jsorc.config.Durability;
+import io.jsorc.services.redis.PendingWrites.Op;
+import io.jsorc.services.redis.PendingWrites.Pending;
+import io.jsorc.services.redis.RedisConfigScripts.Stored;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+import static io.jsorc.services.redis.RedisHook.CHANNEL;
+
+/**
+ * What all {@link RedisHook} instances of one orchestrator share: the memory copy with its versions, the bootstrap
+ * connection, the pending writes and their daemon, the change listeners. Writes to Redis happen under its lock.
+ */
+final class RedisConfigState {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
+
+/** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
+record Entry(String json, long version, String kind) { }
+
+
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    final String origin = UUID.randomUUID().toString();
+    final ConcurrentMap<String, Entry> memory = new ConcurrentHashMap<>();
+    /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
+    final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
+    final PendingWrites pending = new PendingWrites(this::tick);
+    final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    final ComponentContext context;
+    final RedisService.Settings bootstrap;
+    final AtomicBoolean subscriberRequested = new AtomicBoolean();
+    /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
+    volatile String epoch = "";
+    private volatile RedisClient client;
+    private volatile long retryAtNanos;
+    private volatile boolean closed;
+
+    RedisConfigState(ComponentContext context) {
+        this.context = context;
+        this.bootstrap = bootstrapSettings(context);
+        RedisLink link = context.shared(RedisLink.class, RedisLink::new);
+        link.onUp(service -> {
+            retryAtNanos = 0;
+            resync();
+        });
+        link.handle(CHANNEL, (channel, message) -> changed(message));
+    }
+
+    /** REDIS_CONFIG as the builder or the classpath give it; {@code null} when Redis is disabled there. */
+    private static RedisService.Settings bootstrapSettings(ComponentContext context) {
+        Map<String, Object> config = context.defaultConfig("REDIS_CONFIG").orElse(null);
+        if (config == null || !Boolean.parseBoolean(String.valueOf(config.getOrDefault("enabled", "true")))) {
+            return null;
+        }
+        Map<String, Object> own = new LinkedHashMap<>(config);
+        own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
+        return Json.mapper().convertValue(own, RedisService.Settings.class);
+    }
+
+    String address() {
+        return bootstrap.hostOrDefault() + ":" + bootstrap.portOrDefault();
+    }
+
+    /** The bootstrap connection, or {@code null} while Redis is disabled, closed or recently unreachable. */
+    RedisClient client() {
+        if (System.nanoTime() - retryAtNanos < 0) {
+            return null;
+        }
+        RedisClient current = connection();
+        if (current != null) {
+            requestSubscriber();
+        }
+        return current;
+    }
+
+    /** The bootstrap connection regardless of recent failures, or {@code null} while disabled or closed. */
+    private RedisClient connection() {
+        if (bootstrap == null || closed) {
+            return null;
+        }
+        RedisClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null && !closed) {
+                    current = connect(bootstrap);
+                    client = current;
+                    pending.startDaemon();
+                }
+            }
+        }
+        return current;
+    }
+
+    private static RedisClient connect(RedisService.Settings s) {
+        int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
+        int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(4);
+        pool.setMaxIdle(2);
+        pool.setMinIdle(0);
+        pool.setMaxWait(Duration.ofMillis(timeout));
+        return RedisClient.builder().hostAndPort(s.hostOrDefault(), s.portOrDefault())
+                .clientConfig(s.clientConfig(timeout, connectTimeout)).poolConfig(pool).build();
+    }
+
+    /**
+     * Replicas' changes are heard through the {@code redis} service's subscription: build it once the
+     * orchestrator runs. Asked from a config read (never from this hook's construction), and only once, so the
+     * service's own config read through this hook does not ask again.
+     */
+    private void requestSubscriber() {
+        if (context.isStarted() && subscriberRequested.compareAndSet(false, true)) {
+            try {
+                context.svc("redis");
+            } catch (RuntimeException e) {
+                log.debug("The redis service could not be built for the config subscription", e);
+            }
+        }
+    }
+
+    Stored run(RedisClient redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
+               String kind) {
+        Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin);
+        if (epoch.isEmpty() && stored.epoch() != null) {
+            epoch = stored.epoch();
+        }
+        return stored;
+    }
+
+    void reached() {
+        if (!pending.isEmpty()) {
+            flush();
+        }
+    }
+
+    void unreachable(String what, RuntimeException e) {
+        retryAtNanos = System.nanoTime() + RETRY_NANOS;
+        log.debug("Redis could not take {}; serving memory, retrying", what, e);
+    }
+
+    long generation(String key) {
+        return generations.getOrDefault(key, 0L);
+    }
+
+    synchronized void backFill(String key, Entry value, long generationAtRead) {
+        if (generation(key) == generationAtRead && !pending.contains(key)) {
+            memory.put(key, value);
+        }
+    }
+
+    synchronized void invalidate(String key) {
+        generations.merge(key, 1L, Long::sum);
+        memory.remove(key);
+    }
+
+    /** A set or delete: into Redis now (a blind write), else pending; REQUIRED waits, then throws. */
+    void write(String key, Op op, String json, Durability durability) {
+        RedisConfigScripts.Op scriptOp = op == Op.DEL ? RedisConfigScripts.Op.DEL : RedisConfigScripts.Op.SET;
+        long deadline = System.nanoTime() + REQUIRED_WAIT_NANOS;
+        RuntimeException failure = null;
+        while (true) {
+            RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+            synchronized (this) {
+                if (redis != null) {
+                    try {
+                        Stored stored = run(redis, scriptOp, key, json, RedisConfigScripts.ANY, epoch, null);
+                        remember(key, json, stored.version(), "set");
+                        pending.remove(key);
+                        return;
+                    } catch (RuntimeException e) {
+                        failure = e;
+                        unreachable("writing " + key, e);
+                    }
+                }
+                if (bootstrap == null || durability != Durability.REQUIRED) {
+                    Entry before = memory.get(key);
+                    remember(key, json, before == null ? RedisConfigScripts.NONE : before.version(), "set");
+                    if (bootstrap != null) {
+                        pending.put(key, new Pending(op, json, before == null ? RedisConfigScripts.NONE
+                                : before.version(), epoch));
+                    }
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0 || !pause(100)) {
+                throw new IllegalStateException("Config " + key + " was not stored: Redis at " + address()
+                        + " did not take it within " + TimeUnit.NANOSECONDS.toSeconds(REQUIRED_WAIT_NANOS)
+                        + " s (" + (failure == null ? "not reachable" : failure.getClass().getSimpleName() + ": "
+                        + failure.getMessage()) + "); nothing was changed");
+            }
+        }
+    }
+
+    private void remember(String key, String json, long version, String kind) {
+        if (json == null) {
+            memory.remove(key);
+        } else {
+            memory.put(key, new Entry(json, version, kind));
+        }
+    }
+
+    /** Compare-and-set of a change on the value Redis holds now, retried while others change it meanwhile. */
+    String update(String key, UnaryOperator<String> change, Durability durability) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+            if (redis == null) {
+                break;
+            }
+            try {
+                synchronized (this) {
+                    Stored now = run(redis, RedisConfigScripts.Op.GET, key, null, 0, "", null);
+                    Entry mine = memory.get(key);
+                    String current = now.value() != null ? now.value() : mine == null ? null : mine.json();
+                    if (current == null) {
+                        throw new java.util.NoSuchElementException("Config " + key + " has no value");
+                    }
+                    String next = change.apply(current);
+                    Stored stored = run(redis, RedisConfigScripts.Op.SET, key, next, now.version(),
+                            now.epoch() == null ? "" : now.epoch(), null);
+                    if (stored.written()) {
+                        remember(key, next, stored.version(), "set");
+                        pending.remove(key);
+                        return next;
+                    }
+                }
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
+                unreachable("updating " + key, e);
+                break;
+            }
+        }
+        Entry mine = memory.get(key);
+        String next = change.apply(mine == null ? null : mine.json());
+        write(key, Op.SET, next, durability);
+        return next;
+    }
+
+    /** The daemon's tick: retry pending writes, and re-seed a Redis whose data set is not the one we knew. */
+    void tick() {
+        if (context.isClosed()) {
+            return;
+        }
+        RedisClient redis = connection();
+        if (redis == null) {
+            return;
+        }
+        String now;
+        try {
+            now = redis.get(RedisConfigScripts.EPOCH);
+            retryAtNanos = 0;
+        } catch (RuntimeException e) {
+            log.debug("Redis at {} does not answer yet", address(), e);
+            return;
+        }
+        if (!pending.isEmpty()) {
+            flush();
+        }
+        if (now == null ? !memory.isEmpty() : !now.equals(epoch)) {
+            resync();
+        }
+    }
+
+    /**
+     * Redis (re)appeared or lost its data: write what was kept, re-seed what Redis lacks from the memory copy,
+     * and catch up on what replicas changed meanwhile — a copy whose key Redis holds with another value, or
+     * deleted at a newer version, is dropped and its listeners told.
+     */
+    void resync() {
+        flush();
+        RedisClient redis = connection();
+        if (redis == null) {
+            return;
+        }
+        String knownEpoch = epoch;
+        String seen = null;
+        for (Map.Entry<String, Entry> copy : Map.copyOf(memory).entrySet()) {
+            String key = copy.getKey();
+            Entry entry = copy.getValue();
+            synchronized (this) {
+                if (memory.get(key) != entry || pending.contains(key)) {
+                    continue;
+                }
+                Stored stored;
+                try {
+                    stored = run(redis, RedisConfigScripts.Op.SEED, key, entry.json(), entry.version(),
+                            knownEpoch, entry.kind());
+                } catch (RuntimeException e) {
+                    unreachable("re-seeding " + key, e);
+                    return;
+                }
+                seen = stored.epoch();
+                if (stored.written()) {
+                    memory.put(key, new Entry(entry.json(), stored.version(), entry.kind()));
+                    log.debug("Re-seeded {} into Redis at {}", key, address());
+                } else if (stored.value() != null && stored.value().equals(entry.json())) {
+                    memory.put(key, new Entry(entry.json(), stored.version(), stored.kind()));
+                } else if (stored.value() != null || stored.deleted() && stored.version() > entry.version()) {
+                    invalidate(key);
+                    tell(key);
+                }
+            }
+        }
+        if (seen == null) {
+            try {
+                seen = redis.get(RedisConfigScripts.EPOCH);
+            } catch (RuntimeException e) {
+                return;
+            }
+        }
+        if (seen != null) {
+            epoch = seen;
+        }
+    }
+
+    /** Writes the pending writes whose base Redis still holds; a newer value wins over the others. */
+    synchronized void flush() {
+        RedisClient redis = connection();
+        if (redis == null) {
+            return;
+        }
+        for (Map.Entry<String, Pending> entry : pending.snapshot().entrySet()) {
+            String key = entry.getKey();
+            Pending write = entry.getValue();
+            Stored stored;
+            try {
+                RedisConfigScripts.Op op = switch (write.op()) {
+                    case SET -> RedisConfigScripts.Op.SET;
+                    case DEL -> RedisConfigScripts.Op.DEL;
+                    case DEFAULT -> RedisConfigScripts.Op.DEFAULT;
+                };
+                stored = run(redis, op, key, write.json(), write.base(), write.baseEpoch(), null);
+            } catch (RuntimeException e) {
+                unreachable("flushing " + key, e);
+                return;
+            }
+            pending.remove(key, write);
+            if (stored.written()) {
+                remember(key, write.json(), stored.version(), write.op() == Op.DEFAULT ? "default" : "set");
+            } else if (write.op() == Op.DEFAULT) {
+                if (stored.value() != null && !stored.value().equals(write.json())) {
+                    invalidate(key);
+                    tell(key);
+                }
+            } else {
+                log.warn("Config {}: a write kept while Redis could not take it was based on version {}, but "
+                        + "Redis holds version {} ({}) now; the newer value wins, this write is dropped", key,
+                        write.base(), stored.version(), stored.kind());
+                invalidate(key);
+                tell(key);
+            }
+        }
+    }
+
+    private void changed(String message) {
+        Map<String, Object> change;
+        try {
+            change = Json.parseObject(message, "config change message");
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring a malformed message on {}: {}", CHANNEL, e.getMessage());
+            return;
+        }
+        if (origin.equals(change.get("origin")) || !(change.get("key") instanceof String key)) {
+            return;
+        }
+        Entry mine = memory.get(key);
+        if (mine != null && change.get("v") instanceof Number v && v.longValue() == mine.version()) {
+            return; // we hold that version already
+        }
+        invalidate(key);
+        tell(key);
+    }
+
+    private void tell(String key) {
+        for (Consumer<String> listener : listeners) {
+            try {
+                listener.accept(key);
+            } catch (RuntimeException e) {
+                log.warn("A config change listener threw on {}", key, e);
+            }
+        }
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void close() {
+        pending.close();
+        synchronized (this) {
+            closed = true;
+            RedisClient current = client;
+            client = null;
+            if (current != null) {
+                try {
+                    current.close();
+                } catch (RuntimeException e) {
+                    log.debug("Closing the config store's Redis connection threw", e);
+                }
+            }
+        }
+    }
+}
