@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * app log index.
  *
  * <p>It outlives the service instance: while Elasticsearch is down and the service is being regenerated, records
- * keep queueing (the oldest dropped and counted when the queue is full) and are sent once a new instance runs.
+ * keep queueing (the oldest dropped and counted when the queue is full: {@code queue_capacity} records or
+ * {@code queue_max_bytes} estimated bytes, see {@link LogQueue#estimate}) and are sent once a new instance runs.
  * It is created the first time the {@code elastic} service runs; before that (or with the service disabled) host
  * appenders find no {@code ElasticLogs} and count their records as unrouted instead of buffering for nobody.
  */
@@ -35,10 +36,10 @@ public final class ElasticLogs {
     private volatile String commonIndex = "jsorc-common";
     private volatile String activityIndex = "jsorc-activity";
 
-    private ElasticLogs(ComponentContext orchestrator, int capacity, int batchSize) {
+    private ElasticLogs(ComponentContext orchestrator, int capacity, long maxBytes, int batchSize) {
         this.orchestrator = orchestrator;
         MetricsEvents events = MetricsEvents.of(orchestrator);
-        this.queue = new LogQueue(capacity, batchSize,
+        this.queue = new LogQueue(capacity, maxBytes, batchSize,
                 dropped -> events.dropped(new MetricsEvents.LogsDropped(dropped.index(), 1)));
         orchestrator.addListener(transitions());
         events.onRegeneration(this::regenerated);
@@ -69,8 +70,8 @@ public final class ElasticLogs {
     /** Creates (once) or re-sizes the shipping of {@code orchestrator}; the service calls this when it runs. */
     static ElasticLogs activate(ComponentContext orchestrator, ElasticService.Settings settings) {
         ElasticLogs logs = orchestrator.shared(ElasticLogs.class, () -> new ElasticLogs(orchestrator,
-                settings.queueCapacity(), settings.batchSize()));
-        logs.queue.resize(settings.queueCapacity(), settings.batchSize());
+                settings.queueCapacity(), settings.queueMaxBytes(), settings.batchSize()));
+        logs.queue.resize(settings.queueCapacity(), settings.queueMaxBytes(), settings.batchSize());
         logs.coreIndex = settings.coreIndex();
         logs.appIndex = settings.appIndex();
         logs.commonIndex = settings.commonIndex();
@@ -140,7 +141,12 @@ public final class ElasticLogs {
         return queue.size();
     }
 
-    /** {@return records dropped, oldest first, because the queue was full} */
+    /** {@return the estimated bytes of the records waiting to be sent (bounded by {@code queue_max_bytes})} */
+    public long pendingBytes() {
+        return queue.bytes();
+    }
+
+    /** {@return records dropped, oldest first, because the queue was full (in records or in bytes)} */
     public long dropped() {
         return queue.dropped();
     }

@@ -25,7 +25,8 @@ import java.util.Optional;
  * <p>Config ({@code ELASTIC_CONFIG}): {@code url} (default {@code http://localhost:9200}, or derived from an ECK
  * resource), {@code auth} (the {@code Authorization} header value), {@code common_index}, {@code activity_index},
  * {@code core_log_index} ({@code core}), {@code app_log_index} ({@code app}), {@code batch_size} (500),
- * {@code flush_ms} (1000), {@code queue_capacity} (10000), {@code timeout_ms} (5000). Disabled by default
+ * {@code flush_ms} (1000), {@code queue_capacity} (10000), {@code queue_max_bytes} (67108864: 64 MiB, estimated per
+ * record by {@link LogQueue#estimate}), {@code timeout_ms} (5000). Disabled by default
  * ({@code ELASTIC_ENABLED}); automated, so the regeneration loop brings it back after an outage.
  *
  * <ul>
@@ -35,8 +36,9 @@ import java.util.Optional;
  *   <li>{@link #postRun()} creates, each only if missing, the lifecycle policy and the index template
  *       ({@link LogLifecycle}), then starts the {@code shipper} daemon ({@link BulkSender}).</li>
  *   <li>Records go through a bounded queue shared by every instance of the service ({@link ElasticLogs}): callers
- *       never block; a full queue drops its oldest record and counts it ({@link #dropped()}, metric
- *       {@code jsorc.logs.dropped}).</li>
+ *       never block; a full queue ({@code queue_capacity} records or {@code queue_max_bytes} estimated bytes) drops its
+ *       oldest records, and a record larger than {@code queue_max_bytes} is dropped itself; every drop is counted
+ *       ({@link #dropped()}, metric {@code jsorc.logs.dropped}).</li>
  *   <li>{@link #healthy()} is the cluster's health (not {@code red}) and no failing shipping: while bulk requests
  *       fail the service reports unhealthy and is regenerated; queued records wait for the new instance.</li>
  * </ul>
@@ -69,7 +71,18 @@ public class ElasticService extends CommonService<ElasticClient> {
 
     /** The config, read and checked once per run. */
     record Settings(String url, String auth, String commonIndex, String activityIndex, String coreIndex,
-            String appIndex, int batchSize, long flushMillis, int queueCapacity, Duration timeout) {
+            String appIndex, int batchSize, long flushMillis, int queueCapacity, long queueMaxBytes,
+            Duration timeout) {
+
+        /** The default {@code queue_max_bytes}: 64 MiB. */
+        static final int DEFAULT_QUEUE_MAX_BYTES = 64 << 20;
+
+        /** Settings with the default byte bound (64 MiB). */
+        Settings(String url, String auth, String commonIndex, String activityIndex, String coreIndex,
+                String appIndex, int batchSize, long flushMillis, int queueCapacity, Duration timeout) {
+            this(url, auth, commonIndex, activityIndex, coreIndex, appIndex, batchSize, flushMillis, queueCapacity,
+                    DEFAULT_QUEUE_MAX_BYTES, timeout);
+        }
     }
 
     @Override
@@ -375,6 +388,7 @@ public class ElasticService extends CommonService<ElasticClient> {
                 required(config, "core_log_index"), required(config, "app_log_index"),
                 positive(config, "batch_size", 500), positive(config, "flush_ms", 1000),
                 positive(config, "queue_capacity", 10_000),
+                positive(config, "queue_max_bytes", Settings.DEFAULT_QUEUE_MAX_BYTES),
                 Duration.ofMillis(positive(config, "timeout_ms", 5000)));
     }
 

@@ -25,12 +25,16 @@ import java.util.function.Function;
  * <p>Config ({@code REDIS_CONFIG}): {@code host}, {@code port}, {@code db}, optional {@code user}, {@code password},
  * {@code ssl}, {@code timeout_ms} (socket, default 2000), {@code connect_timeout_ms} (default 2000),
  * {@code health_timeout_ms} (default 500), {@code pool_max_total} (default 16), {@code pool_max_idle} (default 8),
- * {@code pool_min_idle} (default 0).
+ * {@code pool_min_idle} (default 0), {@code pubsub_ping_ms} (default 1000), {@code pubsub_pong_timeout_ms} (default 3000).
  *
  * <p>The convenience methods throw {@link RedisServiceException} naming the server; a connection failure also marks
  * the service failed, so the regeneration loop rebuilds it at once instead of on its next health check. Use
  * {@link #app()} (or {@code poke()}) for every other command. A daemon ({@code pubsub}) listens on {@code jsorc:*}
- * channels for replicas' config changes; losing it also marks the service failed.
+ * channels for replicas' config changes; losing it also marks the service failed. Its connection has no read
+ * timeout (it waits for messages), so a second daemon ({@code pubsub-ping}) PINGs the subscription every
+ * {@code pubsub_ping_ms}: when a PING cannot be sent, or its PONG has not come {@code pubsub_pong_timeout_ms} after it
+ * was sent, the subscription counts as lost (a half-open connection would otherwise stop config invalidations
+ * silently) and the service is marked failed; the rebuilt instance subscribes again.
  */
 @Service(name = "redis", manifest = "REDIS_MANIFEST")
 public class RedisService extends CommonService<RedisClient> {
@@ -41,7 +45,16 @@ public class RedisService extends CommonService<RedisClient> {
     /** The bound config. */
     record Settings(String host, Integer port, Integer db, String user, String password, Boolean ssl,
                     Integer timeout_ms, Integer connect_timeout_ms, Integer health_timeout_ms,
-                    Integer pool_max_total, Integer pool_max_idle, Integer pool_min_idle) {
+                    Integer pool_max_total, Integer pool_max_idle, Integer pool_min_idle,
+                    Integer pubsub_ping_ms, Integer pubsub_pong_timeout_ms) {
+
+        int pingMillis() {
+            return pubsub_ping_ms == null || pubsub_ping_ms < 1 ? 1000 : pubsub_ping_ms;
+        }
+
+        int pongTimeoutMillis() {
+            return pubsub_pong_timeout_ms == null || pubsub_pong_timeout_ms < 1 ? 3000 : pubsub_pong_timeout_ms;
+        }
 
         String hostOrDefault() {
             return host == null || host.isBlank() ? "localhost" : host;
@@ -80,6 +93,8 @@ public class RedisService extends CommonService<RedisClient> {
     private volatile RedisClient client;
     private volatile JedisPubSub subscription;
     private volatile Jedis subscriber;
+    /** When the last PONG of the subscription arrived ({@link System#nanoTime()}). */
+    private volatile long lastPong;
 
     /** Built by the orchestrator. */
     public RedisService() {
@@ -124,6 +139,7 @@ public class RedisService extends CommonService<RedisClient> {
             throw new RedisServiceException("Redis at " + address() + " did not confirm the subscription to "
                     + CHANNELS + " within " + (wait + 1000) + " ms", null);
         }
+        spawnDaemon("pubsub-ping", this::pingSubscription);
         link().up(this);
     }
 
@@ -213,6 +229,11 @@ public class RedisService extends CommonService<RedisClient> {
             public void onPMessage(String pattern, String channel, String message) {
                 link().dispatch(channel, message);
             }
+
+            @Override
+            public void onPong(String pattern) {
+                lastPong = System.nanoTime();
+            }
         };
         subscription = pubsub;
         try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
@@ -234,6 +255,57 @@ public class RedisService extends CommonService<RedisClient> {
             }
         } finally {
             subscriber = null;
+        }
+    }
+
+    /**
+     * The {@code pubsub-ping} daemon: PINGs the subscription every {@code pubsub_ping_ms}; a PING that cannot be sent,
+     * or no PONG within {@code pubsub_pong_timeout_ms} of a PING, marks the service failed. Ends when interrupted, or
+     * when the subscription it watches is replaced or released.
+     */
+    private void pingSubscription() {
+        Settings s = settings;
+        JedisPubSub pubsub = subscription;
+        long interval = TimeUnit.MILLISECONDS.toNanos(s.pingMillis());
+        long pongTimeout = TimeUnit.MILLISECONDS.toNanos(s.pongTimeoutMillis());
+        lastPong = System.nanoTime();
+        long unanswered = 0; // when the oldest PING not yet answered was sent; 0: none
+        while (!Thread.currentThread().isInterrupted() && pubsub != null && subscription == pubsub && isRunning()) {
+            try {
+                // A PING per tick while none is unanswered; a lost one is seen within a tick of its deadline.
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.min(interval, pongTimeout / 2)) + 1);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (subscription != pubsub || !isRunning()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (unanswered != 0 && lastPong - unanswered >= 0) {
+                unanswered = 0; // answered
+            }
+            String lost = null;
+            if (unanswered != 0 && now - unanswered > pongTimeout) {
+                lost = "no PONG within " + s.pongTimeoutMillis() + " ms of a PING";
+            } else if (unanswered == 0) {
+                try {
+                    unanswered = System.nanoTime();
+                    pubsub.ping();
+                } catch (RuntimeException e) {
+                    lost = "PING failed: " + e.getMessage();
+                }
+            }
+            if (lost != null) {
+                if (subscription == pubsub && isRunning()) {
+                    try {
+                        markFailed(new RedisServiceException("Lost the subscription to Redis at " + address() + " ("
+                                + CHANNELS + "): " + lost, null));
+                    } catch (IllegalStateException raced) {
+                        log.debug("Redis service left RUNNING while its subscription was found lost", raced);
+                    }
+                }
+                return;
+            }
         }
     }
 

@@ -180,6 +180,115 @@ class LogQueueTest {
     }
 
     @Test
+    void aByteBoundKeepsLargeRecordsUnderItAndCountsWhatItDrops() {
+        List<ElasticDocument> dropped = new ArrayList<>();
+        long bound = 64 * 1024;
+        // Record count is no bound here (100,000); 8 KiB messages (16 KiB estimated) leave room for about four.
+        LogQueue queue = new LogQueue(100_000, bound, 100, dropped::add);
+        String big = "x".repeat(8 * 1024);
+        long maxBytes = 0;
+        for (int i = 1; i <= 100; i++) {
+            queue.offer(new ElasticDocument.Log("app", java.time.Instant.now(), "INFO", "test", big + i,
+                    Map.of("n", i)));
+            maxBytes = Math.max(maxBytes, queue.bytes());
+            assertThat(queue.bytes()).isLessThanOrEqualTo(bound);
+        }
+        long each = LogQueue.estimate(new ElasticDocument.Log("app", java.time.Instant.now(), "INFO", "test",
+                big + 100, Map.of("n", 100)));
+        System.out.printf("byte bound %d B: %d records of ~%d B kept (%d B estimated, at most %d B seen), %d dropped%n",
+                bound, queue.size(), each, queue.bytes(), maxBytes, queue.dropped());
+        assertThat(queue.size()).isEqualTo((int) (bound / each));
+        assertThat(queue.dropped()).isEqualTo(100 - queue.size());
+        assertThat(dropped).hasSize((int) queue.dropped());
+        // The oldest went: what is left is the newest, in order.
+        List<LogQueue.Queued> batch = new ArrayList<>();
+        queue.drain(batch, 1_000);
+        assertThat(batch).extracting(q -> (Object) ((ElasticDocument.Log) q.document()).extra().get("n"))
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(101 - batch.size(), 100)
+                        .<Object>mapToObj(n -> n).toList());
+        assertThat(queue.bytes()).isZero();
+
+        // A single record larger than the bound is dropped itself, and counted; the queue keeps what it had.
+        queue.offer(doc(1));
+        long before = queue.dropped();
+        queue.offer(new ElasticDocument.Source("app", Map.of("blob", "y".repeat((int) bound))));
+        assertThat(queue.dropped()).isEqualTo(before + 1);
+        assertThat(dropped).hasSize((int) queue.dropped());
+        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.bytes()).isLessThanOrEqualTo(bound);
+    }
+
+    @Test
+    void aReturnedBatchOverTheByteBoundDropsTheOldestAndASmallerBoundTrims() {
+        List<ElasticDocument> dropped = new ArrayList<>();
+        String text = "z".repeat(1000);
+        long each = LogQueue.estimate(new ElasticDocument.Source("app", Map.of("t", text)));
+        LogQueue queue = new LogQueue(1_000, each * 4, 10, dropped::add);
+        for (int i = 0; i < 4; i++) {
+            queue.offer(new ElasticDocument.Source("app", Map.of("t", text)));
+        }
+        List<LogQueue.Queued> batch = new ArrayList<>();
+        queue.drain(batch, 2);
+        queue.offer(new ElasticDocument.Source("app", Map.of("t", text)));
+        queue.offer(new ElasticDocument.Source("app", Map.of("t", text)));
+        assertThat(queue.dropped()).isZero();
+        queue.returnFront(batch); // six records, room for four: the two returned (oldest) go
+        assertThat(queue.size()).isEqualTo(4);
+        assertThat(queue.dropped()).isEqualTo(2);
+        assertThat(queue.bytes()).isEqualTo(each * 4);
+        queue.resize(1_000, each * 2, 10);
+        assertThat(queue.size()).isEqualTo(2);
+        assertThat(queue.dropped()).isEqualTo(4);
+        assertThat(dropped).hasSize(4);
+    }
+
+    @Test
+    void producersRacingStayWithinTheByteBound() throws Exception {
+        AtomicLong drops = new AtomicLong();
+        long bound = 200_000;
+        LogQueue queue = new LogQueue(1_000_000, bound, 100, d -> drops.incrementAndGet());
+        String text = "w".repeat(500);
+        long each = LogQueue.estimate(new ElasticDocument.Source("app", Map.of("t", text)));
+        int threads = 4;
+        int per = 20_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        List<Long> maxSeen = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread producer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long max = 0;
+                for (int i = 0; i < per; i++) {
+                    queue.offer(new ElasticDocument.Source("app", Map.of("t", text)));
+                    max = Math.max(max, queue.bytes());
+                }
+                maxSeen.add(max);
+            });
+            producer.start();
+            producers.add(producer);
+        }
+        List<LogQueue.Queued> drained = new ArrayList<>();
+        go.countDown();
+        for (Thread producer : producers) {
+            while (producer.isAlive()) {
+                queue.drain(drained, 100);
+            }
+        }
+        queue.drain(drained, Integer.MAX_VALUE);
+        System.out.printf("racing producers, byte bound %d B (records of %d B): at most %s B seen, %d drained, "
+                + "%d dropped%n", bound, each, maxSeen, drained.size(), queue.dropped());
+        assertThat(drained.size() + queue.dropped()).isEqualTo((long) threads * per);
+        assertThat(drops.get()).isEqualTo(queue.dropped());
+        // A producer may see the others' appends before their trims: at most one record each over the bound.
+        assertThat(maxSeen).allSatisfy(max -> assertThat(max).isLessThanOrEqualTo(bound + threads * each));
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
     void aBoundBelowOneIsRefused() {
         assertThatThrownBy(() -> new LogQueue(0, 10, d -> { }))
                 .isInstanceOf(IllegalArgumentException.class)
