@@ -4,6 +4,7 @@ import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
 import io.jsorc.lifecycle.FailureLog;
+import io.jsorc.lifecycle.OrderedAnnouncer;
 import io.jsorc.lifecycle.ServiceFlags;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
@@ -41,10 +42,8 @@ public abstract class CommonService<A> {
     private volatile A app;
     private volatile Throwable error;
     private volatile boolean deleted;
-    /** Transitions not yet told to the listeners, oldest first; guarded by lock. */
-    private final java.util.ArrayDeque<Announcement> pendingAnnouncements = new java.util.ArrayDeque<>();
-    /** Whether a thread is telling the listeners right now; guarded by lock. */
-    private boolean announcing;
+    /** Transitions not yet told to the listeners, in the order they happened. */
+    private final OrderedAnnouncer<Announcement> announcer = new OrderedAnnouncer<>();
 
     private String name = getClass().getSimpleName();
     private Map<String, Object> config = Map.of();
@@ -91,7 +90,7 @@ public abstract class CommonService<A> {
         this.manifest = serviceContext.serviceManifest();
         this.daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
         ServiceFlags flags = ServiceFlags.parse(name, rawConfig);
-        this.placeholderSecrets = secretFields(rawConfig, serviceContext.storedConfig());
+        this.placeholderSecrets = ServiceFlags.secretFields(rawConfig, serviceContext.storedConfig());
         this.enabled = flags.enabled();
         this.automated = flags.automated();
         this.quiet = flags.quiet();
@@ -241,19 +240,6 @@ public abstract class CommonService<A> {
         return all;
     }
 
-    /** Top-level fields whose stored value differs from the value read (a secret placeholder was resolved). */
-    private static Set<String> secretFields(Map<String, Object> read, Map<String, Object> stored) {
-        if (read == null || stored == null || read == stored) {
-            return Set.of();
-        }
-        Set<String> fields = new java.util.HashSet<>();
-        read.forEach((field, value) -> {
-            if (!java.util.Objects.equals(value, stored.get(field))) {
-                fields.add(field);
-            }
-        });
-        return Set.copyOf(fields);
-    }
 
     /** Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute. */
     private void logFailure(Throwable cause) {
@@ -311,38 +297,22 @@ public abstract class CommonService<A> {
             throw new IllegalStateException("Service '" + name + "' cannot go from " + from + " to " + to);
         }
         state = to;
-        pendingAnnouncements.addLast(new Announcement(from, to, cause));
+        announcer.queue(new Announcement(from, to, cause));
         return from;
     }
 
     /** One transition waiting to be told. */
     private record Announcement(ServiceState from, ServiceState to, Throwable cause) { }
 
-    /**
-     * Tells the listeners the queued transitions, outside the lock (so a listener that looks up services cannot
-     * deadlock with us), one at a time and in the order they happened: the thread that finds announcements under way
-     * leaves its own to the announcing thread, so a listener never sees FAILED before the RUNNING that preceded it.
-     */
+    /** Tells the listeners the queued transitions, outside the lock, one at a time, in order. */
     private void announcePending() {
-        while (true) {
-            Announcement next;
-            synchronized (lock) {
-                if (announcing || pendingAnnouncements.isEmpty()) {
-                    return;
-                }
-                announcing = true;
-                next = pendingAnnouncements.pollFirst();
-            }
+        announcer.deliver(next -> {
             try {
                 transitions.onTransition(name, next.from(), next.to(), next.cause());
             } catch (RuntimeException e) {
                 log.warn("A listener threw on {} -> {} of service '{}'", next.from(), next.to(), name, e);
-            } finally {
-                synchronized (lock) {
-                    announcing = false;
-                }
             }
-        }
+        });
     }
 
     /**

@@ -56,4 +56,25 @@ public record ServiceFlags(boolean enabled, boolean automated, boolean quiet, Ma
                 .append(value).append("; allowed: true or false");
         return false;
     }
+
+    /**
+     * Lists the top-level fields whose stored value differs from the value read: a secret placeholder was resolved
+     * there, so the field holds a secret wherever the config is shown.
+     *
+     * @param read   the config as the service reads it
+     * @param stored the config as the store keeps it
+     * @return the fields, unmodifiable
+     */
+    public static java.util.Set<String> secretFields(Map<String, Object> read, Map<String, Object> stored) {
+        if (read == null || stored == null || read == stored) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> fields = new java.util.HashSet<>();
+        read.forEach((field, value) -> {
+            if (!java.util.Objects.equals(value, stored.get(field))) {
+                fields.add(field);
+            }
+        });
+        return java.util.Set.copyOf(fields);
+    }
 }
