@@ -55,6 +55,17 @@ public class MemoryHook implements Hook, OrchestratorAware {
         return new TreeSet<>(globs.keySet());
     }
 
+    /** Atomic per key: the change runs inside the map's compute, so concurrent updates of one key never lose one. */
+    @Override
+    public String updateGlob(String key, java.util.function.UnaryOperator<String> change, Durability durability) {
+        return globs.compute(key, (k, current) -> {
+            if (current == null) {
+                throw new java.util.NoSuchElementException(key);
+            }
+            return change.apply(current);
+        });
+    }
+
     @Override
     public String describe() {
         return "in memory (MemoryHook: config lives and dies with this orchestrator)";

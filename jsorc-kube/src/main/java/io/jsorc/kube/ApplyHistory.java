@@ -39,18 +39,13 @@ final class ApplyHistory {
         return refs;
     }
 
-    /** One lock for every history of this JVM: the history glob is read, changed and written back. */
-    private static final Object HISTORY_LOCK = new Object();
-
+    /**
+     * Records what an apply of {@code key} left in the cluster. The history glob is read, changed and written back
+     * as one compare-and-set of the config backend ({@link Hook#updateGlob}), so replicas applying different keys at
+     * once do not lose each other's entries (a JVM lock protected nothing across replicas). The replicas issue
+     * replaces this history by label-based pruning.
+     */
     void remember(String key, Set<ResourceRef> applied) {
-        synchronized (HISTORY_LOCK) {
-            rememberLocked(key, applied);
-        }
-    }
-
-    private void rememberLocked(String key, Set<ResourceRef> applied) {
-        Map<String, Object> history = new LinkedHashMap<>(history());
-        List<Object> entries = new ArrayList<>();
         Map<String, Object> newest = new LinkedHashMap<>();
         newest.put("ts", Instant.now().toString());
         List<Map<String, Object>> resourceList = new ArrayList<>();
@@ -63,12 +58,17 @@ final class ApplyHistory {
             resourceList.add(resource);
         }
         newest.put("resources", resourceList);
-        entries.add(newest);
-        if (history.get(key) instanceof List<?> older) {
-            older.stream().limit(ResourceSync.HISTORY_DEPTH - 1L).forEach(entries::add);
-        }
-        history.put(key, entries);
-        hook.setGlob(ResourceSync.HISTORY_KEY, Json.write(history));
+        hook.getOrCreateGlob(ResourceSync.HISTORY_KEY, "{}");
+        hook.updateGlob(ResourceSync.HISTORY_KEY, current -> {
+            Map<String, Object> history = new LinkedHashMap<>(parse(current));
+            List<Object> entries = new ArrayList<>();
+            entries.add(newest);
+            if (history.get(key) instanceof List<?> older) {
+                older.stream().limit(ResourceSync.HISTORY_DEPTH - 1L).forEach(entries::add);
+            }
+            history.put(key, entries);
+            return Json.write(history);
+        }, io.jsorc.config.Durability.BEST_EFFORT);
         hook.commit();
     }
 
@@ -77,7 +77,10 @@ final class ApplyHistory {
      * the next apply writes a sound one), instead of failing every apply after its resources were applied.
      */
     private Map<String, Object> history() {
-        String json = hook.getGlob(ResourceSync.HISTORY_KEY).orElse(null);
+        return parse(hook.getGlob(ResourceSync.HISTORY_KEY).orElse(null));
+    }
+
+    private static Map<String, Object> parse(String json) {
         if (json == null) {
             return Map.of();
         }

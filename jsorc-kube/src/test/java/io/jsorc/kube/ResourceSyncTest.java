@@ -283,6 +283,29 @@ class ResourceSyncTest {
     }
 
     @Test
+    void historiesOfDifferentKeysWrittenAtOnceAreAllKept() throws Exception {
+        // Two appliers (two replicas sharing one backend) remember different keys at the same time, many times.
+        ApplyHistory first = new ApplyHistory(hook);
+        ApplyHistory second = new ApplyHistory(hook);
+        Thread a = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                first.remember("A_MANIFEST", java.util.Set.of(new ResourceRef("v1", "ConfigMap", "ns", "a" + i)));
+            }
+        });
+        Thread b = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                second.remember("B_MANIFEST", java.util.Set.of(new ResourceRef("v1", "ConfigMap", "ns", "b" + i)));
+            }
+        });
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        assertThat(first.previous("A_MANIFEST")).containsExactly(new ResourceRef("v1", "ConfigMap", "ns", "a199"));
+        assertThat(first.previous("B_MANIFEST")).containsExactly(new ResourceRef("v1", "ConfigMap", "ns", "b199"));
+    }
+
+    @Test
     void anUnknownKindIsAppliedThroughTheDynamicApi() throws Exception {
         String yaml = """
                 apiVersion: example.io/v1
