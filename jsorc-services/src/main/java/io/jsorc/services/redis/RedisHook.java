@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -184,7 +185,10 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     private static final class State {
         private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-        final String origin = UUID.randomUUID().toString();
+        /** Tells this orchestrator's own announcements from replicas'; unique, not secret (no SecureRandom: its
+         *  seeding costs tens of ms at startup). */
+        final String origin = new UUID(ThreadLocalRandom.current().nextLong() ^ System.nanoTime(),
+                ThreadLocalRandom.current().nextLong()).toString();
         final ConcurrentMap<String, String> memory = new ConcurrentHashMap<>();
         /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
         final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
@@ -216,7 +220,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             }
             Map<String, Object> own = new LinkedHashMap<>(config);
             own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
-            RedisService.Settings settings = Json.mapper().convertValue(own, RedisService.Settings.class);
+            RedisService.Settings settings = Json.bind(own, RedisService.Settings.class);
             return settings;
         }
 
@@ -247,6 +251,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
             pool.setMaxIdle(2);
             pool.setMinIdle(0);
             pool.setMaxWait(Duration.ofMillis(timeout));
+            pool.setJmxEnabled(false); // as the redis service's pool: no platform MBean server at startup
             return RedisClient.builder().hostAndPort(s.hostOrDefault(), s.portOrDefault())
                     .clientConfig(s.clientConfig(timeout, connectTimeout)).poolConfig(pool).build();
         }
