@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Build-time generator (run by Maven with Java's single-file launcher): N classes per package that are at once a
  * JsOrc {@code @Context}, a Spring {@code @Component}, and bound by a Guice module, so all three containers start from
- * the same classes.
+ * the same classes. JsOrc names carry the size ({@code g50c0}, {@code g500c0}), so a registry of the whole benchmark
+ * jar (the real app of {@code RealAppStartupBenchmark}) holds both sets without a tie.
  */
 public class GenerateComponents {
     public static void main(String[] args) throws IOException {
@@ -21,7 +22,7 @@ public class GenerateComponents {
             for (int i = 0; i < size; i++) {
                 String source = "package " + pkg + ";\n\n"
                         + "/** Generated component " + i + ". */\n"
-                        + "@io.jsorc.Context(name = \"c" + i + "\")\n"
+                        + "@io.jsorc.Context(name = \"g" + size + "c" + i + "\")\n"
                         + "@org.springframework.stereotype.Component(\"c" + i + "\")\n"
                         + "@org.springframework.context.annotation.Lazy\n"
                         + "public class C" + i + " {\n}\n";

@@ -476,7 +476,7 @@ public abstract class CommonService<A> {
      */
     public <T> T config(Class<T> type) {
         try {
-            return Json.mapper().convertValue(config, type);
+            return Json.bind(config, type);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Config of service '" + name + "' does not fit " + type.getName()
                     + ": " + e.getMessage(), e);

@@ -106,6 +106,7 @@ public final class BenchReport {
         line("");
         line("`java -jar jsorc-bench/target/benchmarks.jar StartupBenchmark` (SingleShotTime, one shot per fork)");
         line("");
+        realApp(results);
         for (String size : List.of("50", "500")) {
             List<Result> ofSize = results.stream().filter(r -> size.equals(r.size())).toList();
             if (ofSize.isEmpty()) {
@@ -124,6 +125,28 @@ public final class BenchReport {
                         index.score() * 10 <= spring.score());
                 line("");
             }
+        }
+    }
+
+    /** The real app line: build + start + first lookups of two services beside jsorc-services, Redis up. */
+    private void realApp(List<Result> results) {
+        List<Result> app = results.stream().filter(r -> r.benchmark().contains("RealAppStartupBenchmark")).toList();
+        if (app.isEmpty()) {
+            return;
+        }
+        line("### Real app: two services + `jsorc-services`, a real `redis-server` up, index present");
+        line("");
+        line("`RealAppStartupBenchmark`: `Orchestrator.builder()...build().start()` and a first call of each service "
+                + "(a greeting, a visit counted in Redis), beside Spring's `AnnotationConfigApplicationContext` over "
+                + "the same components as beans (greeter, jedis client, visit counter). Per phase in a plain JVM: "
+                + "`java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`.");
+        line("");
+        table(app, "jsorcRealApp");
+        Result jsorc = find(app, "jsorcRealApp", null);
+        if (jsorc != null) {
+            target("real app build + start + first lookups <= 150 ms",
+                    String.format(Locale.ROOT, "%.1f ms", jsorc.score()), jsorc.score() <= 150);
+            line("");
         }
     }
 

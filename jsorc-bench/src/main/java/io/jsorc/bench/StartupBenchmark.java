@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
@@ -42,6 +43,13 @@ public class StartupBenchmark {
     }
 
     private AutoCloseable container;
+    private String first;
+
+    /** The JsOrc name of the first generated class ({@code g50c0}, {@code g500c0}), made before the shot. */
+    @Setup(Level.Trial)
+    public void name() {
+        first = "g" + size + "c0";
+    }
 
     /** Closing is not startup: containers are closed after the shot. */
     @TearDown(Level.Iteration)
@@ -57,7 +65,7 @@ public class StartupBenchmark {
     public Object jsorcScan() {
         Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(false).build();
         container = o;
-        return o.ctx("c0");
+        return o.ctx(first);
     }
 
     /** {@return the first lookup after reading the index} */
@@ -65,7 +73,7 @@ public class StartupBenchmark {
     public Object jsorcIndex() {
         Orchestrator o = Orchestrator.builder().scanPackages(pkg()).useIndex(true).build();
         container = o;
-        return o.ctx("c0");
+        return o.ctx(first);
     }
 
     /**

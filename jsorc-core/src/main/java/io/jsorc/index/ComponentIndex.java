@@ -8,7 +8,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,17 +52,43 @@ public final class ComponentIndex {
         }
 
         static Entry parse(String line) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String field : line.split("\t")) {
-                int eq = field.indexOf('=');
-                if (eq > 0) {
-                    fields.put(field.substring(0, eq), unescape(field.substring(eq + 1)));
+            // Plain indexOf scanning (no split, no map per line): an index of a thousand classes is read in a fresh JVM.
+            String className = null;
+            String kind = null;
+            String name = null;
+            String priority = null;
+            String config = null;
+            String manifest = null;
+            String proxy = null;
+            String invalid = null;
+            int start = 0;
+            int length = line.length();
+            while (start <= length) {
+                int end = line.indexOf('\t', start);
+                if (end < 0) {
+                    end = length;
                 }
+                int eq = line.indexOf('=', start);
+                if (eq > start && eq < end) {
+                    String key = line.substring(start, eq);
+                    String value = unescape(line.substring(eq + 1, end));
+                    switch (key) {
+                        case "class" -> className = value;
+                        case "kind" -> kind = value;
+                        case "name" -> name = value;
+                        case "priority" -> priority = value;
+                        case "config" -> config = value;
+                        case "manifest" -> manifest = value;
+                        case "proxy" -> proxy = value;
+                        case "invalid" -> invalid = value;
+                        default -> { } // a field of a newer processor: ignored
+                    }
+                }
+                start = end + 1;
             }
-            return new Entry(fields.get("class"), fields.get("kind"), fields.get("name"),
-                    Integer.parseInt(fields.getOrDefault("priority", "0")), fields.getOrDefault("config", ""),
-                    fields.getOrDefault("manifest", ""), Boolean.parseBoolean(fields.get("proxy")),
-                    fields.get("invalid"));
+            return new Entry(className, kind, name, Integer.parseInt(priority == null ? "0" : priority),
+                    config == null ? "" : config, manifest == null ? "" : manifest, Boolean.parseBoolean(proxy),
+                    invalid);
         }
 
         private static String escape(String value) {
@@ -71,6 +96,9 @@ public final class ComponentIndex {
         }
 
         private static String unescape(String value) {
+            if (value.indexOf('\\') < 0) {
+                return value;
+            }
             return value.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
         }
     }
@@ -91,9 +119,17 @@ public final class ComponentIndex {
             for (URL url : urls) {
                 try (BufferedReader reader = new BufferedReader(
                         new InputStreamReader(url.openStream(), StandardCharsets.UTF_8))) {
-                    reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                            .map(Entry::parse).filter(e -> e.className() != null && e.kind() != null)
-                            .forEach(entries::add);
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        line = line.strip();
+                        if (line.isEmpty() || line.startsWith("#")) {
+                            continue;
+                        }
+                        Entry entry = Entry.parse(line);
+                        if (entry.className() != null && entry.kind() != null) {
+                            entries.add(entry);
+                        }
+                    }
                 }
             }
         } catch (IOException e) {

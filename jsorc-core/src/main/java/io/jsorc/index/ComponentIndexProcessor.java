@@ -197,9 +197,8 @@ public final class ComponentIndexProcessor extends AbstractProcessor {
         } catch (IOException | IllegalArgumentException e) {
             // No earlier index (a full build): nothing to merge.
         }
-        if (lines.isEmpty() && entries.isEmpty()) {
-            return; // nothing annotated here, and no earlier index to correct
-        }
+        // Written even when nothing here is annotated: an index, empty or not, says "compiled with the processor",
+        // so the registry reads it instead of scanning this root with classgraph.
         entries.forEach((key, entry) -> lines.put(key, entry.toLine()));
         reportTies(lines.values().stream().map(ComponentIndex.Entry::parse).toList());
         try {

@@ -174,6 +174,19 @@ public final class RegistryBuilder {
     public RegistryBuilder indexOrScan(String... packages) {
         index(packages);
         Set<String> indexedRoots = ComponentIndex.roots(classLoader);
+        if (packages.length == 0) {
+            List<String> roots = ClasspathRoots.of(classLoader);
+            if (roots != null) {
+                // Every root is known: scan only those that may hold components and carry no index, if any.
+                List<String> unindexed = ClasspathRoots.mayHoldComponents(roots, indexedRoots, classLoader);
+                if (!unindexed.isEmpty()) {
+                    log.info("Scanning {} classpath root(s) without a JsOrc index for components: {}",
+                            unindexed.size(), unindexed);
+                    scanRoots(Set.copyOf(unindexed));
+                }
+                return this;
+            }
+        }
         boolean scanNeeded = packages.length == 0;
         for (String pkg : packages) {
             String path = pkg.replace('.', '/');
@@ -193,6 +206,25 @@ public final class RegistryBuilder {
             scan(indexedRoots, packages);
         }
         return this;
+    }
+
+    /** Scans exactly these classpath roots (absolute, normalized paths), the whole of each. */
+    private void scanRoots(Set<String> roots) {
+        long started = System.nanoTime();
+        ClassGraph graph = new ClassGraph().enableClassInfo().enableAnnotationInfo()
+                .overrideClassLoaders(classLoader)
+                .filterClasspathElements(element -> roots.contains(ComponentIndex.normalize(element)));
+        int found = 0;
+        try (ScanResult result = graph.scan()) {
+            for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
+                for (Class<?> type : result.getClassesWithAnnotation(annotation).loadClasses()) {
+                    classes.add(type);
+                    found++;
+                }
+            }
+        }
+        log.debug("Scanned {} in {} ms: {} annotated classes", roots, (System.nanoTime() - started) / 1_000_000,
+                found);
     }
 
     private List<ComponentIndex.Entry> index() {

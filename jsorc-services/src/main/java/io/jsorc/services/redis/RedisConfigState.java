@@ -42,7 +42,10 @@ record Entry(String json, long version, String kind) { }
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    final String origin = UUID.randomUUID().toString();
+    /** Tells this orchestrator's announcements from replicas'; unique, not secret (no SecureRandom: its seeding
+     *  costs tens of milliseconds at startup). */
+    final String origin = new UUID(java.util.concurrent.ThreadLocalRandom.current().nextLong() ^ System.nanoTime(),
+            java.util.concurrent.ThreadLocalRandom.current().nextLong()).toString();
     final ConcurrentMap<String, Entry> memory = new ConcurrentHashMap<>();
     /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
     final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
@@ -76,7 +79,7 @@ record Entry(String json, long version, String kind) { }
         }
         Map<String, Object> own = new LinkedHashMap<>(config);
         own.keySet().removeAll(Set.of("enabled", "automated", "quiet"));
-        return Json.mapper().convertValue(own, RedisService.Settings.class);
+        return Json.bind(own, RedisService.Settings.class);
     }
 
     String address() {
@@ -122,6 +125,7 @@ record Entry(String json, long version, String kind) { }
         pool.setMaxIdle(2);
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofMillis(timeout));
+        pool.setJmxEnabled(false); // registering MBeans starts the platform MBean server: ~150 classes at startup
         return RedisClient.builder().hostAndPort(s.hostOrDefault(), s.portOrDefault())
                 .clientConfig(s.clientConfig(timeout, connectTimeout)).poolConfig(pool).build();
     }

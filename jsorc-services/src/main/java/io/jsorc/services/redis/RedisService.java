@@ -112,6 +112,9 @@ public class RedisService extends CommonService<RedisClient> {
         pool.setMinIdle(s.pool_min_idle == null ? 0 : s.pool_min_idle);
         pool.setMaxWait(Duration.ofMillis(timeout));
         pool.setTestOnBorrow(false);
+        // No JMX MBean per pool: registering it starts the platform MBean server (~150 classes, tens of ms at startup)
+        // for numbers nobody reads; the metrics service reports what matters.
+        pool.setJmxEnabled(false);
         RedisClient built = RedisClient.builder()
                 .hostAndPort(s.hostOrDefault(), s.portOrDefault())
                 .clientConfig(s.clientConfig(timeout, connectTimeout))
