@@ -158,7 +158,8 @@ public final class ActionServer implements AutoCloseable {
         if (args.length > 2) {
             loader = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, loader);
         }
-        ActionServer server = new ActionServer(Class.forName(args[0], true, loader), Integer.parseInt(args[1]));
+        // Initialised only once ActionSpec.of found @ActionModule (the constructor checks it before building one).
+        ActionServer server = new ActionServer(Class.forName(args[0], false, loader), Integer.parseInt(args[1]));
         CountDownLatch stopped = new CountDownLatch(1);
         // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

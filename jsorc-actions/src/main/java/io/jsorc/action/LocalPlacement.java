@@ -30,7 +30,8 @@ final class LocalPlacement extends Placement {
             if (config.jar() != null) {
                 loader = new URLClassLoader(new URL[]{Path.of(config.jar()).toUri().toURL()}, parent);
             }
-            Class<?> type = Class.forName(config.module(), true, loader != null ? loader : parent);
+            // Not initialised yet: a class that is no @ActionModule must not get to run its static initialiser.
+            Class<?> type = Class.forName(config.module(), false, loader != null ? loader : parent);
             ActionSpec spec = ActionSpec.of(type);
             Object instance = type.getDeclaredConstructor().newInstance();
             return new LocalPlacement(spec, instance, loader, Math.max(0, usedHeapMb() - before));

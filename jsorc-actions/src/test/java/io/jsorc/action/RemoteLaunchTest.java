@@ -158,4 +158,19 @@ class RemoteLaunchTest {
             }
         }
     }
+
+    @Test
+    void aClassWithoutActionModuleIsRefusedBeforeItsStaticInitialiserRuns(@org.junit.jupiter.api.io.TempDir
+                                                                        java.nio.file.Path dir) {
+        java.nio.file.Path marker = dir.resolve("ran");
+        System.setProperty("jsorc.test.marker", marker.toString());
+        try {
+            actions.config("evil", new ActionConfig("io.jsorc.fixtures.actions.NotAModule", null, 0, Map.of()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.load("evil", ActionMode.LOCAL))
+                    .isInstanceOf(ActionException.class).hasMessageContaining("is not annotated @ActionModule");
+            assertThat(marker).as("the refused class's static initialiser wrote its file").doesNotExist();
+        } finally {
+            System.clearProperty("jsorc.test.marker");
+        }
+    }
 }
