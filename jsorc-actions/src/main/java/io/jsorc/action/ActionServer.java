@@ -37,9 +37,16 @@ public final class ActionServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** {@code Bearer <token>} as bytes, or {@code null} for a loopback server started without a token. */
+    private final byte[] expectedAuthorization;
+
+    /** Environment variable that carries the call token to a child server (never argv, which others can read). */
+    public static final String TOKEN_ENV = "JSORC_ACTION_TOKEN";
+    /** Environment variable naming the address to bind; loopback without it, all interfaces only inside a pod. */
+    public static final String BIND_ENV = "JSORC_ACTION_BIND";
 
     /**
-     * Builds the module and starts serving it on all interfaces.
+     * Builds the module and starts serving it on loopback, without a token (tests and in-process use).
      *
      * @param type the module class
      * @param port the loopback port (0: any free one)
@@ -47,10 +54,30 @@ public final class ActionServer implements AutoCloseable {
      * @throws ReflectiveOperationException when the module cannot be built
      */
     public ActionServer(Class<?> type, int port) throws IOException, ReflectiveOperationException {
-        this(type, new InetSocketAddress("0.0.0.0", port));
+        this(type, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), null);
     }
 
-    private ActionServer(Class<?> type, InetSocketAddress address) throws IOException, ReflectiveOperationException {
+    /**
+     * Builds the module and starts serving it on {@code address}. Every call but {@code GET /healthz} must carry
+     * {@code Authorization: Bearer <token>} (compared in constant time; 401 and nothing runs otherwise).
+     *
+     * @param type    the module class
+     * @param address where to listen
+     * @param token   the call token; {@code null} or empty only on a loopback address
+     * @throws IOException                  when the address cannot be bound
+     * @throws ReflectiveOperationException when the module cannot be built
+     * @throws IllegalArgumentException     when a non-loopback address has no token: anyone who reaches it could run
+     *                                      the module's code
+     */
+    public ActionServer(Class<?> type, InetSocketAddress address, String token)
+            throws IOException, ReflectiveOperationException {
+        boolean noToken = token == null || token.isEmpty();
+        if (noToken && !address.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("An action server on " + address + " needs a call token ("
+                    + TOKEN_ENV + "): without one, anyone who reaches the port runs the module's actions");
+        }
+        this.expectedAuthorization = noToken ? null
+                : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.spec = ActionSpec.of(type);
         this.module = type.getDeclaredConstructor().newInstance();
         this.server = HttpServer.create(address, 64);
@@ -61,6 +88,11 @@ public final class ActionServer implements AutoCloseable {
         server.start();
     }
 
+    /** {@return the bound address} */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** {@return the bound port} */
     public int port() {
         return server.getAddress().getPort();
@@ -69,12 +101,17 @@ public final class ActionServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (path.equals(SPEC_PATH) || path.equals(SPEC_PATH.substring(0, SPEC_PATH.length() - 1))) {
-                respond(exchange, 200, spec.describe());
+            if (path.equals("/healthz")) {
+                respond(exchange, 200, Map.of("status", "ok")); // open to probes; says nothing about the module
                 return;
             }
-            if (path.equals("/healthz")) {
-                respond(exchange, 200, Map.of("status", "ok"));
+            if (!authorized(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                respond(exchange, 401, Map.of("error", "A call needs Authorization: Bearer <the server's token>"));
+                return;
+            }
+            if (path.equals(SPEC_PATH) || path.equals(SPEC_PATH.substring(0, SPEC_PATH.length() - 1))) {
+                respond(exchange, 200, spec.describe());
                 return;
             }
             if (!exchange.getRequestMethod().equals("POST")) {
@@ -106,6 +143,15 @@ public final class ActionServer implements AutoCloseable {
                 respond(exchange, e.getCause() == null ? 400 : 500, Map.of("error", e.getMessage()));
             }
         }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        if (expectedAuthorization == null) {
+            return true;
+        }
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        return given != null && java.security.MessageDigest.isEqual(expectedAuthorization,
+                given.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
@@ -159,7 +205,12 @@ public final class ActionServer implements AutoCloseable {
             loader = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, loader);
         }
         // Initialised only once ActionSpec.of found @ActionModule (the constructor checks it before building one).
-        ActionServer server = new ActionServer(Class.forName(args[0], false, loader), Integer.parseInt(args[1]));
+        String bind = System.getenv(BIND_ENV);
+        InetSocketAddress address = bind == null || bind.isBlank()
+                ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(args[1]))
+                : new InetSocketAddress(bind, Integer.parseInt(args[1]));
+        ActionServer server = new ActionServer(Class.forName(args[0], false, loader), address,
+                System.getenv(TOKEN_ENV));
         CountDownLatch stopped = new CountDownLatch(1);
         // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

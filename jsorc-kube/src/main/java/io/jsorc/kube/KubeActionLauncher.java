@@ -13,23 +13,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs an action module's server in the cluster: applies its manifest (a ConfigMap, a Deployment and a Service named
- * {@code jsorc-action-<name>} in the kube namespace) and reaches it at {@code http://jsorc-action-<name>}; retiring
- * deletes them. Chosen by the action manager while the kube service runs.
+ * Runs an action module's server in the cluster: applies its manifest (a ConfigMap, a Secret with a fresh call token,
+ * a Deployment and a Service named {@code jsorc-action-<name>} in the kube namespace) and reaches it at
+ * {@code http://jsorc-action-<name>}, sending the token on every call; retiring deletes them. Chosen by the action manager while the kube service runs.
  *
  * <p>{@code remote} config: {@code image} (default {@code jsorc-action-<name>:latest}), {@code command} (default
  * {@code java -cp /app/* io.jsorc.action.ActionServer <module> 80}), {@code manifest} (a YAML template replacing the
- * default; {@code {{name}}}, {@code {{module}}}, {@code {{image}}} are filled in).
+ * default; {@code {{name}}}, {@code {{module}}}, {@code {{image}}}, {@code {{token}}} are filled in).
  */
 public final class KubeActionLauncher implements RemoteActionLauncher {
 
     /** A module deployed to the cluster. */
-    private record KubeRemote(String url, String key, ComponentContext orchestrator) implements Remote {
+    private record KubeRemote(String url, String key, ComponentContext orchestrator, String token) implements Remote {
         @Override
         public boolean alive() {
             return true; // the cluster restarts its pods; readiness is the spec endpoint answering
         }
     }
+
+    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
     /** Found by ServiceLoader. */
     public KubeActionLauncher() {
@@ -47,17 +49,22 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
             throw new KubeException("The kube service is not running: cannot deploy action module '" + name + "'");
         }
         String resource = "jsorc-action-" + name.toLowerCase(Locale.ROOT).replace('_', '-');
+        // The pod listens on all interfaces, so it takes calls only with this token, handed over in a Secret.
+        byte[] random = new byte[32];
+        TOKENS.nextBytes(random);
+        String token = java.util.HexFormat.of().formatHex(random);
         Manifest manifest = Manifest.parseYaml(template(config).replace("{{name}}", resource)
                 .replace("{{module}}", config.module())
                 .replace("{{image}}", String.valueOf(config.remote().getOrDefault("image", resource + ":latest")))
-                .replace("{{command}}", command(config)));
+                .replace("{{command}}", command(config))
+                .replace("{{token}}", token));
         String key = "ACTION_MANIFEST:" + name;
         ApplyReport report = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
                 .apply(key, null, manifest, kube.namespace());
         if (!report.ok()) {
             throw new KubeException("Deploying action module '" + name + "' failed: " + report.failed());
         }
-        return new KubeRemote("http://" + resource, key, orchestrator);
+        return new KubeRemote("http://" + resource, key, orchestrator, token);
     }
 
     @Override
@@ -100,6 +107,11 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
                 data: {module: "{{module}}"}
                 ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: "{{name}}-token", labels: {app: "{{name}}"}}
+                stringData: {token: "{{token}}"}
+                ---
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
@@ -116,6 +128,10 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                           ports: [{containerPort: 80}]
                           readinessProbe: {httpGet: {path: /healthz, port: 80}, periodSeconds: 2}
                           envFrom: [{configMapRef: {name: "{{name}}"}}]
+                          env:
+                            - {name: JSORC_ACTION_BIND, value: "0.0.0.0"}
+                            - name: JSORC_ACTION_TOKEN
+                              valueFrom: {secretKeyRef: {name: "{{name}}-token", key: token}}
                 ---
                 apiVersion: v1
                 kind: Service

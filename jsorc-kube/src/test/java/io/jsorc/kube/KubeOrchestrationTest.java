@@ -195,11 +195,16 @@ class KubeOrchestrationTest {
         assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-action-echo").orElseThrow().get("data"))
                 .isEqualTo(Map.of("module", io.jsorc.kube.fixtures.Echo.class.getName()));
         assertThat(server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").orElseThrow()
-                .toString()).contains("io.jsorc.action.ActionServer").contains("jsorc-action-echo:latest");
+                .toString()).contains("io.jsorc.action.ActionServer").contains("jsorc-action-echo:latest")
+                .contains("secretKeyRef={name=jsorc-action-echo-token, key=token}");
+        // The pod gets its call token from a Secret, not from the pod spec's plain env.
+        assertThat(server.get("/api/v1/namespaces/jsorc/secrets/jsorc-action-echo-token")).isPresent();
         assertThat(actions.status("echo").remoteUrl()).isEqualTo("http://jsorc-action-echo");
         // No pods run here (no controllers): it stays STARTING; retiring deletes what was deployed.
         assertThat(actions.unload("echo", io.jsorc.action.UnloadMode.REMOTE, true).success()).isTrue();
         assertThat(server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/secrets/jsorc-action-echo-token")).as("token Secret retired")
+                .isEmpty();
         assertThat(server.get("/api/v1/namespaces/jsorc/services/jsorc-action-echo")).isEmpty();
         assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-action-echo")).isEmpty();
     }

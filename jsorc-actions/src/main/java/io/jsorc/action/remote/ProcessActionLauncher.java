@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,9 +33,11 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessActionLauncher.class);
     private static final int LOG_TAIL_LINES = 20;
+    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
     /** A child JVM. */
-    private record ProcessRemote(String url, Process process, Path log, boolean keepLog) implements Remote {
+    private record ProcessRemote(String url, Process process, Path log, boolean keepLog, String token)
+            implements Remote {
         @Override
         public boolean alive() {
             return process.isAlive();
@@ -64,9 +67,16 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             command.add(config.jar());
         }
         Path log = Files.createTempFile("jsorc-action-" + name + "-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // A fresh 256-bit call token per launch, handed over in the environment (argv is readable by every user).
+        byte[] random = new byte[32];
+        TOKENS.nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(ActionServer.TOKEN_ENV, token);
+        builder.environment().remove(ActionServer.BIND_ENV); // a child JVM listens on loopback only
+        Process process = builder.start();
         return new ProcessRemote("http://127.0.0.1:" + port, process, log,
-                Boolean.TRUE.equals(config.remote().get("keep_logs")));
+                Boolean.TRUE.equals(config.remote().get("keep_logs")), token);
     }
 
     /**

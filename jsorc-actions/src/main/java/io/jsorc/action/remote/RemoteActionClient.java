@@ -18,27 +18,33 @@ final class RemoteActionClient {
     private final HttpClient http;
     private final String url;
     private final Duration timeout;
+    private final String authorization;
 
-    RemoteActionClient(String url, Duration connectTimeout, Duration timeout) {
+    RemoteActionClient(String url, String token, Duration connectTimeout, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
+        this.authorization = token == null ? null : "Bearer " + token;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** {@return the server's spec, or throws when it does not answer} */
     Map<String, Object> spec() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + ActionServer.SPEC_PATH))
-                .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(URI.create(url
+                + ActionServer.SPEC_PATH))).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("spec endpoint answered " + response.statusCode());
         }
         return Json.parseObject(response.body(), "action spec from " + url);
     }
 
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return authorization == null ? request : request.header("Authorization", authorization);
+    }
+
     Object call(String action, Map<String, Object> wire) {
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url + "/" + action)).timeout(timeout)
+            response = http.send(authorized(HttpRequest.newBuilder(URI.create(url + "/" + action))).timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(wire))).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -36,6 +36,15 @@ public interface RemoteActionLauncher {
         default String lastLog() {
             return "";
         }
+
+        /**
+         * Returns the token the server wants on every call ({@code Authorization: Bearer ...}).
+         *
+         * @return the token, or {@code null} for a server that takes calls without one
+         */
+        default String token() {
+            return null;
+        }
     }
 
     /**

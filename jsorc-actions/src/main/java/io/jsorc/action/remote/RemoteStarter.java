@@ -168,7 +168,7 @@ public final class RemoteStarter {
                 remote.launcher().retire(remote.server); // unloaded or closed while it was being launched
                 return;
             }
-            RemoteActionClient client = new RemoteActionClient(remote.server.url(),
+            RemoteActionClient client = new RemoteActionClient(remote.server.url(), remote.server.token(),
                     Duration.ofMillis(millis(config, "connect_timeout_ms", 2_000)),
                     Duration.ofMillis(millis(config, "timeout_ms", 30_000)));
             Map<String, Object> spec = awaitSpec(remote, client);
