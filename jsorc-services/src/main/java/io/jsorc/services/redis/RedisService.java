@@ -8,7 +8,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -91,10 +90,8 @@ public class RedisService extends CommonService<RedisClient> {
 
     private volatile Settings settings;
     private volatile RedisClient client;
-    private volatile JedisPubSub subscription;
-    private volatile Jedis subscriber;
+    private volatile RedisSubscription subscription;
     /** When the last PONG of the subscription arrived ({@link System#nanoTime()}). */
-    private volatile long lastPong;
 
     /** Built by the orchestrator. */
     public RedisService() {
@@ -135,14 +132,17 @@ public class RedisService extends CommonService<RedisClient> {
     @Override
     protected void postRun() throws InterruptedException {
         CountDownLatch subscribed = new CountDownLatch(1);
-        spawnDaemon("pubsub", () -> listen(subscribed));
+        RedisSubscription listening = new RedisSubscription(settings, link(), address(), this::isRunning,
+                this::subscriptionLost);
+        subscription = listening;
+        spawnDaemon("pubsub", () -> listening.listen(subscribed));
         // Running means replicas' changes are heard: wait (bounded) for the subscription to be confirmed.
         int wait = settings.connect_timeout_ms == null ? 2000 : settings.connect_timeout_ms;
         if (!subscribed.await(wait + 1000L, TimeUnit.MILLISECONDS)) {
             throw new RedisServiceException("Redis at " + address() + " did not confirm the subscription to "
                     + CHANNELS + " within " + (wait + 1000) + " ms", null);
         }
-        spawnDaemon("pubsub-ping", this::pingSubscription);
+        spawnDaemon("pubsub-ping", listening::ping);
         link().up(this);
     }
 
@@ -156,9 +156,21 @@ public class RedisService extends CommonService<RedisClient> {
         release();
     }
 
+    private void subscriptionLost(RedisServiceException cause) {
+        try {
+            markFailed(cause);
+        } catch (IllegalStateException raced) {
+            log.debug("Redis service left RUNNING while its subscription was lost", raced);
+        }
+    }
+
     private void release() {
         link().down(this);
-        stopListening();
+        RedisSubscription listening = subscription;
+        subscription = null;
+        if (listening != null) {
+            listening.stop();
+        }
         RedisClient c = client;
         client = null;
         if (c != null) {
@@ -218,122 +230,6 @@ public class RedisService extends CommonService<RedisClient> {
      */
     public long publish(String channel, String message) {
         return op(c -> c.publish(channel, message));
-    }
-
-    private void listen(CountDownLatch subscribed) {
-        Settings s = settings;
-        JedisPubSub pubsub = new JedisPubSub() {
-            @Override
-            public void onPSubscribe(String pattern, int subscribedChannels) {
-                subscribed.countDown();
-            }
-
-            @Override
-            public void onPMessage(String pattern, String channel, String message) {
-                link().dispatch(channel, message);
-            }
-
-            @Override
-            public void onPong(String pattern) {
-                lastPong = System.nanoTime();
-            }
-        };
-        subscription = pubsub;
-        try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
-                s.clientConfig(0, s.connect_timeout_ms == null ? 2000 : s.connect_timeout_ms, true))) {
-            subscriber = jedis;
-            if (subscription != pubsub) {
-                return; // released before we connected (postRun timed out, or the service was discarded)
-            }
-            jedis.psubscribe(pubsub, CHANNELS);
-        } catch (JedisException e) {
-            // Not when we closed it ourselves (release): only a subscription the server dropped is a failure.
-            if (subscription == pubsub && isRunning() && !Thread.currentThread().isInterrupted()) {
-                try {
-                    markFailed(new RedisServiceException("Lost the subscription to Redis at " + address() + ": "
-                            + e.getMessage(), e));
-                } catch (IllegalStateException raced) {
-                    log.debug("Redis service left RUNNING while its subscription broke", raced);
-                }
-            }
-        } finally {
-            subscriber = null;
-        }
-    }
-
-    /**
-     * The {@code pubsub-ping} daemon: PINGs the subscription every {@code pubsub_ping_ms}; a PING that cannot be sent,
-     * or no PONG within {@code pubsub_pong_timeout_ms} of a PING, marks the service failed. Ends when interrupted, or
-     * when the subscription it watches is replaced or released.
-     */
-    private void pingSubscription() {
-        Settings s = settings;
-        JedisPubSub pubsub = subscription;
-        long interval = TimeUnit.MILLISECONDS.toNanos(s.pingMillis());
-        long pongTimeout = TimeUnit.MILLISECONDS.toNanos(s.pongTimeoutMillis());
-        lastPong = System.nanoTime();
-        long unanswered = 0; // when the oldest PING not yet answered was sent; 0: none
-        while (!Thread.currentThread().isInterrupted() && pubsub != null && subscription == pubsub && isRunning()) {
-            try {
-                // A PING per tick while none is unanswered; a lost one is seen within a tick of its deadline.
-                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.min(interval, pongTimeout / 2)) + 1);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (subscription != pubsub || !isRunning()) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (unanswered != 0 && lastPong - unanswered >= 0) {
-                unanswered = 0; // answered
-            }
-            String lost = null;
-            if (unanswered != 0 && now - unanswered > pongTimeout) {
-                lost = "no PONG within " + s.pongTimeoutMillis() + " ms of a PING";
-            } else if (unanswered == 0) {
-                try {
-                    unanswered = System.nanoTime();
-                    pubsub.ping();
-                } catch (RuntimeException e) {
-                    lost = "PING failed: " + e.getMessage();
-                }
-            }
-            if (lost != null) {
-                if (subscription == pubsub && isRunning()) {
-                    try {
-                        markFailed(new RedisServiceException("Lost the subscription to Redis at " + address() + " ("
-                                + CHANNELS + "): " + lost, null));
-                    } catch (IllegalStateException raced) {
-                        log.debug("Redis service left RUNNING while its subscription was found lost", raced);
-                    }
-                }
-                return;
-            }
-        }
-    }
-
-    private void stopListening() {
-        JedisPubSub pubsub = subscription;
-        subscription = null;
-        if (pubsub != null) {
-            try {
-                if (pubsub.isSubscribed()) {
-                    pubsub.punsubscribe();
-                }
-            } catch (RuntimeException e) {
-                log.debug("Unsubscribing threw", e);
-            }
-        }
-        Jedis jedis = subscriber;
-        if (jedis != null) {
-            try {
-                jedis.close();
-                // Closing may return the socket to nobody while psubscribe reads it: disconnect to unblock it.
-                jedis.disconnect();
-            } catch (RuntimeException e) {
-                log.debug("Closing the subscriber threw", e);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ convenience commands
