@@ -149,47 +149,46 @@ final class LogQueue {
      * producers racing here drop one record per record over the bound, not one each.
      */
     private void trim() {
-        while (true) {
-            int n = size.get();
-            if (n <= capacity) {
-                return;
-            }
-            if (!size.compareAndSet(n, n - 1)) {
-                continue;
-            }
-            Queued oldest = deque.pollFirst();
-            if (oldest == null) {
-                size.incrementAndGet(); // a drain took it and has not counted it yet: give the unit back
-                return;
-            }
-            bytes.addAndGet(-oldest.bytes());
-            drop(oldest);
+        while (dropOldestAbove(capacity)) {
+            // one record over the count bound dropped per round
         }
     }
 
     /**
      * Drops the oldest records until the estimated bytes are within the byte bound. Every producer over the bound
-     * trims by itself (none waits for, or leaves the work to, another that may be descheduled); each drop first claims
-     * a unit of {@code size}, like {@link #trim()}. Producers racing here may drop a record or two more than strictly
-     * needed, never fewer, and every one is counted.
+     * trims by itself (none waits for, or leaves the work to, another that may be descheduled). Producers racing here
+     * may drop a record or two more than strictly needed, never fewer, and every one is counted.
      */
     private void trimBytes() {
-        while (bytes.get() > maxBytes) {
-            int n = size.get();
-            if (n <= 0) {
-                return; // what is over is in a drain's hands, about to be subtracted
-            }
-            if (!size.compareAndSet(n, n - 1)) {
-                continue;
-            }
-            Queued oldest = deque.pollFirst();
-            if (oldest == null) {
-                size.incrementAndGet(); // a drain took it and has not counted it yet: give the unit back
-                return;
-            }
-            bytes.addAndGet(-oldest.bytes());
-            drop(oldest);
+        while (bytes.get() > maxBytes && dropOldestAbove(0)) {
+            // one record dropped per round until the bytes fit
         }
+    }
+
+    /**
+     * Drops the oldest record while more than {@code floor} are queued: first claims a unit of {@code size} (CAS), so
+     * producers racing here drop one record per record over the bound, not one each.
+     *
+     * @return whether a record was dropped; false when the bound holds or a drain holds what is over
+     */
+    private boolean dropOldestAbove(int floor) {
+        while (true) {
+            int n = size.get();
+            if (n <= floor) {
+                return false; // within the bound, or what is over is in a drain's hands, about to be subtracted
+            }
+            if (size.compareAndSet(n, n - 1)) {
+                break;
+            }
+        }
+        Queued oldest = deque.pollFirst();
+        if (oldest == null) {
+            size.incrementAndGet(); // a drain took it and has not counted it yet: give the unit back
+            return false;
+        }
+        bytes.addAndGet(-oldest.bytes());
+        drop(oldest);
+        return true;
     }
 
     private void drop(Queued record) {

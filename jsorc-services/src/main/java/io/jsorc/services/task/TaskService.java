@@ -130,7 +130,10 @@ public class TaskService extends CommonService<TaskBroker> {
             spawnDaemon("lease", this::renewLeases);
         }
         if (!Boolean.FALSE.equals(settings.scheduler())) {
-            spawnDaemon("scheduler", this::schedule);
+            Duration tick = Duration.ofMillis(settings.scheduler_tick_ms() == null ? 200 : settings.scheduler_tick_ms());
+            TaskBroker broker = app();
+            ZoneId scheduleZone = zone;
+            spawnDaemon("scheduler", () -> TaskScheduler.run(broker, scheduleZone, tick));
         }
     }
 
@@ -428,37 +431,6 @@ public class TaskService extends CommonService<TaskBroker> {
         return Duration.ofMillis(settings.visibility_timeout_ms() == null ? 30_000 : settings.visibility_timeout_ms());
     }
 
-    private void schedule() {
-        Duration tick = Duration.ofMillis(settings.scheduler_tick_ms() == null ? 200 : settings.scheduler_tick_ms());
-        TaskBroker broker = app();
-        long lastExpiry = System.nanoTime();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Instant now = Instant.now();
-                broker.promoteDueRetries(now);
-                for (TaskBroker.ScheduleState state : broker.schedules()) {
-                    if (state.nextRun().isAfter(now)) {
-                        continue;
-                    }
-                    Schedule schedule = state.schedule();
-                    Instant next = schedule.followingRun(state.nextRun(), now, zone);
-                    // One atomic step: a claimed run is always queued; a run that cannot be queued stays due.
-                    broker.claimAndEnqueue(schedule.name(), state.nextRun(), next, UUID.randomUUID().toString(),
-                            schedule.task(), schedule.args());
-                }
-                if (System.nanoTime() - lastExpiry > 10_000_000_000L) {
-                    broker.expire();
-                    lastExpiry = System.nanoTime();
-                }
-            } catch (RuntimeException e) {
-                log.debug("Scheduler tick failed: {}", e.toString());
-            }
-            if (!pause(tick)) {
-                return;
-            }
-        }
-    }
-
     private int maxRetries() {
         return settings.max_retries() == null ? 3 : settings.max_retries();
     }
@@ -473,7 +445,7 @@ public class TaskService extends CommonService<TaskBroker> {
         return Duration.ofSeconds(settings.result_ttl_s() == null ? 86_400 : settings.result_ttl_s());
     }
 
-    private static boolean pause(Duration duration) {
+    static boolean pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
             return true;
