@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -48,6 +49,9 @@ final class RemoteActionClient {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(wire))).build(),
                     HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new RemoteCallTimeoutException("Remote action '" + action + "' at " + url
+                    + " did not answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
             throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
         } catch (InterruptedException e) {
