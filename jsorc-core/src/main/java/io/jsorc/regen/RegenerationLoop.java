@@ -97,6 +97,30 @@ public final class RegenerationLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the daemon thread and starts a fresh one, which reads {@code JSORC_CONFIG} again and runs a cycle at
+     * once. Queued services stay queued.
+     *
+     * @throws IllegalStateException when the loop is closed, or was never started
+     */
+    public synchronized void restart() {
+        if (queue.isClosed() || thread == null) {
+            throw new IllegalStateException("Regeneration loop cannot restart: it is "
+                    + (queue.isClosed() ? "closed" : "not started"));
+        }
+        if (!DaemonThreads.interruptAndJoin(thread, STOP_WAIT)) {
+            throw new IllegalStateException("Regeneration loop thread did not stop within " + STOP_WAIT.toSeconds()
+                    + " s; it was not restarted");
+        }
+        thread = DaemonThreads.start("jsorc-regen", this::loop);
+        trigger();
+    }
+
+    /** {@return the time between cycles as {@code JSORC_CONFIG.backoff_interval} sets it now} */
+    public Duration interval() {
+        return settings.read().interval();
+    }
+
     /** {@return whether the daemon thread runs} */
     public boolean isRunning() {
         Thread loop = thread;

@@ -5,6 +5,7 @@ import io.jsorc.ComponentContext;
 import io.jsorc.Context;
 import io.jsorc.JsOrcException;
 import io.jsorc.OrchestratorAware;
+import io.jsorc.operate.OperatorContext;
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.Repository;
 import io.jsorc.Service;
@@ -96,6 +97,9 @@ public final class Assembly implements ComponentContext {
         List<OrchestratorExtension> found = new ArrayList<>(settings.extensions());
         ServiceLoader.load(OrchestratorExtension.class, settings.classLoader()).forEach(found::add);
         this.extensions = List.copyOf(found);
+        // Published as shared state: the admin module finds it with OperatorContext.of(context).
+        OperatorContext operator = new OperatorConsole(this);
+        scope.shared(OperatorContext.class, () -> operator);
         log.debug("Orchestrator built: {} services, {} repositories, {} contexts",
                 registry.names(ComponentKind.SERVICE).size(), registry.names(ComponentKind.REPOSITORY).size(),
                 registry.names(ComponentKind.CONTEXT).size());
