@@ -226,6 +226,39 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return system.stop();
     }
 
+    /**
+     * Reports what system tracking recorded so far, tracking on.
+     *
+     * @return the entries recorded since {@link #trackSystemStart()} (empty when not tracking)
+     */
+    public List<Map<String, Object>> trackSystemReport() {
+        return system.snapshot();
+    }
+
+    /** {@return whether system tracking is recording} */
+    public boolean trackingSystem() {
+        return system.active();
+    }
+
+    /**
+     * Gives a module's config.
+     *
+     * @param name the module name
+     * @return its config (given in code, from a resource, or in {@value #CONFIG_KEY}), or empty when it has none
+     */
+    public java.util.Optional<ActionConfig> configOf(String name) {
+        return configs.isConfigured(name) ? java.util.Optional.of(configs.of(name)) : java.util.Optional.empty();
+    }
+
+    /**
+     * Lists the configured modules, loaded or not.
+     *
+     * @return the names configured in code, from resources, or in {@value #CONFIG_KEY}, sorted
+     */
+    public java.util.Set<String> configured() {
+        return configs.names();
+    }
+
     /** Starts counting calls per action and recording placement changes. */
     public void trackActionsStart() {
         tracker.start(table.actionsState());

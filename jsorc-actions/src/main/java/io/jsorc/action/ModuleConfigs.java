@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,6 +67,20 @@ final class ModuleConfigs {
         } catch (ActionException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** {@return the names of the configured modules: given in code or from a resource, and in ACTION_CONFIGS} */
+    Set<String> names() {
+        Set<String> names = new TreeSet<>(configs.keySet());
+        ComponentContext context = owner;
+        if (context != null) {
+            context.config(ActionManager.CONFIG_KEY).ifPresent(stored -> stored.forEach((name, entry) -> {
+                if (entry instanceof Map<?, ?>) {
+                    names.add(name);
+                }
+            }));
+        }
+        return names;
     }
 
     /** {@return the config of a module, or throws naming the configured ones} */

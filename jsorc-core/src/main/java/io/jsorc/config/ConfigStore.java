@@ -257,6 +257,22 @@ public final class ConfigStore {
      *                                  stored then
      */
     public void update(String key, String field, String jsonValue) {
+        update(key, field, jsonValue, Durability.BEST_EFFORT);
+    }
+
+    /**
+     * Replaces one field of the stored value with the given durability; see {@link #update(String, String, String)}.
+     *
+     * @param key        a known key
+     * @param field      a field the value already has (or a service flag)
+     * @param jsonValue  the field's new value as JSON
+     * @param durability {@link Durability#REQUIRED}: return only once the backend stored it
+     * @throws IllegalArgumentException when the key or the field is unknown or the value is not JSON; nothing is
+     *                                  stored then
+     * @throws IllegalStateException    when {@code REQUIRED} and the backend could not store it
+     */
+    public void update(String key, String field, String jsonValue, Durability durability) {
+        Durability wanted = durability == null ? Durability.BEST_EFFORT : durability;
         requireKnown(key);
         Object value = Json.parseValue(jsonValue, "value of " + key + "." + field);
         boolean flag = serviceConfigKeys.contains(key) && FLAGS.contains(field);
@@ -273,9 +289,9 @@ public final class ConfigStore {
             };
             Hook h = hook();
             if (readJson(key).isEmpty()) { // neither stored nor a default: only a flag can be set
-                h.setGlob(key, change.apply(null), Durability.BEST_EFFORT);
+                h.setGlob(key, change.apply(null), wanted);
             } else {
-                h.updateGlob(key, change, Durability.BEST_EFFORT);
+                h.updateGlob(key, change, wanted);
             }
             h.commit();
         }

@@ -168,6 +168,11 @@ public final class RequestBenchmark {
         stats.put("90", histogram.getValueAtPercentile(90) / 1000.0);
         stats.put("95", histogram.getValueAtPercentile(95) / 1000.0);
         stats.put("99", histogram.getValueAtPercentile(99) / 1000.0);
+        // The original's names for the same figures (what its clients and the admin API read).
+        stats.put("average_latency", stats.get("average"));
+        for (String percentile : new String[] {"50", "90", "95", "99"}) {
+            stats.put(percentile + "th_latency", stats.get(percentile));
+        }
         return stats;
     }
 }

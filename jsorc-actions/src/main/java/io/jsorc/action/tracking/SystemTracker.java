@@ -112,6 +112,22 @@ public final class SystemTracker {
         });
     }
 
+    /** {@return whether it is recording} */
+    public synchronized boolean active() {
+        return thread != null;
+    }
+
+    /**
+     * Hands over a copy of what was recorded so far, recording on.
+     *
+     * @return the entries recorded since {@link #start} (empty when not recording)
+     */
+    public List<Map<String, Object>> snapshot() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
     /**
      * Stops recording and hands over what was recorded.
      *

@@ -1,0 +1,118 @@
+package io.jsorc.admin;
+
+import io.jsorc.action.ActionManager;
+import io.jsorc.operate.OperatorContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.net.InetAddress;
+import java.util.function.Supplier;
+
+/**
+ * The admin HTTP server: Jetty on the configured address, a small bounded thread pool of daemon threads, idle
+ * connections closed after 30 s. Built and started by {@link AdminService}, stopped when the service is discarded.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    /** How many requests are handled at once. */
+    static final int MAX_REQUESTS = 8;
+    /** How many more requests may wait for one of those; beyond that a request is answered 503. */
+    static final int MAX_WAITING = 64;
+    /** How long a request may wait before it is answered 503. */
+    static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(10);
+    /** How long an idle connection is kept. */
+    static final long IDLE_TIMEOUT_MS = 30_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final HealthChecks health;
+    private final LoadTestOperations loadTests;
+    private final String host;
+
+    AdminServer(AdminSettings settings, OperatorContext operator, Supplier<ActionManager> actions) {
+        OperationTable operations = new OperationTable();
+        new ConfigOperations(operator).addTo(operations);
+        new ServiceOperations(operator).addTo(operations);
+        new ManifestOperations(operator).addTo(operations);
+        new ActionOperations(actions).addTo(operations);
+        new TrackingOperations(actions).addTo(operations);
+        this.loadTests = new LoadTestOperations(actions, Thread.currentThread().getContextClassLoader());
+        loadTests.addTo(operations);
+        this.health = new HealthChecks(operator, settings.readiness(), settings.healthTimeout());
+
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
+        threads.setName("jsorc-admin");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.
+        QoSHandler limit = new QoSHandler(new AdminHandler(operations, settings, health, actions));
+        limit.setMaxRequestCount(MAX_REQUESTS);
+        limit.setMaxSuspendedRequestCount(MAX_WAITING);
+        limit.setMaxSuspend(MAX_WAIT);
+        limit.setRejectStatusCode(503);
+        server.setHandler(limit);
+        server.setStopTimeout(5_000);
+        this.host = settings.host();
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @throws Exception when the address cannot be bound (in use, not local)
+     */
+    void start() throws Exception {
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("The admin server cannot listen on " + host + ":" + connector.getPort()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@return the bound port} */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@return the base URL, e.g. {@code http://127.0.0.1:9466}} */
+    public String url() {
+        String shown = host;
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                shown = "127.0.0.1";
+            } else if (address instanceof java.net.Inet6Address) {
+                shown = "[" + address.getHostAddress() + "]";
+            }
+        } catch (java.net.UnknownHostException ignored) {
+            // shown as configured
+        }
+        return "http://" + shown + ":" + port();
+    }
+
+    /** Stops serving: a load test in progress is interrupted, connections close. Idempotent. */
+    @Override
+    public void close() {
+        loadTests.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(AdminServer.class).warn("The admin server did not stop cleanly: {}",
+                    e.toString());
+        }
+        health.close();
+    }
+}

@@ -1,0 +1,132 @@
+package io.jsorc.admin;
+
+import io.jsorc.CommonService;
+import io.jsorc.ServiceState;
+import io.jsorc.operate.OperatorContext;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The probes: {@code /healthz} (the orchestrator is started and its regeneration loop alive) and {@code /readyz}
+ * (every readiness service is RUNNING and {@code healthy()}).
+ *
+ * <p>Readiness checks run in parallel, each bounded by the health timeout: a hung check counts as down and the answer
+ * still comes in time. A check still running from an earlier probe is joined, not started again, so a hung service
+ * holds at most one thread however often Kubernetes asks.
+ */
+final class HealthChecks implements AutoCloseable {
+
+    /** The outcome of one service's check. */
+    record Check(String service, String state, boolean healthy, String error, long millis) {
+        Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("state", state);
+            out.put("healthy", healthy);
+            out.put("error", error);
+            out.put("check_ms", millis);
+            return out;
+        }
+    }
+
+    private final OperatorContext operator;
+    private final List<String> readiness;
+    private final Duration timeout;
+    private final ExecutorService checks;
+    private final Map<String, CompletableFuture<Check>> inFlight = new ConcurrentHashMap<>();
+
+    HealthChecks(OperatorContext operator, List<String> readiness, Duration timeout) {
+        this.operator = operator;
+        this.readiness = readiness;
+        this.timeout = timeout;
+        // One thread per service at most (in-flight checks are joined); the queue bound covers a long list.
+        this.checks = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                io.jsorc.base.DaemonThreads.factory("jsorc-admin-health"));
+    }
+
+    boolean live() {
+        return operator.regenerationAlive();
+    }
+
+    /** {@return the services {@code /readyz} checks: {@code readiness} and {@code pre_loaded_services}} */
+    Set<String> readinessServices() {
+        Set<String> names = new LinkedHashSet<>(readiness);
+        if (operator.jsorcConfig().get("pre_loaded_services") instanceof List<?> preLoaded) {
+            preLoaded.forEach(name -> names.add(String.valueOf(name)));
+        }
+        return names;
+    }
+
+    /** Runs every readiness check, in parallel; returns within the timeout (plus scheduling). */
+    Map<String, Check> ready() {
+        Set<String> names = readinessServices();
+        Map<String, CompletableFuture<Check>> started = new LinkedHashMap<>();
+        for (String name : names) {
+            // A check still running from an earlier probe is joined; a finished one is replaced by a fresh one.
+            started.put(name, inFlight.compute(name, (n, old) -> old == null || old.isDone() ? start(n) : old));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Check> results = new LinkedHashMap<>();
+        started.forEach((name, future) -> {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                results.put(name, future.get(left, TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                results.put(name, new Check(name, "UNKNOWN", false, "the check did not answer within "
+                        + timeout.toMillis() + " ms", timeout.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                results.put(name, new Check(name, "UNKNOWN", false, "interrupted", 0));
+            } catch (java.util.concurrent.ExecutionException e) {
+                results.put(name, new Check(name, "UNKNOWN", false, String.valueOf(e.getCause()), 0));
+            }
+        });
+        return results;
+    }
+
+    private CompletableFuture<Check> start(String name) {
+        CompletableFuture<Check> future = new CompletableFuture<>();
+        try {
+            checks.execute(() -> {
+                try {
+                    future.complete(check(name));
+                } catch (Throwable e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            future.complete(new Check(name, "UNKNOWN", false, "too many checks in flight", 0));
+        }
+        return future;
+    }
+
+    private Check check(String name) {
+        long t0 = System.nanoTime();
+        if (!operator.serviceNames().contains(name)) {
+            return new Check(name, "UNKNOWN", false, "no service '" + name + "' is registered", 0);
+        }
+        CommonService<?> service = operator.components().svc(name);
+        ServiceState state = service.state();
+        boolean healthy = state == ServiceState.RUNNING && service.healthy();
+        Throwable error = service.error();
+        return new Check(name, state.name(), healthy, error == null ? null
+                : io.jsorc.base.Secrets.maskText(String.valueOf(error.getMessage())),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Override
+    public void close() {
+        checks.shutdownNow();
+    }
+}
