@@ -21,6 +21,9 @@ public final class ActionTracker {
     public ActionTracker() {
     }
 
+    /** The most placement changes kept while tracking; beyond it the oldest change after the start is dropped. */
+    public static final int MAX_ENTRIES = 10_000;
+
     private record Calls(LongAdder count, LongAdder nanos) { }
 
     private final Map<String, Calls> calls = new ConcurrentHashMap<>();
@@ -69,6 +72,9 @@ public final class ActionTracker {
      */
     public synchronized void placementChanged(Map<String, String> state) {
         if (active) {
+            if (history.size() >= MAX_ENTRIES) {
+                history.remove(1); // the first entry (the start) stays; the oldest change after it goes
+            }
             history.add(entry(state));
         }
     }
@@ -77,15 +83,21 @@ public final class ActionTracker {
      * Stops tracking and hands over the history.
      *
      * @param state the placement of every module now
-     * @return {@code {ts, actions_state}} per change and a last entry with {@code actions_calls}; empty when not
-     * tracking
+     * @return {@code {ts, actions_state}} per change (the start first), the last one also holding
+     * {@code actions_calls}; empty when not tracking
      */
     public synchronized List<Map<String, Object>> stop(Map<String, String> state) {
         if (!active) {
             return List.of();
         }
         active = false;
-        Map<String, Object> last = entry(state);
+        // As the original: the call counts are merged into the last entry (the placement they ran under when
+        // nothing changed since), not appended as an entry of their own.
+        Map<String, Object> last = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (last == null) {
+            last = entry(state);
+            history.add(last);
+        }
         Map<String, Object> summary = new TreeMap<>();
         calls.forEach((action, c) -> {
             long count = c.count().sum();
@@ -95,7 +107,6 @@ public final class ActionTracker {
             summary.put(action, stats);
         });
         last.put("actions_calls", summary);
-        history.add(last);
         List<Map<String, Object>> out = List.copyOf(history);
         history.clear();
         calls.clear();
