@@ -23,6 +23,11 @@ abstract class AdminCommand implements Callable<Integer> {
         this.operation = operation;
     }
 
+    /** The operation this command sends, e.g. {@code config_get}. */
+    final String operation() {
+        return operation;
+    }
+
     /** The top command: global options, sending, usage errors. */
     final JsOrcCli root() {
         return (JsOrcCli) spec.root().userObject();
@@ -33,8 +38,16 @@ abstract class AdminCommand implements Callable<Integer> {
         return Json.object();
     }
 
+    /**
+     * Whether the answer is a status object whose {@code "success": false} means a refusal; false for answers that
+     * are user data.
+     */
+    boolean statusAnswer() {
+        return true;
+    }
+
     @Override
     public Integer call() {
-        return root().send(operation, body());
+        return root().send(operation, body(), root().timeout(), statusAnswer());
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * <p>Stdout always gets the answer: indented when it is JSON, as is otherwise (as {@code gh api} does), so a script can
  * read the body of a refusal too. A refusal — an HTTP status outside 2xx, or a JSON object whose {@code success} is
  * {@code false} — also gets one line on stderr with the server's {@code message} ({@code jsorc: refused (HTTP 404):
- * Unknown config name ...}) and exit code {@link JsOrcCli#EXIT_REFUSED}.
+ * Unknown config name ...}) and exit code {@link JsOrcCli#EXIT_REFUSED}. The {@code success} field is not looked at
+ * when the answer is a stored value ({@code config_get}): a user's config may hold {@code "success": false} itself.
  */
 final class AnswerPrinter {
 
@@ -26,8 +27,13 @@ final class AnswerPrinter {
         this.err = err;
     }
 
-    /** Prints the answer and returns the exit code it means. */
-    int print(AdminClient.Answer answer) {
+    /**
+     * Prints the answer and returns the exit code it means.
+     *
+     * @param statusAnswer whether a top-level {@code "success": false} means a refusal (false for answers that are
+     *                     user data, such as a config value)
+     */
+    int print(AdminClient.Answer answer, boolean statusAnswer) {
         Optional<JsonNode> json = Json.parse(answer.body());
         if (json.isPresent()) {
             out.println(Json.pretty(json.get()));
@@ -38,7 +44,7 @@ final class AnswerPrinter {
             }
         }
         out.flush();
-        boolean successFalse = json.isPresent() && json.get().isObject()
+        boolean successFalse = statusAnswer && json.isPresent() && json.get().isObject()
                 && json.get().path("success").isBoolean() && !json.get().path("success").booleanValue();
         if (answer.ok() && !successFalse) {
             return JsOrcCli.EXIT_OK;

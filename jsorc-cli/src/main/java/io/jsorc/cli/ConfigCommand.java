@@ -46,6 +46,12 @@ final class ConfigCommand {
             super("config_get");
         }
 
+        /** The answer is the stored value itself: a config holding {@code "success": false} is no refusal. */
+        @Override
+        boolean statusAnswer() {
+            return false;
+        }
+
         @Override
         ObjectNode body() {
             ObjectNode body = super.body();

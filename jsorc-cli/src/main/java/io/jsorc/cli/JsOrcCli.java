@@ -160,17 +160,16 @@ public final class JsOrcCli {
         }
     }
 
-    /** Sends an operation with the {@code --timeout} bound and prints its answer; returns the exit code. */
-    int send(String operation, ObjectNode body) {
-        return send(operation, body, timeout());
-    }
-
-    /** Sends an operation, waiting up to {@code timeout} for its answer, and prints it; returns the exit code. */
-    int send(String operation, ObjectNode body, Duration timeout) {
+    /**
+     * Sends an operation, waiting up to {@code timeout} for its answer, and prints it; returns the exit code.
+     *
+     * @param statusAnswer whether the answer's {@code "success": false} means a refusal, see {@link AnswerPrinter}
+     */
+    int send(String operation, ObjectNode body, Duration timeout, boolean statusAnswer) {
         AdminClient client = new AdminClient(baseUrl(), resolveToken(),
                 timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT);
         AdminClient.Answer answer = client.post(operation, Json.compact(body), timeout);
-        return new AnswerPrinter(spec.commandLine().getOut(), spec.commandLine().getErr()).print(answer);
+        return new AnswerPrinter(spec.commandLine().getOut(), spec.commandLine().getErr()).print(answer, statusAnswer);
     }
 
     /** The {@code --timeout} bound (default {@value #DEFAULT_TIMEOUT_SECONDS} s). */

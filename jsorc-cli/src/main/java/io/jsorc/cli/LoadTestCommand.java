@@ -66,7 +66,7 @@ final class LoadTestCommand extends AdminCommand {
         ObjectNode body = body();
         int experiment = experimentDuration != null ? experimentDuration : DEFAULT_EXPERIMENT_SECONDS;
         Duration wait = Duration.ofSeconds(experiment).plus(root().timeout());
-        return root().send("jsorc_loadtest", body, wait);
+        return root().send(operation(), body, wait, statusAnswer());
     }
 
     private void requireAtLeast(Integer value, int minimum, String option) {

@@ -166,6 +166,17 @@ class JsOrcCliTest {
     }
 
     @Test
+    void aConfigValueHoldingSuccessFalseIsNoRefusal() {
+        server.reply(200, "{\"success\": false, \"retries\": 3}");
+
+        CliRun run = CliRun.run(env(), "config", "get", "MY_CONFIG", "-do_check", "false");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo("{\n  \"success\": false,\n  \"retries\": 3\n}\n");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
     void nonJsonAnswersArePrintedRaw() {
         server.reply(new FakeAdminServer.Reply(502, "text/html", "<html>Bad\u001b[31m gateway</html>", 0))
                 .reply(new FakeAdminServer.Reply(200, "text/plain", "plain ok", 0));
