@@ -1,0 +1,104 @@
+package io.jsorc.admin;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
+import io.jsorc.admin.jmx.JmxExtension;
+import io.jsorc.config.MemoryHook;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The admin service's settings and lifecycle, and the JMX bean every orchestrator gets. */
+class AdminServiceTest {
+
+    private static Orchestrator.Builder builder(String adminConfig) {
+        return Orchestrator.builder().scanPackages().hook(new MemoryHook())
+                .config("REDIS_CONFIG", "{\"enabled\": false}").config("ADMIN_CONFIG", adminConfig);
+    }
+
+    @Test
+    void itIsOffByDefaultAndRegisteredWhateverTheScanFilter() {
+        try (Orchestrator orchestrator = Orchestrator.builder().scanPackages("com.example.nothing")
+                .hook(new MemoryHook()).config("REDIS_CONFIG", "{\"enabled\": false}").build()) {
+            AdminService admin = orchestrator.svc("admin", AdminService.class);
+            assertThat(admin.isEnabled()).isFalse();
+            assertThatThrownBy(admin::port).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("JSORC_ADMIN_ENABLED");
+        }
+    }
+
+    @Test
+    void anEnabledServiceWithAnEmptyTokenFailsNamingWhereToSetIt() {
+        try (Orchestrator orchestrator = builder("{\"enabled\": true, \"port\": 0, \"token\": \"\"}").build()) {
+            AdminService admin = orchestrator.svc("admin", AdminService.class);
+            assertThat(admin.state()).isEqualTo(ServiceState.FAILED);
+            assertThat(admin.error()).hasMessageContaining("ADMIN_CONFIG.token")
+                    .hasMessageContaining("JSORC_ADMIN_TOKEN");
+        }
+    }
+
+    @Test
+    void invalidSettingsNameTheFieldAndWhatIsAllowed() {
+        assertThatThrownBy(() -> AdminSettings.from(Map.of("port", 70000, "token", "x")))
+                .hasMessageContaining("port is 70000").hasMessageContaining("0 to 65535");
+        assertThatThrownBy(() -> AdminSettings.from(Map.of("readiness", "redis", "token", "x")))
+                .hasMessageContaining("readiness");
+        assertThat(AdminSettings.from(Map.of("token", "s3cret")).toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void itBindsLoopbackByDefaultAndPortZeroGivesAFreePort() throws Exception {
+        try (Orchestrator orchestrator = builder("{\"enabled\": true, \"port\": 0, \"token\": \"abc\"}").build()) {
+            AdminService admin = orchestrator.svc("admin", AdminService.class);
+            assertThat(admin.port()).isPositive();
+            assertThat(admin.url()).isEqualTo("http://127.0.0.1:" + admin.port());
+            assertThat(TcpListeners.localAddressesOf(admin.port())).isNotEmpty().allMatch(a -> a.isLoopbackAddress());
+        }
+    }
+
+    @Test
+    void aPortInUseFailsTheServiceNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Orchestrator orchestrator = builder("{\"enabled\": true, \"port\": " + taken.getLocalPort()
+                     + ", \"token\": \"abc\"}").build()) {
+            AdminService admin = orchestrator.svc("admin", AdminService.class);
+            assertThat(admin.state()).isEqualTo(ServiceState.FAILED);
+            assertThat(admin.error()).hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOrchestratorHasAJmxBeanWhileItRuns() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name;
+        try (Orchestrator orchestrator = builder("{\"enabled\": false}").build().start()) {
+            String id = io.jsorc.operate.OperatorContext.of(orchestrator).id();
+            name = JmxExtension.objectName(id);
+            assertThat(name.toString()).isEqualTo("io.jsorc:type=Orchestrator,name=" + id);
+            assertThat(server.isRegistered(name)).isTrue();
+            orchestrator.svc("admin");
+            Map<String, String> states = new java.util.HashMap<>();
+            javax.management.openmbean.TabularData table = (javax.management.openmbean.TabularData)
+                    server.getAttribute(name, "ServiceStates");
+            for (Object row : table.values()) {
+                javax.management.openmbean.CompositeData data = (javax.management.openmbean.CompositeData) row;
+                states.put((String) data.get("key"), (String) data.get("value"));
+            }
+            assertThat(states).containsEntry("admin", "NOT_STARTED");
+            assertThat(server.getAttribute(name, "RegenerationAlive")).isEqualTo(true);
+            assertThat(server.invoke(name, "refresh", new Object[] {"admin"}, new String[] {"java.lang.String"}))
+                    .isEqualTo("NOT_STARTED");
+            assertThat((String) server.invoke(name, "regenerate", null, null)).startsWith("RegenerationReport");
+            assertThat((String) server.invoke(name, "benchmarkReport", null, null)).isEqualTo("{}");
+        }
+        assertThat(server.isRegistered(name)).isFalse();
+    }
+}

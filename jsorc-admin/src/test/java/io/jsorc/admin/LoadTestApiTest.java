@@ -1,0 +1,64 @@
+package io.jsorc.admin;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** jsorc_loadtest runs a registered load test (fixtures.CalcLoadTest) and answers both levels; one at a time. */
+class LoadTestApiTest {
+
+    private static AdminHost host;
+
+    @BeforeAll
+    static void start() {
+        host = AdminHost.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        host.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aLoadTestAnswersRequestAndActionLevelsAndASecondOneMeanwhileIsRefused() throws Exception {
+        CompletableFuture<AdminClient.Answer> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return host.client.post("jsorc_loadtest", Map.of("test", "calc_load", "policy", "all_local",
+                        "experiment_duration", 3));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1_000);
+        AdminClient.Answer second = host.client.post("jsorc_loadtest", Map.of("test", "calc_load",
+                "experiment_duration", 1));
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(second.message()).contains("running");
+
+        AdminClient.Answer answer = run.get();
+        assertThat(answer.status()).as(answer.response().body()).isEqualTo(200);
+        Map<String, Object> levels = (Map<String, Object>) ((Map<String, Object>) answer.map().get("calc_load"))
+                .get("all_local");
+        Map<String, Object> walker = (Map<String, Object>) ((Map<String, Object>) levels.get("walker_level"))
+                .get("walker_run");
+        assertThat((Map<String, Object>) walker.get("sum")).containsKeys("count", "throughput", "50th_latency");
+        List<Object> actionLevel = (List<Object>) levels.get("action_level");
+        assertThat(actionLevel.toString()).contains("calc.add");
+        System.out.println("load test answer: " + answer.response().body().length() + " bytes, walker level "
+                + walker.get("all"));
+    }
+
+    @Test
+    void anUnknownTestIs404NamingTheRegisteredOnes() throws Exception {
+        AdminClient.Answer answer = host.client.post("jsorc_loadtest", Map.of("test", "nope"));
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.message()).contains("calc_load");
+    }
+}

@@ -1,0 +1,84 @@
+package io.jsorc.admin;
+
+import io.jsorc.admin.fixtures.Hanging;
+import io.jsorc.test.RedisServer;
+import io.jsorc.test.WithRedis;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** /healthz and /readyz against real parts: a real redis-server killed and restarted, a check that hangs. */
+@WithRedis(config = "\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
+class ReadinessTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void readinessFollowsRedisDownAndBackAfterRegeneration(RedisServer redis) throws Exception {
+        try (AdminHost host = AdminHost.start("\"readiness\": [\"redis\"]", redis.redisConfig(
+                "\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))) {
+            host.orchestrator.configSet("JSORC_CONFIG", "{\"backoff_interval\": 1}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> host.client.get("/readyz", false).status() == 200);
+            AdminClient.Answer detailed = host.client.get("/readyz", true);
+            assertThat((Map<String, Object>) ((Map<String, Object>) detailed.map().get("services")).get("redis"))
+                    .containsEntry("state", "RUNNING").containsEntry("healthy", true).containsKey("check_ms");
+            redis.kill();
+            long down = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).until(() -> host.client.get("/readyz", false).status() == 503);
+            System.out.printf("readyz turned 503 %d ms after redis-server was killed%n",
+                    (System.nanoTime() - down) / 1_000_000);
+            assertThat(host.client.get("/healthz", false).status()).isEqualTo(200);
+            redis.start();
+            long up = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).until(() -> host.client.get("/readyz", false).status() == 200);
+            System.out.printf("readyz turned 200 %d ms after redis-server was restarted%n",
+                    (System.nanoTime() - up) / 1_000_000);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHungCheckCountsAsDownAndTheAnswerStillComesInTime() throws Exception {
+        try (AdminHost host = AdminHost.start("\"readiness\": [\"hanging\"], \"health_timeout_ms\": 500", null,
+                Hanging.class)) {
+            // Warm the server and the JSON path first: what is measured is the hung check's bound, not a cold JVM.
+            host.client.get("/healthz", true);
+            host.client.post("config_index", Map.of());
+            long t0 = System.nanoTime();
+            AdminClient.Answer answer = host.client.get("/readyz", true);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("readyz with a 10 s hung check answered in %d ms (timeout 500 ms): %s%n", millis,
+                    answer.response().body());
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(millis).isLessThan(500 + 1_000);
+            assertThat((Map<String, Object>) ((Map<String, Object>) answer.map().get("services")).get("hanging"))
+                    .containsEntry("healthy", false).extractingByKey("error").asString()
+                    .contains("did not answer within 500 ms");
+            // Asked again while the first check still hangs: joined, not started again, still in time.
+            long t1 = System.nanoTime();
+            assertThat(host.client.get("/readyz", false).status()).isEqualTo(503);
+            assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(500 + 1_000);
+        }
+    }
+
+    @Test
+    void healthIsDownUntilTheOrchestratorStarts() throws Exception {
+        io.jsorc.Orchestrator orchestrator = io.jsorc.Orchestrator.builder().scanPackages()
+                .hook(new io.jsorc.config.MemoryHook())
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("ADMIN_CONFIG", "{\"enabled\": true, \"port\": 0, \"token\": \"t0k3n-abcdef\"}").build();
+        try {
+            AdminService admin = orchestrator.svc("admin", AdminService.class);
+            AdminClient client = new AdminClient(admin.url(), "t0k3n-abcdef");
+            assertThat(client.get("/healthz", false).status()).isEqualTo(503);
+            assertThat(client.get("/healthz", false).map()).containsEntry("status", "DOWN");
+            orchestrator.start();
+            assertThat(client.get("/healthz", false).status()).isEqualTo(200);
+        } finally {
+            orchestrator.close();
+        }
+    }
+}
