@@ -65,7 +65,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      */
     public ActionManager(RemoteActionLauncher launcher) {
         this.starter = new RemoteStarter(launcher);
-        this.table = new ModuleTable(configs::of, starter, tracker);
+        this.table = new ModuleTable(configs::of, configs::codeAllowList, starter, tracker);
         this.policies = new PolicyRunner(new TableControl(table, configs::of, benchmark));
         this.system = new SystemTracker(table::actionsState);
     }
@@ -316,14 +316,22 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return table.status();
     }
 
-    /** Unloads everything: remote servers are retired, module class loaders closed. Idempotent. */
+    /** How long {@link #close()} waits for remote starts under way to retire what they launched. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
+
+    /**
+     * Unloads everything: remote servers are retired, module class loaders closed, and starts under way retire what
+     * they launch before this returns (waiting at most 20 s). Loads racing with it are refused. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
         policies.stop();
         system.stop();
+        table.close();
         starter.close();
         table.unloadAll();
+        starter.awaitIdle(CLOSE_WAIT);
     }
 
     private void ensureOpen() {
