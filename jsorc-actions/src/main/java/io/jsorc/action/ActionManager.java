@@ -25,16 +25,20 @@ import java.util.Map;
  * stops taking new calls and is released only after the calls in flight on it have finished (drain, then switch). A
  * remote placement takes calls only once its server answers its spec endpoint ({@code READY}).
  *
- * <p>A remote server that stops answering is marked FAILED, calls go to the local copy if one is loaded, and the
- * server is restarted ({@code remote.on_failure: restart}, the default) or replaced by a local copy
- * ({@code on_failure: local}).
+ * <p>A remote server that stops answering (a refused connection, another I/O failure, or a call timeout followed by a
+ * failed {@code /healthz}) is marked FAILED, calls go to the local copy if one is loaded, and the server is restarted
+ * ({@code remote.on_failure: restart}, the default) within its restart budget, or replaced by a local copy
+ * ({@code on_failure: local}). A call that merely times out restarts nothing. See {@link ActionConfig} for the keys.
  *
  * <p>{@link #policy(String, Map)} hands placement to a policy ({@link EvaluationPolicy}, {@link AdaptivePolicy}).
  */
 @Context(name = "action_manager")
 public class ActionManager implements OrchestratorAware, AutoCloseable {
 
-    /** Config store key of the module configs: {@code {name: {module, jar, local_mem_mb, remote}}}. */
+    /**
+     * Config store key of the module configs: {@code {name: {module, jar, local_mem_mb, remote}}}, plus the optional
+     * top-level lists {@code allowed_packages} and {@code allowed_jar_dirs} (see {@link ActionConfig}).
+     */
     public static final String CONFIG_KEY = "ACTION_CONFIGS";
 
     private final ModuleConfigs configs = new ModuleConfigs();

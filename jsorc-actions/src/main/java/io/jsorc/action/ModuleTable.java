@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 /**
  * The loaded modules: loads and unloads their placements, routes calls to the placement in force, and drains a
  * placement before releasing it, so that switching placement loses no call. A remote server that stops answering is
- * marked FAILED and replaced, per {@code remote.on_failure}, by a restarted server or a local copy.
+ * marked FAILED and replaced, per {@code remote.on_failure}, by a restarted server (within its {@link RestartBudget})
+ * or a local copy. Loads re-check the table under the module's lock, so a placement is never installed on an entry an
+ * unload removed; after {@link #close()} loads are refused.
  */
 final class ModuleTable {
 
