@@ -68,6 +68,29 @@ class RemoteFaultsTest {
     }
 
     @Test
+    void aTimeoutOnAServerThatHangsIsFollowedByAFailedHealthzAndARestart() throws Exception {
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("timeout_ms", 800,
+                "connect_timeout_ms", 500, "restart_backoff_ms", 100)));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", START);
+        long hung = remotePid();
+        // SIGSTOP: the process and its port stay, nothing answers (a frozen JVM, a GC pause that never ends).
+        assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(hung)).start().waitFor()).isZero();
+        try {
+            assertThatThrownBy(() -> actions.call("calc.add", 1, 2)).isInstanceOf(RemoteCallTimeoutException.class)
+                    .hasMessageContaining("'calc.add'");
+            assertThat(actions.status("calc").detail()).contains("restart 1")
+                    .contains("GET /healthz did not answer either");
+            assertThat(actions.awaitReady("calc", START).remoteStatus()).isEqualTo("READY");
+            assertThat(remotePid()).isNotEqualTo(hung);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(hung).map(p -> !p.isAlive())
+                    .orElse(true)); // the hung server was retired (SIGKILL reaches a stopped process)
+        } finally {
+            ProcessHandle.of(hung).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void aKilledServerIsRestartedAndServesAgain() throws Exception {
         actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("restart_backoff_ms", 100)));
         actions.load("calc", ActionMode.REMOTE);
