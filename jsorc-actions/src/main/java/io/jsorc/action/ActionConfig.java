@@ -6,12 +6,33 @@ import java.util.Map;
 /**
  * How to load one action module.
  *
+ * <p>The {@code remote} keys (all optional):
+ * <ul>
+ *   <li>{@code image}, {@code command}, {@code manifest}: how the kube launcher deploys it (see
+ *       {@code KubeActionLauncher});</li>
+ *   <li>{@code connect_timeout_ms} (2000): connecting to the server, and the {@code GET /healthz} probe after a call
+ *       timed out;</li>
+ *   <li>{@code timeout_ms} (30000): the call timeout. A call past it throws
+ *       {@link io.jsorc.action.remote.RemoteCallTimeoutException} naming the module and the action and does not
+ *       restart the server, unless {@code /healthz} does not answer either;</li>
+ *   <li>{@code on_failure} ({@code restart} or {@code local}): what a server that stopped answering (a refused
+ *       connection, another I/O failure, a failed {@code /healthz}) is replaced by;</li>
+ *   <li>{@code restart_budget} (3) restarts within {@code restart_window_ms} (300000), each after a backoff from
+ *       {@code restart_backoff_ms} (500) doubling up to {@code restart_backoff_max_ms} (30000): once the budget is
+ *       spent, calls stay on the local copy if one is loaded, else the module is FAILED with the reason in its
+ *       status ({@code remoteStatus} FAILED, {@code detail}); a new {@code load(REMOTE)} starts it anew;</li>
+ *   <li>{@code drain_timeout_ms} (30000): how long unloading waits for calls in flight;</li>
+ *   <li>{@code keep_logs} (false): keep a child JVM's log after it is retired.</li>
+ * </ul>
+ *
+ * <p>The top-level lists {@code allowed_packages} and {@code allowed_jar_dirs} of {@code ACTION_CONFIGS} (not of a
+ * module entry) restrict where every module's code may come from: a class outside the packages (and their
+ * subpackages), or a {@code jar} outside the directories, is refused before anything is loaded or launched.
+ *
  * @param module     the module class name (annotated {@link ActionModule})
  * @param jar        an optional jar path: the module then loads in a class loader of its own, which unloading closes
  * @param localMemMb the memory the module needs in-process, in MB (for placement policies)
- * @param remote     the remote side: {@code image}, {@code command}, {@code manifest} (a template; see the kube launcher),
- *                   {@code connect_timeout_ms} (2000), {@code timeout_ms} (30000, per call), {@code on_failure}
- *                   ({@code restart} or {@code local})
+ * @param remote     the remote side: the keys above
  */
 public record ActionConfig(String module, String jar, long localMemMb, Map<String, Object> remote) {
 

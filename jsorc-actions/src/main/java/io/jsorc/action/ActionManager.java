@@ -25,16 +25,20 @@ import java.util.Map;
  * stops taking new calls and is released only after the calls in flight on it have finished (drain, then switch). A
  * remote placement takes calls only once its server answers its spec endpoint ({@code READY}).
  *
- * <p>A remote server that stops answering is marked FAILED, calls go to the local copy if one is loaded, and the
- * server is restarted ({@code remote.on_failure: restart}, the default) or replaced by a local copy
- * ({@code on_failure: local}).
+ * <p>A remote server that stops answering (a refused connection, another I/O failure, or a call timeout followed by a
+ * failed {@code /healthz}) is marked FAILED, calls go to the local copy if one is loaded, and the server is restarted
+ * ({@code remote.on_failure: restart}, the default) within its restart budget, or replaced by a local copy
+ * ({@code on_failure: local}). A call that merely times out restarts nothing. See {@link ActionConfig} for the keys.
  *
  * <p>{@link #policy(String, Map)} hands placement to a policy ({@link EvaluationPolicy}, {@link AdaptivePolicy}).
  */
 @Context(name = "action_manager")
 public class ActionManager implements OrchestratorAware, AutoCloseable {
 
-    /** Config store key of the module configs: {@code {name: {module, jar, local_mem_mb, remote}}}. */
+    /**
+     * Config store key of the module configs: {@code {name: {module, jar, local_mem_mb, remote}}}, plus the optional
+     * top-level lists {@code allowed_packages} and {@code allowed_jar_dirs} (see {@link ActionConfig}).
+     */
     public static final String CONFIG_KEY = "ACTION_CONFIGS";
 
     private final ModuleConfigs configs = new ModuleConfigs();
@@ -65,7 +69,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      */
     public ActionManager(RemoteActionLauncher launcher) {
         this.starter = new RemoteStarter(launcher);
-        this.table = new ModuleTable(configs::of, starter, tracker);
+        this.table = new ModuleTable(configs::of, configs::codeAllowList, starter, tracker);
         this.policies = new PolicyRunner(new TableControl(table, configs::of, benchmark));
         this.system = new SystemTracker(table::actionsState);
     }
@@ -349,14 +353,22 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return table.status();
     }
 
-    /** Unloads everything: remote servers are retired, module class loaders closed. Idempotent. */
+    /** How long {@link #close()} waits for remote starts under way to retire what they launched. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
+
+    /**
+     * Unloads everything: remote servers are retired, module class loaders closed, and starts under way retire what
+     * they launch before this returns (waiting at most 20 s). Loads racing with it are refused. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
         policies.stop();
         system.stop();
+        table.close();
         starter.close();
         table.unloadAll();
+        starter.awaitIdle(CLOSE_WAIT);
     }
 
     private void ensureOpen() {

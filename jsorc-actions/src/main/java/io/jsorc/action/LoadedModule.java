@@ -17,11 +17,14 @@ final class LoadedModule {
     RemotePlacement remote;
     volatile Instant loadedAt = Instant.now();
     volatile long measuredMb;
+    /** How often its remote server may be restarted; kept while the module stays in the table. */
+    final RestartBudget budget;
 
     LoadedModule(String name, ActionConfig config, ModuleTable table) {
         this.name = name;
         this.config = config;
         this.table = table;
+        this.budget = RestartBudget.of(config);
     }
 
     /** Sends the next calls to {@code placement} ({@code null}: none takes calls); reports a change. */

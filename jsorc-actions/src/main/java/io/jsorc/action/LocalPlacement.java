@@ -10,6 +10,11 @@ import java.util.List;
 
 /** The module in this JVM (in a class loader of its own when it comes from a jar). */
 final class LocalPlacement extends Placement {
+    /** Module class loaders opened and not closed yet, in this JVM: a leak shows here (tests read it). */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN_LOADERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     final ActionSpec spec;
     final Object instance;
     final URLClassLoader loader;
@@ -29,6 +34,7 @@ final class LocalPlacement extends Placement {
             ClassLoader parent = ActionManager.class.getClassLoader();
             if (config.jar() != null) {
                 loader = new URLClassLoader(new URL[]{Path.of(config.jar()).toUri().toURL()}, parent);
+                OPEN_LOADERS.incrementAndGet();
             }
             // Not initialised yet: a class that is no @ActionModule must not get to run its static initialiser.
             Class<?> type = Class.forName(config.module(), false, loader != null ? loader : parent);
@@ -75,8 +81,16 @@ final class LocalPlacement extends Placement {
         return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
     }
 
+    /** Closes its class loader, once. */
     void close() {
-        closeQuietly(loader);
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(loader);
+        }
+    }
+
+    /** {@return how many module class loaders are open in this JVM} */
+    static int openLoaders() {
+        return OPEN_LOADERS.get();
     }
 
     /** Already JSON-shaped: no conversion needed (the common case of a number or a string). */
@@ -87,6 +101,7 @@ final class LocalPlacement extends Placement {
 
     private static void closeQuietly(URLClassLoader loader) {
         if (loader != null) {
+            OPEN_LOADERS.decrementAndGet();
             try {
                 loader.close();
             } catch (IOException ignored) {

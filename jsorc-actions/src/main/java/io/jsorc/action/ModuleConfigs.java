@@ -31,6 +31,10 @@ final class ModuleConfigs {
             throw new IllegalArgumentException("An action module name must be non-blank and contain no '.', is '"
                     + name + "'");
         }
+        if (name.equals(CodeAllowList.PACKAGES_KEY) || name.equals(CodeAllowList.JAR_DIRS_KEY)) {
+            throw new IllegalArgumentException("'" + name + "' names a top-level list of " + ActionManager.CONFIG_KEY
+                    + ", not an action module");
+        }
         configs.put(name, config);
     }
 
@@ -57,6 +61,18 @@ final class ModuleConfigs {
             throw new IllegalArgumentException("Action config " + resource + " does not parse: " + e.getMessage()
                     + " (" + io.jsorc.base.SafeYaml.LIMITS + ")", e);
         }
+    }
+
+    /**
+     * Reads the code allow-lists ({@code allowed_packages}, {@code allowed_jar_dirs}) of the stored
+     * {@link ActionManager#CONFIG_KEY} now, so that a change to them applies to the next load.
+     */
+    CodeAllowList codeAllowList() {
+        ComponentContext context = owner;
+        if (context == null) {
+            return CodeAllowList.ANY;
+        }
+        return context.config(ActionManager.CONFIG_KEY).map(CodeAllowList::of).orElse(CodeAllowList.ANY);
     }
 
     /** {@return whether a module of this name has a config (given in code, from a resource or in ACTION_CONFIGS)} */

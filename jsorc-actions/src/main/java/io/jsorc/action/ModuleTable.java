@@ -1,5 +1,6 @@
 package io.jsorc.action;
 
+import io.jsorc.action.remote.RemoteCallTimeoutException;
 import io.jsorc.action.remote.RemotePlacement;
 import io.jsorc.action.remote.RemoteStarter;
 import io.jsorc.action.tracking.ActionTracker;
@@ -14,15 +15,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The loaded modules: loads and unloads their placements, routes calls to the placement in force, and drains a
  * placement before releasing it, so that switching placement loses no call. A remote server that stops answering is
- * marked FAILED and replaced, per {@code remote.on_failure}, by a restarted server or a local copy.
+ * marked FAILED and replaced, per {@code remote.on_failure}, by a restarted server (within its {@link RestartBudget})
+ * or a local copy. Loads re-check the table under the module's lock, so a placement is never installed on an entry an
+ * unload removed; after {@link #close()} loads are refused.
  */
 final class ModuleTable {
 
@@ -33,31 +38,60 @@ final class ModuleTable {
     private final RemoteStarter starter;
     private final ActionTracker tracker;
     private final ActionNames names = new ActionNames();
+    private final Supplier<CodeAllowList> codeAllowList;
+    private volatile boolean closed;
     volatile MetricsEvents metricsEvents;
 
-    ModuleTable(Function<String, ActionConfig> configs, RemoteStarter starter, ActionTracker tracker) {
+    ModuleTable(Function<String, ActionConfig> configs, Supplier<CodeAllowList> codeAllowList, RemoteStarter starter,
+                ActionTracker tracker) {
         this.configs = configs;
+        this.codeAllowList = codeAllowList;
         this.starter = starter;
         this.tracker = tracker;
     }
 
+    /**
+     * Loads a placement. The module's entry is re-read after taking its lock: an unload may have removed it from the
+     * table in between, and a placement installed on a removed entry would take no call and never be released.
+     */
     ActionStatus load(String name, ActionMode mode) {
         ActionConfig config = configs.apply(name);
-        LoadedModule module = modules.computeIfAbsent(name, n -> new LoadedModule(n, config, this));
-        synchronized (module) {
-            if (mode == ActionMode.LOCAL) {
-                if (module.local == null) {
-                    module.local = LocalPlacement.load(config);
-                    module.loadedAt = Instant.now();
+        codeAllowList.get().check(name, config); // before anything is created: a refused class is never loaded
+        while (true) {
+            LoadedModule module = modules.computeIfAbsent(name, n -> new LoadedModule(n, config, this));
+            RemotePlacement replaced = null;
+            ActionStatus status;
+            synchronized (module) {
+                if (modules.get(name) != module) {
+                    continue; // unloaded and removed between the lookup and the lock: take the current entry
                 }
-                module.route(module.local);
-            } else if (module.remote == null) {
-                module.remote = starter.prepare(name);
-                starter.start(module.remote, config, remote -> remoteReady(module, remote));
-            } else if (module.remote.ready()) {
-                module.route(module.remote);
+                try {
+                    if (closed) {
+                        throw new IllegalStateException("ActionManager is closed");
+                    }
+                    if (mode == ActionMode.LOCAL) {
+                        if (module.local == null) {
+                            module.local = LocalPlacement.load(config);
+                            module.loadedAt = Instant.now();
+                        }
+                        module.route(module.local);
+                    } else if (module.remote == null || RemotePlacement.FAILED.equals(module.remote.status())) {
+                        // A FAILED server (its start failed, or its restart budget is spent) is started anew.
+                        replaced = module.remote;
+                        module.remote = starter.prepare(name);
+                        starter.start(module.remote, config, remote -> remoteReady(module, remote));
+                    } else if (module.remote.ready()) {
+                        module.route(module.remote);
+                    }
+                    status = module.status();
+                } finally {
+                    removeIfEmpty(module); // a first load that failed leaves no entry behind
+                }
             }
-            return module.status();
+            if (replaced != null) {
+                starter.release(replaced, true);
+            }
+            return status;
         }
     }
 
@@ -118,7 +152,7 @@ final class ModuleTable {
             module.routeToRemaining();
             removeIfEmpty(module);
         }
-        java.time.Duration timeout = drainTimeout(module.config);
+        Duration timeout = drainTimeout(module.config);
         int stillRunning = removed.drain(timeout);
         if (stillRunning > 0) {
             log.warn("Unloading action module '{}': {} call(s) still running after {} ms; unloaded anyway, they finish "
@@ -135,8 +169,14 @@ final class ModuleTable {
                 + timeout.toMillis() + " ms" : "") + ".");
     }
 
+    /** How long the {@code /healthz} probe after a timed-out call may take: {@code remote.connect_timeout_ms}. */
+    private static Duration healthTimeout(ActionConfig config) {
+        Object value = config.remote().get("connect_timeout_ms");
+        return Duration.ofMillis(value instanceof Number n && n.longValue() > 0 ? n.longValue() : 2_000);
+    }
+
     /** {@code remote.drain_timeout_ms} of the module's config, else {@link Placement#DEFAULT_DRAIN_TIMEOUT}. */
-    private static java.time.Duration drainTimeout(ActionConfig config) {
+    private static Duration drainTimeout(ActionConfig config) {
         Object value = config == null ? null : config.remote().get("drain_timeout_ms");
         if (value instanceof Number n && n.longValue() > 0) {
             return java.time.Duration.ofMillis(n.longValue());
@@ -154,8 +194,10 @@ final class ModuleTable {
         while (true) {
             Placement placement = module.current;
             if (placement == null) {
-                throw new ActionException("Action module '" + module.name + "' has no placement that takes calls "
-                        + "(its remote server is not ready yet?)");
+                RemotePlacement remote = module.remote;
+                throw new ActionException("Action module '" + module.name + "' has no placement that takes calls"
+                        + (remote == null ? "" : ": its remote server is " + remote.status()
+                        + (remote.detail() == null ? "" : " (" + remote.detail() + ")")));
             }
             if (!placement.enter()) {
                 Thread.onSpinWait(); // unloaded between the read and the call: take the new placement
@@ -165,10 +207,17 @@ final class ModuleTable {
             boolean failed = false;
             try {
                 return placement.call(name, arguments, this::loadedActions);
+            } catch (RemoteCallTimeoutException e) {
+                // A slow action is no sign of a dead server: restart only when /healthz does not answer either.
+                failed = true;
+                if (placement instanceof RemotePlacement remote && !remote.answersHealth(healthTimeout(module.config))) {
+                    remoteFailed(module, remote, "a call timed out and GET /healthz did not answer either");
+                }
+                throw e;
             } catch (ActionException e) {
                 failed = true;
                 if (placement instanceof RemotePlacement remote && e.getCause() instanceof IOException) {
-                    remoteFailed(module, remote, e);
+                    remoteFailed(module, remote, e.getMessage());
                 }
                 throw e;
             } catch (RuntimeException e) {
@@ -187,36 +236,54 @@ final class ModuleTable {
     }
 
     /**
-     * A remote server stopped answering: its placement is FAILED; calls go to the local copy if there is one, and
-     * the server is restarted ({@code remote.on_failure: restart}, the default) or the module is loaded locally
-     * instead ({@code on_failure: local}).
+     * A remote server stopped answering (a refused connection, another I/O failure, a failed {@code /healthz}, or a
+     * restart that did not start): its placement is FAILED and calls go to the local copy if there is one. With
+     * {@code remote.on_failure: local} a local copy is loaded instead of a restart. Otherwise the server is restarted
+     * after a backoff while the module's {@link RestartBudget} allows; once it is spent the module stays on its local
+     * copy, or, without one, FAILED with the reason in its status.
      */
-    private void remoteFailed(LoadedModule module, RemotePlacement remote, ActionException cause) {
+    private void remoteFailed(LoadedModule module, RemotePlacement remote, String reason) {
         RemotePlacement fresh = null;
-        boolean restart;
+        Duration backoff = Duration.ZERO;
+        String outcome;
         synchronized (module) {
-            if (module.remote != remote || !remote.ready()) {
-                return; // handled already
+            if (module.remote != remote || !remote.claimFailure()) {
+                return; // unloaded, replaced, or handled by another call already
             }
-            remote.markFailed(cause.getMessage());
-            restart = !"local".equals(String.valueOf(module.config.remote().getOrDefault("on_failure", "restart")));
-            if (!restart && module.local == null) {
-                try {
-                    module.local = LocalPlacement.load(module.config);
-                } catch (ActionException e) {
-                    log.warn("Falling back to a local '{}' failed: {}", module.name, e.getMessage());
+            remote.markFailed(reason);
+            if ("local".equals(String.valueOf(module.config.remote().getOrDefault("on_failure", "restart")))) {
+                loadLocalCopy(module);
+                remote.markFailed(reason + " (remote.on_failure: local)");
+                outcome = module.local != null ? "running it locally" : "no local copy could be loaded: FAILED";
+            } else {
+                Optional<Duration> wait = closed ? Optional.empty() : module.budget.failed();
+                fresh = wait.isPresent() ? starter.restartOf(remote, module.budget.describe()) : null;
+                if (fresh != null) {
+                    backoff = wait.get();
+                    module.remote = fresh;
+                    outcome = "restarting it in " + backoff.toMillis() + " ms";
+                } else {
+                    remote.markFailed("restart budget spent (" + module.budget.describe() + ": remote.restart_budget, "
+                            + "remote.restart_window_ms): " + module.budget.failures() + " failures; last: " + reason);
+                    outcome = "restart budget spent; " + (module.local != null ? "calls go to the local copy"
+                            : "the module is FAILED");
                 }
             }
-            if (restart) {
-                fresh = starter.restartOf(remote);
-            }
-            module.remote = fresh;
             module.route(module.local);
-            removeIfEmpty(module);
         }
-        log.warn("Remote action module '{}' stopped answering ({}); {}", module.name, cause.getMessage(),
-                restart ? "restarting it" : "running it locally");
-        starter.recover(remote, fresh, module.config, ready -> remoteReady(module, ready));
+        log.warn("Remote action module '{}' stopped answering ({}); {}", module.name, reason, outcome);
+        starter.recover(remote, fresh, backoff, module.config, ready -> remoteReady(module, ready),
+                failed -> remoteFailed(module, failed, "its restart did not start: " + failed.detail()));
+    }
+
+    private static void loadLocalCopy(LoadedModule module) {
+        if (module.local == null) {
+            try {
+                module.local = LocalPlacement.load(module.config);
+            } catch (ActionException e) {
+                log.warn("Falling back to a local '{}' failed: {}", module.name, e.getMessage());
+            }
+        }
     }
 
     private void removeIfEmpty(LoadedModule module) {
@@ -278,6 +345,11 @@ final class ModuleTable {
         Map<String, ActionStatus> out = new TreeMap<>();
         modules.forEach((name, module) -> out.put(name, module.status()));
         return out;
+    }
+
+    /** Refuses loads from now on; {@link #unloadAll()} then releases what is loaded. */
+    void close() {
+        closed = true;
     }
 
     /** Unloads every placement, retiring remote servers. */

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,9 @@ public final class RemotePlacement extends Placement {
     private volatile String detail;
     private volatile RemoteActionClient client;
     private volatile Map<String, ActionMethod> actions = Map.of();
+    private final AtomicBoolean failureClaimed = new AtomicBoolean();
+    private final AtomicBoolean serverRetired = new AtomicBoolean();
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     RemotePlacement(String name, RemoteActionLauncher launcher, int restarts, String detail) {
         this.name = name;
@@ -72,6 +76,43 @@ public final class RemotePlacement extends Placement {
 
     RemoteActionLauncher launcher() {
         return launcher;
+    }
+
+    /** Retires its server, once: a failed placement's server is retired by its recovery and again by an unload. */
+    void retireServer() {
+        RemoteActionLauncher.Remote remote = server;
+        if (remote != null && serverRetired.compareAndSet(false, true)) {
+            launcher.retire(remote);
+        }
+    }
+
+    /**
+     * Claims the handling of its failure: several calls in flight may see the same server go away, one of them
+     * handles it (mark it FAILED, restart or fail over).
+     *
+     * @return {@code true} for the first caller only
+     */
+    public boolean claimFailure() {
+        return failureClaimed.compareAndSet(false, true);
+    }
+
+    /**
+     * Asks the server's {@code GET /healthz}, to tell a slow action (a call timed out, the server answers) from a
+     * server that hangs. One probe at a time: while one runs, others answer {@code true} without asking.
+     *
+     * @param timeout how long the probe may take
+     * @return whether the server answered 200 (or another probe is under way)
+     */
+    public boolean answersHealth(Duration timeout) {
+        String base = url();
+        if (base == null || !probing.compareAndSet(false, true)) {
+            return true;
+        }
+        try {
+            return HealthProbe.answers(base, timeout);
+        } finally {
+            probing.set(false);
+        }
     }
 
     int restarts() {
@@ -164,6 +205,12 @@ public final class RemotePlacement extends Placement {
     @Override
     public Object call(String action, Arguments arguments, Supplier<List<String>> loaded) {
         ActionMethod method = require(action, loaded);
-        return client.call(action, method.toWire(arguments));
+        try {
+            return client.call(action, method.toWire(arguments));
+        } catch (RemoteCallTimeoutException e) {
+            // The client names the action and its URL; the caller wants the module too.
+            throw new RemoteCallTimeoutException("Action '" + name + "." + action + "' of remote action module '"
+                    + name + "' timed out: " + e.getMessage(), e.getCause());
+        }
     }
 }

@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -34,6 +37,8 @@ public final class RemoteStarter {
 
     private final RemoteActionLauncher fixedLauncher;
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
+    /** The start and recovery daemons under way, for {@link #awaitIdle}. */
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
     private volatile ComponentContext owner;
     private volatile boolean closed;
 
@@ -85,48 +90,74 @@ public final class RemoteStarter {
      * Builds the placement that replaces a failed one, on a new server of the same launcher.
      *
      * @param failed the placement that stopped answering
+     * @param budget the module's restart budget, for the status detail ({@code 3 restarts in 300000 ms})
      * @return a {@code STARTING} placement (start it with {@link #recover}), or {@code null} once closed
      */
-    public RemotePlacement restartOf(RemotePlacement failed) {
+    public RemotePlacement restartOf(RemotePlacement failed, String budget) {
         if (closed) {
             return null;
         }
         int restarts = failed.restarts() + 1;
         return new RemotePlacement(failed.module(), failed.launcher(), restarts,
-                "restart " + restarts + " after: " + failed.detail());
+                "restart " + restarts + " (budget " + budget + ") after: " + failed.detail());
     }
 
     /**
-     * Starts a placement's server on a daemon of its own ({@code jsorc-action-<name>-start}), without waiting.
+     * Starts a placement's server on a daemon of its own ({@code jsorc-action-<name>-start}), without waiting. A start
+     * that fails leaves the placement FAILED and is not retried (a wrong config, most likely).
      *
      * @param remote  a placement from {@link #prepare}
      * @param config  the module's config
      * @param onReady called once the server answers (READY is for the caller to mark, under its lock)
      */
     public void start(RemotePlacement remote, ActionConfig config, Consumer<RemotePlacement> onReady) {
-        DaemonThreads.start("jsorc-action-" + remote.module() + "-start", () -> run(remote, config, onReady));
+        spawn("jsorc-action-" + remote.module() + "-start", () -> run(remote, config, onReady, null));
     }
 
     /**
-     * Retires a failed placement's server once its calls in flight end, then starts its replacement, on a daemon of
-     * its own ({@code jsorc-action-<name>-recover}).
+     * Retires a failed placement's server once its calls in flight end, waits the backoff, then starts its
+     * replacement, on a daemon of its own ({@code jsorc-action-<name>-recover}). The old server goes first: a
+     * launcher may reuse its names (the kube one does).
      *
      * @param failed      the placement that stopped answering (no longer routed to)
      * @param replacement from {@link #restartOf}, or {@code null} when it is not replaced
+     * @param backoff     how long to wait before starting the replacement
      * @param config      the module's config
      * @param onReady     called once the replacement answers
+     * @param onFailed    called when the replacement does not start (it is FAILED by then)
      */
-    public void recover(RemotePlacement failed, RemotePlacement replacement, ActionConfig config,
-                        Consumer<RemotePlacement> onReady) {
-        DaemonThreads.start("jsorc-action-" + failed.module() + "-recover", () -> {
+    public void recover(RemotePlacement failed, RemotePlacement replacement, Duration backoff, ActionConfig config,
+                        Consumer<RemotePlacement> onReady, Consumer<RemotePlacement> onFailed) {
+        spawn("jsorc-action-" + failed.module() + "-recover", () -> {
             failed.drain();
-            if (failed.server != null) {
-                failed.launcher().retire(failed.server);
+            retireQuietly(failed);
+            if (replacement == null) {
+                return;
             }
-            if (replacement != null) {
-                run(replacement, config, onReady);
+            if (!pause(replacement, backoff)) {
+                replacement.startFailed("not restarted: unloaded or closed during the restart backoff");
+                replacement.startEnded();
+                return;
             }
+            run(replacement, config, onReady, onFailed);
         });
+    }
+
+    /** Waits the backoff; {@code false} when the placement was unloaded or the starter closed meanwhile. */
+    private boolean pause(RemotePlacement remote, Duration backoff) {
+        long deadline = System.nanoTime() + backoff.toNanos();
+        try {
+            while (!closed && !remote.retired) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /**
@@ -142,12 +173,18 @@ public final class RemoteStarter {
         if (server == null) {
             return;
         }
-        if (retire || closed) {
-            remote.launcher().retire(server);
+        if (retire || closed || !remote.ready()) {
+            remote.retireServer();
         } else {
             Parked previous = parked.put(remote.module(), new Parked(server, remote.launcher()));
             if (previous != null) {
                 previous.launcher().retire(previous.server());
+            }
+            if (closed) { // closed while parking: close() may have missed it
+                Parked late = parked.remove(remote.module());
+                if (late != null) {
+                    late.launcher().retire(late.server());
+                }
             }
         }
     }
@@ -155,17 +192,69 @@ public final class RemoteStarter {
     /** Stops parking, retires the parked servers, and makes starts under way retire what they launch. */
     public void close() {
         closed = true;
-        parked.values().forEach(p -> p.launcher().retire(p.server()));
-        parked.clear();
+        for (String name : List.copyOf(parked.keySet())) {
+            Parked p = parked.remove(name);
+            if (p != null) {
+                p.launcher().retire(p.server());
+            }
+        }
     }
 
-    private void run(RemotePlacement remote, ActionConfig config, Consumer<RemotePlacement> onReady) {
+    /**
+     * Waits for the starts and recoveries under way to end (after {@link #close()} they retire what they launch), so
+     * that no server outlives the manager.
+     *
+     * @param timeout how long to wait in all
+     * @return whether they all ended in time
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : List.copyOf(running)) {
+            if (!DaemonThreads.join(thread, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                log.warn("Remote action starter thread {} still runs after {} ms", thread.getName(),
+                        timeout.toMillis());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs a start or recovery on a daemon that {@link #awaitIdle} can wait for. */
+    private void spawn(String name, Runnable body) {
+        // Registered by the thread itself, before it can do anything; close() is seen by the body in any case.
+        CountDownLatch registered = new CountDownLatch(1);
+        DaemonThreads.start(name, () -> {
+            running.add(Thread.currentThread());
+            registered.countDown();
+            try {
+                body.run();
+            } finally {
+                running.remove(Thread.currentThread());
+            }
+        });
         try {
+            registered.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(RemotePlacement remote, ActionConfig config, Consumer<RemotePlacement> onReady,
+                     Consumer<RemotePlacement> onFailed) {
+        boolean failed = false;
+        try {
+            if (closed || remote.retired) {
+                // Unloaded or closed before it got going: launch nothing (a parked server taken over is retired).
+                retireQuietly(remote);
+                remote.startFailed("unloaded or closed before it started");
+                return;
+            }
             if (remote.server == null) {
                 remote.server = remote.launcher().launch(remote.module(), config, owner);
             }
             if (closed || remote.retired) {
-                remote.launcher().retire(remote.server); // unloaded or closed while it was being launched
+                retireQuietly(remote); // unloaded or closed while it was being launched
+                remote.startFailed("unloaded or closed while it started");
                 return;
             }
             RemoteActionClient client = new RemoteActionClient(remote.server.url(), remote.server.token(),
@@ -173,7 +262,8 @@ public final class RemoteStarter {
                     Duration.ofMillis(millis(config, "timeout_ms", 30_000)));
             Map<String, Object> spec = awaitSpec(remote, client);
             if (spec == null) {
-                remote.launcher().retire(remote.server);
+                retireQuietly(remote);
+                remote.startFailed("unloaded or closed while it started");
                 return;
             }
             remote.bind(client, spec);
@@ -182,10 +272,27 @@ public final class RemoteStarter {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            log.warn("Remote action module '{}' did not start: {}", remote.module(), e.toString());
+            if (closed || remote.retired) {
+                log.debug("Remote action module '{}' was unloaded while it started: {}", remote.module(), e.toString());
+            } else {
+                log.warn("Remote action module '{}' did not start: {}", remote.module(), e.toString());
+            }
             remote.startFailed(e.toString());
+            retireQuietly(remote); // a server that does not answer its spec is of no use
+            failed = true;
         } finally {
             remote.startEnded();
+        }
+        if (failed && onFailed != null && !closed && !remote.retired) {
+            onFailed.accept(remote);
+        }
+    }
+
+    private static void retireQuietly(RemotePlacement remote) {
+        try {
+            remote.retireServer();
+        } catch (RuntimeException e) {
+            log.warn("Retiring the server of remote action module '{}' failed: {}", remote.module(), e.toString());
         }
     }
 

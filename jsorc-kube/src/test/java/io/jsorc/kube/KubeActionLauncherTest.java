@@ -1,0 +1,127 @@
+package io.jsorc.kube;
+
+import io.jsorc.Orchestrator;
+import io.jsorc.action.ActionConfig;
+import io.jsorc.action.remote.RemoteActionLauncher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Kubernetes action launcher against the test API server: documents built as objects, the token only in a
+ * Secret, everything deleted on retire, and names and values with YAML-special characters handled.
+ */
+class KubeActionLauncherTest {
+
+    private static final String NS = "/api/v1/namespaces/jsorc";
+    private static final String APPS = "/apis/apps/v1/namespaces/jsorc";
+    /** An image reference full of what would break YAML text: quotes, a colon-space, braces, a newline, a '#'. */
+    private static final String TRICKY_IMAGE = "registry.example.com/team/calc:1.0\" # {x: y}\n  evil: [\"{{token}}\"]";
+    private static final String TRICKY_MODULE = "com.example.Calc\"\nkind: Secret";
+
+    private KubeTestServer server;
+    private Orchestrator orchestrator;
+    private final KubeActionLauncher launcher = new KubeActionLauncher();
+
+    @BeforeEach
+    void start() {
+        server = new KubeTestServer();
+        orchestrator = Orchestrator.builder()
+                .config("KUBE_CONFIG", server.kubeConfig("jsorc"))
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"]}")
+                .build().start();
+        assertThat(launcher.available(orchestrator)).isTrue();
+    }
+
+    @AfterEach
+    void stop() {
+        orchestrator.close();
+        server.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTokenComesFromASecretAndSpecialValuesStayOneValueAndRetireDeletesEverything() throws Exception {
+        ActionConfig config = new ActionConfig(TRICKY_MODULE, null, 0, Map.of("image", TRICKY_IMAGE));
+        RemoteActionLauncher.Remote remote = launcher.launch("my_calc", config, orchestrator);
+        assertThat(remote.url()).isEqualTo("http://jsorc-action-my-calc");
+
+        Map<String, Object> deployment = server.get(APPS + "/deployments/jsorc-action-my-calc").orElseThrow();
+        Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                deployment.get("spec")).get("template")).get("spec");
+        Map<String, Object> container = ((List<Map<String, Object>>) podSpec.get("containers")).get(0);
+        assertThat(container.get("image")).isEqualTo(TRICKY_IMAGE);
+        assertThat((List<Object>) container.get("command")).contains(TRICKY_MODULE);
+        List<Map<String, Object>> env = (List<Map<String, Object>>) container.get("env");
+        Map<String, Object> tokenEnv = env.stream().filter(e -> "JSORC_ACTION_TOKEN".equals(e.get("name")))
+                .findFirst().orElseThrow();
+        assertThat(tokenEnv).doesNotContainKey("value");
+        assertThat(tokenEnv.get("valueFrom").toString()).contains("secretKeyRef").contains("jsorc-action-my-calc-token");
+        assertThat(deployment.toString()).as("the token is not in the Deployment").doesNotContain(remote.token());
+
+        Map<String, Object> secret = server.get(NS + "/secrets/jsorc-action-my-calc-token").orElseThrow();
+        assertThat(secret.toString()).contains(remote.token());
+        Map<String, Object> configMap = server.get(NS + "/configmaps/jsorc-action-my-calc").orElseThrow();
+        assertThat(((Map<String, Object>) configMap.get("data")).get("module")).isEqualTo(TRICKY_MODULE);
+        assertThat(server.get(NS + "/services/jsorc-action-my-calc")).isPresent();
+        // The module class name with "kind: Secret" in it made no document of its own.
+        assertThat(server.get(NS + "/secrets/jsorc-action-my-calc")).isEmpty();
+
+        launcher.retire(remote);
+        assertThat(server.get(APPS + "/deployments/jsorc-action-my-calc")).isEmpty();
+        assertThat(server.get(NS + "/secrets/jsorc-action-my-calc-token")).as("the token's Secret is deleted").isEmpty();
+        assertThat(server.get(NS + "/configmaps/jsorc-action-my-calc")).isEmpty();
+        assertThat(server.get(NS + "/services/jsorc-action-my-calc")).isEmpty();
+    }
+
+    @Test
+    void aModuleNameThatCannotNameKubernetesObjectsIsRefused() throws Exception {
+        ActionConfig config = new ActionConfig("com.example.Calc", null, 0, Map.of());
+        for (String name : List.of("calc: {x}", "calc\"", "calc\nkind: Secret", "Calc.v2", "calc-", "x".repeat(51))) {
+            assertThatThrownBy(() -> launcher.launch(name, config, orchestrator))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS-1123 label")
+                    .hasMessageContaining("letters, digits, '-' and '_' only");
+        }
+        assertThat(server.get(APPS + "/deployments").orElseThrow().get("items").toString()).isEqualTo("[]");
+        RemoteActionLauncher.Remote ok = launcher.launch("x".repeat(50), config, orchestrator);
+        launcher.retire(ok);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTemplateIsParsedFirstThenFilledValueByValue() throws Exception {
+        String template = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: "{{name}}", labels: {app: "{{name}}"}}
+                spec:
+                  selector: {matchLabels: {app: "{{name}}"}}
+                  template:
+                    metadata: {labels: {app: "{{name}}"}}
+                    spec:
+                      containers:
+                        - name: action
+                          image: "{{image}}"
+                          command: {{command}}
+                          env: [{name: JSORC_ACTION_TOKEN, value: "{{token}}"}, {name: MODULE, value: "m={{module}}"}]
+                """;
+        ActionConfig config = new ActionConfig("com.example.Calc", null, 0, Map.of("image", TRICKY_IMAGE,
+                "manifest", template, "command", List.of("run", "--module", "a: b")));
+        RemoteActionLauncher.Remote remote = launcher.launch("calc", config, orchestrator);
+        Map<String, Object> deployment = server.get(APPS + "/deployments/jsorc-action-calc").orElseThrow();
+        Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) deployment.get("spec")).get("template")).get("spec")).get("containers")).get(0);
+        assertThat(container.get("image")).as("an image holding {{token}} is not filled again").isEqualTo(TRICKY_IMAGE);
+        assertThat(container.get("command")).isEqualTo(List.of("run", "--module", "a: b"));
+        assertThat(container.get("env").toString()).contains("m=com.example.Calc").contains(remote.token());
+        launcher.retire(remote);
+        assertThat(server.get(APPS + "/deployments/jsorc-action-calc")).isEmpty();
+    }
+}
