@@ -119,21 +119,31 @@ public final class LoadTest {
     }
 
     private static void drive(ActionManager actions, ConcurrentHistogram latencies, AtomicBoolean stop) {
-        String text = "JsOrc moves action modules between the host and remote servers while the program runs";
         while (!stop.get()) {
             long start = System.nanoTime();
-            try (var request = actions.request("walker_run", "classify")) {
-                Object tokens = actions.call("tokenizer.tokenize", text);
-                for (int i = 0; i < 3; i++) {
-                    actions.call("tokenizer.tokenize", text + i);
-                }
-                Object vector = actions.call("embedder.embed", tokens);
-                actions.call("ranker.rank", vector);
-                actions.call("ranker.rank", vector);
-            } catch (RuntimeException e) {
-                System.err.println("request failed: " + e.getMessage());
-            }
+            request(actions);
             latencies.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+        }
+    }
+
+    /**
+     * Sends one request of the synthetic application (marked {@code walker_run/classify} for the benchmark): four
+     * tokenizer calls, one embedding, two rankings.
+     *
+     * @param actions the action manager, the three modules loaded
+     */
+    static void request(ActionManager actions) {
+        String text = "JsOrc moves action modules between the host and remote servers while the program runs";
+        try (var request = actions.request("walker_run", "classify")) {
+            Object tokens = actions.call("tokenizer.tokenize", text);
+            for (int i = 0; i < 3; i++) {
+                actions.call("tokenizer.tokenize", text + i);
+            }
+            Object vector = actions.call("embedder.embed", tokens);
+            actions.call("ranker.rank", vector);
+            actions.call("ranker.rank", vector);
+        } catch (RuntimeException e) {
+            System.err.println("request failed: " + e.getMessage());
         }
     }
 
