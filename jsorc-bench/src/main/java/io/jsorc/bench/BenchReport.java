@@ -64,6 +64,7 @@ public final class BenchReport {
         recovery(dir.resolve("recovery.json"));
         actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
         logShipping(read(dir, "logs-t1.json"), read(dir, "logs-t2.json"));
+        admin(read(dir, "admin-t1.json"), read(dir, "admin-t2.json"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
         System.out.println("wrote " + out);
@@ -188,6 +189,32 @@ public final class BenchReport {
             line("- Remote calls/s: " + String.format(Locale.ROOT, "%.0f at 1 thread", 1e6 / remote.score())
                     + (remote2 == null ? "" : String.format(Locale.ROOT, ", %.0f at 2 threads", 2e6 / remote2.score())));
         }
+        line("");
+    }
+
+    private void admin(List<Result> t1, List<Result> t2) {
+        line("## 8. Admin API");
+        line("");
+        line("`java -jar jsorc-bench/target/benchmarks.jar AdminApiBenchmark -t {1,2} -prof gc`: a `config_get` "
+                + "round trip on loopback (JDK HTTP client, kept-alive connection per thread; SampleTime)");
+        line("");
+        Result one = find(t1, "configGet", null);
+        if (one == null || one.p50() == null) {
+            line("(not run)");
+            line("");
+            return;
+        }
+        Result two = find(t2, "configGet", null);
+        line("| threads | mean µs | p50 µs | p99 µs | requests/s | B/op |");
+        line("|---|---|---|---|---|---|");
+        for (Result r : two == null ? List.of(one) : List.of(one, two)) {
+            line(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.0f | %s |", r.threads(), r.score(), r.p50(),
+                    r.p99(), r.threads() * 1e6 / r.score(),
+                    r.allocation() == null ? "" : String.format(Locale.ROOT, "%.0f", r.allocation())));
+        }
+        line("");
+        double p50ms = one.p50() / 1000.0;
+        target("admin config_get round trip p50 <= 1 ms", String.format(Locale.ROOT, "%.3f ms", p50ms), p50ms <= 1);
         line("");
     }
 
