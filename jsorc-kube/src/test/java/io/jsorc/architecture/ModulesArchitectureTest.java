@@ -13,7 +13,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The library modules' shape across modules (jsorc-kube's test classpath holds core, actions, services and kube):
+ * The library modules' shape across modules (jsorc-kube's test classpath holds core, actions, services, kube and
+ * admin):
  * none of them reaches for the facade, and their packages form no cycle. See docs/ARCHITECTURE.md.
  */
 class ModulesArchitectureTest {
@@ -36,6 +37,8 @@ class ModulesArchitectureTest {
         org.assertj.core.api.Assertions.assertThat(LIBRARY.containPackage("io.jsorc.action")).isTrue();
         org.assertj.core.api.Assertions.assertThat(LIBRARY.containPackage("io.jsorc.services.redis")).isTrue();
         org.assertj.core.api.Assertions.assertThat(LIBRARY.containPackage("io.jsorc.kube")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(LIBRARY.containPackage("io.jsorc.admin")).isTrue();
+        org.assertj.core.api.Assertions.assertThat(LIBRARY.containPackage("io.jsorc.admin.jmx")).isTrue();
     }
 
     @Test
