@@ -34,7 +34,9 @@ final class TrackingOperations {
                 .add("jsorc_benchmark_stop", params -> actions.get().benchmarkStop(params.bool("report", true)))
                 .add("jsorc_tracksys_start", params -> {
                     actions.get().trackSystemStart();
-                    return ConfigOperations.success("System tracking started");
+                    Map<String, Object> answer = ConfigOperations.success("System tracking started");
+                    answer.putAll(system(true, List.of()));
+                    return answer;
                 })
                 .add("jsorc_tracksys_report", params -> system(true, actions.get().trackSystemReport()))
                 .add("jsorc_tracksys_stop", params -> {

@@ -80,6 +80,22 @@ class ActionApiTest {
     }
 
     @Test
+    void aModuleConfigCanComeFromAResourceHoldingActionConfigs() throws Exception {
+        AdminClient.Answer config = host.client.post("jsorc_actions_config", Map.of("name", "calc2",
+                "config", "admin-test-actions.yaml"));
+        assertThat(config.status()).as(config.response().body()).isEqualTo(200);
+        assertThat(actions().configOf("calc2")).hasValueSatisfying(c -> assertThat(c.module())
+                .isEqualTo(Calc.class.getName()));
+        AdminClient.Answer missing = host.client.post("jsorc_actions_config", Map.of("name", "calc3",
+                "config", "admin-test-actions.yaml"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.message()).contains("calc3");
+        AdminClient.Answer nowhere = host.client.post("jsorc_actions_config", Map.of("name", "calc3",
+                "config", "no/such/file.yaml"));
+        assertThat(nowhere.status()).isEqualTo(400);
+    }
+
+    @Test
     void thePolicyIsSetAndRead() throws Exception {
         AdminClient.Answer set = host.client.post("jsorc_actionpolicy_set", Map.of("policy_name", "Evaluation",
                 "policy_params", Map.of("eval_phase", 5, "perf_phase", 20)));
@@ -138,7 +154,8 @@ class ActionApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void systemTrackingReportsStatesWhileActiveAndStops() throws Exception {
-        assertThat(host.client.post("jsorc_tracksys_start", Map.of()).map()).containsEntry("success", true);
+        assertThat(host.client.post("jsorc_tracksys_start", Map.of()).map()).containsEntry("success", true)
+                .containsEntry("active", true).containsKey("states");
         try {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Map<String, Object> report = host.client.post("jsorc_tracksys_report", Map.of()).map();
