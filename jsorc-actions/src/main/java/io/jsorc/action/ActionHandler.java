@@ -23,13 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Serves one module's actions (Jetty core handler, no servlet): routes, checks the token, reads the body up to the cap
- * and parses it straight from its bytes, invokes the action and writes the answer straight to bytes.
+ * Serves one module's actions (Jetty core handler, no servlet): routes, checks the token, reads the body up to the cap,
+ * then hands the call to the wrapped handler (the request queue, then {@link Invoker}), which parses the body straight
+ * from its bytes, invokes the action and writes the answer straight to bytes.
  *
- * <p>The body is read without blocking: a request whose body is not all there yet waits for it without holding a
- * thread (its {@link Runnable} is the read callback), so a client that sends its body slowly holds no worker.
+ * <p>The body is read without blocking, and before the call enters the request queue: a client that sends its body
+ * slowly holds neither a thread nor one of the queue's slots.
  */
-final class ActionHandler extends Handler.Abstract {
+final class ActionHandler extends Handler.Wrapper {
 
     private static final Logger log = LoggerFactory.getLogger(ActionHandler.class);
     private static final PreEncodedHttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
@@ -38,6 +39,8 @@ final class ActionHandler extends Handler.Abstract {
     private static final ObjectReader READER = Json.mapper().readerFor(Map.class);
     private static final ObjectWriter WRITER = Json.mapper().writer();
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    /** The request attribute that carries a call, its body read, from this handler to the {@link Invoker}. */
+    private static final String CALL = ActionHandler.class.getName() + ".call";
 
     private final ActionSpec spec;
     private final Object module;
@@ -92,6 +95,11 @@ final class ActionHandler extends Handler.Abstract {
         return true;
     }
 
+    /** Builds the handler that runs calls once their body is read; wrap it in the request queue. */
+    Handler invoker() {
+        return new Invoker();
+    }
+
     /** Compares in constant time for a given expected token: how long it takes says nothing about the token. */
     private boolean authorized(String given) {
         String expected = expectedAuthorization;
@@ -113,7 +121,10 @@ final class ActionHandler extends Handler.Abstract {
                 + " bytes (remote." + ServerLimits.MAX_BODY_BYTES_KEY + ")");
     }
 
-    /** One call: reads its body as it arrives (the read callback), then runs the action. */
+    /**
+     * One call: reads its body as it arrives (the read callback) and parses it, then enters the request queue, which
+     * {@link #invoke runs} it at once or when a slot is free.
+     */
     private final class Call implements Runnable {
         private final Request request;
         private final Response response;
@@ -123,6 +134,7 @@ final class ActionHandler extends Handler.Abstract {
         private final long length;
         private byte[] body;
         private int size;
+        private Map<String, Object> wire;
 
         Call(Request request, Response response, Callback callback, ActionMethod action, long length) {
             this.request = request;
@@ -148,10 +160,14 @@ final class ActionHandler extends Handler.Abstract {
                 int n = buffer.remaining();
                 if (size == 0 && chunk.isLast() && buffer.hasArray()) {
                     // The whole body in one heap chunk (the usual small call): parsed where it lies, no copy.
+                    boolean parsed;
                     try {
-                        invoke(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+                        parsed = parse(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
                     } finally {
                         chunk.release();
+                    }
+                    if (parsed) {
+                        enqueue();
                     }
                     return;
                 }
@@ -171,20 +187,57 @@ final class ActionHandler extends Handler.Abstract {
                 }
                 chunk.release();
                 if (chunk.isLast()) {
-                    invoke(body == null ? new byte[0] : body, 0, size);
+                    if (parse(body == null ? new byte[0] : body, 0, size)) {
+                        enqueue();
+                    }
                     return;
                 }
             }
         }
 
-        private void invoke(byte[] bytes, int offset, int length) {
-            Map<String, Object> wire;
-            try {
-                wire = parse(bytes, offset, length);
-            } catch (IllegalArgumentException e) {
-                answer(response, callback, 400, error(e.getMessage()));
-                return;
+        /** Parses the body into the wire form; answers 400 and returns {@code false} when it is no JSON object. */
+        private boolean parse(byte[] bytes, int offset, int count) {
+            int first = offset;
+            int end = offset + count;
+            while (first < end && Character.isWhitespace(bytes[first])) {
+                first++;
             }
+            if (first == end) {
+                wire = Map.of();
+                return true;
+            }
+            String problem;
+            if (bytes[first] != '{') {
+                problem = "must be a JSON object ({param: value, \"*rest\": [...], \"**keywords\": {...}})";
+            } else {
+                try {
+                    wire = READER.readValue(bytes, offset, count);
+                    return true;
+                } catch (IOException e) {
+                    problem = "is not valid JSON: " + (e instanceof JsonProcessingException json
+                            ? json.getOriginalMessage() : e.getMessage());
+                }
+            }
+            answer(response, callback, 400, error("The request body of action '" + action.name() + "' " + problem));
+            return false;
+        }
+
+        /** Hands the call to the request queue, which runs it now or once a slot is free (or answers 503). */
+        private void enqueue() {
+            request.setAttribute(CALL, this);
+            try {
+                if (!getHandler().handle(request, response, callback)) {
+                    answer(response, callback, 500, error("The action server took no call"));
+                }
+            } catch (Exception e) {
+                log.error("Action '{}' could not be queued", action.name(), e);
+                answer(response, callback, 500, error("Action '" + action.name()
+                        + "' failed inside the action server; see its log"));
+            }
+        }
+
+        /** Runs the action and answers. */
+        void invoke() {
             int status;
             byte[] answer;
             try {
@@ -209,28 +262,17 @@ final class ActionHandler extends Handler.Abstract {
             }
             answer(response, callback, status, answer);
         }
+    }
 
-        private Map<String, Object> parse(byte[] bytes, int offset, int length) {
-            int first = offset;
-            int end = offset + length;
-            while (first < end && Character.isWhitespace(bytes[first])) {
-                first++;
+    /** Runs a call the request queue let in (blocking: the action is the module's own code). */
+    private static final class Invoker extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!(request.getAttribute(CALL) instanceof Call call)) {
+                return false;
             }
-            if (first == end) {
-                return Map.of();
-            }
-            if (bytes[first] != '{') {
-                throw new IllegalArgumentException("The request body of action '" + action.name()
-                        + "' must be a JSON object ({param: value, \"*rest\": [...], \"**keywords\": {...}})");
-            }
-            try {
-                return READER.readValue(bytes, offset, length);
-            } catch (IOException e) {
-                String problem = e instanceof JsonProcessingException json ? json.getOriginalMessage()
-                        : e.getMessage();
-                throw new IllegalArgumentException("The request body of action '" + action.name()
-                        + "' is not valid JSON: " + problem, e);
-            }
+            call.invoke();
+            return true;
         }
     }
 

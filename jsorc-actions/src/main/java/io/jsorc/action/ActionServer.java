@@ -42,6 +42,8 @@ public final class ActionServer implements AutoCloseable {
 
     /** Jetty's selector, acceptor and the threads it keeps in reserve, beyond the ones running calls. */
     private static final int SERVER_THREADS = 6;
+    /** The connections open at once; more wait in the accept queue. */
+    private static final int MAX_CONNECTIONS = 512;
     /** How long closing waits for the calls in flight. */
     private static final long STOP_TIMEOUT_MILLIS = 1_000;
 
@@ -103,13 +105,19 @@ public final class ActionServer implements AutoCloseable {
         this.server = newServer(limits);
         this.connector = newConnector(server, address, limits);
         server.addConnector(connector);
-        server.addBean(new NetworkConnectionLimit(limits.maxConcurrentCalls() + limits.maxQueuedCalls(), connector));
+        // Connections are not calls (a host keeps idle ones for reuse): bounded apart, so that a flood of them stalls
+        // the acceptor rather than exhausting file descriptors.
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         connector.addEventListener(new SlowRequestGuard(server.getScheduler(), limits));
-        QoSHandler queue = new QoSHandler(new ActionHandler(spec, module, limits.maxBodyBytes(), token));
+        ActionHandler actions = new ActionHandler(spec, module, limits.maxBodyBytes(), token);
+        // The queue sits behind the body reading: a call holds a slot only once its body is there, so clients that
+        // send slowly cannot take the slots.
+        QoSHandler queue = new QoSHandler(actions.invoker());
         queue.setMaxRequestCount(limits.maxConcurrentCalls());
         queue.setMaxSuspendedRequestCount(limits.maxQueuedCalls());
         queue.setMaxSuspend(limits.maxQueueWait());
-        this.graceful = new GracefulHandler(queue);
+        actions.setHandler(queue);
+        this.graceful = new GracefulHandler(actions);
         server.setHandler(graceful);
         server.setErrorHandler(new JsonErrorHandler());
         // No graceful stop of Jetty's own: it waits out its whole timeout while a client keeps an idle connection
