@@ -166,7 +166,8 @@ public final class BenchReport {
         line("| benchmark | threads | score | ± error | unit | p50 | p99 | B/op |");
         line("|---|---|---|---|---|---|---|---|");
         for (Result r : all) {
-            line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %s | %s | %s | %s |", r.method(), r.threads(),
+            line(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %s | %s | %s | %s |", r.size() == null
+                    ? r.method() : r.method() + " (" + r.size() + ")", r.threads(),
                     r.score(), Double.isNaN(r.error()) ? 0.0 : r.error(), r.unit(),
                     r.p50() == null ? "" : String.format(Locale.ROOT, "%.1f", r.p50()),
                     r.p99() == null ? "" : String.format(Locale.ROOT, "%.1f", r.p99()),
@@ -183,11 +184,35 @@ public final class BenchReport {
         }
         if (remote != null && remote.p50() != null) {
             double p50ms = remote.p50() / 1000.0;
-            target("remote p50 on loopback <= 0.3 ms", String.format(Locale.ROOT, "%.3f ms (p99 %.3f ms)", p50ms,
-                    remote.p99() / 1000.0), p50ms <= 0.3);
+            double p99ms = remote.p99() / 1000.0;
+            target("remote p50 on loopback <= 0.2 ms", String.format(Locale.ROOT, "%.3f ms", p50ms), p50ms <= 0.2);
+            target("remote p99 on loopback <= 1 ms", String.format(Locale.ROOT, "%.3f ms", p99ms), p99ms <= 1.0);
+            if (remote.allocation() != null) {
+                target("remote call <= 4 KB allocated per call (host side)", String.format(Locale.ROOT, "%.0f B",
+                        remote.allocation()), remote.allocation() <= 4096);
+            }
             Result remote2 = find(t2, "remoteCall", null);
+            if (remote2 != null) {
+                double perSecond = 2e6 / remote2.score();
+                target(">= 4000 remote calls/s on 2 threads", String.format(Locale.ROOT, "%.0f", perSecond),
+                        perSecond >= 4000);
+            }
             line("- Remote calls/s: " + String.format(Locale.ROOT, "%.0f at 1 thread", 1e6 / remote.score())
                     + (remote2 == null ? "" : String.format(Locale.ROOT, ", %.0f at 2 threads", 2e6 / remote2.score())));
+            Result echo = find(t1, "loopbackEcho", null);
+            if (echo != null && echo.p50() != null) {
+                line("");
+                String p50 = String.format(Locale.ROOT, "remote/echo p50 ratio: %.2f", remote.p50() / echo.p50());
+                String p99 = String.format(Locale.ROOT, "remote/echo p99 ratio: %.2f", remote.p99() / echo.p99());
+                line(p50);
+                line("");
+                line(p99);
+                System.out.println(p50);
+                System.out.println(p99);
+                line("");
+                target("remote p50 <= 4x the loopback echo's", String.format(Locale.ROOT, "%.2fx", remote.p50()
+                        / echo.p50()), remote.p50() / echo.p50() <= 4);
+            }
         }
         line("");
     }
@@ -322,7 +347,8 @@ public final class BenchReport {
             Object error = primary.get("scoreError");
             results.add(new Result(String.valueOf(run.get("benchmark")), ((Number) run.get("threads")).intValue(),
                     params == null ? null : params.get("size") != null ? String.valueOf(params.get("size"))
-                            : params.get("queue") == null ? null : String.valueOf(params.get("queue")),
+                            : params.get("queue") != null ? String.valueOf(params.get("queue"))
+                            : params.get("pair") == null ? null : String.valueOf(params.get("pair")),
                     ((Number) primary.get("score")).doubleValue(),
                     error instanceof Number n ? n.doubleValue() : Double.NaN,
                     String.valueOf(primary.get("scoreUnit")),

@@ -2,28 +2,29 @@ package io.jsorc.action.remote;
 
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionServer;
+import io.jsorc.action.ServerLimits;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an action module's server as a child JVM on a free loopback port, and stops it by its pid: SIGTERM, then
- * SIGKILL after 5 s.
+ * Runs an action module's server as a child JVM on loopback, and stops it by its pid: SIGTERM, then SIGKILL after
+ * 5 s. The child binds port 0 itself and writes the port it got to a file in a private temporary directory, and
+ * starts with an environment of only what it needs (see {@link #childEnvironment}).
  *
  * <p>The child's class path is built from where the classes come from, not only from {@code java.class.path}, which
  * under {@code mvn exec:java} or an application server names the launcher's jars: the code sources of
  * {@code jsorc-actions} and what its server needs, the class loader that loads the module (its URLs, when it has
  * any), the module class's own code source, then {@code java.class.path}. The child's output goes to a temporary log
- * whose last lines a failed start quotes; the log is deleted when the server is retired, unless
- * {@code remote.keep_logs} is true.
+ * whose last lines a failed start quotes; the log and its directory are deleted when the server is retired,
+ * unless {@code remote.keep_logs} is true.
  */
 public final class ProcessActionLauncher implements RemoteActionLauncher {
 
@@ -35,8 +36,8 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     private static final int LOG_TAIL_LINES = 20;
     private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
-    /** A child JVM. */
-    private record ProcessRemote(String url, Process process, Path log, boolean keepLog, String token)
+    /** A child JVM; {@code dir} is its private temporary directory (log and port file). */
+    private record ProcessRemote(String url, Process process, Path dir, Path log, boolean keepLog, String token)
             implements Remote {
         @Override
         public boolean alive() {
@@ -45,38 +46,153 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
 
         @Override
         public String lastLog() {
-            try {
-                List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-            } catch (IOException | java.io.UncheckedIOException e) {
-                return "";
-            }
+            return tail(log);
         }
     }
 
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Starts the child and waits until it reports the port it bound (port 0, its own choice: no other process can
+     * take the port between a probe and the bind), at most {@link RemoteStarter#START_TIMEOUT}.
+     */
     @Override
     public Remote launch(String name, ActionConfig config, io.jsorc.ComponentContext context) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        boolean keepLog = Boolean.TRUE.equals(config.remote().get("keep_logs"));
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new ArrayList<>(List.of(java, "-Xss512k", "-cp", classPath(config.module()),
-                ActionServer.class.getName(), config.module(), String.valueOf(port)));
+                ActionServer.class.getName(), config.module(), "0"));
         if (config.jar() != null) {
             command.add(config.jar());
         }
-        Path log = Files.createTempFile("jsorc-action-" + name + "-", ".log");
         // A fresh 256-bit call token per launch, handed over in the environment (argv is readable by every user).
         byte[] random = new byte[32];
         TOKENS.nextBytes(random);
         String token = HexFormat.of().formatHex(random);
+        // Owner-only (on POSIX, Files.createTempDirectory makes it rwx------): no other user plants a port file.
+        Path dir = Files.createTempDirectory("jsorc-action-" + safe(name) + "-");
+        Path log = dir.resolve("server.log");
+        Path portFile = dir.resolve("port");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put(ActionServer.TOKEN_ENV, token);
-        builder.environment().remove(ActionServer.BIND_ENV); // a child JVM listens on loopback only
-        Process process = builder.start();
-        return new ProcessRemote("http://127.0.0.1:" + port, process, log,
-                Boolean.TRUE.equals(config.remote().get("keep_logs")), token);
+        Map<String, String> environment = builder.environment();
+        Map<String, String> wanted = childEnvironment(System.getenv(), config, token, portFile);
+        environment.clear();
+        environment.putAll(wanted);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            deleteTree(dir);
+            throw e;
+        }
+        int port;
+        try {
+            port = awaitPort(process, portFile, log);
+        } catch (IOException | RuntimeException e) {
+            stop(process);
+            if (!keepLog) {
+                deleteTree(dir);
+            }
+            throw e;
+        }
+        return new ProcessRemote("http://127.0.0.1:" + port, process, dir, log, keepLog, token);
+    }
+
+    /** Reads the port the child reported, or fails with the end of its log when it exits or takes too long. */
+    private static int awaitPort(Process process, Path portFile, Path log) throws IOException {
+        long deadline = System.nanoTime() + RemoteStarter.START_TIMEOUT.toNanos();
+        while (true) {
+            if (Files.exists(portFile)) {
+                String text = Files.readString(portFile, java.nio.charset.StandardCharsets.US_ASCII).trim();
+                try {
+                    int port = Integer.parseInt(text);
+                    if (port > 0 && port < 65_536) {
+                        return port;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new IOException("The action server reported port '" + text + "', which is no port");
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                String tail = tail(log);
+                throw new IOException("the remote server " + (process.isAlive() ? "did not report its port within "
+                        + RemoteStarter.START_TIMEOUT.toSeconds() + " s" : "exited with code " + process.exitValue())
+                        + (tail.isBlank() ? "" : "; its log ends with:\n" + tail));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("Interrupted while waiting for the action server's port");
+            }
+        }
+    }
+
+    /**
+     * Builds the child's environment from nothing but what it needs: {@code PATH} and {@code JAVA_HOME} (and
+     * {@code SystemRoot} on Windows, without which its sockets do not work) from the host, the call token, the port
+     * file, the body cap, and the module's own {@code remote.env}. None of the host's other variables, its secrets
+     * included, reach the module's code.
+     *
+     * @param host     the host's environment
+     * @param config   the module's config
+     * @param token    the call token
+     * @param portFile where the child reports its port
+     * @return the child's environment
+     * @throws IllegalArgumentException when {@code remote.env} is not a map of names to plain values, names a
+     *                                  variable the launcher sets itself, or {@code remote.max_body_bytes} is out of
+     *                                  range
+     */
+    static Map<String, String> childEnvironment(Map<String, String> host, ActionConfig config, String token,
+                                                Path portFile) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String passed : List.of("PATH", "JAVA_HOME", "SystemRoot", "SYSTEMROOT")) {
+            String value = host.get(passed);
+            if (value != null) {
+                env.put(passed, value);
+            }
+        }
+        Object own = config.remote().get("env");
+        if (own != null) {
+            if (!(own instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException("remote.env of module " + config.module()
+                        + " must be a map of variable names to values, is " + own);
+            }
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                Object value = entry.getValue();
+                if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new IllegalArgumentException("remote.env of module " + config.module() + " names '" + key
+                            + "', which is no environment variable name (letters, digits and _)");
+                }
+                if (key.startsWith("JSORC_ACTION_")) {
+                    throw new IllegalArgumentException("remote.env of module " + config.module() + " sets " + key
+                            + ": the launcher sets the JSORC_ACTION_ variables itself");
+                }
+                if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                    throw new IllegalArgumentException("remote.env." + key + " of module " + config.module()
+                            + " must be a string, number or boolean, is " + value);
+                }
+                env.put(key, String.valueOf(value));
+            }
+        }
+        env.put(ActionServer.TOKEN_ENV, token);
+        env.put(ActionServer.PORT_FILE_ENV, portFile.toString());
+        env.put(ServerLimits.MAX_BODY_BYTES_ENV, String.valueOf(ServerLimits.maxBodyBytes(config.remote())));
+        return env;
+    }
+
+    /** A module name as part of a file name: what is not a letter, digit, {@code -} or {@code _} becomes {@code _}. */
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     /**
@@ -91,7 +207,9 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         for (Class<?> needed : List.of(ActionServer.class, io.jsorc.base.Json.class,
                 com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
                 com.fasterxml.jackson.annotation.JsonProperty.class, org.slf4j.LoggerFactory.class,
-                org.yaml.snakeyaml.Yaml.class)) {
+                org.yaml.snakeyaml.Yaml.class, org.eclipse.jetty.server.Server.class,
+                org.eclipse.jetty.http.HttpField.class, org.eclipse.jetty.io.Content.class,
+                org.eclipse.jetty.util.Callback.class)) {
             codeSource(needed).ifPresent(entries::add);
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -135,7 +253,16 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         if (!(remote instanceof ProcessRemote child)) {
             throw new IllegalArgumentException("Not started by this launcher: " + remote);
         }
-        Process process = child.process();
+        stop(child.process());
+        if (child.keepLog()) {
+            log.info("Kept the log of a retired action server (remote.keep_logs): {}", child.log());
+            return;
+        }
+        deleteTree(child.dir());
+    }
+
+    /** SIGTERM, then SIGKILL after 5 s. */
+    private static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -146,14 +273,15 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        if (child.keepLog()) {
-            log.info("Kept the log of a retired action server (remote.keep_logs): {}", child.log());
-            return;
-        }
-        try {
-            Files.deleteIfExists(child.log());
-        } catch (IOException ignored) {
-            // a temp file
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temporary directory: at worst it stays behind
         }
     }
 

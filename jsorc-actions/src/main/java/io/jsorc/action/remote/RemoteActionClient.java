@@ -1,74 +1,227 @@
 package io.jsorc.action.remote;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.jsorc.action.ActionException;
 import io.jsorc.action.ActionServer;
 import io.jsorc.base.Json;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
-/** Calls a remote action server over HTTP/JSON ({@link HttpClient}, keep-alive, bounded timeouts). */
-final class RemoteActionClient {
+/**
+ * Calls a remote action server over HTTP/1.1 and JSON: {@code POST /<action>} with the wire form, keep-alive
+ * connections ({@link HttpConnection}, at most {@value #MAX_IDLE_CONNECTIONS} kept idle), {@code TCP_NODELAY}, and the
+ * JSON written to and parsed from bytes with Jackson. The calling thread does the I/O itself: no threads of its own,
+ * so nothing to stop, and no hand-off per call.
+ *
+ * <p>A call that gets no answer within the call timeout throws {@link RemoteCallTimeoutException} (the action may just
+ * be slow); any other I/O failure, a refused connection first, throws {@link ActionException} with the
+ * {@link IOException} as its cause (the server may be gone).
+ */
+final class RemoteActionClient implements AutoCloseable {
 
-    private final HttpClient http;
+    /** The connections kept open between calls; more calls at once open more, closed after use. */
+    static final int MAX_IDLE_CONNECTIONS = 32;
+    /** The largest answer read: 64 MiB. */
+    static final int MAX_ANSWER_BYTES = 64 << 20;
+    /**
+     * A connection idle this long is closed rather than reused: servers close idle connections after 30 s, and a
+     * request written just as the server closes would be lost.
+     */
+    private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final int MAX_CACHED_HEADS = 1024;
+    private static final ObjectReader READER = Json.mapper().readerFor(Map.class);
+    private static final ObjectWriter WRITER = Json.mapper().writer();
+
     private final String url;
+    private final InetSocketAddress address;
+    private final Duration connectTimeout;
     private final Duration timeout;
-    private final String authorization;
+    private final String fixedHeaders;
+    private final BlockingQueue<HttpConnection> idle = new ArrayBlockingQueue<>(MAX_IDLE_CONNECTIONS);
+    /** Per action, the request head up to the body's length; bounded (actions are the module's few names). */
+    private final Map<String, byte[]> heads = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     RemoteActionClient(String url, String token, Duration connectTimeout, Duration timeout) {
+        URI uri = URI.create(url);
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("A remote action server URL must be http://host:port, is " + url);
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
         this.url = url;
+        this.address = InetSocketAddress.createUnresolved(uri.getHost(), port);
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
-        this.authorization = token == null ? null : "Bearer " + token;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.fixedHeaders = "Host: " + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + port) + "\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n");
     }
 
-    /** {@return the server's spec, or throws when it does not answer} */
-    Map<String, Object> spec() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(URI.create(url
-                + ActionServer.SPEC_PATH))).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("spec endpoint answered " + response.statusCode());
-        }
-        return Json.parseObject(response.body(), "action spec from " + url);
-    }
-
-    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        return authorization == null ? request : request.header("Authorization", authorization);
-    }
-
-    Object call(String action, Map<String, Object> wire) {
-        HttpResponse<String> response;
+    /**
+     * Reads the server's spec.
+     *
+     * @return the spec
+     * @throws IOException when the server does not answer, or answers other than 200 with JSON
+     */
+    Map<String, Object> spec() throws IOException {
+        byte[] head = ("GET " + ActionServer.SPEC_PATH + " HTTP/1.1\r\n" + fixedHeaders + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpConnection connection = connection();
         try {
-            response = http.send(authorized(HttpRequest.newBuilder(URI.create(url + "/" + action))).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(wire))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new RemoteCallTimeoutException("Remote action '" + action + "' at " + url
-                    + " did not answer within " + timeout.toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ActionException("Interrupted while calling remote action '" + action + "'", e);
+            HttpConnection.Answer answer = connection.exchange(head, null, deadline());
+            if (answer.status() != 200) {
+                throw new IOException("spec endpoint answered " + answer.status());
+            }
+            Map<String, Object> spec = READER.readValue(answer.buffer(), answer.offset(), answer.length());
+            release(connection);
+            return spec;
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
         }
+    }
+
+    /**
+     * Calls an action.
+     *
+     * @param action the action's name
+     * @param wire   its arguments in the wire form
+     * @return its result
+     * @throws RemoteCallTimeoutException when no answer came within the call timeout
+     * @throws ActionException            when the server cannot be reached (an {@link IOException} cause) or the
+     *                                    action failed (the server's message, with its HTTP status)
+     */
+    Object call(String action, Map<String, Object> wire) {
+        byte[] body;
+        try {
+            body = WRITER.writeValueAsBytes(wire);
+        } catch (JsonProcessingException e) {
+            throw new ActionException("The arguments of remote action '" + action + "' cannot be written as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        byte[] head = head(action);
+        long deadline = deadline();
+        for (int attempt = 0; ; attempt++) {
+            HttpConnection connection;
+            try {
+                connection = connection();
+            } catch (IOException e) {
+                throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
+            }
+            boolean reused = connection.idleSince() != 0;
+            try {
+                HttpConnection.Answer answer = connection.exchange(head, body, deadline);
+                Object result = result(action, answer);
+                release(connection);
+                return result;
+            } catch (SocketTimeoutException e) {
+                connection.close(); // a late answer must not be read as the next call's
+                throw new RemoteCallTimeoutException("Remote action '" + action + "' at " + url
+                        + " did not answer within " + timeout.toMillis() + " ms", e);
+            } catch (IOException e) {
+                connection.close();
+                // A kept-alive connection the server had closed: the request never arrived; once more, on a new one.
+                if (reused && attempt == 0 && connection.nothingRead()) {
+                    continue;
+                }
+                throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+    }
+
+    private Object result(String action, HttpConnection.Answer answer) {
         Map<String, Object> body;
         try {
-            body = Json.parseObject(response.body(), "answer of remote action '" + action + "'");
-        } catch (IllegalArgumentException e) {
-            throw new ActionException("Remote action '" + action + "' at " + url + " answered " + response.statusCode()
-                    + " with no JSON: " + e.getMessage(), e);
+            body = READER.readValue(answer.buffer(), answer.offset(), answer.length());
+        } catch (IOException e) {
+            String problem = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.toString();
+            throw new ActionException("Remote action '" + action + "' at " + url + " answered " + answer.status()
+                    + " with no JSON object: " + problem, e);
         }
-        if (response.statusCode() != 200) {
-            throw new ActionException("Remote action '" + action + "' failed (HTTP " + response.statusCode() + "): "
+        if (answer.status() != 200) {
+            throw new ActionException("Remote action '" + action + "' failed (HTTP " + answer.status() + "): "
                     + body.get("error"));
         }
         return body.get("result");
+    }
+
+    private byte[] head(String action) {
+        byte[] head = heads.get(action);
+        if (head == null) {
+            head = ("POST /" + encode(action) + " HTTP/1.1\r\n" + fixedHeaders
+                    + "Content-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.UTF_8);
+            if (heads.size() < MAX_CACHED_HEADS) {
+                heads.put(action, head);
+            }
+        }
+        return head;
+    }
+
+    /** Percent-encodes what is not an unreserved URL character (an alias may hold anything). */
+    private static String encode(String action) {
+        StringBuilder out = new StringBuilder(action.length());
+        for (byte b : action.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /** An idle connection that is still fresh, else a new one. */
+    private HttpConnection connection() throws IOException {
+        HttpConnection connection;
+        while ((connection = idle.poll()) != null) {
+            if (connection.reusable() && System.nanoTime() - connection.idleSince() < MAX_IDLE_NANOS) {
+                return connection;
+            }
+            connection.close();
+        }
+        InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
+        return new HttpConnection(resolved, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()),
+                MAX_ANSWER_BYTES);
+    }
+
+    private void release(HttpConnection connection) {
+        if (closed || !connection.reusable()) {
+            connection.close();
+            return;
+        }
+        connection.markIdle();
+        if (!idle.offer(connection)) {
+            connection.close(); // enough kept open already
+        }
+    }
+
+    /** Closes the idle connections; calls after this still work but keep no connection open. */
+    @Override
+    public void close() {
+        closed = true;
+        HttpConnection connection;
+        while ((connection = idle.poll()) != null) {
+            connection.close();
+        }
     }
 }

@@ -1,0 +1,76 @@
+package io.jsorc.action;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The entry of an action server process ({@code ActionServer.main}): builds the module, binds, tells its parent the
+ * port, and runs until SIGTERM or until its parent process is gone.
+ *
+ * <p>Arguments: module class, port, optional jar. Environment: {@value ActionServer#TOKEN_ENV} (the call token),
+ * {@value ActionServer#BIND_ENV} (the address; loopback without it), {@value ServerLimits#MAX_BODY_BYTES_ENV} (the
+ * body cap) and {@value ActionServer#PORT_FILE_ENV}: where to write the bound port. A launcher passes port 0 and reads the port
+ * from that file, so the port is never free between a probe and the bind for another process to take.
+ */
+final class ActionServerMain {
+
+    private static final Logger log = LoggerFactory.getLogger(ActionServerMain.class);
+
+    private ActionServerMain() {
+    }
+
+    static void run(String[] args, Map<String, String> environment) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: ActionServer <module class> <port> [jar]");
+        }
+        ClassLoader loader = ActionServer.class.getClassLoader();
+        if (args.length > 2) {
+            loader = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, loader);
+        }
+        int port = Integer.parseInt(args[1]);
+        String bind = environment.get(ActionServer.BIND_ENV);
+        InetSocketAddress address = bind == null || bind.isBlank()
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port) : new InetSocketAddress(bind, port);
+        // Not initialised here: ActionSpec.of checks @ActionModule before the constructor runs the static initialiser.
+        ActionServer server = new ActionServer(Class.forName(args[0], false, loader), address,
+                environment.get(ActionServer.TOKEN_ENV), ServerLimits.fromEnvironment(environment));
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "jsorc-action-server-shutdown"));
+        // A host killed with SIGKILL runs no shutdown hook and retires nothing: the server goes with its parent.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            log.info("The host process {} is gone; stopping", parent.pid());
+            server.close();
+            stopped.countDown();
+        }));
+        String portFile = environment.get(ActionServer.PORT_FILE_ENV);
+        if (portFile != null && !portFile.isBlank()) {
+            reportPort(Path.of(portFile), server.port());
+        }
+        log.info("Action server for '{}' on {}:{}", server.module(), address.getAddress().getHostAddress(),
+                server.port());
+        stopped.await();
+    }
+
+    /** Writes the port to a file beside the target, then moves it in place: the parent never reads half a line. */
+    static void reportPort(Path file, int port) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.writeString(partial, port + "\n", StandardCharsets.US_ASCII);
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
