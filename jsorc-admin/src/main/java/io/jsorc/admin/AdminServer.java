@@ -60,7 +60,8 @@ public final class AdminServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         // dashboard (issue 15): sign-in and the CSRF check go in front of the admin handler, inside the limit
-        this.dashboard = new Dashboard(settings.sessionLifetime(), new TokenCheck(settings.token())::accepts);
+        this.dashboard = new Dashboard(settings.sessionLifetime(), new TokenCheck(settings.token())::accepts, operator,
+                actions);
         Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
         api.addHandler(new AdminHandler(operations, settings, health, actions, dashboard.auth()));
         // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.
@@ -69,7 +70,7 @@ public final class AdminServer implements AutoCloseable {
         limit.setMaxSuspendedRequestCount(MAX_WAITING);
         limit.setMaxSuspend(MAX_WAIT);
         limit.setRejectStatusCode(503);
-        server.setHandler(limit);
+        server.setHandler(dashboard.front(limit)); // dashboard (issue 15): the page and event stream, unlimited
         server.setStopTimeout(5_000);
         this.host = settings.host();
     }
