@@ -43,7 +43,9 @@ public final class Dashboard implements AutoCloseable {
     public Dashboard(Duration sessionLifetime, Predicate<String> tokenCheck, OperatorContext operator,
                      Supplier<ActionManager> actions) {
         Clock clock = Clock.systemUTC();
-        this.auth = new SessionAuth(new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock));
+        // One store per orchestrator, so a signed-in page survives a refresh of the admin service itself.
+        this.auth = new SessionAuth(operator.components().shared(SessionStore.class,
+                () -> new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock)));
         this.sessions = new SessionEndpoints(auth, tokenCheck, clock);
         this.csrf = new CsrfGuard(auth);
         this.hub = new EventHub(Long.toString(System.currentTimeMillis(), 36), RING, MAX_STREAMS);

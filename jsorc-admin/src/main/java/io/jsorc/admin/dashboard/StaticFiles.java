@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Serves the page from the classpath: {@code GET /} is {@code index.html}, {@code /assets/...} the page's modules and
- * styles ({@value #PAGE_ROOT}), {@code /webjars/uplot/...} the chart library from its WebJar. Nothing else on the
+ * styles ({@value #PAGE_ROOT}), {@code /vendor/uplot/...} the chart library's {@code dist} files from its WebJar
+ * (whichever version is on the classpath, so the page names no version). Nothing else on the
  * classpath is reachable: names are checked against a narrow pattern, and the page's content security policy lets it
  * load only from this server. The files hold no data (that needs a session), so they are served to anyone.
  */
@@ -30,6 +31,9 @@ final class StaticFiles extends Handler.Abstract {
     /** The content security policy: this server only; no inline script; no framing. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /** The uPlot version the WebJar on the classpath holds (from its Maven metadata). */
+    static final String UPLOT_VERSION = webjarVersion("META-INF/maven/org.webjars.npm/uplot/pom.properties");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_./-]{0,200}");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
@@ -78,9 +82,9 @@ final class StaticFiles extends Handler.Abstract {
         if (path.startsWith("/assets/")) {
             root = PAGE_ROOT;
             name = path.substring("/assets/".length());
-        } else if (path.startsWith("/webjars/uplot/")) {
-            root = UPLOT_ROOT;
-            name = path.substring("/webjars/uplot/".length());
+        } else if (path.startsWith("/vendor/uplot/")) {
+            root = UPLOT_ROOT + UPLOT_VERSION + "/dist/";
+            name = path.substring("/vendor/uplot/".length());
         } else {
             return Optional.empty();
         }
@@ -89,6 +93,18 @@ final class StaticFiles extends Handler.Abstract {
             return Optional.of(PAGE_ROOT + "missing"); // answered 404
         }
         return Optional.of(root + name);
+    }
+
+    private static String webjarVersion(String properties) {
+        try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(properties)) {
+            java.util.Properties values = new java.util.Properties();
+            if (in != null) {
+                values.load(in);
+            }
+            return values.getProperty("version", "missing");
+        } catch (IOException e) {
+            return "missing";
+        }
     }
 
     private byte[] read(String resource) {
