@@ -1,6 +1,7 @@
 package io.jsorc.admin;
 
 import io.jsorc.action.ActionManager;
+import io.jsorc.admin.dashboard.SessionAuth;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -46,9 +47,12 @@ final class AdminHandler extends Handler.Abstract {
     private final HealthChecks health;
     private final AdminSettings settings;
     private final Supplier<ActionManager> actions;
+    /** Dashboard (issue 15): a signed-in session (cookie + CSRF header) authorizes like the token. */
+    private final SessionAuth sessions;
 
     AdminHandler(OperationTable operations, AdminSettings settings, HealthChecks health,
-                 Supplier<ActionManager> actions) {
+                 Supplier<ActionManager> actions, SessionAuth sessions) {
+        this.sessions = sessions;
         this.operations = operations;
         this.settings = settings;
         this.tokens = new TokenCheck(settings.token());
@@ -95,7 +99,7 @@ final class AdminHandler extends Handler.Abstract {
     }
 
     private boolean authorized(Request request) {
-        return tokens.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        return tokens.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION)) || sessions.accepts(request);
     }
 
     private void readyz(Request request, Response response, Callback callback) {

@@ -1,7 +1,9 @@
 package io.jsorc.admin;
 
 import io.jsorc.action.ActionManager;
+import io.jsorc.admin.dashboard.Dashboard;
 import io.jsorc.operate.OperatorContext;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +34,7 @@ public final class AdminServer implements AutoCloseable {
     private final HealthChecks health;
     private final LoadTestOperations loadTests;
     private final String host;
+    private final Dashboard dashboard;
 
     AdminServer(AdminSettings settings, OperatorContext operator, Supplier<ActionManager> actions) {
         OperationTable operations = new OperationTable();
@@ -56,13 +59,18 @@ public final class AdminServer implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
+        // dashboard (issue 15): sign-in and the CSRF check go in front of the admin handler, inside the limit
+        this.dashboard = new Dashboard(settings.sessionLifetime(), new TokenCheck(settings.token())::accepts, operator,
+                actions);
+        Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
+        api.addHandler(new AdminHandler(operations, settings, health, actions, dashboard.auth()));
         // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.
-        QoSHandler limit = new QoSHandler(new AdminHandler(operations, settings, health, actions));
+        QoSHandler limit = new QoSHandler(api);
         limit.setMaxRequestCount(MAX_REQUESTS);
         limit.setMaxSuspendedRequestCount(MAX_WAITING);
         limit.setMaxSuspend(MAX_WAIT);
         limit.setRejectStatusCode(503);
-        server.setHandler(limit);
+        server.setHandler(dashboard.front(limit)); // dashboard (issue 15): the page and event stream, unlimited
         server.setStopTimeout(5_000);
         this.host = settings.host();
     }
@@ -114,5 +122,6 @@ public final class AdminServer implements AutoCloseable {
                     e.toString());
         }
         health.close();
+        dashboard.close();
     }
 }

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param readiness      the services {@code /readyz} checks besides {@code JSORC_CONFIG.pre_loaded_services}
  * @param maxJsonBytes   the cap of a JSON request body
  * @param maxMultipartBytes the cap of a multipart request body
+ * @param sessionLifetime how long a dashboard session lasts from sign-in ({@code session_ttl_s}, default 1 h)
  */
 public record AdminSettings(String host, int port, String token, Duration healthTimeout, List<String> readiness,
-                            long maxJsonBytes, long maxMultipartBytes) {
+                            long maxJsonBytes, long maxMultipartBytes, Duration sessionLifetime) {
 
     /** The config key of the admin service. */
     public static final String CONFIG_KEY = "ADMIN_CONFIG";
@@ -46,6 +47,8 @@ public record AdminSettings(String host, int port, String token, Duration health
                 problems);
         long maxMultipart = number(config.get("max_multipart_bytes"), DEFAULT_MAX_MULTIPART_BYTES, 1, 1L << 31,
                 "max_multipart_bytes", problems);
+        // dashboard (issue 15): the session cookie's lifetime, from a minute to a week
+        long sessionTtl = number(config.get("session_ttl_s"), 3600, 60, 7 * 24 * 3600, "session_ttl_s", problems);
         List<String> readiness = new ArrayList<>();
         Object listed = config.get("readiness");
         if (listed instanceof List<?> names) {
@@ -63,7 +66,7 @@ public record AdminSettings(String host, int port, String token, Duration health
                     + "unauthenticated mode");
         }
         return new AdminSettings(host.strip(), port, token.strip(), Duration.ofMillis(timeout), List.copyOf(readiness),
-                maxJson, maxMultipart);
+                maxJson, maxMultipart, Duration.ofSeconds(sessionTtl));
     }
 
     private static String text(Object value, String fallback) {

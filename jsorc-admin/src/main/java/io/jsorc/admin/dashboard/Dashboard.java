@@ -1,0 +1,94 @@
+package io.jsorc.admin.dashboard;
+
+import io.jsorc.action.ActionManager;
+import io.jsorc.operate.OperatorContext;
+import org.eclipse.jetty.server.Handler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The dashboard's parts on one admin server: sessions and CSRF checks, the event feed and its stream, the page. The
+ * admin server mounts {@link #apiHandlers()} in front of the admin handler (inside its request limit), asks
+ * {@link #auth()} whether a request without the token is signed in, and serves everything through
+ * {@link #front(Handler)}, which puts the event stream and the page outside that limit. Closed with the server: the
+ * streams end, the feed's daemons stop, the hooks are removed.
+ */
+public final class Dashboard implements AutoCloseable {
+
+    /** Replayable events kept for browsers that reconnect. */
+    static final int RING = 4096;
+    /** Event streams open at once. */
+    static final int MAX_STREAMS = 32;
+
+    private final SessionAuth auth;
+    private final SessionEndpoints sessions;
+    private final CsrfGuard csrf;
+    private final EventHub hub;
+    private final DashboardFeed feed;
+    private final EventsEndpoint events;
+    private final ServiceConfigEndpoint configs;
+    private final StaticFiles page;
+
+    /**
+     * Builds the dashboard's parts and starts its feed.
+     *
+     * @param sessionLifetime how long a session lasts
+     * @param tokenCheck      tells whether an {@code Authorization} header value carries the admin token
+     * @param operator        the orchestrator
+     * @param actions         its action manager (may throw when it has none)
+     */
+    public Dashboard(Duration sessionLifetime, Predicate<String> tokenCheck, OperatorContext operator,
+                     Supplier<ActionManager> actions) {
+        Clock clock = Clock.systemUTC();
+        // One store per orchestrator, so a signed-in page survives a refresh of the admin service itself.
+        this.auth = new SessionAuth(operator.components().shared(SessionStore.class,
+                () -> new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock)));
+        this.sessions = new SessionEndpoints(auth, tokenCheck, clock);
+        this.csrf = new CsrfGuard(auth);
+        this.hub = new EventHub(Long.toString(System.currentTimeMillis(), 36), RING, MAX_STREAMS);
+        this.feed = new DashboardFeed(operator, actions, hub);
+        this.events = new EventsEndpoint(hub, auth, tokenCheck, feed::snapshot);
+        this.configs = new ServiceConfigEndpoint(operator, auth, tokenCheck);
+        this.page = new StaticFiles();
+        feed.start();
+    }
+
+    /** {@return the session authenticator: a request it accepts is authorized like one with the token} */
+    public SessionAuth auth() {
+        return auth;
+    }
+
+    /** {@return the event hub} */
+    public EventHub hub() {
+        return hub;
+    }
+
+    /**
+     * Gives the handlers that go in front of the admin handler, inside its request limit: sign-in and sign-out, the
+     * CSRF refusal, and the dashboard's config editor endpoints.
+     *
+     * @return the handlers, in order
+     */
+    public Handler[] apiHandlers() {
+        return new Handler[] {sessions, csrf, configs};
+    }
+
+    /**
+     * Wraps the admin server's handler: the event stream and the page are served first, outside its request limit.
+     *
+     * @param limited the admin API behind its request limit
+     * @return the server's handler
+     */
+    public Handler front(Handler limited) {
+        return new Handler.Sequence(events, page, limited);
+    }
+
+    @Override
+    public void close() {
+        feed.close();
+        hub.endAll();
+    }
+}

@@ -1,0 +1,139 @@
+package io.jsorc.admin.dashboard;
+
+import io.jsorc.CommonService;
+import io.jsorc.base.Json;
+import io.jsorc.base.Secrets;
+import io.jsorc.operate.OperatorContext;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The config editor's two operations, which keep secrets on the server: {@code POST /js_admin/dashboard_config_get
+ * {name}} answers a service's stored config with its secrets masked, and {@code POST /js_admin/dashboard_config_set
+ * {name, config}} stores an edited config in which a secret still shown as the mask keeps its stored value, so a
+ * masked value is never stored and a secret never reaches the page. Invalid input is refused with 400 and the
+ * parser's message, nothing stored. Storing goes through the same path as {@code service_config_set} (the service is
+ * refreshed). Authorized like every operation: the token, or a session with its CSRF header.
+ */
+final class ServiceConfigEndpoint extends Handler.Abstract {
+
+    static final String GET = "/js_admin/dashboard_config_get";
+    static final String SET = "/js_admin/dashboard_config_set";
+    static final long MAX_BODY = 1L << 20;
+
+    private final OperatorContext operator;
+    private final SessionAuth auth;
+    private final Predicate<String> tokenCheck;
+
+    ServiceConfigEndpoint(OperatorContext operator, SessionAuth auth, Predicate<String> tokenCheck) {
+        this.operator = operator;
+        this.auth = auth;
+        this.tokenCheck = tokenCheck;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.equals(GET) && !path.equals(SET)) {
+            return false;
+        }
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (!(authorization != null ? tokenCheck.test(authorization) : auth.accepts(request))) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"jsorc-admin\"");
+            HttpAnswers.refuse(response, callback, 401, "Missing or wrong admin token: send Authorization: Bearer "
+                    + "<token>, or sign in");
+            return true;
+        }
+        if (!request.getMethod().equals("POST")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            HttpAnswers.refuse(response, callback, 405, "Admin operations take POST, not " + request.getMethod());
+            return true;
+        }
+        try {
+            Map<String, Object> body = HttpAnswers.body(request, MAX_BODY, path + " request body");
+            HttpAnswers.json(response, callback, 200, path.equals(GET) ? get(body) : set(body));
+        } catch (HttpAnswers.Refusal e) {
+            HttpAnswers.refuse(response, callback, e.status(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            HttpAnswers.refuse(response, callback, 500, "The config request failed: "
+                    + Secrets.maskText(String.valueOf(e.getMessage())));
+        }
+        return true;
+    }
+
+    private Map<String, Object> get(Map<String, Object> body) {
+        String name = service(body);
+        String key = operator.configKeyOf(name).orElseThrow();
+        Map<String, Object> stored = operator.configStore().read(key).orElse(Map.of());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("name", name);
+        answer.put("key", key);
+        answer.put("config", Secrets.mask(stored, declaredSecrets(name)));
+        return answer;
+    }
+
+    private Map<String, Object> set(Map<String, Object> body) {
+        String name = service(body);
+        String key = operator.configKeyOf(name).orElseThrow();
+        Object given = body.get("config");
+        Map<String, Object> edited;
+        if (given instanceof Map<?, ?> map) {
+            edited = new LinkedHashMap<>();
+            map.forEach((k, v) -> edited.put(String.valueOf(k), v));
+        } else if (given instanceof String text) {
+            try {
+                edited = new LinkedHashMap<>(Json.parseObject(text, "config of service '" + name + "'"));
+            } catch (IllegalArgumentException e) {
+                throw new HttpAnswers.Refusal(400, e.getMessage());
+            }
+        } else {
+            throw new HttpAnswers.Refusal(400, "dashboard_config_set needs the parameter 'config' (a JSON object, or "
+                    + "a string holding one)");
+        }
+        Map<String, Object> stored = operator.configStore().read(key).orElse(Map.of());
+        // A secret left as the mask keeps what is stored; without a stored value it falls back to the default.
+        edited.entrySet().removeIf(e -> Secrets.MASK.equals(e.getValue()) && !stored.containsKey(e.getKey()));
+        edited.replaceAll((field, value) -> Secrets.MASK.equals(value) ? stored.get(field) : value);
+        CommonService<?> fresh;
+        try {
+            fresh = operator.serviceConfigSet(name, Json.write(edited));
+        } catch (IllegalArgumentException e) {
+            throw new HttpAnswers.Refusal(400, "Config of service " + name + " was not stored: " + e.getMessage());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("message", "Config " + key + " stored; service " + name + " refreshed, now " + fresh.state());
+        answer.put("state", fresh.state().name());
+        return answer;
+    }
+
+    private String service(Map<String, Object> body) {
+        Object name = body.get("name");
+        if (!(name instanceof String text) || text.isBlank()) {
+            throw new HttpAnswers.Refusal(400, "The parameter 'name' (a service name) is missing");
+        }
+        if (!operator.serviceNames().contains(text) || operator.configKeyOf(text).isEmpty()) {
+            throw new HttpAnswers.Refusal(404, "Unknown service '" + text + "'; services: "
+                    + operator.serviceNames());
+        }
+        return text;
+    }
+
+    /** The fields the service's own snapshot masks (declared secrets as well as secret-looking names). */
+    private Set<String> declaredSecrets(String name) {
+        return operator.current(name).map(service -> service.info().config().entrySet().stream()
+                .filter(e -> Secrets.MASK.equals(e.getValue())).map(Map.Entry::getKey)
+                .collect(Collectors.toSet())).orElse(Set.of());
+    }
+}
