@@ -49,6 +49,7 @@ public final class Serve {
         AdminService admin = orchestrator.svc("admin", AdminService.class);
         String url = admin.url();
         System.out.println("JsOrc admin API: " + url);
+        System.out.println("Dashboard: " + url + "/ (sign in with the admin token)");
         if (given == null || given.isBlank()) {
             System.out.println("Admin token (shown once; set JSORC_ADMIN_TOKEN to choose your own): " + token);
         }
