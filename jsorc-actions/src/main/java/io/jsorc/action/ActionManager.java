@@ -154,7 +154,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      * @throws ActionException naming the loaded actions when the action is unknown, or carrying the action's error
      */
     public Object call(String action, Object... args) {
-        return table.call(action, Arguments.of(args));
+        return table.callPositional(action, args);
     }
 
     /**

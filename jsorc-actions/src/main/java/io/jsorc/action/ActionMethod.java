@@ -28,6 +28,11 @@ public final class ActionMethod {
     private final List<JavaType> types = new ArrayList<>();
     private final int restIndex;
     private final int keywordsIndex;
+    /**
+     * The boxed parameter classes, for the positional fast path: set only when every parameter is a plain one (no
+     * rest, no keywords) and takes its value as it is, so a call whose arguments already fit needs no copy.
+     */
+    private final Class<?>[] plainTypes;
 
     /** A signature only (a remote action's, read from its spec): binds to the wire form, cannot be invoked. */
     private ActionMethod(String name, List<String> signature) {
@@ -50,6 +55,7 @@ public final class ActionMethod {
         }
         this.restIndex = rest;
         this.keywordsIndex = keywords;
+        this.plainTypes = null;
     }
 
     /**
@@ -95,6 +101,14 @@ public final class ActionMethod {
         }
         this.restIndex = rest;
         this.keywordsIndex = keywords;
+        Class<?>[] plain = null;
+        if (rest < 0 && keywords < 0) {
+            plain = new Class<?>[parameters.length];
+            for (int i = 0; i < parameters.length; i++) {
+                plain[i] = boxed(parameters[i].getType());
+            }
+        }
+        this.plainTypes = plain;
     }
 
     /** {@return the action's name (without the module prefix)} */
@@ -219,6 +233,33 @@ public final class ActionMethod {
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
             }
         }
+        return call(target, values);
+    }
+
+    /**
+     * Calls the method with positional arguments only: when every argument is already of its parameter's type (the
+     * common case) the caller's array goes to the method as it is, with nothing allocated; otherwise the general
+     * binding of {@link #invoke(Object, Arguments)} runs. The array is never modified.
+     *
+     * @param target    the module instance
+     * @param arguments positional arguments
+     * @return the method's result
+     * @throws ActionException when the arguments do not bind or the method throws
+     */
+    public Object invokePositional(Object target, Object[] arguments) {
+        Class<?>[] plain = plainTypes;
+        if (plain == null || arguments.length != plain.length) {
+            return invoke(target, Arguments.of(arguments));
+        }
+        for (int i = 0; i < plain.length; i++) {
+            if (!plain[i].isInstance(arguments[i])) { // null too: the general path names a missing primitive
+                return invoke(target, Arguments.of(arguments));
+            }
+        }
+        return call(target, arguments);
+    }
+
+    private Object call(Object target, Object[] values) {
         try {
             return method.invoke(target, values);
         } catch (InvocationTargetException e) {

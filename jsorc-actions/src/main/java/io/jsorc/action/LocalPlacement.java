@@ -81,6 +81,12 @@ final class LocalPlacement extends Placement {
         return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
     }
 
+    @Override
+    public Object callPositional(String action, Object[] arguments, java.util.function.Supplier<List<String>> loaded) {
+        Object result = require(action, loaded).invokePositional(instance, arguments);
+        return plain(result) ? result : Json.mapper().convertValue(result, Object.class);
+    }
+
     /** Closes its class loader, once. */
     void close() {
         if (closed.compareAndSet(false, true)) {

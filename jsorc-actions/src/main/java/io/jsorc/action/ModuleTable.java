@@ -184,7 +184,20 @@ final class ModuleTable {
         return Placement.DEFAULT_DRAIN_TIMEOUT;
     }
 
+    /** For the error naming the loaded actions; one instance, so a call allocates no lambda. */
+    private final java.util.function.Supplier<List<String>> loadedActions = this::loadedActions;
+
     Object call(String action, Arguments arguments) {
+        return call(action, arguments, null);
+    }
+
+    /** Calls with positional arguments only: an in-process placement takes them without a copy. */
+    Object callPositional(String action, Object[] positional) {
+        return call(action, null, positional);
+    }
+
+    /** Exactly one of {@code arguments} and {@code positional} is given. */
+    private Object call(String action, Arguments arguments, Object[] positional) {
         String[] parts = names.split(action);
         LoadedModule module = parts == null ? null : modules.get(parts[0]);
         if (module == null) {
@@ -206,7 +219,8 @@ final class ModuleTable {
             long t0 = System.nanoTime();
             boolean failed = false;
             try {
-                return placement.call(name, arguments, this::loadedActions);
+                return positional != null ? placement.callPositional(name, positional, loadedActions)
+                        : placement.call(name, arguments, loadedActions);
             } catch (RemoteCallTimeoutException e) {
                 // A slow action is no sign of a dead server: restart only when /healthz does not answer either.
                 failed = true;

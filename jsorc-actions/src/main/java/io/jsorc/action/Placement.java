@@ -118,6 +118,19 @@ public abstract class Placement {
     public abstract Object call(String action, Arguments arguments, Supplier<List<String>> loaded);
 
     /**
+     * Calls an action with positional arguments only (the {@code call(action, args...)} path). The default wraps them
+     * in {@link Arguments}; an in-process placement overrides it to call without copying.
+     *
+     * @param action    the action name (without the module prefix)
+     * @param arguments positional arguments; never modified
+     * @param loaded    the loaded actions, for the error when the action is unknown
+     * @return the action's result
+     */
+    public Object callPositional(String action, Object[] arguments, Supplier<List<String>> loaded) {
+        return call(action, Arguments.of(arguments), loaded);
+    }
+
+    /**
      * Looks an action up, failing when it is unknown.
      *
      * @param action an action name (without the module prefix)

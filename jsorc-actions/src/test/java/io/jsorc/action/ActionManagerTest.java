@@ -43,6 +43,19 @@ class ActionManagerTest {
     }
 
     @Test
+    void positionalCallsPassFittingArgumentsAsTheyAreAndConvertTheRest() {
+        actions.load("calc", ActionMode.LOCAL);
+        Object[] args = {2L, "3"};
+        assertThat(actions.call("calc.add", args)).isEqualTo(5); // converted: a long and a numeric string
+        assertThat(args).containsExactly(2L, "3"); // the caller's array is never modified
+        assertThat(actions.call("calc.add", 2, 3)).isEqualTo(5); // the fast path
+        assertThatThrownBy(() -> actions.call("calc.add", 2, null)).isInstanceOf(ActionArgumentException.class)
+                .hasMessageContaining("'b'");
+        assertThatThrownBy(() -> actions.call("calc.add", 1, 2, 3)).isInstanceOf(ActionArgumentException.class)
+                .hasMessageContaining("positional");
+    }
+
+    @Test
     void theManagerIsThePersistingContextBehindJsOrcActions() {
         Orchestrator previous = JsOrc.install(orchestrator);
         try {
