@@ -79,6 +79,8 @@ final class ActionDocuments {
         container.put("envFrom", List.of(Map.of("configMapRef", Map.of("name", resource))));
         container.put("env", List.of(
                 Map.of("name", ActionServer.BIND_ENV, "value", "0.0.0.0"),
+                Map.of("name", io.jsorc.action.ServerLimits.MAX_BODY_BYTES_ENV, "value",
+                        String.valueOf(io.jsorc.action.ServerLimits.maxBodyBytes(config.remote()))),
                 // The token only by reference: it is not in the pod spec, which more people can read than Secrets.
                 Map.of("name", ActionServer.TOKEN_ENV, "valueFrom",
                         Map.of("secretKeyRef", Map.of("name", tokenSecret, "key", "token")))));

@@ -64,6 +64,8 @@ class KubeActionLauncherTest {
                 .findFirst().orElseThrow();
         assertThat(tokenEnv).doesNotContainKey("value");
         assertThat(tokenEnv.get("valueFrom").toString()).contains("secretKeyRef").contains("jsorc-action-my-calc-token");
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "JSORC_ACTION_MAX_BODY_BYTES")
+                .containsEntry("value", String.valueOf(16L << 20)));
         assertThat(deployment.toString()).as("the token is not in the Deployment").doesNotContain(remote.token());
 
         Map<String, Object> secret = server.get(NS + "/secrets/jsorc-action-my-calc-token").orElseThrow();

@@ -83,6 +83,10 @@ public final class RemotePlacement extends Placement {
         RemoteActionLauncher.Remote remote = server;
         if (remote != null && serverRetired.compareAndSet(false, true)) {
             launcher.retire(remote);
+            RemoteActionClient calls = client;
+            if (calls != null) {
+                calls.close(); // its idle keep-alive sockets to the retired server
+            }
         }
     }
 
