@@ -39,6 +39,11 @@ public final class ActionServer implements AutoCloseable {
      * so that its launcher learns the port without probing for a free one first.
      */
     public static final String PORT_FILE_ENV = "JSORC_ACTION_PORT_FILE";
+    /**
+     * Environment variable holding the pid of the host that launched the server: the server stops when that process
+     * is gone, also when it is gone before the server could watch it (its parent is then init, not the host).
+     */
+    public static final String PARENT_PID_ENV = "JSORC_ACTION_PARENT_PID";
 
     /** Jetty's selector, acceptor and the threads it keeps in reserve, beyond the ones running calls. */
     private static final int SERVER_THREADS = 6;

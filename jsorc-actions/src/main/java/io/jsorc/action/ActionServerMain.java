@@ -53,7 +53,15 @@ final class ActionServerMain {
             stopped.countDown();
         }, "jsorc-action-server-shutdown"));
         // A host killed with SIGKILL runs no shutdown hook and retires nothing: the server goes with its parent.
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+        String hostPid = environment.get(ActionServer.PARENT_PID_ENV);
+        java.util.Optional<ProcessHandle> host = hostPid == null || hostPid.isBlank() ? ProcessHandle.current().parent()
+                : ProcessHandle.of(Long.parseLong(hostPid.strip()));
+        if (host.isEmpty() && hostPid != null && !hostPid.isBlank()) {
+            log.info("The host process {} is gone already; stopping", hostPid.strip());
+            server.close();
+            return;
+        }
+        host.ifPresent(parent -> parent.onExit().thenRun(() -> {
             log.info("The host process {} is gone; stopping", parent.pid());
             server.close();
             stopped.countDown();

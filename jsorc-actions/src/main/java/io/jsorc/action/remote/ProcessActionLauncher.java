@@ -186,6 +186,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         }
         env.put(ActionServer.TOKEN_ENV, token);
         env.put(ActionServer.PORT_FILE_ENV, portFile.toString());
+        env.put(ActionServer.PARENT_PID_ENV, String.valueOf(ProcessHandle.current().pid()));
         env.put(ServerLimits.MAX_BODY_BYTES_ENV, String.valueOf(ServerLimits.maxBodyBytes(config.remote())));
         return env;
     }
@@ -264,14 +265,21 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     /** SIGTERM, then SIGKILL after 5 s. */
     private static void stop(Process process) {
         process.destroy();
+        // An interrupted caller (a start cancelled by an unload) still waits for the kill, bounded, so that no child
+        // is alive once launch() or retire() returned; the interrupt is kept for the caller.
+        boolean interrupted = Thread.interrupted();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            if (interrupted || !process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             process.destroyForcibly();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

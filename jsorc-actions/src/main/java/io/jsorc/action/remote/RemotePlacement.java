@@ -35,6 +35,8 @@ public final class RemotePlacement extends Placement {
     private final int restarts;
     volatile RemoteActionLauncher.Remote server;
     volatile boolean retired;
+    /** The thread launching its server, while it does: an unload interrupts it. */
+    volatile Thread starter;
     private volatile String status = STARTING;
     private volatile String detail;
     private volatile RemoteActionClient client;

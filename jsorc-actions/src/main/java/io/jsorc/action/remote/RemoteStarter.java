@@ -111,7 +111,14 @@ public final class RemoteStarter {
      * @param onReady called once the server answers (READY is for the caller to mark, under its lock)
      */
     public void start(RemotePlacement remote, ActionConfig config, Consumer<RemotePlacement> onReady) {
-        spawn("jsorc-action-" + remote.module() + "-start", () -> run(remote, config, onReady, null));
+        spawn("jsorc-action-" + remote.module() + "-start", () -> {
+            remote.starter = Thread.currentThread(); // set before run() looks at retired: no cancel is missed
+            try {
+                run(remote, config, onReady, null);
+            } finally {
+                remote.starter = null;
+            }
+        });
     }
 
     /**
@@ -171,6 +178,12 @@ public final class RemoteStarter {
         remote.retired = true;
         RemoteActionLauncher.Remote server = remote.server;
         if (server == null) {
+            // A launch under way may wait a minute for its server (a JVM starting on a busy machine): cancel it, so
+            // unloads that race loads do not pile up servers nobody will use.
+            Thread starting = remote.starter;
+            if (starting != null) {
+                starting.interrupt();
+            }
             return;
         }
         if (retire || closed || !remote.ready()) {
@@ -192,6 +205,9 @@ public final class RemoteStarter {
     /** Stops parking, retires the parked servers, and makes starts under way retire what they launch. */
     public void close() {
         closed = true;
+        for (Thread starting : List.copyOf(running)) {
+            starting.interrupt(); // starts and recoveries under way stop waiting and retire what they launched
+        }
         for (String name : List.copyOf(parked.keySet())) {
             Parked p = parked.remove(name);
             if (p != null) {

@@ -208,6 +208,7 @@ class RemoteServerTest {
                 Map.of("env", Map.of("LEVEL", 3), "max_body_bytes", 1024));
         Map<String, String> env = ProcessActionLauncher.childEnvironment(host, config, "t0ken", Path.of("/tmp/p"));
         assertThat(env).containsOnlyKeys("PATH", "JAVA_HOME", "LEVEL", ActionServer.TOKEN_ENV,
+                ActionServer.PARENT_PID_ENV,
                 ActionServer.PORT_FILE_ENV, ServerLimits.MAX_BODY_BYTES_ENV);
         assertThat(env).containsEntry("LEVEL", "3").containsEntry(ServerLimits.MAX_BODY_BYTES_ENV, "1024");
         assertThatThrownBy(() -> ProcessActionLauncher.childEnvironment(host, new ActionConfig(
