@@ -41,7 +41,7 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
         String key = context.manifestKey();
-        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv);
+        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite);
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
         context.events().applied(report);
         if (!report.ok()) {
@@ -53,6 +53,24 @@ public final class KubeManifestApplier implements ManifestApplier {
                 : Readiness.notReady(String.join("; ", waiting));
     }
 
+    /** A follower's check: everything in the manifest is there, in this replica's version, and ready. */
+    @Override
+    public Readiness check(String service, Manifest manifest, ApplyContext context) {
+        ComponentContext orchestrator = context.components();
+        CommonService<?> kubeService = orchestrator.svc("kube");
+        if (!kubeService.isEnabled()) {
+            return Readiness.skipped("the kube service is disabled (no cluster)");
+        }
+        KubeService kube = runningKube(orchestrator);
+        if (kube == null) {
+            return Readiness.notReady("the kube service is " + kubeService.state());
+        }
+        ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false);
+        List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace()));
+        return problems.isEmpty() ? Readiness.ready("all resources there and ready")
+                : Readiness.notReady(String.join("; ", problems));
+    }
+
     @Override
     public ApplyReport load(Manifest manifest, String namespace, ApplyContext context) {
         ComponentContext orchestrator = context.components();
@@ -61,7 +79,7 @@ public final class KubeManifestApplier implements ManifestApplier {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
         }
-        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv)
+        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
         context.events().applied(report);
         return report;

@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,10 @@ import java.util.function.Function;
  * that is gone from the manifest is deleted — except kinds that hold data ({@link KubeResources#DATA_KINDS}), which
  * are deleted only when the manifest carries the unsafe paraphrase exactly ({@value #UNSAFE_PARAPHRASE}) and are
  * otherwise kept and reported. A failure on one resource does not stop the others.
+ *
+ * <p>Right before every write (create, update, delete) it asks whether it may still write ({@code mayWrite}: the
+ * leader lease is still held); once refused it writes nothing more in this apply, and reports each resource it
+ * skipped as {@link Action#FAILED} with {@value #NOT_LEADER}.
  */
 public final class ResourceSync {
 
@@ -56,6 +61,8 @@ public final class ResourceSync {
     public static final int HISTORY_DEPTH = 5;
     /** The phrase that allows deleting data-holding resources. */
     public static final String UNSAFE_PARAPHRASE = "I know what I'm doing!";
+    /** The detail of a write skipped because this replica no longer holds the leader lease. */
+    public static final String NOT_LEADER = "not sent: this replica does not hold the leader lease";
 
     private static final Logger log = LoggerFactory.getLogger(ResourceSync.class);
     private static final ObjectMapper CANONICAL = Json.mapper().copy()
@@ -65,15 +72,30 @@ public final class ResourceSync {
     private final ManifestResolver resolver;
     private final ApplyHistory history;
     private final ResourceReadiness readiness;
+    private final BooleanSupplier mayWrite;
+    private boolean refused;
 
     /**
-     * Builds an applier that talks to one cluster.
+     * Builds an applier that talks to one cluster and always writes.
      *
      * @param client      the API client
      * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
      * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
      */
     public ResourceSync(ApiClient client, Hook hook, Function<String, String> environment) {
+        this(client, hook, environment, () -> true);
+    }
+
+    /**
+     * Builds an applier that talks to one cluster and asks before every write.
+     *
+     * @param client      the API client
+     * @param hook        where the history is kept ({@code null}: no history, so nothing is ever deleted)
+     * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
+     * @param mayWrite    asked right before each write; {@code false} (the leader lease is lost) stops writing
+     */
+    public ResourceSync(ApiClient client, Hook hook, Function<String, String> environment, BooleanSupplier mayWrite) {
+        this.mayWrite = mayWrite;
         this.resources = new KubeResources(client);
         this.resolver = new ManifestResolver(resources, environment);
         this.history = hook == null ? null : new ApplyHistory(hook);
@@ -130,7 +152,9 @@ public final class ResourceSync {
             }
             Set<ResourceRef> remembered = new LinkedHashSet<>(current);
             remembered.addAll(kept);
-            history.remember(key, remembered);
+            if (!refused) {
+                history.remember(key, remembered); // a follower's history write could undo the leader's
+            }
         }
         ApplyReport report = new ApplyReport(key, entries);
         log.debug("Applied {}", report);
@@ -177,6 +201,54 @@ public final class ResourceSync {
         return readiness.awaitReady(documents, timeout);
     }
 
+    /**
+     * Says, without writing, what of a manifest is not in the cluster as this replica's manifest describes it, or not
+     * ready: what a follower waits for while the leader applies.
+     *
+     * @param documents resolved documents ({@link #resolve})
+     * @return one line per resource that is missing, carries another version, or is not ready (empty: all there)
+     */
+    public List<String> missingOrNotReady(List<Map<String, Object>> documents) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> document : documents) {
+            ResourceRef ref = ResourceRef.of(document);
+            try {
+                KubernetesApiResponse<DynamicKubernetesObject> existing =
+                        ref.get(resources.api(ref.apiVersion(), ref.kind()));
+                if (existing.getHttpStatusCode() == 404) {
+                    problems.add(ref + " is not there yet");
+                } else if (!existing.isSuccess()) {
+                    problems.add(ref + " could not be read: " + KubeResources.describe(existing));
+                } else {
+                    String live = labelOf(KubeResources.toMap(existing.getObject()));
+                    String wanted = version(document);
+                    if (!wanted.equals(live)) {
+                        problems.add(ref + " has version " + live + ", this replica's manifest " + wanted);
+                    }
+                }
+            } catch (RuntimeException e) {
+                problems.add(ref + ": " + describe(e));
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(notReady(documents));
+        }
+        return problems;
+    }
+
+    /** Asks before a write; once refused, refuses for the rest of this applier's life (one apply). */
+    private boolean writeAllowed() {
+        if (refused) {
+            return false;
+        }
+        if (!mayWrite.getAsBoolean()) {
+            refused = true;
+            log.info("Stopped writing to the cluster: this replica does not hold the leader lease");
+            return false;
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------ apply one
 
     private Entry applyOne(Map<String, Object> document) {
@@ -185,6 +257,9 @@ public final class ResourceSync {
             DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
             KubernetesApiResponse<DynamicKubernetesObject> existing = ref.get(api);
             if (existing.getHttpStatusCode() == 404) {
+                if (!writeAllowed()) {
+                    return ref.entry(Action.FAILED, NOT_LEADER);
+                }
                 KubernetesApiResponse<DynamicKubernetesObject> created = KubeResources.call(() -> api.create(KubeResources.toObject(document)));
                 if (created.isSuccess()) {
                     return ref.entry(Action.CREATED, null);
@@ -200,6 +275,9 @@ public final class ResourceSync {
             String version = version(document);
             if (version.equals(labelOf(KubeResources.toMap(existing.getObject())))) {
                 return ref.entry(Action.UNCHANGED, null);
+            }
+            if (!writeAllowed()) {
+                return ref.entry(Action.FAILED, NOT_LEADER);
             }
             return update(api, ref, document, existing.getObject());
         } catch (RuntimeException e) {
@@ -260,6 +338,9 @@ public final class ResourceSync {
             return ref.entry(Action.KEPT_PROTECTED, ref.kind() + " holds data: it is deleted only when the manifest "
                     + "carries the unsafe paraphrase");
         }
+        if (!writeAllowed()) {
+            return ref.entry(Action.FAILED, NOT_LEADER);
+        }
         try {
             DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
             KubernetesApiResponse<DynamicKubernetesObject> deleted = KubeResources.call(() -> ref.namespace() == null
@@ -293,6 +374,10 @@ public final class ResourceSync {
                 KubernetesApiResponse<DynamicKubernetesObject> existing =
                         KubeResources.call(() -> namespaces.get(namespace));
                 if (existing.getHttpStatusCode() == 404) {
+                    if (!writeAllowed()) {
+                        entries.add(ref.entry(Action.FAILED, NOT_LEADER));
+                        continue;
+                    }
                     Map<String, Object> document = new LinkedHashMap<>();
                     document.put("apiVersion", "v1");
                     document.put("kind", "Namespace");
