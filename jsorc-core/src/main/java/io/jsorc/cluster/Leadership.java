@@ -39,6 +39,8 @@ public final class Leadership implements AutoCloseable {
     private volatile String mode = Mode.NONE.configName();
     private boolean started;
     private boolean closed;
+    /** Set once the first attempt is over: the outcome of that one is the starting point, not a change. */
+    private volatile boolean campaigning;
 
     /**
      * Creates the leadership of one orchestrator; nothing campaigns before {@link #start()}.
@@ -96,6 +98,7 @@ public final class Leadership implements AutoCloseable {
             }
             mode = backend.mode();
             lease = backend.campaign(context);
+            campaigning = true;
             log.info("Leader election: {} lease {} as {} (lease {} ms, renew deadline {} ms, retry {} ms); leading: {}",
                     mode, parsed.leaseName(), parsed.identity(), parsed.leaseDuration().toMillis(),
                     parsed.renewDeadline().toMillis(), parsed.retryPeriod().toMillis(), lease.isLeader());
@@ -226,6 +229,9 @@ public final class Leadership implements AutoCloseable {
 
         @Override
         public void leadershipChanged(boolean leader) {
+            if (!campaigning) {
+                return; // the first attempt, inside start(): logged there, and nothing waits for it yet
+            }
             log.info("Leader election ({}): this replica {}", settings.leaseName(), leader ? "leads now"
                     : "stopped leading");
             for (Consumer<Boolean> listener : listeners) {

@@ -103,7 +103,8 @@ public final class ManifestGateway {
 
     /**
      * Applies resources that belong to no service, through the first applier that loads free-standing resources.
-     * With leader election only the leader writes: a follower refuses before anything is sent.
+     * With leader election only the leader writes: an applier asks {@link ApplyContext#mayWrite()} and refuses on a
+     * follower before anything is sent.
      *
      * @param yaml      multi-document YAML
      * @param namespace the namespace for namespaced resources
@@ -113,10 +114,6 @@ public final class ManifestGateway {
      */
     public ApplyReport loadYaml(String yaml, String namespace) {
         Manifest manifest = Manifest.validated(yaml);
-        if (!leadership.confirm()) {
-            throw new IllegalStateException("loadYaml writes to the cluster, which only the leader replica does; "
-                    + "this replica is a follower (" + leadership.describe() + "): call it on the leader");
-        }
         for (ManifestApplier applier : appliers) {
             try {
                 return applier.load(manifest, namespace, applyContext(null));

@@ -73,6 +73,9 @@ class LeadershipTest {
 
         @Override
         public ApplyReport load(Manifest manifest, String namespace, ApplyContext context) {
+            if (!context.mayWrite()) {
+                throw new IllegalStateException("loadYaml: only the leader writes");
+            }
             writes.incrementAndGet();
             return new ApplyReport("load", List.of());
         }

@@ -5,6 +5,7 @@ import io.jsorc.manifest.Manifest;
 import io.jsorc.ComponentContext;
 import io.jsorc.cluster.ApplyContext;
 import io.jsorc.manifest.ApplyReport;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
 
 import io.kubernetes.client.openapi.ApiException;
@@ -78,6 +79,11 @@ public final class KubeManifestApplier implements ManifestApplier {
         if (kube == null) {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
+        }
+        if (!context.mayWrite()) {
+            throw new IllegalStateException("loadYaml writes to the cluster, which only the leader replica does; "
+                    + "this replica is a follower (" + Leadership.of(orchestrator).describe() + "): call it on the "
+                    + "leader");
         }
         ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
