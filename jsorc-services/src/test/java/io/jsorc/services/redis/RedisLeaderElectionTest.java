@@ -5,6 +5,7 @@ import io.jsorc.cluster.Leadership;
 import io.jsorc.test.RedisServer;
 import io.jsorc.test.WithRedis;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
 
@@ -36,7 +37,11 @@ class RedisLeaderElectionTest {
             assertThat(lb.confirm()).isFalse();
             long firstToken = la.fencingToken();
             assertThat(firstToken).isPositive();
-            assertThat(server.command("GET jsorc:leader:jsorc-leader-jsorc")).contains(la.identity().orElseThrow());
+            try (RedisClient redis = RedisClient.create(server.host(),
+                    server.port())) {
+                assertThat(redis.get("jsorc:leader:jsorc-leader-jsorc")).isEqualTo(la.identity().orElseThrow());
+                assertThat(redis.get("jsorc:leader:jsorc-leader-jsorc:fence")).isEqualTo(Long.toString(firstToken));
+            }
             for (int i = 0; i < 20; i++) { // 2 s: several renewals, never two leaders
                 assertThat(la.isLeader() && lb.isLeader()).isFalse();
                 assertThat(la.isLeader()).isTrue();
