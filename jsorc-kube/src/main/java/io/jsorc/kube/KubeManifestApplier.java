@@ -43,12 +43,13 @@ public final class KubeManifestApplier implements ManifestApplier {
         }
         String key = context.manifestKey();
         ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite);
-        ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
+        ApplyReport report = apply.apply(key, service, manifest, kube.namespace(), () -> stillStored(context,
+                manifest));
         context.events().applied(report);
         if (!report.ok()) {
             return Readiness.notReady("applying " + key + " failed: " + report.failed());
         }
-        List<Map<String, Object>> documents = apply.resolve(manifest, service, kube.namespace());
+        List<Map<String, Object>> documents = apply.resolve(manifest, service, kube.namespace(), key);
         List<String> waiting = apply.notReady(documents);
         return waiting.isEmpty() ? Readiness.ready(report.counts().toString())
                 : Readiness.notReady(String.join("; ", waiting));
@@ -67,7 +68,8 @@ public final class KubeManifestApplier implements ManifestApplier {
             return Readiness.notReady("the kube service is " + kubeService.state());
         }
         ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false);
-        List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace()));
+        List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace(),
+                context.manifestKey()));
         return problems.isEmpty() ? Readiness.ready("all resources there and ready")
                 : Readiness.notReady(String.join("; ", problems));
     }
@@ -110,6 +112,16 @@ public final class KubeManifestApplier implements ManifestApplier {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /** Whether the manifest being applied is still the one stored (else a newer one was stored: do not prune). */
+    private static boolean stillStored(ApplyContext context, Manifest manifest) {
+        try {
+            return context.configStore().read(context.manifestKey()).map(Manifest::fromMap)
+                    .map(stored -> stored.toJson().equals(manifest.toJson())).orElse(true);
+        } catch (RuntimeException e) {
+            return false; // cannot tell: pruning waits for the next apply
         }
     }
 
