@@ -43,6 +43,12 @@ class ReplicasTest {
     @AfterEach
     void stopAll() {
         for (Child child : children) {
+            // What each child said, for a failure's diagnosis (bounded: the last 40 lines other than STATE).
+            List<String> lines = child.lines;
+            System.out.println("--- replica " + child.name + " (last lines) ---");
+            lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+        }
+        for (Child child : children) {
             child.destroy();
         }
         local.forEach(Orchestrator::close);
@@ -126,7 +132,7 @@ class ReplicasTest {
 
     private Child child(String name) throws IOException {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Djsorc.index=false",
+        Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Djsorc.index=false",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
                 ReplicaMain.class.getName(), server.basePath(), name).redirectErrorStream(true).start();
         Child child = new Child(name, process);
@@ -179,10 +185,10 @@ class ReplicasTest {
         server = new KubeTestServer();
         // a starts first and leads; b and the local replica follow.
         Child a = child("a");
-        await().atMost(Duration.ofSeconds(60)).until(() -> a.leads() && a.running);
+        await().atMost(Duration.ofSeconds(120)).until(() -> a.leads() && a.running);
         Child b = child("b");
         Orchestrator c = inProcess("c");
-        await().atMost(Duration.ofSeconds(60)).until(() -> b.seq > 0 && b.running
+        await().atMost(Duration.ofSeconds(120)).until(() -> b.seq > 0 && b.running
                 && c.svc("replicated").isRunning());
 
         // 1. Exactly one leader, sampled every 100 ms.

@@ -23,7 +23,7 @@ public final class ReplicaConfig {
     public static Orchestrator.Builder builder(String apiUrl, String name) {
         return Orchestrator.builder().scanPackages().register(Replicated.class).hook(new MemoryHook())
                 .config("KUBE_CONFIG", "{\"enabled\": true, \"automated\": true, \"namespace\": \"jsorc\", "
-                        + "\"in_cluster\": false, \"base_path\": \"" + apiUrl + "\", \"timeout_ms\": 1000, "
+                        + "\"in_cluster\": false, \"base_path\": \"" + apiUrl + "\", \"timeout_ms\": 3000, "
                         + "\"user_agent\": \"jsorc/" + name + "\"}")
                 .config("REDIS_CONFIG", "{\"enabled\": false}")
                 .config("REPLICATED_CONFIG", "{\"enabled\": true, \"automated\": true}")
