@@ -180,15 +180,28 @@ class ReplicasTest {
                 Collectors.counting()));
     }
 
+    /** When the local replica leads, closes it (it releases the lease) and starts a fresh local one. */
+    private Orchestrator handOverIfLocalLeads(Orchestrator local, Child... others) throws Exception {
+        if (!Leadership.of(local).isLeader()) {
+            return local;
+        }
+        long handover = System.nanoTime();
+        local.close();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> java.util.Arrays.stream(others).anyMatch(Child::leads));
+        System.out.printf("clean handover after close: %d ms%n", (System.nanoTime() - handover) / 1_000_000);
+        return inProcess("c" + local.hashCode());
+    }
+
     @Test
     void oneLeaderFailoverOnKillNoWritesFromAPausedLeaderAndOneReplicasWritesPerOutage() throws Exception {
         server = new KubeTestServer();
         // a starts first and leads; b and the local replica follow.
         Child a = child("a");
         await().atMost(Duration.ofSeconds(120)).until(() -> a.leads() && a.running);
-        Child b = child("b");
+        Child second = child("b");
         Orchestrator c = inProcess("c");
-        await().atMost(Duration.ofSeconds(120)).until(() -> b.seq > 0 && b.running
+        await().atMost(Duration.ofSeconds(120)).until(() -> second.seq > 0 && second.running
                 && c.svc("replicated").isRunning());
 
         // 1. Exactly one leader, sampled every 100 ms.
@@ -209,41 +222,41 @@ class ReplicasTest {
         assertThat(a.leads()).isTrue();
 
         // 2. A forced outage: the dependency every replica needs disappears. Only the leader re-creates it.
+        String leaderAgent = "jsorc/" + (a.leads() ? "a" : second.leads() ? "b" : "c");
         long outage = System.nanoTime();
         server.delete(NS_CONFIGMAP);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> server.get(NS_CONFIGMAP).isPresent());
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.running && b.running
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.running && second.running
                 && c.svc("replicated").isRunning());
         Thread.sleep(2000); // anything late would show now
         List<Request> outageWrites = manifestWrites(outage);
         System.out.printf("forced outage: manifest writes at the API server %s (by replica %s)%n", outageWrites.size(),
                 byAgent(outageWrites));
-        assertThat(byAgent(outageWrites)).containsOnlyKeys("jsorc/a");
+        assertThat(byAgent(outageWrites)).containsOnlyKeys(leaderAgent);
         assertThat(outageWrites).hasSize(1); // one ConfigMap created: what one replica alone would send
 
-        // 3. SIGKILL the leader: another leads within lease + retry, and re-applies nothing.
+        // 3. SIGKILL the leader: another leads within lease + retry, and re-applies nothing. The leader must be a
+        // child JVM (the local replica cannot be killed): when the local one leads, it hands over cleanly first.
+        Orchestrator local = handOverIfLocalLeads(c, a, second);
+        await().atMost(Duration.ofSeconds(30)).until(() -> leaders() == 1 && (a.leads() || second.leads()));
+        Child victim = a.leads() ? a : second;
+        Child survivor = victim == a ? second : a;
         long killed = System.nanoTime();
-        a.signal("KILL");
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10)).until(() -> leaders() == 1);
+        victim.signal("KILL");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+                .until(() -> !victim.process.isAlive() && leaders() == 1);
         long failoverMs = (System.nanoTime() - killed) / 1_000_000;
-        System.out.printf("failover after SIGKILL: %d ms (lease 2000 + retry 500 = 2500; new leader %s)%n",
-                failoverMs, who());
+        System.out.printf("failover after SIGKILL of %s: %d ms (lease 2000 + retry 500 = 2500; new leader %s)%n",
+                victim.name, failoverMs, who());
         assertThat(failoverMs).as("failover within lease + retry (+ generous slack for a shared machine)")
                 .isLessThan(6000);
         Thread.sleep(2000);
         assertThat(manifestWrites(killed)).as("the new leader re-applies nothing already applied").isEmpty();
 
         // The pause test needs a child leader: when the local replica leads, it hands over cleanly (release).
-        Orchestrator replacement = c;
-        if (Leadership.of(c).isLeader()) {
-            long handover = System.nanoTime();
-            c.close();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(b::leads);
-            System.out.printf("clean handover after close: %d ms%n", (System.nanoTime() - handover) / 1_000_000);
-            replacement = inProcess("c2");
-        }
-        Orchestrator third = replacement;
+        Orchestrator third = handOverIfLocalLeads(local, survivor);
+        Child b = survivor;
         await().atMost(Duration.ofSeconds(30)).until(() -> b.leads() && third.svc("replicated").isRunning());
 
         // 4. SIGSTOP the leader past its lease; while it sleeps, the dependency disappears again and a command
@@ -265,7 +278,7 @@ class ReplicasTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> server.get(NS_CONFIGMAP).isPresent()
                 && b.running && third.svc("replicated").isRunning());
         Thread.sleep(2000);
-        List<Request> fromB = server.requests(r -> r.nanos() - woke >= 0 && r.userAgent().equals("jsorc/b")
+        List<Request> fromB = server.requests(r -> r.nanos() - woke >= 0 && r.userAgent().equals("jsorc/" + b.name)
                 && r.isWrite() && (r.isManifestWrite() || r.status() / 100 == 2));
         String loadYaml = b.lines.stream().filter(l -> l.startsWith("LOADYAML")).findFirst().orElseThrow();
         System.out.printf("after SIGCONT: writes from the paused replica %s; %s; leaders %s%n", fromB, loadYaml,
@@ -276,6 +289,6 @@ class ReplicasTest {
         assertThat(Leadership.of(third).isLeader()).isTrue();
         List<Request> recreated = manifestWrites(paused);
         System.out.printf("manifest writes while and after the pause: %s%n", byAgent(recreated));
-        assertThat(byAgent(recreated)).doesNotContainKey("jsorc/b");
+        assertThat(byAgent(recreated)).doesNotContainKey("jsorc/" + b.name);
     }
 }
