@@ -54,4 +54,15 @@ public interface ApplyContext {
      * @return the orchestrator's event sink
      */
     MetricsEvents events();
+
+    /**
+     * Asked right before each write to the cluster (create, update, delete): whether this replica still holds the
+     * leader lease ({@link Leadership#confirm()}). An applier that gets {@code false} writes nothing more and reports
+     * what it skipped.
+     *
+     * @return whether the write may go ahead (always {@code true} without leader election)
+     */
+    default boolean mayWrite() {
+        return true;
+    }
 }

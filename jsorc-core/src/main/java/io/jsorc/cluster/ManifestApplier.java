@@ -23,6 +23,21 @@ public interface ManifestApplier {
     Readiness apply(String service, Manifest manifest, ApplyContext context) throws Exception;
 
     /**
+     * Says whether what a manifest describes is in the cluster and ready, without writing anything: a follower
+     * replica asks this while the leader applies. Appliers that cannot tell keep the default, which answers
+     * {@link Readiness#skipped(String)} (start the service anyway).
+     *
+     * @param service  the service name
+     * @param manifest its manifest (never empty)
+     * @param context  the manifest key, the services, the config store and the event sink
+     * @return ready, not ready (the leader has not applied it, or it is not ready yet) or skipped
+     * @throws Exception when the cluster could not be asked; counted as not ready
+     */
+    default Readiness check(String service, Manifest manifest, ApplyContext context) throws Exception {
+        return Readiness.skipped(getClass().getName() + " cannot check a manifest without applying it");
+    }
+
+    /**
      * Applies resources that belong to no service ({@code JsOrc.loadYaml}). Appliers that cannot do that keep the
      * default, which refuses.
      *

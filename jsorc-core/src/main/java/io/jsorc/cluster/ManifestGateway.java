@@ -31,6 +31,7 @@ public final class ManifestGateway {
     private final ComponentContext components;
     private final List<ManifestApplier> appliers;
     private final Consumer<String> restart;
+    private final Leadership leadership;
 
     /**
      * Creates the gateway of one orchestrator.
@@ -43,6 +44,22 @@ public final class ManifestGateway {
      */
     public ManifestGateway(Registry registry, ConfigStore configStore, ComponentContext components,
                            List<ManifestApplier> appliers, Consumer<String> restart) {
+        this(registry, configStore, components, appliers, restart, Leadership.everyone());
+    }
+
+    /**
+     * Creates the gateway of one orchestrator whose cluster writes only its leader makes.
+     *
+     * @param registry    where services and their manifest keys are registered
+     * @param configStore where manifests are stored
+     * @param components  the orchestrator's components, handed to appliers
+     * @param appliers    the appliers, in order (may be empty)
+     * @param restart     asks for a service's restart once its manifest changed
+     * @param leadership  whether this replica may write to the cluster
+     */
+    public ManifestGateway(Registry registry, ConfigStore configStore, ComponentContext components,
+                           List<ManifestApplier> appliers, Consumer<String> restart, Leadership leadership) {
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.registry = registry;
         this.configStore = configStore;
         this.components = components;
@@ -86,12 +103,14 @@ public final class ManifestGateway {
 
     /**
      * Applies resources that belong to no service, through the first applier that loads free-standing resources.
+     * With leader election only the leader writes: an applier asks {@link ApplyContext#mayWrite()} and refuses on a
+     * follower before anything is sent.
      *
      * @param yaml      multi-document YAML
      * @param namespace the namespace for namespaced resources
      * @return what was done, per resource
      * @throws IllegalArgumentException naming the document and the field when the YAML is invalid
-     * @throws IllegalStateException    when no applier loads free-standing resources
+     * @throws IllegalStateException    when no applier loads free-standing resources, or this replica does not lead
      */
     public ApplyReport loadYaml(String yaml, String namespace) {
         Manifest manifest = Manifest.validated(yaml);
@@ -166,6 +185,11 @@ public final class ManifestGateway {
         @Override
         public MetricsEvents events() {
             return MetricsEvents.of(components);
+        }
+
+        @Override
+        public boolean mayWrite() {
+            return leadership.confirm();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.jsorc.regen;
 
 import io.jsorc.CommonService;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.manifest.Manifest;
 import io.jsorc.ServiceNotRunningException;
@@ -13,8 +14,14 @@ import io.jsorc.regen.WorkQueue.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * re-applies its manifest through the {@link ManifestApplier}s and refreshes it, within its backoff. It keeps what it
  * learns (queued again, off the queue, one more failure) in the {@link WorkQueue}, and knows nothing of threads: the
  * loop decides which worker calls it and when. One service is examined by one caller at a time.
+ *
+ * <p>Only the leader replica ({@link Leadership}) writes to the cluster. A follower asks the appliers whether what
+ * the leader applied is there and ready ({@link ManifestApplier#check}) and starts its service once it is
+ * ({@link Action#WAITING_FOR_LEADER} until then). A requested restart (a config change) re-applies the manifest only
+ * when it changed since this replica last applied it successfully, or when what was applied is gone: N replicas
+ * told of one config change send nothing to the cluster beyond the leader's reads.
  */
 final class Reconciler {
 
@@ -30,18 +43,26 @@ final class Reconciler {
     private final RegenerationTarget target;
     private final List<ManifestApplier> appliers;
     private final WorkQueue<?> queue;
+    private final Leadership leadership;
+    /** Per service, the digest of the manifest this replica last applied with everything ready (one per service). */
+    private final Map<String, String> lastApplied = new ConcurrentHashMap<>();
+
+    /** What stands between a service and its restart. */
+    private record Gate(Action action, String detail) { }
 
     /**
      * Creates a reconciler that keeps what it learns in {@code queue}.
      *
-     * @param target   the orchestrator side
-     * @param appliers manifest appliers, in order (may be empty)
-     * @param queue    the queue whose reasons and backoffs this reconciler reads and updates
+     * @param target     the orchestrator side
+     * @param appliers   manifest appliers, in order (may be empty)
+     * @param queue      the queue whose reasons and backoffs this reconciler reads and updates
+     * @param leadership whether this replica writes to the cluster
      */
-    Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue) {
+    Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue, Leadership leadership) {
         this.target = target;
         this.appliers = List.copyOf(appliers);
         this.queue = queue;
+        this.leadership = leadership;
     }
 
     /**
@@ -69,6 +90,11 @@ final class Reconciler {
             return null; // built but neither queued nor automated: nobody asked us to look after it
         }
         boolean restart = reason == Reason.RESTART || service.state() == ServiceState.RESTART;
+        long jitter = restart && !ignoreBackoff ? queue.restartDelayNanos(name) : 0;
+        if (jitter > 0) {
+            return entry(name, Action.DEFERRED, service, t0, "restart in "
+                    + Math.max(1, TimeUnit.NANOSECONDS.toMillis(jitter)) + " ms (jitter: replicas do not restart in step)");
+        }
         if (!restart && !service.isEnabled()) {
             queue.done(name);
             return reason == null ? null : entry(name, Action.DROPPED, service, t0, "disabled");
@@ -92,21 +118,26 @@ final class Reconciler {
                 log.debug("Service '{}' changed state during its health check: {}", name, raced.getMessage());
             }
         }
-        return rebuild(name, service, ignoreBackoff || restart, cap, t0);
+        return rebuild(name, service, ignoreBackoff || restart, cap, t0, restart);
     }
 
     private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0) {
+        return rebuild(name, service, ignoreBackoff, cap, t0, false);
+    }
+
+    private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0,
+                          boolean restart) {
         Backoff backoff = queue.backoff(name);
         if (!ignoreBackoff && !backoff.due(System.nanoTime()) && !probe(service)) {
             return entry(name, Action.DEFERRED, service, t0, "retry in "
                     + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure "
                     + backoff.failures() + ")");
         }
-        String manifestProblem = applyManifest(name);
-        if (manifestProblem != null) {
+        Gate gate = applyManifest(name, restart);
+        if (gate != null) {
             backoff.failed(System.nanoTime(), cap);
             queue.offer(name, Reason.FAILED);
-            return entry(name, Action.WAITING_FOR_MANIFEST, service, t0, manifestProblem);
+            return entry(name, gate.action(), service, t0, gate.detail());
         }
         CommonService<?> fresh;
         try {
@@ -133,8 +164,8 @@ final class Reconciler {
         return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running" : error.toString());
     }
 
-    /** {@return null when the service may start now, else why not} */
-    private String applyManifest(String name) {
+    /** {@return null when the service may start now, else what it waits for} */
+    private Gate applyManifest(String name, boolean restart) {
         if (appliers.isEmpty()) {
             return null;
         }
@@ -142,26 +173,70 @@ final class Reconciler {
         try {
             manifest = target.manifest(name);
         } catch (RuntimeException e) {
-            return "manifest unreadable: " + e.getMessage();
+            return new Gate(Action.WAITING_FOR_MANIFEST, "manifest unreadable: " + e.getMessage());
         }
         if (manifest.isEmpty()) {
             return null;
+        }
+        String digest = digest(manifest);
+        boolean leader = leadership.isLeader();
+        if (!leader || (restart && digest.equals(lastApplied.get(name)))) {
+            Gate checked = check(name, manifest, leader);
+            if (checked == null || !leader) {
+                return checked;
+            }
+            // The leader finds what it applied gone or not ready: apply again below.
         }
         for (ManifestApplier applier : appliers) {
             try {
                 Readiness readiness = apply(applier, name, manifest);
                 if (readiness.status() == Readiness.Status.NOT_READY) {
-                    return "manifest not ready: " + readiness.detail();
+                    lastApplied.remove(name);
+                    return leadership.isLeader() ? new Gate(Action.WAITING_FOR_MANIFEST, "manifest not ready: "
+                            + readiness.detail()) : new Gate(Action.WAITING_FOR_LEADER, "lost the leader lease "
+                            + "while applying (" + leadership.describe() + "): " + readiness.detail());
                 }
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
+                lastApplied.remove(name);
                 log.warn("Applying the manifest of service '{}' failed", name, e);
-                return "manifest apply failed: " + e;
+                return new Gate(Action.WAITING_FOR_MANIFEST, "manifest apply failed: " + e);
+            }
+        }
+        lastApplied.put(name, digest);
+        return null;
+    }
+
+    /** Asks the appliers, without writing, whether the manifest is in the cluster and ready. */
+    private Gate check(String name, Manifest manifest, boolean leader) {
+        Action waiting = leader ? Action.WAITING_FOR_MANIFEST : Action.WAITING_FOR_LEADER;
+        String who = leader ? "" : "the leader applies it (" + leadership.describe() + "); ";
+        for (ManifestApplier applier : appliers) {
+            try {
+                Readiness readiness = applier.check(name, manifest, target.applyContext(name));
+                if (readiness.status() == Readiness.Status.NOT_READY) {
+                    return new Gate(waiting, who + "manifest not ready: " + readiness.detail());
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Gate(waiting, who + "manifest check failed: " + e);
             }
         }
         return null;
+    }
+
+    private static String digest(Manifest manifest) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(manifest.toJson()
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The one call into the {@link ManifestApplier} SPI, kept alone so that what appliers are handed is one line. */

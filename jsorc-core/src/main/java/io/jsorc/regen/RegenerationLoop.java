@@ -1,5 +1,6 @@
 package io.jsorc.regen;
 
+import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.ServiceState;
 import io.jsorc.base.DaemonThreads;
@@ -78,9 +79,20 @@ public final class RegenerationLoop implements AutoCloseable {
      * @param appliers manifest appliers, in order (may be empty)
      */
     public RegenerationLoop(RegenerationTarget target, List<ManifestApplier> appliers) {
+        this(target, appliers, Leadership.everyone());
+    }
+
+    /**
+     * Creates a loop whose cluster writes only the leader replica makes; {@link #start()} starts its daemon thread.
+     *
+     * @param target     the orchestrator side
+     * @param appliers   manifest appliers, in order (may be empty)
+     * @param leadership whether this replica writes to the cluster; followers wait for what the leader applies
+     */
+    public RegenerationLoop(RegenerationTarget target, List<ManifestApplier> appliers, Leadership leadership) {
         this.target = target;
         this.settings = new RegenerationSettings.Reader(target::jsorcConfig);
-        this.reconciler = new Reconciler(target, appliers, queue);
+        this.reconciler = new Reconciler(target, appliers, queue, leadership);
         // Unbounded and without a queue: every service examined gets a thread at once (a slow one never holds up
         // another); idle threads end after 5 s.
         this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -141,13 +153,29 @@ public final class RegenerationLoop implements AutoCloseable {
 
     /**
      * Queues a service for an explicit restart (state {@code RESTART}): the next cycle rebuilds it even when it is
-     * not automated, ignoring its backoff, and the cycle runs at once.
+     * not automated, ignoring its backoff, after a random delay up to {@code JSORC_CONFIG.restart_jitter_ms} (so N
+     * replicas told of one config change do not reconnect in the same millisecond; a forced cycle does not wait).
      *
      * @param service the service name
      */
     public void restartRequested(String service) {
-        queue.offer(service, Reason.RESTART);
+        long jitter = settings.read().restartJitter().toNanos();
+        queue.offerRestart(service, jitter <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(jitter + 1));
         trigger();
+    }
+
+    /**
+     * Told when this replica starts or stops leading: a new leader forgets the backoffs of what it waited for and
+     * examines it at once (what it waited for is now its to apply).
+     *
+     * @param leader whether this replica leads now
+     */
+    public void leadershipChanged(boolean leader) {
+        if (leader && !queue.isClosed()) {
+            queue.forgetAllBackoffs();
+            trigger();
+        }
     }
 
     /**

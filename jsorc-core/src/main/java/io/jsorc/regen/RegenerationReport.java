@@ -41,6 +41,11 @@ public record RegenerationReport(Instant started, Duration duration, List<Entry>
         DEFERRED,
         /** Manifest applied, but not ready: the service is started on a later cycle. */
         WAITING_FOR_MANIFEST,
+        /**
+         * This replica is a follower: the leader applies the manifest, and what it applied is not there or not ready
+         * yet (or this replica lost the lease while applying). The service is started on a later cycle.
+         */
+        WAITING_FOR_LEADER,
         /** Rebuilt and restarted ({@code serviceRefresh}). */
         REFRESHED
     }

@@ -15,13 +15,22 @@ import java.util.function.Supplier;
  * @param interval     {@code backoff_interval}: the fixed time between cycles and the cap of every service's backoff
  * @param eventTrigger {@code event_trigger}: whether failures trigger a cycle at once and backoffs and probes are used
  *                     ({@code false}: a plain fixed-interval loop, kept for comparison benchmarks)
+ * @param restartJitter {@code restart_jitter_ms} (default {@value #DEFAULT_JITTER_MS}): a requested restart waits a
+ *                      random time up to this, so replicas told of one config change do not all reconnect to the same
+ *                      dependency in the same millisecond ({@code 0}: at once)
  */
-record RegenerationSettings(Duration interval, boolean eventTrigger) {
+record RegenerationSettings(Duration interval, boolean eventTrigger, Duration restartJitter) {
 
     private static final Logger log = LoggerFactory.getLogger(RegenerationSettings.class);
 
     /** The settings of an empty {@code JSORC_CONFIG}. */
-    static final RegenerationSettings DEFAULTS = new RegenerationSettings(RegenerationLoop.DEFAULT_INTERVAL, true);
+    static final RegenerationSettings DEFAULTS = new RegenerationSettings(RegenerationLoop.DEFAULT_INTERVAL, true,
+            Duration.ofMillis(RegenerationSettings.DEFAULT_JITTER_MS));
+
+    /** Default of {@code restart_jitter_ms}. */
+    static final long DEFAULT_JITTER_MS = 250;
+    /** The longest {@code restart_jitter_ms} taken: a restart is never held back longer. */
+    static final long MAX_JITTER_MS = 10_000;
 
     /** Above this many milliseconds the interval would overflow {@link Duration#toNanos()}. */
     private static final double MAX_MILLIS = Long.MAX_VALUE / 1_000_000d;
@@ -46,7 +55,15 @@ record RegenerationSettings(Duration interval, boolean eventTrigger) {
         }
         // Only an explicit false turns the trigger off: the default, and anything unclear, keep recovery fast.
         boolean eventTrigger = !Boolean.FALSE.equals(config.get("event_trigger"));
-        return new RegenerationSettings(interval, eventTrigger);
+        Duration jitter = DEFAULTS.restartJitter();
+        Object jitterValue = config.get("restart_jitter_ms");
+        if (jitterValue instanceof Number number && number.longValue() >= 0 && number.longValue() <= MAX_JITTER_MS) {
+            jitter = Duration.ofMillis(number.longValue());
+        } else if (jitterValue != null) {
+            log.warn("JSORC_CONFIG.restart_jitter_ms is {}; it must be a whole number of milliseconds from 0 to {}. "
+                    + "Using {} ms", jitterValue, MAX_JITTER_MS, DEFAULT_JITTER_MS);
+        }
+        return new RegenerationSettings(interval, eventTrigger, jitter);
     }
 
     /**

@@ -39,6 +39,8 @@ final class WorkQueue<R> {
     private final Map<String, CompletableFuture<R>> inFlight = new ConcurrentHashMap<>();
     /** When each key was last claimed: its probe is due a probe interval after that. */
     private final Map<String, Long> lastLook = new ConcurrentHashMap<>();
+    /** When a key's requested restart is due: a small jittered delay, so replicas do not restart in step. */
+    private final Map<String, Long> restartAt = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private boolean triggered;
     private volatile boolean closed;
@@ -69,6 +71,42 @@ final class WorkQueue<R> {
     /** Queues a key as failed whatever was queued: a rebuild was attempted (any restart asked for was done). */
     void requeue(String key) {
         reasons.put(key, Reason.FAILED);
+        restartAt.remove(key);
+    }
+
+    /**
+     * Queues a restart that is due only after a delay. A restart already pending keeps its earlier due time.
+     *
+     * @param key        the key
+     * @param delayNanos how long to wait (0: at once)
+     */
+    void offerRestart(String key, long delayNanos) {
+        if (delayNanos > 0) {
+            long at = System.nanoTime() + delayNanos;
+            restartAt.merge(key, at, (old, fresh) -> old - fresh < 0 ? old : fresh);
+        } else {
+            restartAt.remove(key);
+        }
+        offer(key, Reason.RESTART);
+    }
+
+    /** {@return how long until the key's requested restart is due, 0 when it is due now or none is delayed} */
+    long restartDelayNanos(String key) {
+        Long at = restartAt.get(key);
+        if (at == null) {
+            return 0;
+        }
+        long left = at - System.nanoTime();
+        if (left <= 0) {
+            restartAt.remove(key, at);
+            return 0;
+        }
+        return left;
+    }
+
+    /** Forgets every key's failures, so queued keys are retried at once (this replica just became the leader). */
+    void forgetAllBackoffs() {
+        backoffs.clear();
     }
 
     /** {@return why the key is queued, or {@code null} when it is not} */
@@ -85,11 +123,13 @@ final class WorkQueue<R> {
     void done(String key) {
         reasons.remove(key);
         backoffs.remove(key);
+        restartAt.remove(key);
     }
 
     /** Takes a key off the queue, keeping its backoff: it still fails, and if queued again it keeps backing off. */
     void drop(String key) {
         reasons.remove(key);
+        restartAt.remove(key);
     }
 
     /** Forgets a key's failures without touching the queue. */
@@ -205,6 +245,10 @@ final class WorkQueue<R> {
             long at = probeAt;
             if (backoff != null && backoff.failures() > 0 && backoff.nextAttemptNanos() - probeAt < 0) {
                 at = backoff.nextAttemptNanos();
+            }
+            Long restart = restartAt.get(key);
+            if (restart != null && restart - at < 0) {
+                at = restart;
             }
             if (earliest == Long.MAX_VALUE || at - earliest < 0) {
                 earliest = at;

@@ -12,6 +12,8 @@ import io.jsorc.Service;
 import io.jsorc.ServiceInfo;
 import io.jsorc.ServiceListener;
 import io.jsorc.base.Json;
+import io.jsorc.cluster.LeaderElection;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.cluster.ManifestGateway;
 import io.jsorc.component.ContextScope;
@@ -59,6 +61,7 @@ public final class Assembly implements ComponentContext {
     private final ContextScope scope;
     private final ServiceTable services;
     private final ManifestGateway manifests;
+    private final Leadership leadership;
     private final RegenerationLoop regeneration;
     private final List<OrchestratorExtension> extensions;
     private final Object phaseLock = new Object();
@@ -87,10 +90,19 @@ public final class Assembly implements ComponentContext {
             appliers = new ArrayList<>();
             ServiceLoader.load(ManifestApplier.class, settings.classLoader()).forEach(appliers::add);
         }
-        this.manifests = new ManifestGateway(registry, configStore, this, appliers, this::requestRestart);
+        List<LeaderElection> electionBackends = settings.elections();
+        if (electionBackends == null) {
+            electionBackends = new ArrayList<>();
+            ServiceLoader.load(LeaderElection.class, settings.classLoader()).forEach(electionBackends::add);
+        }
+        this.leadership = new Leadership(this, this::jsorcConfig, electionBackends, System::getenv);
+        // Published as shared state: modules ask Leadership.of(context) before writing to the cluster.
+        scope.shared(Leadership.class, () -> leadership);
+        this.manifests = new ManifestGateway(registry, configStore, this, appliers, this::requestRestart, leadership);
         this.services = new ServiceTable(registry, configStore, scope, this, manifests::applyContext);
         settings.listeners().forEach(services::addListener);
-        this.regeneration = new RegenerationLoop(services, appliers);
+        this.regeneration = new RegenerationLoop(services, appliers, leadership);
+        leadership.addListener(regeneration::leadershipChanged);
         services.attachRegeneration(regeneration);
         regeneration.addObserver(entry -> MetricsEvents.of(this).regenerated(new MetricsEvents.Regenerated(
                 entry.service(), entry.action().name(), entry.state(), entry.duration(), entry.detail())));
@@ -173,6 +185,8 @@ public final class Assembly implements ComponentContext {
             for (Object name : names) {
                 registry.require(ComponentKind.SERVICE, String.valueOf(name));
             }
+            // Before the extensions: database regeneration at start is the leader's to do.
+            leadership.start();
             for (OrchestratorExtension extension : extensions) {
                 extension.beforeStart(this);
             }
@@ -209,6 +223,8 @@ public final class Assembly implements ComponentContext {
                 log.warn("Extension {} threw on close", extension, e);
             }
         }
+        // Released once nothing writes any more, and while the services it needs (the kube service) still run.
+        leadership.close();
         services.close();
         scope.close();
         configStore.close();
@@ -254,6 +270,11 @@ public final class Assembly implements ComponentContext {
     /** {@return the manifest gateway} */
     public ManifestGateway manifests() {
         return manifests;
+    }
+
+    /** {@return whether this replica writes to the cluster (leader election)} */
+    public Leadership leadership() {
+        return leadership;
     }
 
     /** {@return the regeneration loop} */

@@ -3,6 +3,7 @@ package io.jsorc.runtime;
 import io.jsorc.OrchestratorAware;
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.ServiceListener;
+import io.jsorc.cluster.LeaderElection;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.config.Hook;
 import io.jsorc.config.Placeholders;
@@ -32,6 +33,7 @@ public abstract class AssemblyBuilder<B extends AssemblyBuilder<B>> {
     private final Set<String> configKeys = new LinkedHashSet<>();
     private final List<ServiceListener> listeners = new ArrayList<>();
     private List<ManifestApplier> appliers;
+    private List<LeaderElection> elections;
     private final List<OrchestratorExtension> extensions = new ArrayList<>();
     private ClassLoader classLoader = defaultClassLoader();
     private Placeholders placeholders = Placeholders.fromEnvironment();
@@ -125,6 +127,18 @@ public abstract class AssemblyBuilder<B extends AssemblyBuilder<B>> {
     }
 
     /**
+     * Replaces the {@link LeaderElection} backends found with {@link java.util.ServiceLoader}
+     * ({@code JSORC_CONFIG.leader_election} still picks among them).
+     *
+     * @param backends the backends (none: every replica leads)
+     * @return this
+     */
+    public B leaderElections(LeaderElection... backends) {
+        this.elections = List.of(backends);
+        return self();
+    }
+
+    /**
      * Adds an extension in addition to those found with {@link java.util.ServiceLoader}.
      *
      * @param extension the extension
@@ -186,7 +200,8 @@ public abstract class AssemblyBuilder<B extends AssemblyBuilder<B>> {
     protected final AssemblySettings settings() {
         List<String> packages = scanPackages != null ? scanPackages : packagesFromSystemProperty();
         return new AssemblySettings(packages, List.copyOf(classes), Map.copyOf(overrides), Set.copyOf(configKeys),
-                List.copyOf(listeners), appliers, List.copyOf(extensions), classLoader, placeholders, useIndex, hook);
+                List.copyOf(listeners), appliers, List.copyOf(extensions), classLoader, placeholders, useIndex, hook,
+                elections);
     }
 
     private static List<String> packagesFromSystemProperty() {

@@ -2,6 +2,7 @@ package io.jsorc.runtime;
 
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.ServiceListener;
+import io.jsorc.cluster.LeaderElection;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.config.Hook;
 import io.jsorc.config.Placeholders;
@@ -24,9 +25,11 @@ import java.util.Set;
  * @param placeholders how {@code ${NAME:fallback}} in defaults is resolved
  * @param useIndex     whether compile-time indexes replace the classpath scan where present
  * @param hook         the config backend to use, {@code null} for the winning {@code @Repository(name = "hook")}
+ * @param elections    leader election backends, {@code null} to find them with {@link java.util.ServiceLoader}
  */
 public record AssemblySettings(List<String> scanPackages, List<Class<?>> classes, Map<String, String> overrides,
                                Set<String> configKeys, List<ServiceListener> listeners,
                                List<ManifestApplier> appliers, List<OrchestratorExtension> extensions,
-                               ClassLoader classLoader, Placeholders placeholders, boolean useIndex, Hook hook) {
+                               ClassLoader classLoader, Placeholders placeholders, boolean useIndex, Hook hook,
+                               List<LeaderElection> elections) {
 }

@@ -3,17 +3,16 @@ package io.jsorc.kube;
 import io.jsorc.base.Json;
 import io.jsorc.config.Hook;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The resources each manifest key applied last, kept in the config backend under
- * {@value ResourceSync#HISTORY_KEY} (newest first, {@value ResourceSync#HISTORY_DEPTH} deep), so that a resource gone
- * from the manifest can be pruned.
+ * The resources each manifest key applied last, as earlier JsOrc versions kept them in the config backend under
+ * {@value ResourceSync#HISTORY_KEY} (newest first, {@value ResourceSync#HISTORY_DEPTH} deep). Pruning now follows the
+ * cluster's own labels ({@link ApplySet}); this history is only read to migrate: the resources it lists for a key are
+ * pruned candidates once, then the key is dropped from it.
  */
 final class ApplyHistory {
 
@@ -40,33 +39,16 @@ final class ApplyHistory {
     }
 
     /**
-     * Records what an apply of {@code key} left in the cluster. The history glob is read, changed and written back
-     * as one compare-and-set of the config backend ({@link Hook#updateGlob}), so replicas applying different keys at
-     * once do not lose each other's entries (a JVM lock protected nothing across replicas). The replicas issue
-     * replaces this history by label-based pruning.
+     * Drops a key from the history once its resources were adopted by the key's ApplySet (the history is read once
+     * more, never again for that key). No write when the key has no entry.
      */
-    void remember(String key, Set<ResourceRef> applied) {
-        Map<String, Object> newest = new LinkedHashMap<>();
-        newest.put("ts", Instant.now().toString());
-        List<Map<String, Object>> resourceList = new ArrayList<>();
-        for (ResourceRef ref : applied) {
-            Map<String, Object> resource = new LinkedHashMap<>();
-            resource.put("apiVersion", ref.apiVersion());
-            resource.put("kind", ref.kind());
-            resource.put("namespace", ref.namespace());
-            resource.put("name", ref.name());
-            resourceList.add(resource);
+    void forget(String key) {
+        if (!history().containsKey(key)) {
+            return;
         }
-        newest.put("resources", resourceList);
-        hook.getOrCreateGlob(ResourceSync.HISTORY_KEY, "{}");
         hook.updateGlob(ResourceSync.HISTORY_KEY, current -> {
             Map<String, Object> history = new LinkedHashMap<>(parse(current));
-            List<Object> entries = new ArrayList<>();
-            entries.add(newest);
-            if (history.get(key) instanceof List<?> older) {
-                older.stream().limit(ResourceSync.HISTORY_DEPTH - 1L).forEach(entries::add);
-            }
-            history.put(key, entries);
+            history.remove(key);
             return Json.write(history);
         }, io.jsorc.config.Durability.BEST_EFFORT);
         hook.commit();
@@ -92,8 +74,7 @@ final class ApplyHistory {
             }
             if (REPORTED.add(json.hashCode())) {
                 org.slf4j.LoggerFactory.getLogger(ApplyHistory.class).error("Stored {} does not parse ({}); read as "
-                        + "empty: resources it listed are not pruned, and the next apply rewrites it (configDelete "
-                        + "{} repairs it too)", ResourceSync.HISTORY_KEY, corrupt.getMessage(), ResourceSync.HISTORY_KEY);
+                        + "empty: resources it listed are not adopted or pruned (configDelete {} removes it)", ResourceSync.HISTORY_KEY, corrupt.getMessage(), ResourceSync.HISTORY_KEY);
             }
             return Map.of();
         }

@@ -8,6 +8,7 @@ import io.jsorc.OrchestratorExtension;
 import io.jsorc.base.Backoff;
 import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.manifest.ApplyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>At the orchestrator's start, before any service, the database is probed (a TCP connect). When it does not
  * answer and the kube service runs, {@code DB_REGEN_MANIFEST} is applied and the database is polled with backoff on
  * a daemon ({@code jsorc-dbregen}) until it answers or the deadline passes; then the host's
- * {@link DatabaseRecoveredHandler} is told ({@link #handler}). Nothing here ends the process.
+ * {@link DatabaseRecoveredHandler} is told ({@link #handler}). Nothing here ends the process. With leader election
+ * only the leader applies the manifest; the other replicas only poll.
  */
 public final class DatabaseRegeneration implements OrchestratorExtension {
 
@@ -108,9 +110,16 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                         MANIFEST_KEY + " is empty: nothing to apply"));
                 return;
             }
-            applied = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv)
-                    .apply(MANIFEST_KEY, null, manifest, kube.namespace());
-            log.info("Database {}:{} does not answer; applied {}", host, port, applied);
+            Leadership leadership = Leadership.of(orchestrator);
+            if (leadership.confirm()) {
+                applied = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv,
+                        leadership::confirm).apply(MANIFEST_KEY, null, manifest, kube.namespace());
+                log.info("Database {}:{} does not answer; applied {}", host, port, applied);
+            } else {
+                // Another replica leads and regenerates the database; this one only waits for it to answer.
+                log.info("Database {}:{} does not answer; the leader applies {} ({}), this replica waits",
+                        host, port, MANIFEST_KEY, leadership.describe());
+            }
             long deadline = started + deadlineMillis * 1_000_000;
             // Exact waits (no jitter): poll_ms, doubling per failed probe, at most 10 s.
             Duration poll = Duration.ofMillis(Math.max(1, pollMillis));

@@ -5,6 +5,7 @@ import io.jsorc.manifest.Manifest;
 import io.jsorc.ComponentContext;
 import io.jsorc.cluster.ApplyContext;
 import io.jsorc.manifest.ApplyReport;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
 
 import io.kubernetes.client.openapi.ApiException;
@@ -41,16 +42,36 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
         String key = context.manifestKey();
-        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv);
-        ApplyReport report = apply.apply(key, service, manifest, kube.namespace());
+        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite);
+        ApplyReport report = apply.apply(key, service, manifest, kube.namespace(), () -> stillStored(context,
+                manifest));
         context.events().applied(report);
         if (!report.ok()) {
             return Readiness.notReady("applying " + key + " failed: " + report.failed());
         }
-        List<Map<String, Object>> documents = apply.resolve(manifest, service, kube.namespace());
+        List<Map<String, Object>> documents = apply.resolve(manifest, service, kube.namespace(), key);
         List<String> waiting = apply.notReady(documents);
         return waiting.isEmpty() ? Readiness.ready(report.counts().toString())
                 : Readiness.notReady(String.join("; ", waiting));
+    }
+
+    /** A follower's check: everything in the manifest is there, in this replica's version, and ready. */
+    @Override
+    public Readiness check(String service, Manifest manifest, ApplyContext context) {
+        ComponentContext orchestrator = context.components();
+        CommonService<?> kubeService = orchestrator.svc("kube");
+        if (!kubeService.isEnabled()) {
+            return Readiness.skipped("the kube service is disabled (no cluster)");
+        }
+        KubeService kube = runningKube(orchestrator);
+        if (kube == null) {
+            return Readiness.notReady("the kube service is " + kubeService.state());
+        }
+        ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false);
+        List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace(),
+                context.manifestKey()));
+        return problems.isEmpty() ? Readiness.ready("all resources there and ready")
+                : Readiness.notReady(String.join("; ", problems));
     }
 
     @Override
@@ -61,7 +82,12 @@ public final class KubeManifestApplier implements ManifestApplier {
             throw new IllegalStateException("loadYaml needs the kube service running (KUBE_CONFIG enabled and "
                     + "reachable); it is " + orchestrator.svc("kube").state());
         }
-        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv)
+        if (!context.mayWrite()) {
+            throw new IllegalStateException("loadYaml writes to the cluster, which only the leader replica does; "
+                    + "this replica is a follower (" + Leadership.of(orchestrator).describe() + "): call it on the "
+                    + "leader");
+        }
+        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
         context.events().applied(report);
         return report;
@@ -86,6 +112,16 @@ public final class KubeManifestApplier implements ManifestApplier {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /** Whether the manifest being applied is still the one stored (else a newer one was stored: do not prune). */
+    private static boolean stillStored(ApplyContext context, Manifest manifest) {
+        try {
+            return context.configStore().read(context.manifestKey()).map(Manifest::fromMap)
+                    .map(stored -> stored.toJson().equals(manifest.toJson())).orElse(true);
+        } catch (RuntimeException e) {
+            return false; // cannot tell: pruning waits for the next apply
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <p>Config ({@code KUBE_CONFIG}, disabled by default): {@code namespace} (where namespaced resources go),
  * {@code base_path} (+ optional {@code token}): an explicit API URL; else {@code kubeconfig}: a file; else
- * {@code in_cluster} (the pod's service account). {@code timeout_ms} (default 5000) bounds every call. {@code run()}
+ * {@code in_cluster} (the pod's service account). {@code timeout_ms} (default 5000) bounds every call.
+ * {@code user_agent} (default {@code jsorc/<HOSTNAME>}) names the replica in the API server's audit log. {@code run()}
  * and {@link #healthy()} check that the API server answers ({@code /readyz}, or a cheap list where that endpoint is
  * missing).
  */
@@ -36,7 +37,7 @@ public class KubeService extends CommonService<ApiClient> {
 
     /** The bound config. */
     record Settings(String namespace, Boolean in_cluster, String kubeconfig, String base_path, String token,
-                    Integer timeout_ms) {
+                    Integer timeout_ms, String user_agent) {
     }
 
     private volatile Settings settings;
@@ -69,6 +70,9 @@ public class KubeService extends CommonService<ApiClient> {
         int timeout = s.timeout_ms() == null ? 5000 : s.timeout_ms();
         client.setConnectTimeout(timeout);
         client.setReadTimeout(timeout);
+        // Names the replica in the API server's audit log (and lets tests count one replica's writes).
+        client.setUserAgent(s.user_agent() != null && !s.user_agent().isBlank() ? s.user_agent()
+                : "jsorc/" + java.util.Objects.requireNonNullElse(System.getenv("HOSTNAME"), "unknown"));
         settings = s;
         this.client = client;
         String problem = probe(client, s);

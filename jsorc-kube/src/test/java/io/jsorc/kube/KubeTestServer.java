@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 final class KubeTestServer implements AutoCloseable {
 
-    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    private final RecordingDispatcher dispatcher = new RecordingDispatcher(new KubernetesCrudDispatcher());
     private final HttpClient http = HttpClient.newHttpClient();
     private KubernetesMockServer server;
     private int port;
@@ -35,6 +35,11 @@ final class KubeTestServer implements AutoCloseable {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), onPort);
         port = server.getPort();
+    }
+
+    /** @return the requests answered so far that match, oldest first */
+    java.util.List<RecordingDispatcher.Request> requests(java.util.function.Predicate<RecordingDispatcher.Request> filter) {
+        return dispatcher.requests(filter);
     }
 
     /** @return the API URL, without a trailing slash */
@@ -68,6 +73,15 @@ final class KubeTestServer implements AutoCloseable {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return Optional.of(Json.parseObject(response.body(), path));
+    }
+
+    /** Deletes an object (404 is fine: already gone). */
+    void delete(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(basePath() + path)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2 && response.statusCode() != 404) {
+            throw new IOException("DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     void create(String path, Map<String, Object> body) throws IOException, InterruptedException {

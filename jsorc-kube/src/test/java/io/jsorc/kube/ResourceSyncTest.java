@@ -274,35 +274,97 @@ class ResourceSyncTest {
     }
 
     @Test
-    void aCorruptHistoryIsReadAsEmptyAndRewrittenByTheNextApply() throws Exception {
+    void aCorruptOldHistoryIsReadAsEmptyAndTheApplyGoesOn() throws Exception {
         hook.setGlob(ResourceSync.HISTORY_KEY, "{\"REDIS_MANIFEST\": [");
         ApplyReport report = apply().apply("REDIS_MANIFEST", "redis", Manifest.parseYaml(REDIS), "jsorc");
         assertThat(report.entries()).isNotEmpty().noneMatch(e -> e.action() == Action.FAILED);
-        assertThat(io.jsorc.base.Json.parseObject(hook.getGlob(ResourceSync.HISTORY_KEY).orElseThrow(), "history"))
-                .containsKey("REDIS_MANIFEST");
+    }
+
+    private static final String TWO_MAPS = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm-a}
+            data: {k: a}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm-b}
+            data: {k: b}
+            """;
+    private static final String ONE_MAP = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: cm-a}
+            data: {k: a}
+            """;
+
+    @Test
+    void appliedResourcesAreLabelledAndTheParentListsTheirKinds() throws Exception {
+        apply().apply("SET_MANIFEST", null, Manifest.parseYaml(TWO_MAPS), "jsorc");
+        String id = ApplySet.id("jsorc-applyset-set-manifest", "jsorc");
+        Map<String, Object> member = server.get("/api/v1/namespaces/jsorc/configmaps/cm-b").orElseThrow();
+        assertThat(member.get("metadata").toString()).contains(ApplySet.PART_OF + "=" + id)
+                .contains(ApplySet.KEY_LABEL + "=SET_MANIFEST");
+        Map<String, Object> parent = server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-applyset-set-manifest")
+                .orElseThrow();
+        assertThat(parent.get("metadata").toString()).contains(ApplySet.ID_LABEL + "=" + id)
+                .contains(ApplySet.KINDS + "=ConfigMap").contains(ApplySet.TOOLING + "=jsorc/v1");
+        assertThat(hook.getGlob(ResourceSync.HISTORY_KEY)).as("no client-side state any more").isEmpty();
     }
 
     @Test
-    void historiesOfDifferentKeysWrittenAtOnceAreAllKept() throws Exception {
-        // Two appliers (two replicas sharing one backend) remember different keys at the same time, many times.
-        ApplyHistory first = new ApplyHistory(hook);
-        ApplyHistory second = new ApplyHistory(hook);
-        Thread a = new Thread(() -> {
-            for (int i = 0; i < 200; i++) {
-                first.remember("A_MANIFEST", java.util.Set.of(new ResourceRef("v1", "ConfigMap", "ns", "a" + i)));
-            }
-        });
-        Thread b = new Thread(() -> {
-            for (int i = 0; i < 200; i++) {
-                second.remember("B_MANIFEST", java.util.Set.of(new ResourceRef("v1", "ConfigMap", "ns", "b" + i)));
-            }
-        });
-        a.start();
-        b.start();
-        a.join();
-        b.join();
-        assertThat(first.previous("A_MANIFEST")).containsExactly(new ResourceRef("v1", "ConfigMap", "ns", "a199"));
-        assertThat(first.previous("B_MANIFEST")).containsExactly(new ResourceRef("v1", "ConfigMap", "ns", "b199"));
+    void aRemovedResourceIsDeletedExactlyOnceAcrossReplicas() throws Exception {
+        apply().apply("SET_MANIFEST", null, Manifest.parseYaml(TWO_MAPS), "jsorc");
+        long t0 = System.nanoTime();
+        // Two replicas (two appliers, no shared client-side state) apply the smaller manifest one after the other.
+        ApplyReport first = new ResourceSync(client, new MemoryHook(), env::get)
+                .apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc");
+        ApplyReport second = new ResourceSync(client, new MemoryHook(), env::get)
+                .apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc");
+        assertThat(first.entry("ConfigMap", "cm-b").orElseThrow().action()).isEqualTo(Action.DELETED);
+        assertThat(second.entry("ConfigMap", "cm-b")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/cm-b")).isEmpty();
+        assertThat(server.requests(r -> r.nanos() - t0 >= 0 && r.method().equals("DELETE"))).hasSize(1);
+    }
+
+    @Test
+    void aReplicaWithAnOlderManifestNeverDeletesAResourceOfTheNewerOne() throws Exception {
+        apply().apply("SET_MANIFEST", null, Manifest.parseYaml(TWO_MAPS), "jsorc"); // the newer manifest
+        ApplyReport stale = apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc", () -> false);
+        assertThat(stale.entry("ConfigMap", "cm-b")).isEmpty();
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/cm-b")).isPresent();
+        ApplyReport current = apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc", () -> true);
+        assertThat(current.entry("ConfigMap", "cm-b").orElseThrow().action()).isEqualTo(Action.DELETED);
+    }
+
+    @Test
+    void resourcesOfAnOldHistoryAreAdoptedOnceAndPvcsKeptWithoutTheParaphrase() throws Exception {
+        // What an earlier version applied and recorded client-side (no ApplySet labels).
+        server.create("/api/v1/namespaces/jsorc/configmaps", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", Map.of("name", "old-cm", "namespace", "jsorc")));
+        server.create("/api/v1/namespaces/jsorc/persistentvolumeclaims", Map.of("apiVersion", "v1",
+                "kind", "PersistentVolumeClaim", "metadata", Map.of("name", "old-data", "namespace", "jsorc")));
+        hook.setGlob(ResourceSync.HISTORY_KEY, "{\"SET_MANIFEST\": [{\"resources\": ["
+                + "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"namespace\": \"jsorc\", \"name\": \"old-cm\"},"
+                + "{\"apiVersion\": \"v1\", \"kind\": \"PersistentVolumeClaim\", \"namespace\": \"jsorc\", "
+                + "\"name\": \"old-data\"}]}]}");
+        ApplyReport report = apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc");
+        assertThat(report.entry("ConfigMap", "old-cm").orElseThrow().action()).isEqualTo(Action.DELETED);
+        assertThat(report.entry("PersistentVolumeClaim", "old-data").orElseThrow().action())
+                .isEqualTo(Action.KEPT_PROTECTED);
+        assertThat(io.jsorc.base.Json.parseObject(hook.getGlob(ResourceSync.HISTORY_KEY).orElseThrow(), "history"))
+                .as("adopted once: the key is gone from the old history").doesNotContainKey("SET_MANIFEST");
+        assertThat(server.get("/api/v1/namespaces/jsorc/persistentvolumeclaims/old-data").orElseThrow()
+                .get("metadata").toString()).contains(ApplySet.PART_OF);
+        // The kept PVC is now a labelled member: found without the history, still kept without the paraphrase...
+        ApplyReport again = apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc");
+        assertThat(again.entry("PersistentVolumeClaim", "old-data").orElseThrow().action())
+                .isEqualTo(Action.KEPT_PROTECTED);
+        // ...and deleted with it.
+        ApplyReport unsafe = apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP)
+                .withUnsafeParaphrase(ResourceSync.UNSAFE_PARAPHRASE), "jsorc");
+        assertThat(unsafe.entry("PersistentVolumeClaim", "old-data").orElseThrow().action())
+                .isEqualTo(Action.DELETED);
     }
 
     @Test
@@ -335,7 +397,9 @@ class ResourceSyncTest {
                 Manifest.parseYaml(REDIS), "jsorc");
         assertThat(byAction(broken).get(Action.CREATED)).containsExactly("Namespace/jsorc",
                 "ConfigMap/jsorc-redis-config");
-        assertThat(byAction(broken).get(Action.FAILED)).containsExactly("Service/jsorc-redis", "Deployment/jsorc-redis");
+        // ...and nothing is pruned: the ApplySet's members could not be listed.
+        assertThat(byAction(broken).get(Action.FAILED)).containsExactly("Service/jsorc-redis", "Deployment/jsorc-redis",
+                "ConfigMap/jsorc-applyset-redis-manifest");
         assertThat(broken.ok()).isFalse();
         assertThat(broken.failed().get(0).error()).isNotBlank();
 

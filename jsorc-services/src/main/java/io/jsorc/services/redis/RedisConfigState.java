@@ -99,7 +99,7 @@ record Entry(String json, long version, String kind) { }
     }
 
     /** The bootstrap connection regardless of recent failures, or {@code null} while disabled or closed. */
-    private RedisClient connection() {
+    RedisClient connection() {
         if (bootstrap == null || closed) {
             return null;
         }

@@ -1,0 +1,265 @@
+package io.jsorc.kube;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One replica's side of a {@code coordination.k8s.io/v1} Lease election, with client-go's semantics, one attempt at
+ * a time (the caller's thread repeats {@link #tryAcquireOrRenew()} every retry period).
+ *
+ * <ul>
+ * <li>A lease that does not exist is created with this replica as holder.</li>
+ * <li>A lease held by another replica is taken only once it expired: its record (holder, renew time, version) has
+ *     not changed for the lease duration, measured on this replica's monotonic clock from when it first saw that
+ *     record, so clock skew between replicas does not matter. An empty holder (a released lease) is free.</li>
+ * <li>Every acquire and renew is a replace carrying the {@code resourceVersion} read, so of two replicas that race
+ *     exactly one wins (the API server answers the other 409).</li>
+ * <li>The holder leads while its last successful renewal started less than the renew deadline ago (shorter than
+ *     the lease, so it stops before anyone else may start); a process paused past that (SIGSTOP, a long GC) wakes
+ *     up as a follower before it can write.</li>
+ * <li>{@link #release()} empties the holder, so another replica takes over without waiting for expiry.</li>
+ * </ul>
+ *
+ * <p>Thread-safe; every attempt is short and bounded by the API client's timeouts.
+ */
+final class LeaseElector {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
+
+    private final Supplier<CoordinationV1Api> api;
+    private final Supplier<String> namespace;
+    private final String name;
+    private final String identity;
+    private final Duration leaseDuration;
+    private final Duration renewDeadline;
+    private final Duration verifyInterval;
+    private final LongSupplier clock;
+
+    private V1Lease observed;
+    private long observedAtNanos;
+    private boolean renewed;
+    private long renewedAtNanos;
+    private long verifiedAtNanos;
+
+    /**
+     * Creates an elector; nothing is sent before the first attempt.
+     *
+     * @param api            the API to use now, or {@code null} while the cluster cannot be reached
+     * @param namespace      the lease's namespace
+     * @param name           the lease's name
+     * @param identity       this replica's holder identity
+     * @param leaseDuration  how long a lease lasts without renewal
+     * @param renewDeadline  how long the holder leads after its last successful renewal started
+     * @param verifyInterval how old a verification of the lease {@link #confirm()} accepts before reading it again
+     * @param clock          the monotonic clock, in nanoseconds ({@link System#nanoTime()})
+     */
+    LeaseElector(Supplier<CoordinationV1Api> api, Supplier<String> namespace, String name, String identity,
+                 Duration leaseDuration, Duration renewDeadline, Duration verifyInterval, LongSupplier clock) {
+        this.api = Objects.requireNonNull(api, "api");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.name = Objects.requireNonNull(name, "name");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.leaseDuration = leaseDuration;
+        this.renewDeadline = renewDeadline;
+        this.verifyInterval = verifyInterval;
+        this.clock = clock;
+    }
+
+    /** {@return this replica's holder identity} */
+    String identity() {
+        return identity;
+    }
+
+    /**
+     * Makes one attempt to acquire the lease, or to renew it when held.
+     *
+     * @return whether this replica leads after the attempt
+     */
+    synchronized boolean tryAcquireOrRenew() {
+        long start = clock.getAsLong();
+        CoordinationV1Api coordination = api.get();
+        if (coordination == null) {
+            return isLeader();
+        }
+        String ns = namespace.get();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        V1Lease current;
+        try {
+            current = coordination.readNamespacedLease(name, ns).execute();
+        } catch (ApiException e) {
+            if (e.getCode() != 404) {
+                log.debug("Reading lease {}/{} failed: HTTP {}", ns, name, e.getCode());
+                return isLeader();
+            }
+            return create(coordination, ns, now, start);
+        }
+        observe(current, start);
+        V1LeaseSpec spec = current.getSpec() == null ? new V1LeaseSpec() : current.getSpec();
+        String holder = spec.getHolderIdentity();
+        boolean mine = identity.equals(holder);
+        if (!mine && holder != null && !holder.isEmpty() && start - observedAtNanos < leaseDuration.toNanos()) {
+            renewed = false; // someone else holds a live lease
+            return false;
+        }
+        V1LeaseSpec next = new V1LeaseSpec().holderIdentity(identity).leaseDurationSeconds(seconds(leaseDuration))
+                .renewTime(now)
+                .acquireTime(mine && spec.getAcquireTime() != null ? spec.getAcquireTime() : now)
+                .leaseTransitions(mine ? transitions(spec) : transitions(spec) + 1);
+        V1Lease update = new V1Lease().apiVersion("coordination.k8s.io/v1").kind("Lease")
+                .metadata(new V1ObjectMeta().name(name).namespace(ns)
+                        .resourceVersion(current.getMetadata().getResourceVersion()))
+                .spec(next);
+        try {
+            V1Lease written = coordination.replaceNamespacedLease(name, ns, update).execute();
+            won(written, start);
+            if (!mine) {
+                log.info("Acquired lease {}/{} as {} (was {}, term {})", ns, name, identity,
+                        holder == null || holder.isEmpty() ? "free" : holder, next.getLeaseTransitions());
+            }
+            return true;
+        } catch (ApiException e) {
+            log.debug("{} lease {}/{} failed: HTTP {}", mine ? "Renewing" : "Acquiring", ns, name, e.getCode());
+            return isLeader();
+        }
+    }
+
+    private boolean create(CoordinationV1Api coordination, String ns, OffsetDateTime now, long start) {
+        V1Lease lease = new V1Lease().apiVersion("coordination.k8s.io/v1").kind("Lease")
+                .metadata(new V1ObjectMeta().name(name).namespace(ns))
+                .spec(new V1LeaseSpec().holderIdentity(identity).leaseDurationSeconds(seconds(leaseDuration))
+                        .acquireTime(now).renewTime(now).leaseTransitions(0));
+        try {
+            won(coordination.createNamespacedLease(ns, lease).execute(), start);
+            log.info("Created lease {}/{} as {}", ns, name, identity);
+            return true;
+        } catch (ApiException e) {
+            log.debug("Creating lease {}/{} failed: HTTP {}", ns, name, e.getCode()); // 409: another replica won
+            return false;
+        }
+    }
+
+    private void won(V1Lease written, long start) {
+        observed = written;
+        observedAtNanos = start;
+        renewed = true;
+        renewedAtNanos = start;
+        verifiedAtNanos = start;
+    }
+
+    /** Remembers the record and, when it changed, when this replica first saw it (the expiry clock restarts). */
+    private void observe(V1Lease current, long start) {
+        if (observed == null || !sameRecord(observed, current)) {
+            observed = current;
+            observedAtNanos = start;
+        }
+    }
+
+    private static boolean sameRecord(V1Lease a, V1Lease b) {
+        return Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion())
+                && Objects.equals(a.getSpec(), b.getSpec());
+    }
+
+    /** {@return whether this replica holds the lease and renewed it less than the renew deadline ago} */
+    synchronized boolean isLeader() {
+        return renewed && observed != null && observed.getSpec() != null
+                && identity.equals(observed.getSpec().getHolderIdentity())
+                && clock.getAsLong() - renewedAtNanos < renewDeadline.toNanos();
+    }
+
+    /**
+     * Asked right before a write: leads by the local clock and, unless verified within the verify interval, the
+     * lease read now still names this replica with the version it last wrote.
+     *
+     * @return whether the write may go ahead
+     */
+    synchronized boolean confirm() {
+        if (!isLeader()) {
+            return false;
+        }
+        long start = clock.getAsLong();
+        if (start - verifiedAtNanos < verifyInterval.toNanos()) {
+            return true;
+        }
+        CoordinationV1Api coordination = api.get();
+        if (coordination == null) {
+            return false;
+        }
+        try {
+            V1Lease current = coordination.readNamespacedLease(name, namespace.get()).execute();
+            boolean still = current.getSpec() != null && identity.equals(current.getSpec().getHolderIdentity())
+                    && Objects.equals(current.getMetadata().getResourceVersion(),
+                    observed.getMetadata().getResourceVersion());
+            if (!still) {
+                observe(current, start);
+                renewed = false;
+                log.warn("Lease {} is no longer held by {} (holder {}): not writing", name, identity,
+                        current.getSpec() == null ? null : current.getSpec().getHolderIdentity());
+                return false;
+            }
+            verifiedAtNanos = start;
+            return isLeader();
+        } catch (ApiException e) {
+            log.debug("Verifying lease {} failed: HTTP {}", name, e.getCode());
+            return false;
+        }
+    }
+
+    /** {@return the fencing token of this replica's term (the lease's transition count plus one), 0 when not leading} */
+    synchronized long fencingToken() {
+        return isLeader() ? transitions(observed.getSpec()) + 1L : 0;
+    }
+
+    /** {@return the holder in the record this replica last saw} */
+    synchronized Optional<String> observedHolder() {
+        return observed == null || observed.getSpec() == null ? Optional.empty()
+                : Optional.ofNullable(observed.getSpec().getHolderIdentity()).filter(h -> !h.isEmpty());
+    }
+
+    /** Empties the holder when this replica holds the lease, so another takes over at once. Best effort. */
+    synchronized void release() {
+        if (!isLeader()) {
+            renewed = false;
+            return;
+        }
+        renewed = false;
+        CoordinationV1Api coordination = api.get();
+        if (coordination == null) {
+            return;
+        }
+        V1LeaseSpec spec = observed.getSpec();
+        V1Lease released = new V1Lease().apiVersion("coordination.k8s.io/v1").kind("Lease")
+                .metadata(new V1ObjectMeta().name(name).namespace(namespace.get())
+                        .resourceVersion(observed.getMetadata().getResourceVersion()))
+                .spec(new V1LeaseSpec().holderIdentity(null).leaseDurationSeconds(1)
+                        .renewTime(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS))
+                        .acquireTime(spec.getAcquireTime()).leaseTransitions(transitions(spec)));
+        try {
+            observed = coordination.replaceNamespacedLease(name, namespace.get(), released).execute();
+            log.info("Released lease {} held by {}", name, identity);
+        } catch (ApiException e) {
+            log.warn("Releasing lease {} failed (HTTP {}); it expires on its own", name, e.getCode());
+        }
+    }
+
+    private static int transitions(V1LeaseSpec spec) {
+        return spec == null || spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();
+    }
+
+    private static int seconds(Duration duration) {
+        return (int) Math.max(1, (duration.toMillis() + 999) / 1000);
+    }
+}
