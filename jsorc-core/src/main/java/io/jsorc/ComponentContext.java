@@ -191,6 +191,16 @@ public interface ComponentContext {
     }
 
     /**
+     * Tells whether this orchestrator is the one of its replicas that writes to the cluster (the {@code jsorc.leader}
+     * metric): the elected leader, or any orchestrator when no election runs ({@code leader_election: none}).
+     *
+     * @return whether it leads; true when there is no election
+     */
+    default boolean leads() {
+        return true;
+    }
+
+    /**
      * Reads a cluster secret through the manifest applier that reads secrets (the kube module's).
      *
      * @param namespace the namespace, or {@code null} for the applier's default

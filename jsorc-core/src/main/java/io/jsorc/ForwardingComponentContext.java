@@ -125,6 +125,11 @@ public abstract class ForwardingComponentContext implements ComponentContext {
     }
 
     @Override
+    public boolean leads() {
+        return delegate().leads();
+    }
+
+    @Override
     public Optional<Map<String, byte[]>> readSecret(String namespace, String secret) {
         return delegate().readSecret(namespace, secret);
     }

@@ -46,6 +46,10 @@ public final class JsOrcMetrics implements MeterBinder, AutoCloseable {
                             + "4 RESTART; -1 not built")
                     .tag("service", name).register(registry);
         }
+        Gauge.builder("jsorc.leader", orchestrator, o -> o.leads() ? 1 : 0)
+                .description("1 while this orchestrator is the one of its replicas that writes to the cluster (the "
+                        + "elected leader; every orchestrator when no election runs), else 0")
+                .register(registry);
         Gauge.builder("jsorc.config.pending", orchestrator, ComponentContext::pendingConfigWrites)
                 .description("Config writes the config backend holds that have not reached its backing store yet")
                 .register(registry);

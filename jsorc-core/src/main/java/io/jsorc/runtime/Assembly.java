@@ -424,6 +424,11 @@ public final class Assembly implements ComponentContext {
     }
 
     @Override
+    public boolean leads() {
+        return leadership.isLeader();
+    }
+
+    @Override
     public int pendingConfigWrites() {
         return configStore.pendingCount();
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Only the leader writes: followers check, leaders apply, restarts with an unchanged manifest write nothing. */
-class LeadershipTest {
+public class LeadershipTest {
 
     private static final String DB_CONFIG = "{\"enabled\": true, \"automated\": true}";
     private static final String MANIFEST = "{\"ConfigMap\": {\"db\": {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\","
@@ -82,7 +82,8 @@ class LeadershipTest {
     }
 
     /** An election whose outcome the test decides. */
-    static final class SwitchElection implements LeaderElection {
+    /** Public: the metrics test drives the jsorc.leader gauge with it. */
+    public static final class SwitchElection implements LeaderElection {
         final AtomicBoolean leader = new AtomicBoolean();
         volatile ElectionContext context;
         volatile boolean released;
@@ -133,7 +134,12 @@ class LeadershipTest {
             };
         }
 
-        void set(boolean leads) {
+        /**
+         * Decides the outcome and tells the orchestrator.
+         *
+         * @param leads whether this replica leads now
+         */
+        public void set(boolean leads) {
             leader.set(leads);
             context.leadershipChanged(leads);
         }

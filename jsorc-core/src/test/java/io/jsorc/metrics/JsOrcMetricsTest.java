@@ -30,6 +30,26 @@ class JsOrcMetricsTest {
     }
 
     @Test
+    void theLeaderGaugeFollowsTheElection() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.jsorc.cluster.LeadershipTest.SwitchElection election = new io.jsorc.cluster.LeadershipTest.SwitchElection();
+        try (Orchestrator alone = Fixtures.builder(Fixtures.Simple.class).build().start()) {
+            SimpleMeterRegistry single = new SimpleMeterRegistry();
+            new JsOrcMetrics(alone).bindTo(single);
+            assertThat(single.get("jsorc.leader").gauge().value()).as("no election: it acts").isEqualTo(1);
+        }
+        try (Orchestrator o = Fixtures.builder(Fixtures.Simple.class).leaderElections(election)
+                .config("JSORC_CONFIG", "{\"leader_election\": \"kube\"}").build().start()) {
+            new JsOrcMetrics(o).bindTo(registry);
+            assertThat(registry.get("jsorc.leader").gauge().value()).isZero();
+            election.set(true);
+            assertThat(registry.get("jsorc.leader").gauge().value()).isEqualTo(1);
+            election.set(false);
+            assertThat(registry.get("jsorc.leader").gauge().value()).isZero();
+        }
+    }
+
+    @Test
     void statesTransitionsAndRegenerationAreMeasured() {
         Fixtures.Flaky.ATTEMPTS.set(0);
         Fixtures.Flaky.fails = 1;
