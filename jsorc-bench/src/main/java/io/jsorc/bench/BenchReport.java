@@ -64,6 +64,7 @@ public final class BenchReport {
         recovery(dir.resolve("recovery.json"));
         actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
         logShipping(read(dir, "logs-t1.json"), read(dir, "logs-t2.json"));
+        replicasCarriedOver(out);
         admin(read(dir, "admin-t1.json"), read(dir, "admin-t2.json"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
@@ -217,8 +218,26 @@ public final class BenchReport {
         line("");
     }
 
+    /**
+     * Section 8 comes from ReplicaOutageSimulation (minutes of its own, run by hand), not from this run: the section
+     * of the report being replaced is carried over as it is.
+     */
+    private void replicasCarriedOver(Path out) throws IOException {
+        String marker = "## 8. Replicas";
+        String previous = Files.exists(out) ? Files.readString(out) : "";
+        int start = previous.indexOf(marker);
+        if (start < 0) {
+            return;
+        }
+        int end = previous.indexOf("\n## ", start + marker.length());
+        md.append(previous, start, end < 0 ? previous.length() : end + 1);
+        if (end < 0) {
+            line("");
+        }
+    }
+
     private void admin(List<Result> t1, List<Result> t2) {
-        line("## 8. Admin API");
+        line("## 9. Admin API");
         line("");
         line("`java -jar jsorc-bench/target/benchmarks.jar AdminApiBenchmark -t {1,2} -prof gc`: a `config_get` "
                 + "round trip on loopback (JDK HTTP client, kept-alive connection per thread; SampleTime)");
