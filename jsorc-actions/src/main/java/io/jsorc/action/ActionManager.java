@@ -31,6 +31,9 @@ import java.util.Map;
  * ({@code on_failure: local}). A call that merely times out restarts nothing. See {@link ActionConfig} for the keys.
  *
  * <p>{@link #policy(String, Map)} hands placement to a policy ({@link EvaluationPolicy}, {@link AdaptivePolicy}).
+ * When the host's replicas elect a leader ({@code JSORC_CONFIG.leader_election}), a policy chosen on any replica is
+ * published in the config store ({@code ACTION_PLACEMENTS}), runs on the leader only, and the followers move their
+ * loaded modules as the leader publishes, so that every replica routes calls alike.
  */
 @Context(name = "action_manager")
 public class ActionManager implements OrchestratorAware, AutoCloseable {
@@ -50,6 +53,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     private final PolicyRunner policies;
     private final SystemTracker system;
     private volatile ComponentContext owner;
+    private volatile LeaderReplication replication;
     private volatile MetricsEvents metricsEvents;
     private volatile boolean closed;
 
@@ -81,6 +85,16 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         configs.attach(context);
         starter.attach(context);
         table.metricsEvents = metricsEvents;
+        replication = new LeaderReplication(context);
+        shareWithReplicas();
+    }
+
+    /** Among replicas that elect a leader, placement policies run on the leader and the others follow it. */
+    private void shareWithReplicas() {
+        LeaderReplication current = replication;
+        if (current != null && !closed) {
+            policies.replicate(current);
+        }
     }
 
     /**
@@ -116,6 +130,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      */
     public ActionStatus load(String name, ActionMode mode) {
         ensureOpen();
+        shareWithReplicas();
         return table.load(name, mode);
     }
 
@@ -187,9 +202,11 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      * @param name   the policy's name
      * @param params its parameters
      * @throws IllegalArgumentException naming the known policies when the name is unknown
+     * @throws IllegalStateException    among replicas, when the config store could not take the choice
      */
     public void policy(String name, Map<String, Object> params) {
         ensureOpen();
+        shareWithReplicas();
         policies.select(name, params);
     }
 

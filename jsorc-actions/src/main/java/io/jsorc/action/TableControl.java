@@ -28,6 +28,17 @@ final class TableControl implements PlacementControl {
     }
 
     @Override
+    public Map<String, String> placements() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        table.status().forEach((name, status) -> {
+            if (status.mode() != null) {
+                out.put(name, status.mode().name());
+            }
+        });
+        return out;
+    }
+
+    @Override
     public long declaredMemoryMb(String name) {
         LoadedModule module = table.get(name);
         return module == null ? configs.apply(name).localMemMb() : module.config.localMemMb();

@@ -205,8 +205,8 @@ public final class Assembly implements ComponentContext {
     }
 
     /**
-     * Stops the loop, closes the extensions, discards every service (newest first) and closes the persisting
-     * contexts. Idempotent.
+     * Stops the loop, closes the extensions and the persisting contexts, releases the leader lease, and discards
+     * every service (newest first). Idempotent.
      */
     public void close() {
         synchronized (phaseLock) {
@@ -223,10 +223,12 @@ public final class Assembly implements ComponentContext {
                 log.warn("Extension {} threw on close", extension, e);
             }
         }
+        // Persisting contexts before the services they use: the action manager retires its remote servers through
+        // the kube service, and a leader's retire deletes them while it still holds the lease.
+        scope.close();
         // Released once nothing writes any more, and while the services it needs (the kube service) still run.
         leadership.close();
         services.close();
-        scope.close();
         configStore.close();
     }
 

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * <p>The default documents: a ConfigMap (the module class), a Secret (the call token), a Deployment whose container
  * reads the token from that Secret, and a Service, all named {@code jsorc-action-<name>}. A {@code remote.manifest}
  * template is parsed first and its placeholders ({@code {{name}}}, {@code {{module}}}, {@code {{image}}},
- * {@code {{token}}}, and {@code {{command}}} as a whole value) are then filled into the parsed string values.
+ * {@code {{token}}}, and {@code {{command}}} as a whole value) are then filled into the parsed string values; the
+ * token's Secret ({@code jsorc-action-<name>-token}) is added when the template has none, since replicas that did
+ * not apply the server read the token from it.
  */
 final class ActionDocuments {
 
@@ -50,6 +52,16 @@ final class ActionDocuments {
     }
 
     /**
+     * Names the Secret holding a module's call token.
+     *
+     * @param resource the object name from {@link #resourceName}
+     * @return {@code <resource>-token}
+     */
+    static String tokenSecret(String resource) {
+        return resource + "-token";
+    }
+
+    /**
      * Builds the documents to apply.
      *
      * @param resource the object name from {@link #resourceName}
@@ -61,15 +73,22 @@ final class ActionDocuments {
         String image = String.valueOf(config.remote().getOrDefault("image", resource + ":latest"));
         List<Object> command = command(config);
         Object custom = config.remote().get("manifest");
-        if (custom instanceof String yaml && !yaml.isBlank()) {
-            return fromTemplate(yaml, Map.of("name", resource, "module", config.module(), "image", image,
-                    "token", token), command);
-        }
         Map<String, Object> labels = Map.of("app", resource);
-        String tokenSecret = resource + "-token";
+        String tokenSecret = tokenSecret(resource);
+        Map<String, Object> secret = document("v1", "Secret", tokenSecret, labels, "stringData", Map.of("token", token));
+        if (custom instanceof String yaml && !yaml.isBlank()) {
+            List<Map<String, Object>> documents = fromTemplate(yaml, Map.of("name", resource, "module",
+                    config.module(), "image", image, "token", token), command);
+            // The token's Secret is where replicas that did not apply the server read the token from.
+            if (documents.stream().noneMatch(d -> "Secret".equals(d.get("kind")) && d.get("metadata") instanceof Map<?, ?>
+                    m && tokenSecret.equals(m.get("name")))) {
+                documents.add(secret);
+            }
+            return documents;
+        }
         List<Map<String, Object>> documents = new ArrayList<>();
         documents.add(document("v1", "ConfigMap", resource, labels, "data", Map.of("module", config.module())));
-        documents.add(document("v1", "Secret", tokenSecret, labels, "stringData", Map.of("token", token)));
+        documents.add(secret);
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "action");
         container.put("image", image);

@@ -99,6 +99,21 @@ public class KubeService extends CommonService<ApiClient> {
         }
     }
 
+    /**
+     * Starts the daemon ({@code jsorc-kube-action-servers}) with which a leader creates and retires the Kubernetes
+     * action servers that the host's replicas share (see {@link KubeActionLauncher}); it does nothing on followers
+     * and without an election.
+     */
+    @Override
+    protected void postRun() {
+        io.jsorc.ComponentContext components = context();
+        SharedActionServers servers = SharedActionServers.of(components);
+        spawnDaemon("action-servers", () -> {
+            SharedActionServers.ClusterSide side = KubeActionLauncher.clusterSide(components, this);
+            servers.reconcileUntilInterrupted(side);
+        });
+    }
+
     /** Repeats the start check: the API server answers within {@code timeout_ms}. */
     @Override
     public boolean healthy() {

@@ -19,6 +19,13 @@ public interface PlacementControl {
     List<String> loadedModules();
 
     /**
+     * Tells where calls to each loaded module go now.
+     *
+     * @return module to {@code LOCAL} or {@code REMOTE}, sorted; a loaded module that takes no calls is left out
+     */
+    Map<String, String> placements();
+
+    /**
      * Reads the memory a module declares it needs in-process.
      *
      * @param module a module name (loaded or configured)

@@ -1,0 +1,384 @@
+package io.jsorc.kube;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.action.ActionConfig;
+import io.jsorc.base.DaemonThreads;
+import io.jsorc.base.Json;
+import io.jsorc.cluster.Leadership;
+import io.jsorc.config.Durability;
+import io.jsorc.config.Hook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The Kubernetes action servers that the replicas of one host share, one per module: which replicas hold a module
+ * (loaded, or parked for a fast reload) is kept in the config store entry {@value #KEY}
+ * ({@code {module: {config: {...}, holders: {replica: heartbeat millis}}}}), so that the leader alone creates a
+ * module's server once a replica holds it and retires it once none does. A replica refreshes its holdings every
+ * {@link #HEARTBEAT}; one that stopped (killed, cut off) is dropped after {@link #STALE}.
+ *
+ * <p>The entry holds the module's config (no secret: {@code remote} holds images, commands and timeouts), never
+ * the call token: that lives in the server's Secret, which followers read from the cluster. A replica refreshes its
+ * holdings on a daemon ({@code jsorc-action-holdings}) started with its first holding and ended when the orchestrator
+ * closes; the leader's {@link #reconcile} runs on a daemon of the kube service ({@code jsorc-kube-action-servers}).
+ */
+final class SharedActionServers {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedActionServers.class);
+
+    /** The config store entry. */
+    static final String KEY = "ACTION_SERVERS";
+    /** How often a replica refreshes its holdings and the leader reconciles. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    /** A holding not refreshed for this long belongs to a replica that is gone. */
+    static final Duration STALE = Duration.ofSeconds(30);
+    /** Bounds of the entry: modules, and holders per module. */
+    static final int MAX_MODULES = 256;
+    static final int MAX_HOLDERS = 256;
+
+    private final ComponentContext context;
+    /** The modules this replica holds, with the config it holds them with. */
+    private final Map<String, ActionConfig> held = new ConcurrentHashMap<>();
+    /** Leader only: the config each server was applied with in the current term. */
+    private final Map<String, ActionConfig> applied = new ConcurrentHashMap<>();
+    private final String fallbackIdentity = "replica-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    private volatile Hook hook;
+    private volatile Thread daemon;
+
+    private SharedActionServers(ComponentContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Returns the shared servers of an orchestrator.
+     *
+     * @param context the orchestrator's components
+     * @return its one instance
+     */
+    static SharedActionServers of(ComponentContext context) {
+        return context.shared(SharedActionServers.class, () -> new SharedActionServers(context));
+    }
+
+    /** {@return whether the replicas share servers now: an election runs} */
+    boolean shared() {
+        return !"none".equals(Leadership.of(context).mode());
+    }
+
+    /** {@return this replica's name in the entry} */
+    String replica() {
+        return Leadership.of(context).identity().orElse(fallbackIdentity);
+    }
+
+    private Hook hook() {
+        Hook current = hook;
+        if (current == null) {
+            current = context.src("hook", Hook.class);
+            hook = current;
+        }
+        return current;
+    }
+
+    /**
+     * Records that this replica holds a module, and starts the heartbeat daemon.
+     *
+     * @param module the module name
+     * @param config its config
+     * @throws IllegalStateException when the config store could not take it, or too many modules are shared
+     */
+    void hold(String module, ActionConfig config) {
+        String me = replica();
+        long now = System.currentTimeMillis();
+        update(entries -> {
+            if (!(entries.get(module) instanceof Map<?, ?>)) {
+                entries.put(module, new LinkedHashMap<String, Object>());
+            }
+            Map<String, Object> entry = entry(entries, module);
+            if (entries.size() > MAX_MODULES) {
+                throw new IllegalStateException("Cannot share action module '" + module + "': " + KEY + " holds "
+                        + MAX_MODULES + " modules already (at most " + MAX_MODULES + ")");
+            }
+            entry.put("config", stored(config));
+            Map<String, Object> holders = holders(entry);
+            if (!holders.containsKey(me) && holders.size() >= MAX_HOLDERS) {
+                throw new IllegalStateException("Cannot share action module '" + module + "': " + MAX_HOLDERS
+                        + " replicas hold it already (at most " + MAX_HOLDERS + ")");
+            }
+            holders.put(me, now);
+            entry.put("holders", holders);
+        });
+        held.put(module, config);
+        ensureDaemon();
+    }
+
+    /**
+     * Records that this replica no longer holds a module.
+     *
+     * @param module the module name
+     * @return how many replicas still hold it (holdings not refreshed within {@link #STALE} do not count)
+     */
+    int release(String module) {
+        held.remove(module);
+        String me = replica();
+        long[] live = new long[1];
+        long cutoff = System.currentTimeMillis() - STALE.toMillis();
+        update(entries -> {
+            if (entries.get(module) instanceof Map<?, ?>) {
+                Map<String, Object> entry = entry(entries, module);
+                Map<String, Object> holders = holders(entry);
+                holders.remove(me);
+                entry.put("holders", holders);
+                live[0] = holders.values().stream().filter(ts -> millis(ts) >= cutoff).count();
+            }
+        });
+        return (int) live[0];
+    }
+
+    /** {@return the modules this replica holds} */
+    Set<String> held() {
+        return Set.copyOf(held.keySet());
+    }
+
+    /**
+     * The leader's pass: servers held by some live replica are applied (once per config and term: applying is
+     * idempotent, so a new leader re-applies and writes nothing that is in place), servers no live replica holds are
+     * retired and leave the entry, and holdings of gone replicas are dropped. Followers only forget what they
+     * applied while they led.
+     *
+     * @param servers applies and deletes a module's server in the cluster
+     */
+    void reconcile(ClusterSide servers) {
+        Leadership leadership = Leadership.of(context);
+        if (!leadership.isLeader()) {
+            applied.clear();
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - STALE.toMillis();
+        Map<String, Map<String, Object>> entries = read();
+        for (Map.Entry<String, Map<String, Object>> e : entries.entrySet()) {
+            String module = e.getKey();
+            Map<String, Object> entry = e.getValue();
+            boolean live = holders(entry).values().stream().anyMatch(ts -> millis(ts) >= cutoff);
+            if (!leadership.confirm()) {
+                return;
+            }
+            try {
+                if (live) {
+                    ActionConfig config = ActionConfig.fromMap(section(entry, "config"));
+                    if (!config.equals(applied.get(module))) {
+                        servers.deploy(module, config);
+                        applied.put(module, config);
+                    }
+                } else {
+                    servers.delete(module);
+                    applied.remove(module);
+                    forgetIfUnheld(module);
+                }
+            } catch (RuntimeException failure) {
+                log.warn("Shared action server '{}' could not be {}: {}", module, live ? "applied" : "retired",
+                        failure.getMessage());
+            }
+        }
+        if (entries.values().stream().anyMatch(entry -> holders(entry).values().stream()
+                .anyMatch(ts -> millis(ts) < cutoff))) {
+            dropStaleHolders(cutoff);
+        }
+    }
+
+    /** Deletes the module's entry when still no live replica holds it (one may have loaded it meanwhile). */
+    void forgetIfUnheld(String module) {
+        long cutoff = System.currentTimeMillis() - STALE.toMillis();
+        update(entries -> {
+            if (entries.get(module) instanceof Map<?, ?>
+                    && holders(entry(entries, module)).values().stream().noneMatch(ts -> millis(ts) >= cutoff)) {
+                entries.remove(module);
+            }
+        });
+        applied.remove(module);
+    }
+
+    /** Marks a module's server as applied by this leader with a config (the launch path applied it itself). */
+    void applied(String module, ActionConfig config) {
+        // As reconcile will read it back from the entry: numbers in remote come back from JSON.
+        applied.put(module, ActionConfig.fromMap(Json.parseObject(Json.write(stored(config)), KEY)));
+    }
+
+    private void dropStaleHolders(long cutoff) {
+        update(entries -> entries.forEach((module, value) -> {
+            if (value instanceof Map<?, ?>) {
+                Map<String, Object> entry = entry(entries, module);
+                Map<String, Object> holders = holders(entry);
+                holders.values().removeIf(ts -> millis(ts) < cutoff);
+                entry.put("holders", holders);
+            }
+        }));
+    }
+
+    private void heartbeat() {
+        Set<String> mine = held();
+        if (mine.isEmpty()) {
+            return;
+        }
+        String me = replica();
+        long now = System.currentTimeMillis();
+        update(entries -> {
+            for (String module : mine) {
+                if (entries.get(module) instanceof Map<?, ?>) {
+                    Map<String, Object> entry = entry(entries, module);
+                    Map<String, Object> holders = holders(entry);
+                    holders.put(me, now);
+                    entry.put("holders", holders);
+                } else { // retired by a leader that thought us gone: hold it again
+                    ActionConfig config = held.get(module);
+                    if (config != null) {
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("config", stored(config));
+                        entry.put("holders", new LinkedHashMap<>(Map.of(me, now)));
+                        entries.put(module, entry);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Starts the daemon that refreshes this replica's holdings ({@code jsorc-action-holdings}). */
+    private synchronized void ensureDaemon() {
+        Thread running = daemon;
+        if (running != null && running.isAlive()) {
+            return;
+        }
+        daemon = DaemonThreads.start("jsorc-action-holdings", this::heartbeats);
+    }
+
+    private void heartbeats() {
+        while (!context.isClosed() && !Thread.currentThread().isInterrupted()) {
+            try {
+                heartbeat();
+            } catch (RuntimeException e) {
+                log.warn("Refreshing this replica's holdings of shared action servers failed: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(HEARTBEAT.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The kube service's daemon ({@code jsorc-kube-action-servers}): while replicas share servers, the leader
+     * reconciles every {@link #HEARTBEAT} until interrupted (the kube service stopped).
+     *
+     * @param side the leader's writes through the running kube service
+     */
+    void reconcileUntilInterrupted(ClusterSide side) {
+        while (!context.isClosed() && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (shared()) {
+                    reconcile(side);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Reconciling the shared action servers failed: {}", e.getMessage());
+            }
+            try {
+                Thread.sleep(HEARTBEAT.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Stops the heartbeat daemon (tests; the orchestrator's close ends it too). */
+    void stop() {
+        DaemonThreads.interruptAndJoin(daemon, Duration.ofSeconds(10));
+    }
+
+    /** Applies and deletes a module's server in the cluster (the leader's writes). */
+    interface ClusterSide {
+
+        /**
+         * Applies the module's server, keeping the call token of its Secret when there is one.
+         *
+         * @param module the module name
+         * @param config its config
+         */
+        void deploy(String module, ActionConfig config);
+
+        /**
+         * Deletes everything the module's server was applied with.
+         *
+         * @param module the module name
+         */
+        void delete(String module);
+    }
+
+    /** Reads the entry: module to {@code {config, holders}}. */
+    Map<String, Map<String, Object>> read() {
+        Map<String, Map<String, Object>> out = new TreeMap<>();
+        hook().getGlob(KEY).ifPresent(json -> Json.parseObject(json, KEY).forEach((module, value) -> {
+            if (value instanceof Map<?, ?>) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> entry = (Map<String, Object>) value;
+                out.put(module, entry);
+            }
+        }));
+        return out;
+    }
+
+    private void update(Consumer<Map<String, Object>> change) {
+        Hook backend = hook();
+        backend.getOrCreateGlob(KEY, "{}");
+        backend.updateGlob(KEY, json -> {
+            Map<String, Object> entries = new LinkedHashMap<>(Json.parseObject(json, KEY));
+            change.accept(entries);
+            return Json.write(entries);
+        }, Durability.REQUIRED);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> entry(Map<String, Object> entries, String module) {
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) entries.get(module));
+        entries.put(module, copy);
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> entry, String name) {
+        return entry.get(name) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static Map<String, Object> holders(Map<String, Object> entry) {
+        return new LinkedHashMap<>(section(entry, "holders"));
+    }
+
+    private static long millis(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** The stored form of a config, as {@code ACTION_CONFIGS} holds it. */
+    static Map<String, Object> stored(ActionConfig config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("module", config.module());
+        if (config.jar() != null) {
+            out.put("jar", config.jar());
+        }
+        out.put("local_mem_mb", config.localMemMb());
+        out.put("remote", config.remote());
+        return out;
+    }
+
+    /** {@return a one-line account of the holders of each module, for logs: no config, no token} */
+    String describe() {
+        Map<String, List<String>> out = new TreeMap<>();
+        read().forEach((module, entry) -> out.put(module, List.copyOf(holders(entry).keySet())));
+        return out.toString();
+    }
+}
