@@ -1,11 +1,6 @@
 package io.jsorc;
 
-import io.jsorc.base.Json;
-import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
-import io.jsorc.lifecycle.FailureLog;
-import io.jsorc.lifecycle.OrderedAnnouncer;
-import io.jsorc.lifecycle.ServiceFlags;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,21 +37,14 @@ public abstract class CommonService<A> {
     private volatile A app;
     private volatile Throwable error;
     private volatile boolean deleted;
-    /** Transitions not yet told to the listeners, in the order they happened. */
-    private final OrderedAnnouncer<Announcement> announcer = new OrderedAnnouncer<>();
+    /** Transitions not yet told to the listener, in the order they happened. */
+    private final TransitionQueue transitions = new TransitionQueue();
 
-    private String name = getClass().getSimpleName();
-    private Map<String, Object> config = Map.of();
-    private boolean enabled;
-    private boolean automated;
-    private boolean quiet;
-    private String configProblem;
-    private Manifest manifest = Manifest.empty();
+    /** Replaced once, by {@link #bind}; read without the lock, as the fields it replaced were. */
+    private ServiceSettings settings = ServiceSettings.unbound(getClass());
     private ServiceContext context;
-    private Set<String> placeholderSecrets = Set.of();
-    private ServiceListener transitions = (s, from, to, e) -> { };
     private Consumer<CommonService<?>> failures = s -> { };
-    private Daemons daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
+    private Daemons daemons = new Daemons(settings.name(), DAEMON_JOIN_TIMEOUT);
 
     /** For subclasses; the orchestrator configures the instance after construction. */
     protected CommonService() {
@@ -79,23 +67,15 @@ public abstract class CommonService<A> {
                                      Consumer<CommonService<?>> failures) {
         synchronized (lock) {
             if (this.context != null) {
-                throw new IllegalStateException("Service '" + name + "' is already bound; an instance is bound once");
+                throw new IllegalStateException("Service '" + settings.name()
+                        + "' is already bound; an instance is bound once");
             }
             this.context = serviceContext;
         }
-        Map<String, Object> rawConfig = serviceContext.serviceConfig();
-        this.name = serviceContext.serviceName();
-        this.transitions = transitions;
+        this.settings = ServiceSettings.bound(getClass(), serviceContext);
+        this.transitions.listenWith(transitions);
         this.failures = failures;
-        this.manifest = serviceContext.serviceManifest();
-        this.daemons = new Daemons(name, DAEMON_JOIN_TIMEOUT);
-        ServiceFlags flags = ServiceFlags.parse(name, rawConfig);
-        this.placeholderSecrets = ServiceFlags.secretFields(rawConfig, serviceContext.storedConfig());
-        this.enabled = flags.enabled();
-        this.automated = flags.automated();
-        this.quiet = flags.quiet();
-        this.config = flags.config();
-        this.configProblem = flags.problem();
+        this.daemons = new Daemons(settings.name(), DAEMON_JOIN_TIMEOUT);
         return new Control();
     }
 
@@ -128,14 +108,15 @@ public abstract class CommonService<A> {
      */
     public final void start() {
         ServiceState from;
+        String configProblem = settings.flags().problem();
         synchronized (lock) {
             if (configProblem != null && state == ServiceState.NOT_STARTED) {
                 from = null;
-            } else if (!enabled) {
-                log.debug("Service '{}' is disabled; not starting it", name);
+            } else if (!settings.flags().enabled()) {
+                log.debug("Service '{}' is disabled; not starting it", settings.name());
                 return;
             } else if (!isReady() || deleted) {
-                throw new IllegalStateException("Service '" + name + "' cannot start: it is " + state
+                throw new IllegalStateException("Service '" + settings.name() + "' cannot start: it is " + state
                         + (deleted ? " and discarded" : app != null ? " and already has an app" : "")
                         + "; start() needs NOT_STARTED");
             } else {
@@ -150,7 +131,7 @@ public abstract class CommonService<A> {
         try {
             A built = run();
             if (built == null) {
-                throw new IllegalStateException(getClass().getName() + ".run() of service '" + name
+                throw new IllegalStateException(getClass().getName() + ".run() of service '" + settings.name()
                         + "' returned null; it must return the app it wraps");
             }
             synchronized (lock) {
@@ -163,10 +144,7 @@ public abstract class CommonService<A> {
                 from = transition(ServiceState.RUNNING, null);
             }
             announcePending();
-            ServiceContext bound = context;
-            if (bound != null) {
-                bound.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
-            }
+            settings.recovered(context);
             postRun();
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
@@ -194,7 +172,8 @@ public abstract class CommonService<A> {
                 return;
             }
             if (state != ServiceState.RUNNING && state != ServiceState.STARTED) {
-                throw new IllegalStateException("Service '" + name + "' cannot be marked failed: it is " + state);
+                throw new IllegalStateException("Service '" + settings.name() + "' cannot be marked failed: it is "
+                        + state);
             }
         }
         fail(cause);
@@ -211,50 +190,19 @@ public abstract class CommonService<A> {
             from = transition(ServiceState.FAILED, cause);
         }
         announcePending();
-        if (!quiet) {
-            logFailure(cause);
+        if (!settings.flags().quiet()) {
+            settings.logFailure(log, context, cause);
         }
         try {
             failed(cause);
         } catch (RuntimeException e) {
-            log.warn("failed() hook of service '{}' threw", name, e);
+            log.warn("failed() hook of service '{}' threw", settings.name(), e);
         } finally {
             // After the hook, as after onDelete: the hook may unblock its daemons (close their sockets) first.
             daemons.close();
         }
         // Only now, with its daemons gone, may the regeneration loop build a replacement.
         failures.accept(this);
-    }
-
-    /**
-     * The config fields masked by declaration: those this service's class declares secret
-     * ({@code @Service(secrets = ...)}) and those whose value came from a secret placeholder.
-     */
-    private Set<String> declaredSecrets() {
-        Service annotation = getClass().getAnnotation(Service.class);
-        if (annotation == null || annotation.secrets().length == 0) {
-            return placeholderSecrets;
-        }
-        Set<String> all = new java.util.HashSet<>(placeholderSecrets);
-        all.addAll(java.util.Arrays.asList(annotation.secrets()));
-        return all;
-    }
-
-
-    /** Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute. */
-    private void logFailure(Throwable cause) {
-        ServiceContext bound = context;
-        FailureLog.Decision decision = bound == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
-                : bound.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
-        switch (decision.level()) {
-            case WARN -> log.warn("Service '{}' failed: {} (config {})", name, Secrets.maskText(cause.toString()),
-                    Secrets.mask(config, declaredSecrets()));
-            case SUMMARY -> log.warn("Service '{}' still fails: {} ({} times in a row; repeats are logged at DEBUG)",
-                    name, Secrets.maskText(cause.toString()), decision.repeats());
-            default -> log.debug("Service '{}' failed again ({} times in a row): {}", name, decision.repeats(),
-                    Secrets.maskText(cause.toString()));
-        }
-        log.debug("Service '{}' failure", name, cause);
     }
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */
@@ -280,7 +228,7 @@ public abstract class CommonService<A> {
         try {
             onDelete();
         } catch (RuntimeException e) {
-            log.warn("onDelete() of service '{}' threw", name, e);
+            log.warn("onDelete() of service '{}' threw", settings.name(), e);
         } finally {
             daemons.close();
             app = null;
@@ -294,25 +242,16 @@ public abstract class CommonService<A> {
     private ServiceState transition(ServiceState to, Throwable cause) {
         ServiceState from = state;
         if (!from.canGoTo(to)) {
-            throw new IllegalStateException("Service '" + name + "' cannot go from " + from + " to " + to);
+            throw new IllegalStateException("Service '" + settings.name() + "' cannot go from " + from + " to " + to);
         }
         state = to;
-        announcer.queue(new Announcement(from, to, cause));
+        transitions.queue(from, to, cause);
         return from;
     }
 
-    /** One transition waiting to be told. */
-    private record Announcement(ServiceState from, ServiceState to, Throwable cause) { }
-
-    /** Tells the listeners the queued transitions, outside the lock, one at a time, in order. */
+    /** Tells the listener the queued transitions, outside the lock, one at a time, in order. */
     private void announcePending() {
-        announcer.deliver(next -> {
-            try {
-                transitions.onTransition(name, next.from(), next.to(), next.cause());
-            } catch (RuntimeException e) {
-                log.warn("A listener threw on {} -> {} of service '{}'", next.from(), next.to(), name, e);
-            }
-        });
+        transitions.deliver(settings.name(), log);
     }
 
     /**
@@ -388,7 +327,7 @@ public abstract class CommonService<A> {
         }
         Throwable failure = error;
         if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {
-            throw new ServiceNotRunningException("Service '" + name + "' failed: " + failure.getMessage()
+            throw new ServiceNotRunningException("Service '" + settings.name() + "' failed: " + failure.getMessage()
                     + " (it is " + state + "; the regeneration loop retries it when it is automated)", failure);
         }
         throw new ServiceNotRunningException(getClass().getSimpleName() + " is disabled or not yet configured!", error);
@@ -458,12 +397,12 @@ public abstract class CommonService<A> {
 
     /** {@return the service name} */
     public String name() {
-        return name;
+        return settings.name();
     }
 
     /** {@return the service's own config (flags removed), unmodifiable} */
     public Map<String, Object> config() {
-        return config;
+        return settings.flags().config();
     }
 
     /**
@@ -475,17 +414,12 @@ public abstract class CommonService<A> {
      * @throws IllegalArgumentException when the config does not fit the type
      */
     public <T> T config(Class<T> type) {
-        try {
-            return Json.bind(config, type);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Config of service '" + name + "' does not fit " + type.getName()
-                    + ": " + e.getMessage(), e);
-        }
+        return settings.config(type);
     }
 
     /** {@return the service's manifest (empty when it has none)} */
     public Manifest manifest() {
-        return manifest;
+        return settings.manifest();
     }
 
     /** {@return the app, or {@code null} when not running} */
@@ -505,17 +439,17 @@ public abstract class CommonService<A> {
 
     /** {@return the {@code enabled} flag} */
     public boolean isEnabled() {
-        return enabled;
+        return settings.flags().enabled();
     }
 
     /** {@return the {@code automated} flag: the regeneration loop keeps it alive} */
     public boolean isAutomated() {
-        return automated;
+        return settings.flags().automated();
     }
 
     /** {@return the {@code quiet} flag: failures are not logged} */
     public boolean isQuiet() {
-        return quiet;
+        return settings.flags().quiet();
     }
 
     /** {@return {@code NOT_STARTED} and no app} */
@@ -541,8 +475,7 @@ public abstract class CommonService<A> {
     /** {@return a snapshot with secret config values masked} */
     public ServiceInfo info() {
         Throwable failure = error;
-        return new ServiceInfo(name, enabled, automated, quiet, state, Secrets.mask(config, declaredSecrets()),
-                failure == null ? null : Secrets.maskText(failure.toString()));
+        return settings.info(state, failure);
     }
 
     /**
@@ -554,13 +487,13 @@ public abstract class CommonService<A> {
     protected final ServiceContext context() {
         ServiceContext bound = context;
         if (bound == null) {
-            throw new IllegalStateException("Service '" + name + "' was not built by an orchestrator");
+            throw new IllegalStateException("Service '" + settings.name() + "' was not built by an orchestrator");
         }
         return bound;
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", " + state + "]";
+        return getClass().getSimpleName() + "[" + settings.name() + ", " + state + "]";
     }
 }

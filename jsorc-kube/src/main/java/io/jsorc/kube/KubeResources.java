@@ -204,4 +204,10 @@ public final class KubeResources {
         String message = status == null ? null : status.getMessage();
         return "HTTP " + response.getHttpStatusCode() + (message == null || message.isBlank() ? "" : ": " + message);
     }
+
+    /** {@return a thrown failure for an error message: the cause's class and message, when it has a cause} */
+    static String describe(RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
 }

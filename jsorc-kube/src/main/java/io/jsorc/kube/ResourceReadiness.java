@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Tells whether applied workloads are ready: Deployments and StatefulSets by their replicas and rollout, DaemonSets
  * by their scheduled pods, Pods by their Ready condition, Services by their endpoints; a status that describes an
- * older generation does not count.
+ * older generation does not count. A follower also asks it whether what its manifest describes is in the cluster
+ * (each resource there, with its {@value ResourceSync#VERSION_LABEL}).
  */
 final class ResourceReadiness {
 
@@ -76,6 +77,41 @@ final class ResourceReadiness {
             waiting = notReady(documents);
         }
         return waiting;
+    }
+
+    /**
+     * Says, without writing, what of a manifest is not in the cluster as this replica's manifest describes it, or not
+     * ready: what a follower waits for while the leader applies.
+     *
+     * @param documents resolved documents ({@link ResourceSync#resolve})
+     * @return one line per resource that is missing, carries another version, or is not ready (empty: all there)
+     */
+    public List<String> missingOrNotReady(List<Map<String, Object>> documents) {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> document : documents) {
+            ResourceRef ref = ResourceRef.of(document);
+            try {
+                KubernetesApiResponse<DynamicKubernetesObject> existing =
+                        ref.get(resources.api(ref.apiVersion(), ref.kind()));
+                if (existing.getHttpStatusCode() == 404) {
+                    problems.add(ref + " is not there yet");
+                } else if (!existing.isSuccess()) {
+                    problems.add(ref + " could not be read: " + KubeResources.describe(existing));
+                } else {
+                    String live = VersionLabel.of(KubeResources.toMap(existing.getObject()));
+                    String wanted = VersionLabel.hash(document);
+                    if (!wanted.equals(live)) {
+                        problems.add(ref + " has version " + live + ", this replica's manifest " + wanted);
+                    }
+                }
+            } catch (RuntimeException e) {
+                problems.add(ref + ": " + KubeResources.describe(e));
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(notReady(documents));
+        }
+        return problems;
     }
 
     private Map<String, Object> live(ResourceRef ref) {

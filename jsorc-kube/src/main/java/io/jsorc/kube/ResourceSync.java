@@ -1,31 +1,17 @@
 package io.jsorc.kube;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.jsorc.manifest.Manifest;
 import io.jsorc.config.Hook;
-import io.jsorc.base.Json;
 import io.jsorc.manifest.ApplyReport;
 import io.jsorc.manifest.ApplyReport.Action;
 import io.jsorc.manifest.ApplyReport.Entry;
-import io.kubernetes.client.custom.V1Patch;
+import io.jsorc.manifest.Manifest;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.util.generic.KubernetesApiResponse;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
-import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
-import io.kubernetes.client.util.generic.options.PatchOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +36,10 @@ import java.util.function.Function;
  * <p>Right before every write (create, update, delete) it asks whether it may still write ({@code mayWrite}: the
  * leader lease is still held); once refused it writes nothing more in this apply, and reports each resource it
  * skipped as {@link Action#FAILED} with {@value #NOT_LEADER}.
+ *
+ * <p>This class resolves the documents and runs the steps in order; the steps are its package's: {@link
+ * ResourceApplier} sends documents, {@link ApplySetPruner} deletes and adopts, {@link ResourceReadiness} checks, and
+ * one {@link WriteGate} per instance asks before each write.
  */
 public final class ResourceSync {
 
@@ -67,15 +57,14 @@ public final class ResourceSync {
     public static final String NOT_LEADER = "not sent: this replica does not hold the leader lease";
 
     private static final Logger log = LoggerFactory.getLogger(ResourceSync.class);
-    private static final ObjectMapper CANONICAL = Json.mapper().copy()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final KubeResources resources;
     private final ManifestResolver resolver;
-    private final ApplyHistory history;
     private final ResourceReadiness readiness;
-    private final BooleanSupplier mayWrite;
-    private boolean refused;
+    /** Shared by the applier and the pruner: once either is refused a write, neither writes again. */
+    private final WriteGate gate;
+    private final ResourceApplier applier;
+    private final ApplySetPruner pruner;
 
     /**
      * Builds an applier that talks to one cluster and always writes.
@@ -97,11 +86,12 @@ public final class ResourceSync {
      * @param mayWrite    asked right before each write; {@code false} (the leader lease is lost) stops writing
      */
     public ResourceSync(ApiClient client, Hook hook, Function<String, String> environment, BooleanSupplier mayWrite) {
-        this.mayWrite = mayWrite;
         this.resources = new KubeResources(client);
         this.resolver = new ManifestResolver(resources, environment);
-        this.history = hook == null ? null : new ApplyHistory(hook);
         this.readiness = new ResourceReadiness(resources);
+        this.gate = new WriteGate(mayWrite);
+        this.applier = new ResourceApplier(resources, gate);
+        this.pruner = new ApplySetPruner(resources, hook == null ? null : new ApplyHistory(hook), gate);
     }
 
     /**
@@ -134,7 +124,7 @@ public final class ResourceSync {
             ApplySet set = new ApplySet(resources, key, namespace);
             documents.forEach(set::label);
         }
-        documents.forEach(ResourceSync::label);
+        documents.forEach(VersionLabel::stamp);
         return documents;
     }
 
@@ -182,13 +172,13 @@ public final class ResourceSync {
         try {
             before = set.read();
         } catch (RuntimeException e) {
-            entries.add(parent.entry(Action.FAILED, "ApplySet parent: " + describe(e)));
+            entries.add(parent.entry(Action.FAILED, "ApplySet parent: " + KubeResources.describe(e)));
             return new ApplyReport(key, entries);
         }
         ApplySet.Recorded superset = before.plus(wanted);
-        entries.addAll(ensureNamespaces(documents, namespace)); // the parent lives in the kube namespace
+        entries.addAll(applier.ensureNamespaces(documents, namespace)); // the parent lives in the kube namespace
         if (!superset.equals(before)) {
-            String problem = writeAllowed() ? set.write(superset) : NOT_LEADER;
+            String problem = gate.allowed() ? set.write(superset) : NOT_LEADER;
             if (problem != null) {
                 // Without the superset recorded, what this apply creates could never be pruned: apply nothing.
                 entries.add(parent.entry(Action.FAILED, "ApplySet parent: " + problem));
@@ -197,82 +187,14 @@ public final class ResourceSync {
         }
         Set<ResourceRef> current = new LinkedHashSet<>();
         for (Map<String, Object> document : documents) {
-            Entry entry = applyOne(document);
+            Entry entry = applier.apply(document);
             entries.add(entry);
             current.add(ResourceRef.of(entry));
         }
-        prune(key, set, superset, wanted, current, manifest, namespace, stillCurrent, entries);
+        pruner.prune(key, set, superset, wanted, current, manifest, namespace, stillCurrent, entries);
         ApplyReport report = new ApplyReport(key, entries);
         log.debug("Applied {}", report);
         return report;
-    }
-
-    private void prune(String key, ApplySet set, ApplySet.Recorded superset, ApplySet.Recorded wanted,
-                       Set<ResourceRef> current, Manifest manifest, String namespace, BooleanSupplier stillCurrent,
-                       List<Entry> entries) {
-        if (refused) {
-            return; // no longer the leader: the next leader prunes
-        }
-        Set<ResourceRef> candidates = new LinkedHashSet<>();
-        List<ResourceRef> migrated = history == null ? List.of() : history.previous(key);
-        candidates.addAll(migrated);
-        try {
-            candidates.addAll(set.members(superset));
-        } catch (RuntimeException e) {
-            entries.add(set.parent().entry(Action.FAILED,
-                    "listing the ApplySet's members: " + describe(e) + "; nothing pruned"));
-            return;
-        }
-        candidates.removeAll(current);
-        if (!candidates.isEmpty() && !stillCurrent.getAsBoolean()) {
-            log.info("Not pruning {}: a newer manifest was stored meanwhile; its apply prunes", key);
-            return;
-        }
-        boolean unsafe = manifest.unsafeParaphrase().map(UNSAFE_PARAPHRASE::equals).orElse(false);
-        List<ResourceRef> kept = new ArrayList<>();
-        for (ResourceRef candidate : candidates) {
-            Entry entry = deleteOne(candidate, unsafe);
-            entries.add(entry);
-            if (entry.action() == Action.KEPT_PROTECTED || entry.action() == Action.FAILED) {
-                kept.add(candidate); // still ours: a later apply may delete it
-            }
-        }
-        if (refused) {
-            return;
-        }
-        boolean adopted = true;
-        for (ResourceRef old : kept) {
-            if (migrated.contains(old) && !adopt(old, set, key)) {
-                adopted = false;
-            }
-        }
-        ApplySet.Recorded exact = wanted.plus(ApplySet.Recorded.of(kept, namespace));
-        if (!exact.equals(superset) && writeAllowed()) {
-            String problem = set.write(exact);
-            if (problem != null) {
-                log.warn("Could not narrow ApplySet {} of {}: {} (the next apply retries)", set.id(), key, problem);
-            }
-        }
-        if (history != null && !migrated.isEmpty() && adopted) {
-            history.forget(key); // adopted: every resource it listed is current, gone, or labelled as a member
-        }
-    }
-
-    /** Labels a resource an old history listed (and that was kept) as a member, so later prunes find it. */
-    private boolean adopt(ResourceRef ref, ApplySet set, String key) {
-        if (!writeAllowed()) {
-            return false;
-        }
-        try {
-            String patch = Json.write(Map.of("metadata", Map.of("labels", Map.of(ApplySet.PART_OF, set.id(),
-                    ApplySet.KEY_LABEL, ApplySet.labelValue(key)))));
-            KubernetesApiResponse<DynamicKubernetesObject> patched = ref.patch(resources.api(ref.apiVersion(),
-                    ref.kind()), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, patch, new PatchOptions());
-            return patched.isSuccess() || patched.getHttpStatusCode() == 404;
-        } catch (RuntimeException e) {
-            log.debug("Adopting {} into ApplySet {} failed: {}", ref, set.id(), describe(e));
-            return false;
-        }
     }
 
     /**
@@ -284,8 +206,8 @@ public final class ResourceSync {
      */
     public ApplyReport load(Manifest manifest, String namespace) {
         List<Map<String, Object>> documents = resolve(manifest, null, namespace);
-        List<Entry> entries = new ArrayList<>(ensureNamespaces(documents));
-        documents.forEach(document -> entries.add(applyOne(document)));
+        List<Entry> entries = new ArrayList<>(applier.ensureNamespaces(documents));
+        documents.forEach(document -> entries.add(applier.apply(document)));
         return new ApplyReport("loadYaml:" + namespace, entries);
     }
 
@@ -323,202 +245,8 @@ public final class ResourceSync {
      * @return one line per resource that is missing, carries another version, or is not ready (empty: all there)
      */
     public List<String> missingOrNotReady(List<Map<String, Object>> documents) {
-        List<String> problems = new ArrayList<>();
-        for (Map<String, Object> document : documents) {
-            ResourceRef ref = ResourceRef.of(document);
-            try {
-                KubernetesApiResponse<DynamicKubernetesObject> existing =
-                        ref.get(resources.api(ref.apiVersion(), ref.kind()));
-                if (existing.getHttpStatusCode() == 404) {
-                    problems.add(ref + " is not there yet");
-                } else if (!existing.isSuccess()) {
-                    problems.add(ref + " could not be read: " + KubeResources.describe(existing));
-                } else {
-                    String live = labelOf(KubeResources.toMap(existing.getObject()));
-                    String wanted = version(document);
-                    if (!wanted.equals(live)) {
-                        problems.add(ref + " has version " + live + ", this replica's manifest " + wanted);
-                    }
-                }
-            } catch (RuntimeException e) {
-                problems.add(ref + ": " + describe(e));
-            }
-        }
-        if (problems.isEmpty()) {
-            problems.addAll(notReady(documents));
-        }
-        return problems;
+        return readiness.missingOrNotReady(documents);
     }
-
-    /** Asks before a write; once refused, refuses for the rest of this applier's life (one apply). */
-    private boolean writeAllowed() {
-        if (refused) {
-            return false;
-        }
-        if (!mayWrite.getAsBoolean()) {
-            refused = true;
-            log.info("Stopped writing to the cluster: this replica does not hold the leader lease");
-            return false;
-        }
-        return true;
-    }
-
-    // ------------------------------------------------------------------ apply one
-
-    private Entry applyOne(Map<String, Object> document) {
-        ResourceRef ref = ResourceRef.of(document);
-        try {
-            DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
-            KubernetesApiResponse<DynamicKubernetesObject> existing = ref.get(api);
-            if (existing.getHttpStatusCode() == 404) {
-                if (!writeAllowed()) {
-                    return ref.entry(Action.FAILED, NOT_LEADER);
-                }
-                KubernetesApiResponse<DynamicKubernetesObject> created = KubeResources.call(() -> api.create(KubeResources.toObject(document)));
-                if (created.isSuccess()) {
-                    return ref.entry(Action.CREATED, null);
-                }
-                if (created.getHttpStatusCode() != 409) {
-                    return ref.entry(Action.FAILED, "create: " + KubeResources.describe(created));
-                }
-                existing = ref.get(api); // created meanwhile by someone else: update it instead
-            }
-            if (!existing.isSuccess()) {
-                return ref.entry(Action.FAILED, "read: " + KubeResources.describe(existing));
-            }
-            String version = version(document);
-            if (version.equals(labelOf(KubeResources.toMap(existing.getObject())))) {
-                return ref.entry(Action.UNCHANGED, null);
-            }
-            if (!writeAllowed()) {
-                return ref.entry(Action.FAILED, NOT_LEADER);
-            }
-            return update(api, ref, document, existing.getObject());
-        } catch (RuntimeException e) {
-            return ref.entry(Action.FAILED, describe(e));
-        }
-    }
-
-    private Entry update(DynamicKubernetesApi api, ResourceRef ref, Map<String, Object> document,
-                         DynamicKubernetesObject existing) {
-        String body = Json.write(document);
-        KubernetesApiResponse<DynamicKubernetesObject> applied = ref.patch(api, V1Patch.PATCH_FORMAT_APPLY_YAML,
-                body, new PatchOptions().fieldManager(FIELD_MANAGER).force(true));
-        if (applied.isSuccess()) {
-            return ref.entry(Action.UPDATED, null);
-        }
-        int code = applied.getHttpStatusCode();
-        if (!serverSideApplyUnsupported(applied)) {
-            return ref.entry(Action.FAILED, "server-side apply: " + KubeResources.describe(applied));
-        }
-        // No server-side apply here: replace the object with the desired document (on the version we read), so
-        // fields removed from the manifest are removed from the object too — a merge patch would keep them.
-        Map<String, Object> replacement = Json.parseObject(Json.write(document), "document");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metadata = (Map<String, Object>) replacement.get("metadata");
-        Map<String, Object> live = KubeResources.toMap(existing);
-        Object resourceVersion = Documents.path(live, "metadata", "resourceVersion");
-        if (resourceVersion != null) {
-            metadata.put("resourceVersion", resourceVersion);
-        }
-        if (live.get("status") != null) {
-            replacement.put("status", live.get("status"));
-        }
-        KubernetesApiResponse<DynamicKubernetesObject> replaced =
-                KubeResources.call(() -> api.update(KubeResources.toObject(replacement)));
-        return replaced.isSuccess() ? ref.entry(Action.UPDATED, null)
-                : ref.entry(Action.FAILED, "replace (server-side apply answered " + code + "): "
-                + KubeResources.describe(replaced));
-    }
-
-    /**
-     * 415 (the patch type is unknown) is the answer of a server without server-side apply; the test server answers
-     * 422 or 404 with a message about the patch type. A genuine validation error (422 about the object) must not be
-     * hidden by a fallback.
-     */
-    private static boolean serverSideApplyUnsupported(KubernetesApiResponse<?> response) {
-        int code = response.getHttpStatusCode();
-        if (code == 415 || code == 405) {
-            return true;
-        }
-        String message = String.valueOf(response.getStatus() == null ? "" : response.getStatus().getMessage())
-                .toLowerCase(java.util.Locale.ROOT);
-        return (code == 404 || code == 422 || code == 400) && (message.contains("patch") || message.isBlank()
-                || message.contains("apply") || message.contains("not found") || message.contains("unsupported"));
-    }
-
-    private Entry deleteOne(ResourceRef ref, boolean unsafe) {
-        if (KubeResources.DATA_KINDS.contains(ref.kind()) && !unsafe) {
-            return ref.entry(Action.KEPT_PROTECTED, ref.kind() + " holds data: it is deleted only when the manifest "
-                    + "carries the unsafe paraphrase");
-        }
-        if (!writeAllowed()) {
-            return ref.entry(Action.FAILED, NOT_LEADER);
-        }
-        try {
-            DynamicKubernetesApi api = resources.api(ref.apiVersion(), ref.kind());
-            KubernetesApiResponse<DynamicKubernetesObject> deleted = KubeResources.call(() -> ref.namespace() == null
-                    ? api.delete(ref.name()) : api.delete(ref.namespace(), ref.name()));
-            if (deleted.isSuccess() || deleted.getHttpStatusCode() == 404) {
-                return ref.entry(Action.DELETED, deleted.getHttpStatusCode() == 404 ? "already gone" : null);
-            }
-            return ref.entry(Action.FAILED, "delete: " + KubeResources.describe(deleted));
-        } catch (RuntimeException e) {
-            return ref.entry(Action.FAILED, describe(e));
-        }
-    }
-
-    private List<Entry> ensureNamespaces(List<Map<String, Object>> documents) {
-        return ensureNamespaces(documents, null);
-    }
-
-    private List<Entry> ensureNamespaces(List<Map<String, Object>> documents, String alsoNeeded) {
-        Set<String> declared = new LinkedHashSet<>();
-        Set<String> needed = new LinkedHashSet<>();
-        if (alsoNeeded != null) {
-            needed.add(alsoNeeded);
-        }
-        for (Map<String, Object> document : documents) {
-            ResourceRef ref = ResourceRef.of(document);
-            if (ref.kind().equals("Namespace")) {
-                declared.add(ref.name());
-            } else if (ref.namespace() != null) {
-                needed.add(ref.namespace());
-            }
-        }
-        needed.removeAll(declared);
-        List<Entry> entries = new ArrayList<>();
-        DynamicKubernetesApi namespaces = resources.api("v1", "Namespace");
-        for (String namespace : needed) {
-            ResourceRef ref = new ResourceRef("v1", "Namespace", null, namespace);
-            try {
-                KubernetesApiResponse<DynamicKubernetesObject> existing =
-                        KubeResources.call(() -> namespaces.get(namespace));
-                if (existing.getHttpStatusCode() == 404) {
-                    if (!writeAllowed()) {
-                        entries.add(ref.entry(Action.FAILED, NOT_LEADER));
-                        continue;
-                    }
-                    Map<String, Object> document = new LinkedHashMap<>();
-                    document.put("apiVersion", "v1");
-                    document.put("kind", "Namespace");
-                    document.put("metadata", Map.of("name", namespace));
-                    KubernetesApiResponse<DynamicKubernetesObject> created =
-                            KubeResources.call(() -> namespaces.create(KubeResources.toObject(document)));
-                    entries.add(created.isSuccess() ? ref.entry(Action.CREATED, null)
-                            : created.getHttpStatusCode() == 409 ? ref.entry(Action.UNCHANGED, "created meanwhile")
-                            : ref.entry(Action.FAILED, "create namespace: " + KubeResources.describe(created)));
-                } else if (!existing.isSuccess()) {
-                    entries.add(ref.entry(Action.FAILED, "read namespace: " + KubeResources.describe(existing)));
-                }
-            } catch (RuntimeException e) {
-                entries.add(ref.entry(Action.FAILED, describe(e)));
-            }
-        }
-        return entries;
-    }
-
-    // ------------------------------------------------------------------ versions and history
 
     /**
      * Computes a document's version: the hash of its content, which an apply compares to skip unchanged resources.
@@ -527,36 +255,7 @@ public final class ResourceSync {
      * @return the hash of its content without the version label (16 hex digits)
      */
     public static String version(Map<String, Object> document) {
-        Map<String, Object> copy = Json.parseObject(Json.write(document), "document");
-        if (copy.get("metadata") instanceof Map<?, ?> metadata && metadata.get("labels") instanceof Map<?, ?> labels) {
-            labels.remove(VERSION_LABEL);
-            if (labels.isEmpty()) {
-                metadata.remove("labels");
-            }
-        }
-        try {
-            byte[] canonical = CANONICAL.writeValueAsString(copy).getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)).substring(0, 16);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Cannot hash a manifest document", e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void label(Map<String, Object> document) {
-        String version = version(document);
-        Map<String, Object> metadata = (Map<String, Object>) document.get("metadata");
-        Object labels = metadata.get("labels");
-        Map<String, Object> copy = labels instanceof Map<?, ?> map ? new LinkedHashMap<>((Map<String, Object>) map)
-                : new LinkedHashMap<>();
-        copy.put(VERSION_LABEL, version);
-        metadata.put("labels", copy);
-    }
-
-    private static String labelOf(Map<String, Object> object) {
-        Object labels = Documents.path(object, "metadata", "labels");
-        return labels instanceof Map<?, ?> map && map.get(VERSION_LABEL) != null ? String.valueOf(map.get(VERSION_LABEL))
-                : null;
+        return VersionLabel.hash(document);
     }
 
     private static int order(Map<String, Object> document) {
@@ -566,10 +265,5 @@ public final class ResourceSync {
             case "ServiceAccount", "ClusterRole", "Role", "ConfigMap", "Secret", "PersistentVolumeClaim" -> 2;
             default -> 3;
         };
-    }
-
-    private static String describe(RuntimeException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

@@ -49,7 +49,7 @@ final class TaskScheduler {
             } catch (RuntimeException e) {
                 log.debug("Scheduler tick failed: {}", e.toString());
             }
-            if (!TaskService.pause(tick)) {
+            if (!TaskWorkers.pause(tick)) {
                 return;
             }
         }

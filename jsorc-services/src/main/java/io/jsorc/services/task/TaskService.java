@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -49,7 +48,7 @@ public class TaskService extends CommonService<TaskBroker> {
 
     private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
 
-    /** The bound config. */
+    /** The bound config; the methods below apply the defaults the class comment lists. */
     record Settings(String backend, String queue, Integer concurrency, Long visibility_timeout_ms,
                     Integer max_retries, Long retry_backoff_ms, Long result_ttl_s, Long poll_ms, Boolean scheduler,
                     Long scheduler_tick_ms, String timezone, Long handler_timeout_ms) {
@@ -57,20 +56,32 @@ public class TaskService extends CommonService<TaskBroker> {
         String queueName() {
             return queue == null || queue.isBlank() ? "default" : queue;
         }
+
+        Duration schedulerTick() {
+            return Duration.ofMillis(scheduler_tick_ms == null ? 200 : scheduler_tick_ms);
+        }
+
+        Duration poll() {
+            return Duration.ofMillis(poll_ms == null ? 500 : poll_ms);
+        }
+
+        Duration handlerTimeout() {
+            return Duration.ofMillis(handler_timeout_ms == null ? 600_000 : handler_timeout_ms);
+        }
+
+        Duration visibility() {
+            return Duration.ofMillis(visibility_timeout_ms == null ? 30_000 : visibility_timeout_ms);
+        }
+
+        int maxRetries() {
+            return max_retries == null ? 3 : max_retries;
+        }
+
+        Duration ttl() {
+            return Duration.ofSeconds(result_ttl_s == null ? 86_400 : result_ttl_s);
+        }
     }
 
-    private static final int RUNNING = 0;
-    private static final int DONE = 1;
-    private static final int TIMED_OUT = 2;
-
-    /**
-     * A delivery whose handler runs now; {@code state} goes RUNNING → DONE (the worker) or RUNNING → TIMED_OUT (the
-     * lease daemon), exactly once.
-     */
-    private record Lease(String consumer, TaskBroker.Delivery delivery, String task, int attempt, long startedNanos,
-                         java.util.concurrent.atomic.AtomicInteger state) { }
-
-    private final Map<String, Lease> leases = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Settings settings;
     /** {@code retry_backoff_ms} doubling per attempt, at most five minutes, without jitter; {@code null} for none. */
     private volatile Backoff retryBackoff;
@@ -110,7 +121,7 @@ public class TaskService extends CommonService<TaskBroker> {
                         + "), but the redis service is " + redis.state()
                         + (redis.error() == null ? "" : ": " + redis.error().getMessage()));
             }
-            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName(), ttl());
+            return new RedisTaskBroker(() -> context().svc("redis", RedisService.class), s.queueName(), s.ttl());
         }
         log.info("Task service '{}' runs on the in-memory broker: single process, nothing survives the JVM", name());
         return context().shared(MemoryTaskBroker.class.getName() + ":" + s.queueName(), MemoryTaskBroker::new);
@@ -122,16 +133,17 @@ public class TaskService extends CommonService<TaskBroker> {
         if (workers < 0) {
             throw new IllegalArgumentException("TASK_CONFIG.concurrency is " + workers + "; it must be >= 0");
         }
+        TaskBroker broker = app();
+        TaskWorkers pool = new TaskWorkers(broker, settings, retryBackoff, this::handlers, log);
         for (int i = 1; i <= workers; i++) {
             String consumer = consumerPrefix + "-" + i;
-            spawnDaemon(i == 1 ? "worker" : "worker-" + i, () -> work(consumer));
+            spawnDaemon(i == 1 ? "worker" : "worker-" + i, () -> pool.work(consumer));
         }
         if (workers > 0) {
-            spawnDaemon("lease", this::renewLeases);
+            spawnDaemon("lease", pool::renewLeases);
         }
         if (!Boolean.FALSE.equals(settings.scheduler())) {
-            Duration tick = Duration.ofMillis(settings.scheduler_tick_ms() == null ? 200 : settings.scheduler_tick_ms());
-            TaskBroker broker = app();
+            Duration tick = settings.schedulerTick();
             ZoneId scheduleZone = zone;
             spawnDaemon("scheduler", () -> TaskScheduler.run(broker, scheduleZone, tick));
         }
@@ -259,199 +271,5 @@ public class TaskService extends CommonService<TaskBroker> {
 
     private TaskHandlers handlers() {
         return context().shared(TaskHandlers.class, () -> new TaskHandlers(context()));
-    }
-
-    // ------------------------------------------------------------------ daemons
-
-    private void work(String consumer) {
-        Duration poll = Duration.ofMillis(settings.poll_ms() == null ? 500 : settings.poll_ms());
-        Duration visibility = visibility();
-        TaskBroker broker = app();
-        long lastPromotion = 0;
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    if (System.nanoTime() - lastPromotion > 250_000_000L) {
-                        // Workers promote due retries too, so retries run without a scheduler daemon.
-                        broker.promoteDueRetries(Instant.now());
-                        lastPromotion = System.nanoTime();
-                    }
-                    Optional<TaskBroker.Delivery> delivery = broker.take(consumer, poll, visibility);
-                    if (delivery.isPresent() && !execute(broker, consumer, delivery.get())) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    // A broker error never ends a worker: the task stays unacknowledged and is handed out again.
-                    log.debug("Worker {}: {}", consumer, e.toString());
-                    if (!pause(poll)) {
-                        return;
-                    }
-                }
-            }
-        } finally {
-            broker.release(consumer);
-        }
-    }
-
-    /** {@return false when interrupted (the task stays unacknowledged and is handed out again)} */
-    private boolean execute(TaskBroker broker, String consumer, TaskBroker.Delivery delivery) {
-        Optional<TaskResult> record = broker.result(delivery.id());
-        if (record.isEmpty() || record.get().isDone()) {
-            broker.ack(delivery); // expired, or a redelivered copy of a task that finished meanwhile
-            return true;
-        }
-        TaskResult task = record.get();
-        TaskHandler handler = handlers().get(task.task());
-        if (handler == null) {
-            // Another worker may have the handler, or this one once the host registers it (start-up race): put it
-            // back without counting an attempt; fail it only when nobody took it for max_retries + 1 rounds.
-            String error = "No handler for task '" + task.task() + "' in worker " + consumer + "; registered: "
-                    + handlers().names();
-            int rounds = broker.retryUnhandled(task.id(), error, Instant.now().plus(retryDelay(1)));
-            if (rounds > maxRetries()) {
-                broker.finish(task.id(), TaskStatus.FAILURE, null, error, ttl());
-            }
-            broker.ack(delivery);
-            return true;
-        }
-        broker.started(task.id(), consumer);
-        Lease lease = new Lease(consumer, delivery, task.task(), task.attempts() + 1, System.nanoTime(),
-                new java.util.concurrent.atomic.AtomicInteger(RUNNING));
-        leases.put(delivery.tag(), lease);
-        Object result;
-        Exception failure = null;
-        try {
-            result = handler.handle(task.args());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            result = null;
-            failure = e;
-        } finally {
-            leases.remove(delivery.tag(), lease);
-        }
-        if (!lease.state().compareAndSet(RUNNING, DONE)) {
-            // Past handler_timeout_ms: the attempt was recorded as a timeout and the delivery given up, so another
-            // worker may hold it now. A late success is still recorded (exactly once); a late failure changes
-            // nothing. No ack: the delivery is no longer this worker's (whoever takes it next sees a final record).
-            if (failure == null) {
-                try {
-                    broker.finish(task.id(), TaskStatus.SUCCESS, Json.write(result), null, ttl());
-                } catch (IllegalArgumentException e) {
-                    log.debug("Task {} returned after its timeout with a value that is not JSON", task.id());
-                }
-            }
-            log.info("Task {} ('{}') returned {} ms after its start, past handler_timeout_ms ({} ms){}", task.id(),
-                    task.task(), (System.nanoTime() - lease.startedNanos()) / 1_000_000, handlerTimeout().toMillis(),
-                    failure == null ? "" : ": " + failure);
-            return true;
-        }
-        // Recording is outside the handler's try: a failed recording is a broker error, never a handler failure.
-        if (failure == null) {
-            String json;
-            try {
-                json = Json.write(result);
-            } catch (IllegalArgumentException e) {
-                json = null;
-                failure = new IllegalArgumentException("Task '" + task.task() + "' returned a value that is not "
-                        + "JSON-compatible: " + e.getMessage(), e);
-            }
-            if (failure == null && !broker.finish(task.id(), TaskStatus.SUCCESS, json, null, ttl())) {
-                log.debug("Task {} was already finished by another worker; this result is dropped", task.id());
-            }
-        }
-        if (failure != null) {
-            int attempts = task.attempts() + 1;
-            if (attempts <= maxRetries()) {
-                broker.retryLater(task.id(), failure.toString(), Instant.now().plus(retryDelay(attempts)));
-            } else {
-                broker.finish(task.id(), TaskStatus.FAILURE, null, failure.toString(), ttl());
-            }
-        }
-        broker.ack(delivery);
-        return true;
-    }
-
-    private void renewLeases() {
-        TaskBroker broker = app();
-        long every = Math.max(50, Math.min(visibility().toMillis() / 3, handlerTimeout().toMillis() / 4));
-        long timeout = handlerTimeout().toNanos();
-        while (!Thread.currentThread().isInterrupted()) {
-            for (Lease lease : leases.values()) {
-                if (System.nanoTime() - lease.startedNanos() > timeout) {
-                    if (lease.state().compareAndSet(RUNNING, TIMED_OUT)) {
-                        leases.remove(lease.delivery().tag(), lease);
-                        timedOut(broker, lease);
-                    }
-                    continue;
-                }
-                try {
-                    broker.renew(lease.consumer(), lease.delivery());
-                } catch (RuntimeException e) {
-                    log.debug("Renewing the lease of task {} failed: {}", lease.delivery().id(), e.toString());
-                }
-            }
-            if (!pause(Duration.ofMillis(every))) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Gives up a hung handler's delivery: its lease is no longer renewed, so another worker claims the task after the
-     * visibility timeout; the attempt is recorded as a timeout ({@code RETRY}, or {@code FAILURE} when it was the
-     * last one). The hung thread itself cannot be stopped safely; it keeps its worker until the handler returns.
-     */
-    private void timedOut(TaskBroker broker, Lease lease) {
-        String id = lease.delivery().id();
-        String error = "Task '" + lease.task() + "' handler exceeded handler_timeout_ms (" + handlerTimeout().toMillis()
-                + " ms) in worker " + lease.consumer() + " (attempt " + lease.attempt() + ")";
-        try {
-            if (lease.attempt() > maxRetries()) {
-                broker.finish(id, TaskStatus.FAILURE, null, error, ttl());
-                log.warn("{}; no retry left: FAILURE", error);
-            } else {
-                broker.timedOut(id, error);
-                log.warn("{}; another worker takes it after visibility_timeout_ms", error);
-            }
-        } catch (RuntimeException e) {
-            // The lease is not renewed either way, so the task is still handed on; only the record lags.
-            log.debug("Recording the timeout of task {} failed: {}", id, e.toString());
-        }
-    }
-
-    private Duration handlerTimeout() {
-        return Duration.ofMillis(settings.handler_timeout_ms() == null ? 600_000 : settings.handler_timeout_ms());
-    }
-
-    private Duration visibility() {
-        return Duration.ofMillis(settings.visibility_timeout_ms() == null ? 30_000 : settings.visibility_timeout_ms());
-    }
-
-    private int maxRetries() {
-        return settings.max_retries() == null ? 3 : settings.max_retries();
-    }
-
-    /** {@return how long a task waits before its {@code attempt}-th retry (from 1)} */
-    private Duration retryDelay(int attempt) {
-        Backoff backoff = retryBackoff;
-        return backoff == null ? Duration.ZERO : Duration.ofNanos(backoff.delayNanos(attempt));
-    }
-
-    private Duration ttl() {
-        return Duration.ofSeconds(settings.result_ttl_s() == null ? 86_400 : settings.result_ttl_s());
-    }
-
-    static boolean pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

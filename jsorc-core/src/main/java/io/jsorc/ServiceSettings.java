@@ -1,0 +1,118 @@
+package io.jsorc;
+
+import io.jsorc.base.Json;
+import io.jsorc.base.Secrets;
+import io.jsorc.lifecycle.FailureLog;
+import io.jsorc.lifecycle.ServiceFlags;
+import io.jsorc.manifest.Manifest;
+import org.slf4j.Logger;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a {@link CommonService} instance was bound with (its name, lifecycle flags, own config, manifest, and which
+ * config fields hold secrets), and how that is shown without the secrets: the {@link ServiceInfo} snapshot and the
+ * failure log line. Immutable: {@code bind} replaces the unbound settings once.
+ */
+final class ServiceSettings {
+
+    private final String name;
+    private final ServiceFlags flags;
+    private final Manifest manifest;
+    /** Masked wherever the config is shown: declared by the class, or resolved from a secret placeholder. */
+    private final Set<String> secrets;
+
+    private ServiceSettings(String name, ServiceFlags flags, Manifest manifest, Set<String> secrets) {
+        this.name = name;
+        this.flags = flags;
+        this.manifest = manifest;
+        this.secrets = secrets;
+    }
+
+    /** {@return the settings of an instance not bound yet: named after its class, disabled, no config} */
+    static ServiceSettings unbound(Class<?> type) {
+        return new ServiceSettings(type.getSimpleName(), new ServiceFlags(false, false, false, Map.of(), null),
+                Manifest.empty(), declaredSecrets(type, Set.of()));
+    }
+
+    /** {@return the settings read from the context an instance of {@code type} is bound to} */
+    static ServiceSettings bound(Class<?> type, ServiceContext context) {
+        Map<String, Object> rawConfig = context.serviceConfig();
+        String name = context.serviceName();
+        return new ServiceSettings(name, ServiceFlags.parse(name, rawConfig), context.serviceManifest(),
+                declaredSecrets(type, ServiceFlags.secretFields(rawConfig, context.storedConfig())));
+    }
+
+    /**
+     * The config fields masked by declaration: those the service's class declares secret
+     * ({@code @Service(secrets = ...)}) and those whose value came from a secret placeholder.
+     */
+    private static Set<String> declaredSecrets(Class<?> type, Set<String> placeholderSecrets) {
+        Service annotation = type.getAnnotation(Service.class);
+        if (annotation == null || annotation.secrets().length == 0) {
+            return placeholderSecrets;
+        }
+        Set<String> all = new HashSet<>(placeholderSecrets);
+        all.addAll(Arrays.asList(annotation.secrets()));
+        return all;
+    }
+
+    String name() {
+        return name;
+    }
+
+    ServiceFlags flags() {
+        return flags;
+    }
+
+    Manifest manifest() {
+        return manifest;
+    }
+
+    /** {@return the own config bound to {@code type} with Jackson; a mismatch names the service and the type} */
+    <T> T config(Class<T> type) {
+        try {
+            return Json.bind(flags.config(), type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Config of service '" + name + "' does not fit " + type.getName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@return a snapshot in {@code state} with {@code failure} (or {@code null}), secret config values masked} */
+    ServiceInfo info(ServiceState state, Throwable failure) {
+        return new ServiceInfo(name, flags.enabled(), flags.automated(), flags.quiet(), state,
+                Secrets.mask(flags.config(), secrets), failure == null ? null : Secrets.maskText(failure.toString()));
+    }
+
+    /** Tells the orchestrator's {@link FailureLog} (when there is one) that the service runs again. */
+    void recovered(ServiceContext bound) {
+        if (bound != null) {
+            bound.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
+        }
+    }
+
+    /**
+     * Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute.
+     *
+     * @param log   the service's logger
+     * @param bound the service's context, or {@code null} when it was built outside an orchestrator (always WARN)
+     * @param cause the failure
+     */
+    void logFailure(Logger log, ServiceContext bound, Throwable cause) {
+        FailureLog.Decision decision = bound == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
+                : bound.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
+        switch (decision.level()) {
+            case WARN -> log.warn("Service '{}' failed: {} (config {})", name, Secrets.maskText(cause.toString()),
+                    Secrets.mask(flags.config(), secrets));
+            case SUMMARY -> log.warn("Service '{}' still fails: {} ({} times in a row; repeats are logged at DEBUG)",
+                    name, Secrets.maskText(cause.toString()), decision.repeats());
+            default -> log.debug("Service '{}' failed again ({} times in a row): {}", name, decision.repeats(),
+                    Secrets.maskText(cause.toString()));
+        }
+        log.debug("Service '{}' failure", name, cause);
+    }
+}
