@@ -124,6 +124,35 @@ class ActionReplicasTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aHolderThatStoppedRefreshingDoesNotKeepTheServer() throws Exception {
+        Orchestrator a = replica("a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Leadership.of(a).isLeader());
+        KubeActionLauncher launcher = new KubeActionLauncher();
+        RemoteActionLauncher.Remote remote = launcher.launch("calc", new ActionConfig("com.example.Calc", null, 0,
+                Map.of()), a);
+        assertThat(server.get(DEPLOYMENT)).isPresent();
+        // A replica that held it was killed a minute ago: its holding was never released, only no longer refreshed.
+        long aMinuteAgo = System.currentTimeMillis() - 60_000;
+        a.src("hook", io.jsorc.config.Hook.class).updateGlob(SharedActionServers.KEY, json -> {
+            Map<String, Object> entries = new java.util.LinkedHashMap<>(io.jsorc.base.Json.parseObject(json, "test"));
+            Map<String, Object> calc = new java.util.LinkedHashMap<>((Map<String, Object>) entries.get("calc"));
+            Map<String, Object> holders = new java.util.LinkedHashMap<>((Map<String, Object>) calc.get("holders"));
+            holders.put("killed-replica", aMinuteAgo);
+            calc.put("holders", holders);
+            entries.put("calc", calc);
+            return io.jsorc.base.Json.write(entries);
+        }, io.jsorc.config.Durability.REQUIRED);
+
+        long t0 = System.nanoTime();
+        launcher.retire(remote);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.get(DEPLOYMENT).isEmpty());
+        System.out.printf("server retired %d ms after the last live holder let go (a stale holder left)%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SharedActionServers.of(a).read().isEmpty());
+    }
+
+    @Test
     void aPolicyChosenOnAFollowerRunsOnTheLeaderAndTheFollowerRoutesAsPublished() throws Exception {
         Orchestrator a = replica("a");
         await().atMost(Duration.ofSeconds(30)).until(() -> Leadership.of(a).isLeader());
