@@ -60,8 +60,9 @@ public final class Daemons {
     }
 
     /**
-     * Interrupts the named daemons and waits (bounded) for each to end. The calling thread is never joined. Several
-     * callers may terminate the same daemons at once: each waits for them.
+     * Interrupts the named daemons and waits (bounded) for each to end. The calling thread is never joined; when it
+     * is one of them, it is interrupted after the wait. Several callers may terminate the same daemons at once: each
+     * waits for them.
      *
      * @param names daemon names; none means every daemon
      * @return the names of daemons still alive after the wait
@@ -80,7 +81,17 @@ public final class Daemons {
                 }
             }
         }
-        targets.forEach(e -> e.getValue().interrupt());
+        // A daemon that terminates its own service's daemons (it marked the service failed) is interrupted last,
+        // after the wait: interrupted first, its joins would return at once and report live siblings as stuck.
+        Thread self = Thread.currentThread();
+        boolean selfTargeted = false;
+        for (Map.Entry<String, Thread> target : targets) {
+            if (target.getValue() == self) {
+                selfTargeted = true;
+            } else {
+                target.getValue().interrupt();
+            }
+        }
         Set<String> stuck = new TreeSet<>();
         long deadline = System.nanoTime() + joinTimeout.toNanos();
         for (Map.Entry<String, Thread> target : targets) {
@@ -93,6 +104,9 @@ public final class Daemons {
             if (!DaemonThreads.join(thread, Duration.ofNanos(left))) {
                 stuck.add(target.getKey());
             }
+        }
+        if (selfTargeted) {
+            self.interrupt();
         }
         synchronized (this) {
             // Forget the ones that ended (a stuck one stays visible in alive()).
