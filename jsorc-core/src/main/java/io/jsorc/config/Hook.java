@@ -99,6 +99,26 @@ public interface Hook {
         return next;
     }
 
+    /**
+     * Changes a glob that holds a JSON object, atomically as {@link #updateGlob} is: stores {@code {}} first when
+     * the key has no value, hands {@code change} a mutable copy of the object, and stores what it made of it.
+     *
+     * @param key        the glob key
+     * @param change     edits the object in place; may throw to abort, nothing is stored then
+     * @param durability as for {@link #setGlob(String, String, Durability)}
+     * @throws IllegalArgumentException when the stored value is not a JSON object
+     */
+    default void updateObject(String key, java.util.function.Consumer<java.util.Map<String, Object>> change,
+                              Durability durability) {
+        getOrCreateGlob(key, "{}");
+        updateGlob(key, json -> {
+            java.util.Map<String, Object> object = new java.util.LinkedHashMap<>(
+                    io.jsorc.base.Json.parseObject(json, key));
+            change.accept(object);
+            return io.jsorc.base.Json.write(object);
+        }, durability);
+    }
+
     /** {@return how many writes this backend holds that have not reached its backing store yet (a metric)} */
     default int pendingCount() {
         return 0;

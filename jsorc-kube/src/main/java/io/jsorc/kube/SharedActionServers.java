@@ -259,18 +259,7 @@ final class SharedActionServers {
     }
 
     private void heartbeats() {
-        while (!context.isClosed() && !Thread.currentThread().isInterrupted()) {
-            try {
-                heartbeat();
-            } catch (RuntimeException e) {
-                log.warn("Refreshing this replica's holdings of shared action servers failed: {}", e.getMessage());
-            }
-            try {
-                Thread.sleep(HEARTBEAT.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        every("Refreshing this replica's holdings of shared action servers", this::heartbeat);
     }
 
     /**
@@ -280,13 +269,33 @@ final class SharedActionServers {
      * @param side the leader's writes through the running kube service
      */
     void reconcileUntilInterrupted(ClusterSide side) {
+        every("Reconciling the shared action servers", () -> {
+            if (shared()) {
+                reconcile(side);
+            }
+        });
+    }
+
+    /**
+     * Runs a step every {@link #HEARTBEAT} until interrupted or the orchestrator closes. A failing step is logged at
+     * WARN the first time, at DEBUG while it keeps failing (the config store or the cluster is away), and its
+     * recovery at INFO.
+     */
+    private void every(String what, Runnable step) {
+        int failures = 0;
         while (!context.isClosed() && !Thread.currentThread().isInterrupted()) {
             try {
-                if (shared()) {
-                    reconcile(side);
+                step.run();
+                if (failures > 0) {
+                    log.info("{} works again after {} failed attempts", what, failures);
                 }
+                failures = 0;
             } catch (RuntimeException e) {
-                log.warn("Reconciling the shared action servers failed: {}", e.getMessage());
+                if (failures++ == 0) {
+                    log.warn("{} failed (retried every {} ms): {}", what, HEARTBEAT.toMillis(), e.getMessage());
+                } else {
+                    log.debug("{} failed again ({} in a row): {}", what, failures, e.getMessage());
+                }
             }
             try {
                 Thread.sleep(HEARTBEAT.toMillis());
@@ -334,13 +343,7 @@ final class SharedActionServers {
     }
 
     private void update(Consumer<Map<String, Object>> change) {
-        Hook backend = hook();
-        backend.getOrCreateGlob(KEY, "{}");
-        backend.updateGlob(KEY, json -> {
-            Map<String, Object> entries = new LinkedHashMap<>(Json.parseObject(json, KEY));
-            change.accept(entries);
-            return Json.write(entries);
-        }, Durability.REQUIRED);
+        hook().updateObject(KEY, change, Durability.REQUIRED);
     }
 
     @SuppressWarnings("unchecked")

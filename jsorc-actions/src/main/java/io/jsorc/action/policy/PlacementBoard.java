@@ -113,13 +113,7 @@ public final class PlacementBoard {
     }
 
     private void update(java.util.function.Consumer<Map<String, Object>> change) {
-        Hook backend = hook.get();
-        backend.getOrCreateGlob(KEY, "{}");
-        backend.updateGlob(KEY, json -> {
-            Map<String, Object> current = new LinkedHashMap<>(Json.parseObject(json, KEY));
-            change.accept(current);
-            return Json.write(current);
-        }, Durability.REQUIRED);
+        hook.get().updateObject(KEY, change, Durability.REQUIRED);
     }
 
     @SuppressWarnings("unchecked")
