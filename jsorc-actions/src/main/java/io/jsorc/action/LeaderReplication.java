@@ -5,6 +5,8 @@ import io.jsorc.action.policy.PlacementBoard;
 import io.jsorc.action.policy.PolicyRunner;
 import io.jsorc.cluster.Leadership;
 import io.jsorc.config.Hook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How an action manager shares placement with the host's other replicas: through the orchestrator's
@@ -13,9 +15,12 @@ import io.jsorc.config.Hook;
  */
 final class LeaderReplication implements PolicyRunner.Replication {
 
+    private static final Logger log = LoggerFactory.getLogger(LeaderReplication.class);
+
     private final ComponentContext context;
     private final PlacementBoard board;
     private volatile Hook hook;
+    private volatile boolean warned;
 
     LeaderReplication(ComponentContext context) {
         this.context = context;
@@ -25,15 +30,32 @@ final class LeaderReplication implements PolicyRunner.Replication {
     private Hook hook() {
         Hook current = hook;
         if (current == null) {
-            current = context.src("hook", Hook.class);
+            current = io.jsorc.config.ConfigStore.hookOf(context);
             hook = current;
         }
         return current;
     }
 
+    /**
+     * Placement is shared when the replicas elect a leader and share the config store it is published in. An
+     * election over a private store (in memory) cannot share it: each replica then places its own modules, and says
+     * so once.
+     */
     @Override
     public boolean shared() {
-        return !"none".equals(Leadership.of(context).mode());
+        if ("none".equals(Leadership.of(context).mode())) {
+            return false;
+        }
+        if (hook().isShared()) {
+            return true;
+        }
+        if (!warned) {
+            warned = true;
+            log.warn("The replicas elect a leader ({}), but the config store is private ({}): placement policies run "
+                    + "on every replica alone; use a shared store (REDIS_CONFIG) to run them on the leader only",
+                    Leadership.of(context).mode(), hook().describe());
+        }
+        return false;
     }
 
     @Override

@@ -88,6 +88,19 @@ public final class ConfigStore {
     }
 
     /**
+     * Returns the backend of an orchestrator's config store, for components that keep entries of their own in it
+     * (the action servers replicas share, the placements a leader publishes): the backend the builder or
+     * {@code -Djsorc.hook} pinned, else the winning {@code @Repository(name = "hook")}.
+     *
+     * @param context the orchestrator's components
+     * @return its config store's backend; the winning hook repository when no config store is published
+     */
+    public static Hook hookOf(io.jsorc.ComponentContext context) {
+        return context.sharedIfPresent(ConfigStore.class, ConfigStore.class).map(ConfigStore::hook)
+                .orElseGet(() -> context.src(HOOK, Hook.class));
+    }
+
+    /**
      * Returns the store's backend, created on first use and kept for the life of the store.
      *
      * <p>A backend whose construction reads config through this store (its {@code attach} asks for a service, say)

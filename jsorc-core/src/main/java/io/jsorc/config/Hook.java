@@ -61,6 +61,16 @@ public interface Hook {
     }
 
     /**
+     * Tells whether other orchestrators (the host's other replicas) read and write the same store, so that what one
+     * replica writes, another reads: what replicas that elect a leader need to share action servers and placements.
+     *
+     * @return {@code true} for a shared backend (Redis); the default, for a private one, is {@code false}
+     */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
      * Asks to be told of keys that changed outside this orchestrator (another replica wrote them). A backend that
      * nobody else writes keeps the default, which never calls back.
      *

@@ -85,6 +85,9 @@ public final class Assembly implements ComponentContext {
         Hook givenBackend = settings.hook();
         this.configStore = new ConfigStore(() -> resolveBackend(givenBackend), configKeys, manifestKeys,
                 settings.configKeys(), settings.overrides(), settings.classLoader(), settings.placeholders());
+        // Published as shared state: components that keep entries of their own use this store's backend
+        // (ConfigStore.hookOf), the one a builder or -Djsorc.hook pinned, not whichever hook repository wins.
+        scope.shared(ConfigStore.class, () -> configStore);
         List<ManifestApplier> appliers = settings.appliers();
         if (appliers == null) {
             appliers = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.jsorc.kube;
 import io.jsorc.CommonService;
 import io.jsorc.manifest.Manifest;
 import io.jsorc.ComponentContext;
-import io.jsorc.config.Hook;
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.base.Backoff;
 import io.jsorc.base.DaemonThreads;
@@ -112,7 +111,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
             }
             Leadership leadership = Leadership.of(orchestrator);
             if (leadership.confirm()) {
-                applied = new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv,
+                applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv,
                         leadership::confirm).apply(MANIFEST_KEY, null, manifest, kube.namespace());
                 log.info("Database {}:{} does not answer; applied {}", host, port, applied);
             } else {

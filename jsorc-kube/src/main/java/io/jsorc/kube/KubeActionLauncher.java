@@ -6,7 +6,6 @@ import io.jsorc.action.ActionConfig;
 import io.jsorc.action.remote.RemoteActionLauncher;
 import io.jsorc.action.remote.RemoteStarter;
 import io.jsorc.cluster.Leadership;
-import io.jsorc.config.Hook;
 import io.jsorc.manifest.ApplyReport;
 import io.jsorc.manifest.Manifest;
 import io.kubernetes.client.openapi.ApiException;
@@ -96,6 +95,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 token = deploy(kube, orchestrator, name, config, leadership::confirm);
                 servers.applied(name, config);
             } else {
+                servers.requireSharedStore(name); // else the leader would never hear of this holding
                 token = awaitToken(kube, name, leadership);
             }
             return new KubeRemote(url, name, orchestrator, token, true);
@@ -181,7 +181,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     }
 
     private static ResourceSync sync(KubeService kube, ComponentContext orchestrator, BooleanSupplier mayWrite) {
-        return new ResourceSync(kube.app(), orchestrator.src("hook", Hook.class), System::getenv, mayWrite);
+        return new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv, mayWrite);
     }
 
     private static String key(String module) {

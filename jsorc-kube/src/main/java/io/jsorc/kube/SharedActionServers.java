@@ -73,6 +73,22 @@ final class SharedActionServers {
         return !"none".equals(Leadership.of(context).mode());
     }
 
+    /**
+     * Checks that the holdings reach the other replicas.
+     *
+     * @param module the module about to be held
+     * @throws KubeException when the config store is private to this replica: a follower could never tell the
+     *                       leader that it holds the module
+     */
+    void requireSharedStore(String module) {
+        if (!hook().isShared()) {
+            throw new KubeException("Cannot share the action server of '" + module + "' with the other replicas: "
+                    + "they elect a leader (" + Leadership.of(context).mode() + "), but the config store is private to "
+                    + "this replica (" + hook().describe() + "); use a shared store (REDIS_CONFIG), where replicas "
+                    + "record which of them hold a server, or leader_election: none for a single replica");
+        }
+    }
+
     /** {@return this replica's name in the entry} */
     String replica() {
         return Leadership.of(context).identity().orElse(fallbackIdentity);
@@ -81,7 +97,7 @@ final class SharedActionServers {
     private Hook hook() {
         Hook current = hook;
         if (current == null) {
-            current = context.src("hook", Hook.class);
+            current = io.jsorc.config.ConfigStore.hookOf(context);
             hook = current;
         }
         return current;

@@ -56,7 +56,11 @@ class ActionReplicasTest {
     }
 
     private Orchestrator replica(String name) {
-        Orchestrator orchestrator = Orchestrator.builder().scanPackages()
+        return replica(name, Orchestrator.builder().scanPackages());
+    }
+
+    private Orchestrator replica(String name, Orchestrator.Builder builder) {
+        Orchestrator orchestrator = builder
                 .config("KUBE_CONFIG", "{\"enabled\": true, \"namespace\": \"jsorc\", \"in_cluster\": false, "
                         + "\"base_path\": \"" + server.basePath() + "\", \"timeout_ms\": 3000, "
                         + "\"user_agent\": \"jsorc/" + name + "\"}")
@@ -150,6 +154,27 @@ class ActionReplicasTest {
         System.out.printf("server retired %d ms after the last live holder let go (a stale holder left)%n",
                 (System.nanoTime() - t0) / 1_000_000);
         await().atMost(Duration.ofSeconds(10)).until(() -> SharedActionServers.of(a).read().isEmpty());
+    }
+
+    @Test
+    void aFollowerWithAPrivateConfigStoreIsToldAtOnceWhyItCannotShareAServer() throws Exception {
+        Orchestrator a = replica("a", Orchestrator.builder().scanPackages().hook(new io.jsorc.config.MemoryHook()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Leadership.of(a).isLeader());
+        Orchestrator b = replica("b", Orchestrator.builder().scanPackages().hook(new io.jsorc.config.MemoryHook()));
+        long t0 = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubeActionLauncher().launch("calc",
+                        new ActionConfig("com.example.Calc", null, 0, Map.of()), b))
+                .isInstanceOf(KubeException.class).hasMessageContaining("config store is private")
+                .hasMessageContaining("REDIS_CONFIG");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("told at once, not after the start timeout")
+                .isLessThan(20_000);
+        assertThat(writesBy("b", t0)).isEmpty();
+        // The leader, alone with its private store, still deploys its own server.
+        RemoteActionLauncher.Remote own = new KubeActionLauncher().launch("calc",
+                new ActionConfig("com.example.Calc", null, 0, Map.of()), a);
+        assertThat(server.get(DEPLOYMENT)).isPresent();
+        new KubeActionLauncher().retire(own);
+        assertThat(server.get(DEPLOYMENT)).isEmpty();
     }
 
     @Test

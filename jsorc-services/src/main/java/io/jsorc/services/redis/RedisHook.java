@@ -158,6 +158,12 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         state.flush();
     }
 
+    /** {@return whether it stores in Redis (REDIS_CONFIG enabled), where every replica reads and writes} */
+    @Override
+    public boolean isShared() {
+        return state != null && state.bootstrap != null;
+    }
+
     @Override
     public String describe() {
         RedisService.Settings bootstrap = state == null ? null : state.bootstrap;
