@@ -32,7 +32,7 @@ final class ReplicaPlacements {
     private volatile boolean stopped;
     /** The board's policy choice this replica runs: a newer sequence number is adopted. */
     private long adoptedSeq = -1;
-    private long tickMillis = 200;
+    private volatile long tickMillis = 200;
     private Map<String, String> lastPublished;
     private long lastTerm = -1;
     private volatile boolean leading;
