@@ -100,9 +100,9 @@ public class KubeService extends CommonService<ApiClient> {
     }
 
     /**
-     * Starts the daemon ({@code jsorc-kube-action-servers}) with which a leader creates and retires the Kubernetes
-     * action servers that the host's replicas share (see {@link KubeActionLauncher}); it does nothing on followers
-     * and without an election.
+     * Starts the daemon ({@code jsorc-kube-action-servers}) that refreshes which Kubernetes action servers this
+     * replica holds and with which a leader creates and retires the servers the host's replicas share (see
+     * {@link KubeActionLauncher}); without an election and without holdings it only reads.
      */
     @Override
     protected void postRun() {
@@ -110,7 +110,7 @@ public class KubeService extends CommonService<ApiClient> {
         SharedActionServers servers = SharedActionServers.of(components);
         spawnDaemon("action-servers", () -> {
             SharedActionServers.ClusterSide side = KubeActionLauncher.clusterSide(components, this);
-            servers.reconcileUntilInterrupted(side);
+            servers.runUntilInterrupted(side);
         });
     }
 

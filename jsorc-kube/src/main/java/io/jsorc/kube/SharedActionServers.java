@@ -2,7 +2,6 @@ package io.jsorc.kube;
 
 import io.jsorc.ComponentContext;
 import io.jsorc.action.ActionConfig;
-import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 import io.jsorc.cluster.Leadership;
 import io.jsorc.config.Durability;
@@ -28,8 +27,8 @@ import java.util.function.Consumer;
  *
  * <p>The entry holds the module's config (no secret: {@code remote} holds images, commands and timeouts), never
  * the call token: that lives in the server's Secret, which followers read from the cluster. A replica refreshes its
- * holdings on a daemon ({@code jsorc-action-holdings}) started with its first holding and ended when the orchestrator
- * closes; the leader's {@link #reconcile} runs on a daemon of the kube service ({@code jsorc-kube-action-servers}).
+ * holdings, and the leader {@link #reconcile reconciles}, on a daemon of the kube service
+ * ({@code jsorc-kube-action-servers}), which ends with it.
  */
 final class SharedActionServers {
 
@@ -39,8 +38,11 @@ final class SharedActionServers {
     static final String KEY = "ACTION_SERVERS";
     /** How often a replica refreshes its holdings and the leader reconciles. */
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    /** A holding not refreshed for this long belongs to a replica that is gone. */
-    static final Duration STALE = Duration.ofSeconds(30);
+    /**
+     * A holding not refreshed for this long belongs to a replica that is gone (or whose kube service has been down
+     * that long: the refresh runs on its daemon).
+     */
+    static final Duration STALE = Duration.ofSeconds(60);
     /** Bounds of the entry: modules, and holders per module. */
     static final int MAX_MODULES = 256;
     static final int MAX_HOLDERS = 256;
@@ -52,7 +54,6 @@ final class SharedActionServers {
     private final Map<String, ActionConfig> applied = new ConcurrentHashMap<>();
     private final String fallbackIdentity = "replica-" + Long.toHexString(new java.security.SecureRandom().nextLong());
     private volatile Hook hook;
-    private volatile Thread daemon;
 
     private SharedActionServers(ComponentContext context) {
         this.context = context;
@@ -132,7 +133,6 @@ final class SharedActionServers {
             entry.put("holders", holders);
         });
         held.put(module, config);
-        ensureDaemon();
     }
 
     /**
@@ -265,27 +265,16 @@ final class SharedActionServers {
         });
     }
 
-    /** Starts the daemon that refreshes this replica's holdings ({@code jsorc-action-holdings}). */
-    private synchronized void ensureDaemon() {
-        Thread running = daemon;
-        if (running != null && running.isAlive()) {
-            return;
-        }
-        daemon = DaemonThreads.start("jsorc-action-holdings", this::heartbeats);
-    }
-
-    private void heartbeats() {
-        every("Refreshing this replica's holdings of shared action servers", this::heartbeat);
-    }
-
     /**
-     * The kube service's daemon ({@code jsorc-kube-action-servers}): while replicas share servers, the leader
-     * reconciles every {@link #HEARTBEAT} until interrupted (the kube service stopped).
+     * The kube service's daemon ({@code jsorc-kube-action-servers}): every {@link #HEARTBEAT} it refreshes this
+     * replica's holdings and, while replicas share servers, lets the leader reconcile; until interrupted (the kube
+     * service stopped or the orchestrator closed).
      *
      * @param side the leader's writes through the running kube service
      */
-    void reconcileUntilInterrupted(ClusterSide side) {
-        every("Reconciling the shared action servers", () -> {
+    void runUntilInterrupted(ClusterSide side) {
+        every("Refreshing the shared action servers", () -> {
+            heartbeat();
             if (shared()) {
                 reconcile(side);
             }
@@ -319,11 +308,6 @@ final class SharedActionServers {
                 return;
             }
         }
-    }
-
-    /** Stops the heartbeat daemon (tests; the orchestrator's close ends it too). */
-    void stop() {
-        DaemonThreads.interruptAndJoin(daemon, Duration.ofSeconds(10));
     }
 
     /** Applies and deletes a module's server in the cluster (the leader's writes). */

@@ -136,13 +136,13 @@ class ActionReplicasTest {
         RemoteActionLauncher.Remote remote = launcher.launch("calc", new ActionConfig("com.example.Calc", null, 0,
                 Map.of()), a);
         assertThat(server.get(DEPLOYMENT)).isPresent();
-        // A replica that held it was killed a minute ago: its holding was never released, only no longer refreshed.
-        long aMinuteAgo = System.currentTimeMillis() - 60_000;
+        // A replica that held it was killed minutes ago: its holding was never released, only no longer refreshed.
+        long longAgo = System.currentTimeMillis() - 5 * SharedActionServers.STALE.toMillis();
         a.src("hook", io.jsorc.config.Hook.class).updateGlob(SharedActionServers.KEY, json -> {
             Map<String, Object> entries = new java.util.LinkedHashMap<>(io.jsorc.base.Json.parseObject(json, "test"));
             Map<String, Object> calc = new java.util.LinkedHashMap<>((Map<String, Object>) entries.get("calc"));
             Map<String, Object> holders = new java.util.LinkedHashMap<>((Map<String, Object>) calc.get("holders"));
-            holders.put("killed-replica", aMinuteAgo);
+            holders.put("killed-replica", longAgo);
             calc.put("holders", holders);
             entries.put("calc", calc);
             return io.jsorc.base.Json.write(entries);
