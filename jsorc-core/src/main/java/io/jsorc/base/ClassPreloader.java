@@ -47,61 +47,44 @@ public final class ClassPreloader implements AutoCloseable {
     public static final String THREAD = "jsorc-preload";
 
     private static final Logger log = LoggerFactory.getLogger(ClassPreloader.class);
-    /** Bounds the queue: far more than any list holds (some hundreds). */
-    private static final int MAX_NAMES = 8192;
-    /** How long the daemon waits for the component lists before it ends without them. */
+    /** How long the daemon waits for the registered components before it ends without their sections. */
     private static final long WAIT_FOR_COMPONENTS_MS = 2000;
-    /** Marks the end of the names (compared by identity). */
-    private static final String END = new String("end of names");
-    private static final ClassPreloader OFF = new ClassPreloader(null, Map.of());
+    private static final ClassPreloader OFF = new ClassPreloader(null);
 
     private final ClassLoader loader;
-    private final Map<String, List<String>> sections;
-    private final BlockingQueue<String> names = new ArrayBlockingQueue<>(MAX_NAMES + 1);
+    /** The registered components' class names, handed over once (capacity 1: bounded). */
+    private final BlockingQueue<List<String>> components = new ArrayBlockingQueue<>(1);
     private volatile Thread thread;
     private volatile boolean closed;
 
-    private ClassPreloader(ClassLoader loader, Map<String, List<String>> sections) {
+    private ClassPreloader(ClassLoader loader) {
         this.loader = loader;
-        this.sections = sections;
     }
 
     /**
-     * Reads the lists and starts loading the {@code [*]} section.
+     * Starts the daemon, which reads the lists and loads the {@code [*]} section; the building thread only starts it.
      *
      * @param loader where the lists are read from and the classes loaded with
-     * @return the running preloader; one that does nothing when preloading is off or nothing is listed
+     * @return the running preloader; one that does nothing when preloading is off
      */
     public static ClassPreloader start(ClassLoader loader) {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
             return OFF;
         }
-        Map<String, List<String>> sections = read(loader);
-        if (sections.isEmpty()) {
-            return OFF;
-        }
-        ClassPreloader preloader = new ClassPreloader(loader, sections);
-        preloader.enqueue(sections.getOrDefault(ALWAYS, List.of()));
+        ClassPreloader preloader = new ClassPreloader(loader);
         preloader.thread = DaemonThreads.start(THREAD, preloader::run);
         return preloader;
     }
 
     /**
-     * Adds the sections of the registered components, after which the daemon ends once it has loaded them.
+     * Hands over the registered components: the daemon loads their sections, then ends.
      *
      * @param componentClasses the class names of the registered components
      */
     public void components(Collection<String> componentClasses) {
-        if (this == OFF) {
-            return;
+        if (this != OFF) {
+            components.offer(List.copyOf(componentClasses));
         }
-        for (String component : componentClasses) {
-            List<String> listed = sections.get(component);
-            if (listed != null) {
-                enqueue(listed);
-            }
-        }
-        names.offer(END);
     }
 
     /** {@return whether the daemon has ended (or never ran)} */
@@ -117,44 +100,44 @@ public final class ClassPreloader implements AutoCloseable {
             return;
         }
         closed = true;
-        names.clear();
-        names.offer(END);
+        components.offer(List.of()); // wakes a daemon waiting for the components
         Thread current = thread;
         if (current != null && current != Thread.currentThread()) {
             DaemonThreads.join(current, Duration.ofSeconds(2));
         }
     }
 
-    private void enqueue(List<String> classNames) {
-        for (String name : classNames) {
-            if (closed || !names.offer(name)) {
-                return; // closed, or full: preloading is only a head start, the rest loads on demand
-            }
-        }
-    }
-
     private void run() {
         long started = System.nanoTime();
-        int loaded = 0;
-        int skipped = 0;
+        int[] counts = new int[2]; // loaded, not found
+        Map<String, List<String>> sections = read(loader);
+        load(sections.getOrDefault(ALWAYS, List.of()), counts);
         try {
-            while (!closed) {
-                String name = names.poll(WAIT_FOR_COMPONENTS_MS, TimeUnit.MILLISECONDS);
-                if (name == null || name == END) {
-                    break;
-                }
-                try {
-                    Class.forName(name, false, loader);
-                    loaded++;
-                } catch (ClassNotFoundException | LinkageError e) {
-                    skipped++; // a stale entry, or an optional library that is absent: loads on demand or never
-                }
+            boolean guarded = sections.size() > (sections.containsKey(ALWAYS) ? 1 : 0);
+            List<String> registered = closed || !guarded ? List.of()
+                    : components.poll(WAIT_FOR_COMPONENTS_MS, TimeUnit.MILLISECONDS);
+            for (String component : registered == null ? List.<String>of() : registered) {
+                load(sections.getOrDefault(component, List.of()), counts);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.debug("Preloaded {} classes ({} not found) in {} ms", loaded, skipped,
+        log.debug("Preloaded {} classes ({} not found) in {} ms", counts[0], counts[1],
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void load(List<String> classNames, int[] counts) {
+        for (String name : classNames) {
+            if (closed) {
+                return;
+            }
+            try {
+                Class.forName(name, false, loader);
+                counts[0]++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                counts[1]++; // a stale entry, or an optional library that is absent: loads on demand or never
+            }
+        }
     }
 
     /**
