@@ -5,13 +5,17 @@
 # per run against a real redis-server; prints each run's phases, then the medians (build + start + first lookups).
 #   --cds: then the same runs with an AppCDS archive of the app (JDK 17: -XX:ArchiveClassesAtExit once, then
 #          -XX:SharedArchiveFile), as a host would ship it. Not the benchmark's line: a plain JVM is.
-# Usage: scripts/real-app-startup.sh [runs (default 9)] [--cds]    Build first: mvn -pl jsorc-bench -am package
+#   --preload-lists: instead, one run without preloading that logs every class load, and from it the classes the
+#          start loads from jsorc-core's and jsorc-services' jars and their libraries, in the order they are needed:
+#          the META-INF/jsorc/preload lists (written to jsorc-bench/target/real-app/preload-{core,services}). The
+#          server is empty, so the start also parses REDIS_MANIFEST.yaml (SnakeYAML: in the services list).
+# Usage: scripts/real-app-startup.sh [runs (default 9)] [--cds | --preload-lists]
+# Build first: mvn -pl jsorc-bench -am package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-9}
-cds=false
-[ "${2:-}" = "--cds" ] && cds=true
+mode=${2:-}
 out=jsorc-bench/target/real-app
 rm -rf "$out"
 mkdir -p "$out/app/io/jsorc/bench/app" "$out/app/META-INF/jsorc/defaults"
@@ -54,8 +58,22 @@ measure() { # label, extra JVM options...
     printf "%s: median %.1f ms, min %.1f, max %.1f (build + start + first lookups, %d runs)\n", l, v[int((NR+1)/2)], v[1], v[NR], NR}'
 }
 
+if [ "$mode" = "--preload-lists" ]; then
+  java -Djsorc.preload=false -Xlog:class+load:file="$out/class-load.log" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$classpath" io.jsorc.bench.app.RealApp "$port" > /dev/null
+  list() { # jar name patterns -> class names in load order (no lambdas or other hidden classes)
+    grep -E "source: file:.*/($1)[^/]*\.jar" "$out/class-load.log" | awk '{print $2}' | grep -v -e 'Lambda' -e '/0x'
+  }
+  { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload
+    list 'jsorc-core-|jackson-'; } > "$out/preload-core"
+  { sed -n '1,/^\[/p' jsorc-services/src/main/resources/META-INF/jsorc/preload
+    list 'jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'; } > "$out/preload-services"
+  wc -l "$out/preload-core" "$out/preload-services"
+  exit 0
+fi
+
 measure "plain JVM"
-if $cds; then
+if [ "$mode" = "--cds" ]; then
   java -XX:ArchiveClassesAtExit="$out/app.jsa" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
     io.jsorc.bench.app.RealApp "$port" > /dev/null
   measure "AppCDS" -XX:SharedArchiveFile="$out/app.jsa"
