@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Loads, on a short-lived daemon thread ({@value #THREAD}), the classes an orchestrator's build and start are about
  * to need, so that reading and defining them (most of a fresh JVM's start-up) overlaps with the building thread's
- * work instead of waiting in line on it. With a second core idle it takes about 200 ms of the building thread's
- * CPU time off an app on {@code jsorc-core} and {@code jsorc-services}; with one core it changes little.
+ * work instead of waiting in line on it. It takes about 150 ms of the building thread's CPU time off an app on
+ * {@code jsorc-core} and {@code jsorc-services}; the wall time gains that much only while a second core is free, and
+ * with an AppCDS archive (classes mapped, not parsed) there is nothing left for it to do.
  *
  * <p>It only loads ({@code Class.forName(name, false, loader)}): nothing is linked or initialized on this thread, so
  * no static initializer runs here and no class-initialization deadlock can arise; the building thread, asking for a
