@@ -29,6 +29,12 @@ public final class BenchReport {
         }
     }
 
+    /**
+     * Heads the real app's hand-measured part (its own shape through {@code scripts/real-app-startup.sh}, and the
+     * profile of where its start-up time goes), carried over from the report being replaced.
+     */
+    private static final String REAL_APP_BY_HAND = "#### Real app in its own shape";
+
     private final StringBuilder md = new StringBuilder();
 
     private BenchReport() {
@@ -60,7 +66,7 @@ public final class BenchReport {
         line("");
         lookup(read(dir, "lookup-t1.json"), read(dir, "lookup-t2.json"));
         newInstance(read(dir, "new-instance.json"));
-        startup(read(dir, "startup.json"));
+        startup(read(dir, "startup.json"), out);
         recovery(dir.resolve("recovery.json"));
         actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
         logShipping(read(dir, "logs-t1.json"), read(dir, "logs-t2.json"));
@@ -103,12 +109,13 @@ public final class BenchReport {
         table(results, "jsorcCtx");
     }
 
-    private void startup(List<Result> results) {
+    private void startup(List<Result> results, Path out) throws IOException {
         line("## 3–4. Startup: registry build + first lookup, fresh JVM per fork");
         line("");
         line("`java -jar jsorc-bench/target/benchmarks.jar StartupBenchmark` (SingleShotTime, one shot per fork)");
         line("");
         realApp(results);
+        carriedOver(out, REAL_APP_BY_HAND, "\n### ");
         for (String size : List.of("50", "500")) {
             List<Result> ofSize = results.stream().filter(r -> size.equals(r.size())).toList();
             if (ofSize.isEmpty()) {
@@ -223,13 +230,20 @@ public final class BenchReport {
      * of the report being replaced is carried over as it is.
      */
     private void replicasCarriedOver(Path out) throws IOException {
-        String marker = "## 8. Replicas";
+        carriedOver(out, "## 8. Replicas", "\n## ");
+    }
+
+    /**
+     * Copies a part of the report being replaced, from {@code marker} up to {@code stop} (or its end), as it is:
+     * what was measured by hand, not in this run.
+     */
+    private void carriedOver(Path out, String marker, String stop) throws IOException {
         String previous = Files.exists(out) ? Files.readString(out) : "";
         int start = previous.indexOf(marker);
         if (start < 0) {
             return;
         }
-        int end = previous.indexOf("\n## ", start + marker.length());
+        int end = previous.indexOf(stop, start + marker.length());
         md.append(previous, start, end < 0 ? previous.length() : end + 1);
         if (end < 0) {
             line("");

@@ -1,6 +1,5 @@
 package io.jsorc.cluster;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -49,8 +49,6 @@ public record ElectionSettings(Mode mode, Duration leaseDuration, Duration renew
 
     private static final Set<String> FIELDS = Set.of("mode", "lease_duration_ms", "renew_deadline_ms",
             "retry_period_ms", "app");
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /** The election modes. */
     public enum Mode {
         /** kube when the kube service is enabled, else redis when the Redis hook is the config store, else none. */
@@ -133,8 +131,10 @@ public record ElectionSettings(Mode mode, Duration leaseDuration, Duration renew
         if (host == null || host.isBlank()) {
             host = "jsorc";
         }
+        // Tells replicas on one host apart: unique, not secret (a lease holder's name is no credential), so no
+        // SecureRandom, whose seeding costs tens of milliseconds of every orchestrator's start in a fresh JVM.
         byte[] suffix = new byte[4];
-        RANDOM.nextBytes(suffix);
+        ThreadLocalRandom.current().nextBytes(suffix);
         return host.strip() + "-" + HexFormat.of().formatHex(suffix);
     }
 

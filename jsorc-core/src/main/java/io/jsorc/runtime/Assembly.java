@@ -11,6 +11,7 @@ import io.jsorc.Repository;
 import io.jsorc.Service;
 import io.jsorc.ServiceInfo;
 import io.jsorc.ServiceListener;
+import io.jsorc.base.ClassPreloader;
 import io.jsorc.base.Json;
 import io.jsorc.cluster.LeaderElection;
 import io.jsorc.cluster.Leadership;
@@ -24,7 +25,6 @@ import io.jsorc.metrics.MetricsEvents;
 import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
 import io.jsorc.registry.Registry;
-import io.jsorc.registry.RegistryBuilder;
 import io.jsorc.regen.RegenerationLoop;
 import io.jsorc.service.ServiceTable;
 import org.slf4j.Logger;
@@ -64,6 +64,7 @@ public final class Assembly implements ComponentContext {
     private final Leadership leadership;
     private final RegenerationLoop regeneration;
     private final List<OrchestratorExtension> extensions;
+    private final ClassPreloader preloader;
     private final Object phaseLock = new Object();
     private volatile Phase phase = Phase.NEW;
 
@@ -73,7 +74,9 @@ public final class Assembly implements ComponentContext {
      * @param settings what the builder collected
      */
     public Assembly(AssemblySettings settings) {
-        this.registry = buildRegistry(settings);
+        // A second thread loads the classes the build and start will need while this one works.
+        this.preloader = ClassPreloader.start(settings.classLoader());
+        this.registry = RegistryLoading.build(settings, preloader);
         Set<String> configKeys = new LinkedHashSet<>();
         Set<String> manifestKeys = new LinkedHashSet<>();
         for (Registration service : registry.all(ComponentKind.SERVICE)) {
@@ -118,22 +121,6 @@ public final class Assembly implements ComponentContext {
         log.debug("Orchestrator built: {} services, {} repositories, {} contexts",
                 registry.names(ComponentKind.SERVICE).size(), registry.names(ComponentKind.REPOSITORY).size(),
                 registry.names(ComponentKind.CONTEXT).size());
-    }
-
-    private static Registry buildRegistry(AssemblySettings settings) {
-        RegistryBuilder builder = Registry.builder().classLoader(settings.classLoader()).useIndex(settings.useIndex());
-        List<String> packages = settings.scanPackages();
-        if (packages == null || !packages.isEmpty()) {
-            String[] accepted = packages == null ? new String[0] : packages.toArray(String[]::new);
-            // Roots with a compile-time index are read from it; only roots without one are scanned.
-            if (settings.useIndex()) {
-                builder.indexOrScan(accepted);
-            } else {
-                builder.scan(accepted);
-            }
-        }
-        builder.register(settings.classes().toArray(Class<?>[]::new));
-        return builder.build();
     }
 
     /**
@@ -218,6 +205,7 @@ public final class Assembly implements ComponentContext {
             }
             phase = Phase.CLOSED;
         }
+        preloader.close();
         regeneration.close();
         for (OrchestratorExtension extension : extensions) {
             try {

@@ -118,11 +118,21 @@ final class RedisConfigScripts {
                       String origin) {
         Object reply = redis.eval(SCRIPT, List.of(RedisHook.HASH, META, EPOCH, RedisHook.CHANNEL),
                 List.of(key, op.name(), json == null ? "" : json, Long.toString(base),
-                        baseEpoch == null ? "" : baseEpoch, java.util.UUID.randomUUID().toString(),
+                        baseEpoch == null ? "" : baseEpoch, newEpochId(),
                         kind == null ? "set" : kind, origin));
         List<?> parts = (List<?>) reply;
         return new Stored("ok".equals(text(parts, 0)), text(parts, 1), Long.parseLong(text(parts, 2)),
                 text(parts, 3), text(parts, 4));
+    }
+
+    /**
+     * A candidate id for a new data set ({@code jsorc:epoch}), used only when Redis has none yet: unique, not secret.
+     * Not {@code UUID.randomUUID()}: seeding its {@code SecureRandom} costs tens of milliseconds and ~40 classes on
+     * the first config read of a fresh JVM.
+     */
+    private static String newEpochId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return new java.util.UUID(random.nextLong() ^ System.nanoTime(), random.nextLong()).toString();
     }
 
     private static String text(List<?> parts, int index) {

@@ -67,7 +67,7 @@ public class RedisService extends CommonService<RedisClient> {
             return clientConfig(socketTimeoutMillis, connectTimeoutMillis, false);
         }
 
-        /** {@code single}: for a plain {@link Jedis} connection, which speaks RESP2 only. */
+        /** {@code single}: for a connection of its own (health checks, the subscription), which speaks RESP2 only. */
         JedisClientConfig clientConfig(int socketTimeoutMillis, int connectTimeoutMillis, boolean single) {
             DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                     .database(db == null ? 0 : db)

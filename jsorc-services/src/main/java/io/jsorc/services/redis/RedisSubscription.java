@@ -2,8 +2,8 @@ package io.jsorc.services.redis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  * {@link RedisLink}. The connection waits without a read timeout, so it is PINGed every {@code pubsub_ping_ms}; a
  * subscription the server drops, or a PING not answered within {@code pubsub_pong_timeout_ms} (a half-open
  * connection), is reported as lost, and the service fails and is rebuilt.
+ *
+ * <p>It subscribes over a bare {@link Connection}, as {@code Jedis.psubscribe} does inside: the {@code Jedis} class
+ * (250 KB of bytecode and a dozen interfaces the client does not load) would be parsed on the start path only to
+ * hold that connection, while the service's {@code postRun} waits for the subscription.
  */
 final class RedisSubscription {
 
@@ -28,7 +32,7 @@ final class RedisSubscription {
     private final BooleanSupplier running;
     private final Consumer<RedisServiceException> lost;
     private volatile JedisPubSub subscription;
-    private volatile Jedis subscriber;
+    private volatile Connection subscriber;
     private volatile long lastPong;
 
     RedisSubscription(RedisService.Settings settings, RedisLink link, String address, BooleanSupplier running,
@@ -60,13 +64,13 @@ final class RedisSubscription {
             }
         };
         subscription = pubsub;
-        try (Jedis jedis = new Jedis(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
+        try (Connection connection = new Connection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
                 s.clientConfig(0, s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms(), true))) {
-            subscriber = jedis;
+            subscriber = connection;
             if (subscription != pubsub) {
                 return; // released before we connected (postRun timed out, or the service was discarded)
             }
-            jedis.psubscribe(pubsub, RedisService.CHANNELS);
+            pubsub.proceedWithPatterns(connection, RedisService.CHANNELS);
         } catch (JedisException e) {
             // Not when we closed it ourselves (release): only a subscription the server dropped is a failure.
             if (subscription == pubsub && running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
@@ -138,12 +142,12 @@ final class RedisSubscription {
                 log.debug("Unsubscribing threw", e);
             }
         }
-        Jedis jedis = subscriber;
-        if (jedis != null) {
+        Connection connection = subscriber;
+        if (connection != null) {
             try {
-                jedis.close();
+                connection.close();
                 // Closing may return the socket to nobody while psubscribe reads it: disconnect to unblock it.
-                jedis.disconnect();
+                connection.disconnect();
             } catch (RuntimeException e) {
                 log.debug("Closing the subscriber threw", e);
             }

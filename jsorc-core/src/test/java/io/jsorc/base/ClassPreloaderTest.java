@@ -1,0 +1,148 @@
+package io.jsorc.base;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ClassPreloaderTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(ClassPreloader.PROPERTY);
+    }
+
+    /** Serves one preload list and records which classes it was asked to load. */
+    private static final class RecordingLoader extends ClassLoader {
+        final Set<String> asked = ConcurrentHashMap.newKeySet();
+        private final URL list;
+
+        RecordingLoader(URL list) {
+            super(ClassPreloaderTest.class.getClassLoader());
+            this.list = list;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            asked.add(name);
+            return super.loadClass(name, resolve);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            return ClassPreloader.RESOURCE.equals(name) ? Collections.enumeration(List.of(list))
+                    : Collections.emptyEnumeration();
+        }
+    }
+
+    private RecordingLoader loaderWith(String list) throws IOException {
+        Path file = dir.resolve("preload");
+        Files.writeString(file, list);
+        return new RecordingLoader(file.toUri().toURL());
+    }
+
+    @Test
+    void readsSectionsInOrderSkippingCommentsAndRepeats() throws IOException {
+        RecordingLoader loader = loaderWith("""
+                # a comment
+                [*]
+                java.util.zip.CRC32
+                  java.util.zip.Adler32
+                java.util.zip.CRC32
+
+                [com.example.Hook]
+                java.util.zip.CRC32C
+                """);
+        Map<String, List<String>> sections = ClassPreloader.read(loader);
+        assertThat(sections).containsOnlyKeys("*", "com.example.Hook");
+        assertThat(sections.get("*")).containsExactly("java.util.zip.CRC32", "java.util.zip.Adler32");
+        assertThat(sections.get("com.example.Hook")).containsExactly("java.util.zip.CRC32C");
+    }
+
+    @Test
+    void loadsTheAlwaysSectionAndTheSectionsOfRegisteredComponentsThenEnds() throws IOException {
+        RecordingLoader loader = loaderWith("""
+                [*]
+                java.util.zip.CRC32
+                no.such.Clazz
+                [com.example.Hook]
+                java.util.zip.Adler32
+                [com.example.Absent]
+                java.util.zip.CRC32C
+                """);
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        preloader.components(List.of("com.example.Hook", "com.example.Other"));
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        // A missing class is skipped, not fatal; an unregistered component's section is not loaded.
+        assertThat(loader.asked).contains("java.util.zip.CRC32", "no.such.Clazz", "java.util.zip.Adler32")
+                .doesNotContain("java.util.zip.CRC32C");
+        preloader.close();
+    }
+
+    @Test
+    void endsOnItsOwnWhenNoComponentsAreHandedOver() throws IOException {
+        RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n[com.example.Hook]\njava.util.zip.Adler32\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        // The building thread failed before the registry existed and never called components(): bounded wait.
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        System.out.printf("ended %.0f ms after start without the components%n", (System.nanoTime() - started) / 1e6);
+        assertThat(loader.asked).contains("java.util.zip.CRC32").doesNotContain("java.util.zip.Adler32");
+    }
+
+    @Test
+    void closeStopsTheDaemonAndWaitsForIt() throws IOException {
+        RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        long started = System.nanoTime();
+        preloader.close();
+        System.out.printf("close took %.1f ms%n", (System.nanoTime() - started) / 1e6);
+        assertThat(preloader.isDone()).isTrue();
+        preloader.close(); // idempotent
+    }
+
+    @Test
+    void theSystemPropertyTurnsItOff() throws IOException {
+        System.setProperty(ClassPreloader.PROPERTY, "false");
+        RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        preloader.components(List.of("x"));
+        assertThat(preloader.isDone()).isTrue();
+        assertThat(loader.asked).doesNotContain("java.util.zip.CRC32");
+        preloader.close();
+    }
+
+    @Test
+    void everyClassInJsorcCoresOwnListExists() {
+        // A renamed class would silently stop being preloaded: keep the list in step with the code.
+        Map<String, List<String>> sections = ClassPreloader.read(ClassPreloaderTest.class.getClassLoader());
+        assertThat(sections).containsKey(ClassPreloader.ALWAYS);
+        List<String> missing = sections.get(ClassPreloader.ALWAYS).stream().filter(name -> {
+            try {
+                Class.forName(name, false, ClassPreloaderTest.class.getClassLoader());
+                return false;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return true;
+            }
+        }).toList();
+        assertThat(missing).as("classes listed in jsorc-core's " + ClassPreloader.RESOURCE + " that do not exist")
+                .isEmpty();
+    }
+}

@@ -1,0 +1,31 @@
+package io.jsorc.services.redis;
+
+import io.jsorc.base.ClassPreloader;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** jsorc-services' preload list: guarded by the Redis hook, and every class in it exists. */
+class PreloadListTest {
+
+    @Test
+    void theRedisHooksSectionListsOnlyClassesThatExist() {
+        ClassLoader loader = PreloadListTest.class.getClassLoader();
+        Map<String, List<String>> sections = ClassPreloader.read(loader);
+        List<String> hook = sections.get(RedisHook.class.getName());
+        assertThat(hook).as("the section of " + RedisHook.class.getName()).isNotEmpty()
+                .contains("redis.clients.jedis.RedisClient", RedisConfigState.class.getName());
+        List<String> missing = hook.stream().filter(name -> {
+            try {
+                Class.forName(name, false, loader);
+                return false;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return true;
+            }
+        }).toList();
+        assertThat(missing).as("listed in jsorc-services' " + ClassPreloader.RESOURCE + " but not found").isEmpty();
+    }
+}

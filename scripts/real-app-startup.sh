@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The startup benchmark's "real app" in the shape a newcomer runs it: jsorc-core + jsorc-services with their runtime
+# dependencies, slf4j-simple, and a jar of the app's two services whose index lists just those (benchmarks.jar also
+# carries jsorc-admin, -kube and -actions, whose extensions run at start, and 500 generated components). A fresh JVM
+# per run against a real redis-server; prints each run's phases, then the medians (build + start + first lookups).
+#   --cds: then the same runs with an AppCDS archive of the app (JDK 17: -XX:ArchiveClassesAtExit once, then
+#          -XX:SharedArchiveFile), as a host would ship it. Not the benchmark's line: a plain JVM is.
+#   --preload-lists: instead, one run without preloading that logs every class load, and from it the classes the
+#          start loads from jsorc-core's and jsorc-services' jars and their libraries, in the order they are needed:
+#          the META-INF/jsorc/preload lists (written to jsorc-bench/target/real-app/preload-{core,services}). The
+#          server is empty, so the start also parses REDIS_MANIFEST.yaml (SnakeYAML: in the services list).
+# Usage: scripts/real-app-startup.sh [runs (default 9)] [--cds | --preload-lists]
+# Build first: mvn -pl jsorc-bench -am package
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-9}
+mode=${2:-}
+out=jsorc-bench/target/real-app
+rm -rf "$out"
+mkdir -p "$out/app/io/jsorc/bench/app" "$out/app/META-INF/jsorc/defaults"
+
+# The app: its classes, its defaults, and an index of its own two components.
+classes=jsorc-bench/target/classes
+cp "$classes"/io/jsorc/bench/app/*.class "$out/app/io/jsorc/bench/app/"
+cp "$classes"/META-INF/jsorc/defaults/{GREETER,VISITS}_CONFIG.json "$out/app/META-INF/jsorc/defaults/"
+{ head -1 "$classes/META-INF/jsorc/index"; grep -P '^class=io\.jsorc\.bench\.app\.[A-Za-z]+\t' "$classes/META-INF/jsorc/index"; } \
+  > "$out/app/META-INF/jsorc/index"
+(cd "$out/app" && jar cf ../app.jar .) # AppCDS takes jars only
+
+# What a dependency on jsorc-services brings at run time: the reactor's own jars (not a snapshot from the local
+# repository), without logback (optional in jsorc-services: a user does not get it).
+mvn -B -q -ntp dependency:build-classpath -pl jsorc-services -am -DincludeScope=runtime \
+  -Dmdep.outputFile="$PWD/$out/deps.classpath" > /dev/null
+module_jar() { ls "$1"/target/"$1"-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1; }
+deps=$(tr ':' '\n' < "$out/deps.classpath" | grep -v -e '/io/jsorc/' -e '/ch/qos/logback/' | paste -sd: -)
+simple=$(find ~/.m2/repository/org/slf4j/slf4j-simple -name 'slf4j-simple-2*.jar' | sort | tail -1)
+classpath="$out/app.jar:$(module_jar jsorc-core):$(module_jar jsorc-services):$deps:$simple"
+
+# A redis-server of our own on a free port, stopped on exit.
+port=6390
+while (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null; do port=$((port + 1)); done
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$out" > "$out/redis.log" 2>&1 &
+redis_pid=$!
+trap 'kill $redis_pid 2> /dev/null || true' EXIT
+for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; sleep 0.1; done
+
+measure() { # label, extra JVM options...
+  local label=$1; shift
+  local totals=()
+  for i in $(seq "$runs"); do
+    line=$(java "$@" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" io.jsorc.bench.app.RealApp "$port" \
+      | grep -A1 '^real app')
+    echo "$label #$i: $(echo "$line" | tr -s ' \n' ' ')"
+    totals+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
+  done
+  printf '%s\n' "${totals[@]}" | sort -n | awk -v l="$label" '{v[NR]=$1} END {
+    printf "%s: median %.1f ms, min %.1f, max %.1f (build + start + first lookups, %d runs)\n", l, v[int((NR+1)/2)], v[1], v[NR], NR}'
+}
+
+if [ "$mode" = "--preload-lists" ]; then
+  java -Djsorc.preload=false -Xlog:class+load:file="$out/class-load.log" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$classpath" io.jsorc.bench.app.RealApp "$port" > /dev/null
+  list() { # jar name patterns -> class names in load order (no lambdas or other hidden classes)
+    grep -E "source: file:.*/($1)[^/]*\.jar" "$out/class-load.log" | awk '{print $2}' | grep -v -e 'Lambda' -e '/0x'
+  }
+  { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload
+    list 'jsorc-core-|jackson-'; } > "$out/preload-core"
+  { sed -n '1,/^\[/p' jsorc-services/src/main/resources/META-INF/jsorc/preload
+    list 'jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'; } > "$out/preload-services"
+  wc -l "$out/preload-core" "$out/preload-services"
+  exit 0
+fi
+
+measure "plain JVM"
+if [ "$mode" = "--cds" ]; then
+  java -XX:ArchiveClassesAtExit="$out/app.jsa" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" \
+    io.jsorc.bench.app.RealApp "$port" > /dev/null
+  measure "AppCDS" -XX:SharedArchiveFile="$out/app.jsa"
+fi
