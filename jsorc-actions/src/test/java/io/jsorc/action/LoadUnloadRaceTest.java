@@ -154,6 +154,20 @@ class LoadUnloadRaceTest {
         assertThat(actions.status()).isEmpty();
     }
 
+    /** The stacks of the JVM's threads that run action code or this test's workers, for a stuck round. */
+    private static String stacks() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("pool-") || thread.getName().startsWith("jsorc-")) {
+                out.append(thread.getName()).append(' ').append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    out.append("    at ").append(frame).append('\n');
+                }
+            }
+        });
+        return out.toString();
+    }
+
     private record Counts(long loads, long unloads, long refused) {
     }
 
@@ -176,7 +190,12 @@ class LoadUnloadRaceTest {
             workers.add(pool.submit(() -> {
                 java.util.Random random = new java.util.Random();
                 while (true) {
-                    together.await(60, TimeUnit.SECONDS);
+                    try {
+                        together.await(60, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException stuck) {
+                        throw new AssertionError("the other thread did not finish its round within 60 s:\n"
+                                + stacks(), stuck);
+                    }
                     if (stop.get()) {
                         return null;
                     }
@@ -184,9 +203,20 @@ class LoadUnloadRaceTest {
                     while (System.nanoTime() < spinUntil) {
                         Thread.onSpinWait();
                     }
-                    actions.load(name, load);
+                    try {
+                        actions.load(name, load);
+                    } catch (RuntimeException | Error e) {
+                        together.reset(); // the other thread stops waiting for this one at once
+                        throw e;
+                    }
                     loads.incrementAndGet();
-                    UnloadResult result = actions.unload(name, unload, true);
+                    UnloadResult result;
+                    try {
+                        result = actions.unload(name, unload, true);
+                    } catch (RuntimeException | Error e) {
+                        together.reset();
+                        throw e;
+                    }
                     (result.success() ? unloads : refused).incrementAndGet();
                     if (load == ActionMode.REMOTE) {
                         Thread.sleep(REMOTE_PAUSE.toMillis());
@@ -198,8 +228,20 @@ class LoadUnloadRaceTest {
             }));
         }
         try {
+            // A failed load or unload fails the test with its own exception, not the other thread's broken barrier.
+            java.util.concurrent.ExecutionException broken = null;
             for (Future<?> worker : workers) {
-                worker.get(duration.toSeconds() + 60, TimeUnit.SECONDS); // a failed load or unload fails the test
+                try {
+                    worker.get(duration.toSeconds() + 90, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof java.util.concurrent.BrokenBarrierException)) {
+                        throw e;
+                    }
+                    broken = e;
+                }
+            }
+            if (broken != null) {
+                throw broken;
             }
         } finally {
             pool.shutdownNow();

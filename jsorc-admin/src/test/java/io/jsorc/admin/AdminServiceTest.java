@@ -83,7 +83,9 @@ class AdminServiceTest {
             String id = io.jsorc.operate.OperatorContext.of(orchestrator).id();
             name = JmxExtension.objectName(id);
             assertThat(name.toString()).isEqualTo("io.jsorc:type=Orchestrator,name=" + id);
-            assertThat(server.isRegistered(name)).isTrue();
+            // Registered by a daemon moments after the start, which does not wait for the MBean server.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> server.isRegistered(name));
             orchestrator.svc("admin");
             Map<String, String> states = new java.util.HashMap<>();
             javax.management.openmbean.TabularData table = (javax.management.openmbean.TabularData)

@@ -1,6 +1,7 @@
 package io.jsorc.admin.jmx;
 
 import io.jsorc.ComponentContext;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.operate.OperatorContext;
 import org.slf4j.Logger;
@@ -10,10 +11,11 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 
 /**
- * Registers an orchestrator's {@link OrchestratorMXBean} on the platform MBean server when it starts, and removes it
- * when it closes. Found with {@link java.util.ServiceLoader}: every orchestrator with {@code jsorc-admin} on its class
+ * Registers an orchestrator's {@link OrchestratorMXBean} on the platform MBean server when it starts (on a daemon of
+ * its own, moments after the start), and removes it when it closes. Found with {@link java.util.ServiceLoader}: every orchestrator with {@code jsorc-admin} on its class
  * path is visible in JMX, whether or not the admin HTTP API is enabled. A failure to register is logged, never fatal.
  */
 public final class JmxExtension implements OrchestratorExtension {
@@ -23,7 +25,12 @@ public final class JmxExtension implements OrchestratorExtension {
 
     private static final Logger log = LoggerFactory.getLogger(JmxExtension.class);
 
+    /** The daemon that registers the bean. */
+    public static final String THREAD = "jsorc-jmx-register";
+
     private volatile ObjectName registered;
+    private volatile Thread registering;
+    private boolean closed;
 
     /** Created by {@link java.util.ServiceLoader}. */
     public JmxExtension() {
@@ -45,23 +52,41 @@ public final class JmxExtension implements OrchestratorExtension {
         }
     }
 
+    /**
+     * Registers the bean on a short-lived daemon ({@value #THREAD}): the first use of the platform MBean server in a
+     * fresh JVM starts it (~100 ms of class loading and initialisation) and nothing in the orchestrator's start needs
+     * the bean, so the start does not wait for it.
+     */
     @Override
     public void beforeStart(ComponentContext context) {
         OperatorContext operator = OperatorContext.of(context);
         ObjectName name = objectName(operator.id());
+        registering = DaemonThreads.start(THREAD, () -> register(operator, name));
+    }
+
+    private synchronized void register(OperatorContext operator, ObjectName name) {
+        if (closed) {
+            return;
+        }
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             server.registerMBean(new OrchestratorBean(operator), name);
             registered = name;
-        } catch (JMException e) {
+        } catch (JMException | RuntimeException e) {
             log.warn("The orchestrator's JMX bean {} was not registered: {}", name, e.toString());
         }
     }
 
+    /** Waits (bounded) for a registration under way, then removes the bean. */
     @Override
     public void close(ComponentContext context) {
-        ObjectName name = registered;
-        registered = null;
+        DaemonThreads.join(registering, Duration.ofSeconds(10));
+        ObjectName name;
+        synchronized (this) {
+            closed = true;
+            name = registered;
+            registered = null;
+        }
         if (name != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
