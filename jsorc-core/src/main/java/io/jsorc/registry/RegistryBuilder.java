@@ -3,7 +3,6 @@ package io.jsorc.registry;
 import io.github.classgraph.ClassGraph;
 import io.github.classgraph.ScanResult;
 import io.jsorc.AmbiguousRegistrationException;
-import io.jsorc.CommonService;
 import io.jsorc.Context;
 import io.jsorc.InvalidComponentException;
 import io.jsorc.Repository;
@@ -16,8 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -100,7 +96,7 @@ public final class RegistryBuilder {
      */
     public RegistryBuilder register(Class<?>... types) {
         for (Class<?> type : types) {
-            if (annotationsOf(type).isEmpty()) {
+            if (Registrations.annotationsOf(type).isEmpty()) {
                 throw new InvalidComponentException(type.getName()
                         + " carries none of @Service, @Repository, @Context and cannot be registered");
             }
@@ -248,14 +244,14 @@ public final class RegistryBuilder {
             builtinRegistrations(problems).forEach(r -> unique.putIfAbsent(key(r), r));
         }
         for (ComponentIndex.Entry entry : indexed) {
-            Registration registration = fromIndex(entry, problems);
+            Registration registration = Registrations.fromIndex(entry, classLoader, problems);
             if (registration != null) {
                 unique.putIfAbsent(key(registration), registration);
             }
         }
         for (Class<?> type : classes) {
-            for (Registration registration : registrationsOf(type)) {
-                String problem = validate(registration);
+            for (Registration registration : Registrations.of(type)) {
+                String problem = Registrations.validate(registration);
                 if (problem != null) {
                     problems.add(problem);
                 } else {
@@ -308,7 +304,7 @@ public final class RegistryBuilder {
             List<ComponentIndex.Entry> described = byClass.get(className);
             if (described != null) {
                 for (ComponentIndex.Entry entry : described) {
-                    Registration registration = fromIndex(entry, problems);
+                    Registration registration = Registrations.fromIndex(entry, classLoader, problems);
                     if (registration != null) {
                         out.add(registration);
                     }
@@ -322,8 +318,8 @@ public final class RegistryBuilder {
                 throw new InvalidComponentException("Built-in component " + className + " listed in "
                         + BUILTIN_RESOURCE + " cannot be loaded: " + e);
             }
-            for (Registration registration : registrationsOf(type)) {
-                String problem = validate(registration);
+            for (Registration registration : Registrations.of(type)) {
+                String problem = Registrations.validate(registration);
                 if (problem != null) {
                     problems.add(problem);
                 } else {
@@ -332,46 +328,6 @@ public final class RegistryBuilder {
             }
         }
         return out;
-    }
-
-    private Registration fromIndex(ComponentIndex.Entry entry, List<String> problems) {
-        ComponentKind kind = switch (entry.kind()) {
-            case "service" -> ComponentKind.SERVICE;
-            case "repository" -> ComponentKind.REPOSITORY;
-            case "context" -> ComponentKind.CONTEXT;
-            default -> null;
-        };
-        if (kind == null) {
-            problems.add("Unknown kind '" + entry.kind() + "' for " + entry.className() + " in "
-                    + ComponentIndex.RESOURCE);
-            return null;
-        }
-        if (entry.invalid() != null) {
-            problems.add("@" + annotationName(kind) + " class " + entry.className() + " " + entry.invalid());
-            return null;
-        }
-        if (entry.name() == null || entry.name().isBlank()) {
-            problems.add("@" + annotationName(kind) + " class " + entry.className() + " has a blank name");
-            return null;
-        }
-        String configKey = null;
-        String manifestKey = null;
-        if (kind == ComponentKind.SERVICE) {
-            configKey = entry.config().isEmpty() ? entry.name().toUpperCase(Locale.ROOT) + "_CONFIG" : entry.config();
-            manifestKey = entry.manifest().isEmpty() ? null : entry.manifest();
-        }
-        String className = entry.className();
-        ClassLoader loader = classLoader;
-        return new Registration(kind, entry.name(), className, entry.priority(), configKey, manifestKey,
-                entry.proxy(), () -> {
-                    try {
-                        return Class.forName(className, false, loader);
-                    } catch (ClassNotFoundException | LinkageError e) {
-                        throw new InvalidComponentException("Class " + className + " is listed in "
-                                + ComponentIndex.RESOURCE + " but cannot be loaded (a stale index? rebuild, or run "
-                                + "with -Djsorc.index=false to scan instead): " + e);
-                    }
-                });
     }
 
     private List<String> builtinNames() {
@@ -395,75 +351,6 @@ public final class RegistryBuilder {
             throw new UncheckedIOException("Cannot read " + BUILTIN_RESOURCE, e);
         }
         return names;
-    }
-
-    private static List<java.lang.annotation.Annotation> annotationsOf(Class<?> type) {
-        List<java.lang.annotation.Annotation> found = new ArrayList<>();
-        for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
-            java.lang.annotation.Annotation present = type.getAnnotation(annotation);
-            if (present != null) {
-                found.add(present);
-            }
-        }
-        return found;
-    }
-
-    static List<Registration> registrationsOf(Class<?> type) {
-        List<Registration> registrations = new ArrayList<>();
-        Service service = type.getAnnotation(Service.class);
-        if (service != null) {
-            String configKey = service.config().isEmpty()
-                    ? service.name().toUpperCase(Locale.ROOT) + "_CONFIG" : service.config();
-            String manifestKey = service.manifest().isEmpty() ? null : service.manifest();
-            registrations.add(new Registration(ComponentKind.SERVICE, service.name(), type, service.priority(),
-                    configKey, manifestKey, service.proxy()));
-        }
-        Repository repository = type.getAnnotation(Repository.class);
-        if (repository != null) {
-            registrations.add(new Registration(ComponentKind.REPOSITORY, repository.name(), type,
-                    repository.priority(), null, null, false));
-        }
-        Context context = type.getAnnotation(Context.class);
-        if (context != null) {
-            registrations.add(new Registration(ComponentKind.CONTEXT, context.name(), type, context.priority(),
-                    null, null, false));
-        }
-        return registrations;
-    }
-
-    private static String validate(Registration registration) {
-        Class<?> type = registration.type();
-        String what = "@" + annotationName(registration.kind()) + " class " + type.getName();
-        if (registration.name().isBlank()) {
-            return what + " has a blank name";
-        }
-        int modifiers = type.getModifiers();
-        if (type.isInterface() || Modifier.isAbstract(modifiers) || type.isEnum() || type.isAnnotation()) {
-            return what + " must be a concrete class";
-        }
-        if (type.isMemberClass() && !Modifier.isStatic(modifiers)) {
-            return what + " is an inner class; make it static";
-        }
-        if (registration.kind() == ComponentKind.SERVICE && !CommonService.class.isAssignableFrom(type)) {
-            return what + " must extend " + CommonService.class.getName();
-        }
-        if (registration.kind() == ComponentKind.CONTEXT) {
-            return type.getConstructors().length == 0 ? what + " has no public constructor" : null;
-        }
-        try {
-            Constructor<?> constructor = type.getConstructor();
-            return constructor == null ? what + " needs a public no-arg constructor" : null;
-        } catch (NoSuchMethodException e) {
-            return what + " needs a public no-arg constructor";
-        }
-    }
-
-    private static String annotationName(ComponentKind kind) {
-        return switch (kind) {
-            case SERVICE -> "Service";
-            case REPOSITORY -> "Repository";
-            case CONTEXT -> "Context";
-        };
     }
 
     private static ClassLoader defaultClassLoader() {
