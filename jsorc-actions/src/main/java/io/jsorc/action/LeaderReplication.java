@@ -19,7 +19,6 @@ final class LeaderReplication implements PolicyRunner.Replication {
 
     private final ComponentContext context;
     private final PlacementBoard board;
-    private volatile Hook hook;
     private volatile boolean warned;
 
     LeaderReplication(ComponentContext context) {
@@ -27,13 +26,9 @@ final class LeaderReplication implements PolicyRunner.Replication {
         this.board = new PlacementBoard(this::hook);
     }
 
+    /** The config store's backend (the orchestrator resolves it once). */
     private Hook hook() {
-        Hook current = hook;
-        if (current == null) {
-            current = io.jsorc.config.ConfigStore.hookOf(context);
-            hook = current;
-        }
-        return current;
+        return io.jsorc.config.ConfigStore.hookOf(context);
     }
 
     /**

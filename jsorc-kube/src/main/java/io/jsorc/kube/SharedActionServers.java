@@ -53,7 +53,6 @@ final class SharedActionServers {
     /** Leader only: the config each server was applied with in the current term. */
     private final Map<String, ActionConfig> applied = new ConcurrentHashMap<>();
     private final String fallbackIdentity = "replica-" + Long.toHexString(new java.security.SecureRandom().nextLong());
-    private volatile Hook hook;
 
     private SharedActionServers(ComponentContext context) {
         this.context = context;
@@ -95,13 +94,9 @@ final class SharedActionServers {
         return Leadership.of(context).identity().orElse(fallbackIdentity);
     }
 
+    /** The config store's backend (the orchestrator resolves it once). */
     private Hook hook() {
-        Hook current = hook;
-        if (current == null) {
-            current = io.jsorc.config.ConfigStore.hookOf(context);
-            hook = current;
-        }
-        return current;
+        return io.jsorc.config.ConfigStore.hookOf(context);
     }
 
     /**
