@@ -97,6 +97,8 @@ final class ActionDocuments {
         container.put("readinessProbe", Map.of("httpGet", Map.of("path", "/healthz", "port", 80), "periodSeconds", 2));
         container.put("envFrom", List.of(Map.of("configMapRef", Map.of("name", resource))));
         container.put("env", List.of(
+                // In the pod, not on a host: the Service reaches the pod's IP, never its loopback. The token below is
+                // mandatory (ActionServer refuses a non-loopback address without one).
                 Map.of("name", ActionServer.BIND_ENV, "value", "0.0.0.0"),
                 Map.of("name", io.jsorc.action.ServerLimits.MAX_BODY_BYTES_ENV, "value",
                         String.valueOf(io.jsorc.action.ServerLimits.maxBodyBytes(config.remote()))),

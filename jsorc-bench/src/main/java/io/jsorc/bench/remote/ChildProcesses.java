@@ -99,14 +99,16 @@ public final class ChildProcesses {
     }
 
     /**
-     * Blocks until the parent process is gone (the benchmark fork ended), then exits.
+     * Blocks until the parent process is gone (the benchmark fork ended), then stops the server, so that {@code main}
+     * returns and the child JVM ends with no thread left (no {@code System.exit}).
      *
+     * @param stop stops the server and its threads
      * @throws InterruptedException when interrupted
      */
-    static void runUntilParentExits() throws InterruptedException {
+    static void runUntilParentExits(Runnable stop) throws InterruptedException {
         CountDownLatch gone = new CountDownLatch(1);
         ProcessHandle.current().parent().ifPresentOrElse(p -> p.onExit().thenRun(gone::countDown), gone::countDown);
         gone.await();
-        System.exit(0);
+        stop.run();
     }
 }

@@ -47,7 +47,13 @@ public final class EchoServer {
         acceptor.setDaemon(true);
         acceptor.start();
         ChildProcesses.reportPort(server.getLocalPort());
-        ChildProcesses.runUntilParentExits();
+        ChildProcesses.runUntilParentExits(() -> {
+            try {
+                server.close(); // the acceptor and connection threads are daemons
+            } catch (IOException e) {
+                // ending anyway
+            }
+        });
     }
 
     private static void serve(Socket socket, int requestLength, byte[] answer) {

@@ -47,11 +47,16 @@ public final class JdkActionServer {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         JdkActionServer handler = new JdkActionServer(Class.forName(args[0]), System.getenv(ActionServer.TOKEN_ENV));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2)));
+        java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        server.setExecutor(workers);
         server.createContext("/", handler::handle);
         server.start();
         ChildProcesses.reportPort(server.getAddress().getPort());
-        ChildProcesses.runUntilParentExits();
+        ChildProcesses.runUntilParentExits(() -> {
+            server.stop(0);
+            workers.shutdownNow();
+        });
     }
 
     private void handle(HttpExchange exchange) throws IOException {
