@@ -47,15 +47,22 @@ for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; 
 
 measure() { # label, extra JVM options...
   local label=$1; shift
-  local totals=()
+  local totals=() starts=()
   for i in $(seq "$runs"); do
+    redis-cli -p "$port" flushall > /dev/null # an empty store, as in every benchmark fork
     line=$(java "$@" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" io.jsorc.bench.app.RealApp "$port" \
       | grep -A1 '^real app')
     echo "$label #$i: $(echo "$line" | tr -s ' \n' ' ')"
     totals+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
+    starts+=("$(echo "$line" | sed -n 's/.*build + start \([0-9.]*\) ms.*/\1/p')")
   done
-  printf '%s\n' "${totals[@]}" | sort -n | awk -v l="$label" '{v[NR]=$1} END {
-    printf "%s: median %.1f ms, min %.1f, max %.1f (build + start + first lookups, %d runs)\n", l, v[int((NR+1)/2)], v[1], v[NR], NR}'
+  summary() { # what, values...
+    local what=$1; shift
+    printf '%s\n' "$@" | sort -n | awk -v l="$label" -v w="$what" '{v[NR]=$1} END {
+      printf "%s: median %.1f ms, min %.1f, max %.1f (%s, %d runs)\n", l, v[int((NR+1)/2)], v[1], v[NR], w, NR}'
+  }
+  summary "build + start" "${starts[@]}"
+  summary "build + start + first lookups" "${totals[@]}"
 }
 
 if [ "$mode" = "--preload-lists" ]; then

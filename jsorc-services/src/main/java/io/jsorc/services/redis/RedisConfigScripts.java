@@ -1,7 +1,5 @@
 package io.jsorc.services.redis;
 
-import redis.clients.jedis.RedisClient;
-
 import java.util.List;
 
 /**
@@ -114,7 +112,7 @@ final class RedisConfigScripts {
      * @param origin    the writer's id, announced with the change
      * @return what Redis holds now
      */
-    static Stored run(RedisClient redis, Op op, String key, String json, long base, String baseEpoch, String kind,
+    static Stored run(RedisConfigConnection redis, Op op, String key, String json, long base, String baseEpoch, String kind,
                       String origin) {
         Object reply = redis.eval(SCRIPT, List.of(RedisHook.HASH, META, EPOCH, RedisHook.CHANNEL),
                 List.of(key, op.name(), json == null ? "" : json, Long.toString(base),
@@ -136,11 +134,6 @@ final class RedisConfigScripts {
     }
 
     private static String text(List<?> parts, int index) {
-        if (index >= parts.size() || parts.get(index) == null) {
-            return null;
-        }
-        Object part = parts.get(index);
-        return part instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-                : String.valueOf(part);
+        return index >= parts.size() ? null : RedisConfigConnection.text(parts.get(index));
     }
 }

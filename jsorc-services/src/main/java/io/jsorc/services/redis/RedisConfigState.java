@@ -8,8 +8,8 @@ import io.jsorc.services.redis.PendingWrites.Pending;
 import io.jsorc.services.redis.RedisConfigScripts.Stored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.RedisClient;
+import io.jsorc.base.DaemonThreads;
+import redis.clients.jedis.HostAndPort;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,6 +39,8 @@ final class RedisConfigState {
 record Entry(String json, long version, String kind) { }
 
 
+    /** Builds the {@code redis} service, whose subscription hears replicas' changes, off the caller's thread. */
+    static final String SUBSCRIBE_THREAD = "jsorc-config-subscribe";
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -56,7 +58,8 @@ record Entry(String json, long version, String kind) { }
     final AtomicBoolean subscriberRequested = new AtomicBoolean();
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
     volatile String epoch = "";
-    private volatile RedisClient client;
+    private volatile RedisConfigConnection client;
+    private volatile Thread subscribing;
     private volatile long retryAtNanos;
     private volatile boolean closed;
 
@@ -87,11 +90,11 @@ record Entry(String json, long version, String kind) { }
     }
 
     /** The bootstrap connection, or {@code null} while Redis is disabled, closed or recently unreachable. */
-    RedisClient client() {
+    RedisConfigConnection client() {
         if (System.nanoTime() - retryAtNanos < 0) {
             return null;
         }
-        RedisClient current = connection();
+        RedisConfigConnection current = connection();
         if (current != null) {
             requestSubscriber();
         }
@@ -99,11 +102,11 @@ record Entry(String json, long version, String kind) { }
     }
 
     /** The bootstrap connection regardless of recent failures, or {@code null} while disabled or closed. */
-    RedisClient connection() {
+    RedisConfigConnection connection() {
         if (bootstrap == null || closed) {
             return null;
         }
-        RedisClient current = client;
+        RedisConfigConnection current = client;
         if (current == null) {
             synchronized (this) {
                 current = client;
@@ -117,35 +120,37 @@ record Entry(String json, long version, String kind) { }
         return current;
     }
 
-    private static RedisClient connect(RedisService.Settings s) {
+    /** Not connected yet: the first command connects (and a command after a broken connection reconnects). */
+    private static RedisConfigConnection connect(RedisService.Settings s) {
         int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
         int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(4);
-        pool.setMaxIdle(2);
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(timeout));
-        pool.setJmxEnabled(false); // registering MBeans starts the platform MBean server: ~150 classes at startup
-        return RedisClient.builder().hostAndPort(s.hostOrDefault(), s.portOrDefault())
-                .clientConfig(s.clientConfig(timeout, connectTimeout)).poolConfig(pool).build();
+        return new RedisConfigConnection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
+                s.clientConfig(timeout, connectTimeout, true));
     }
 
     /**
      * Replicas' changes are heard through the {@code redis} service's subscription: build it once the
      * orchestrator runs. Asked from a config read (never from this hook's construction), and only once, so the
      * service's own config read through this hook does not ask again.
+     *
+     * <p>Built on a short-lived daemon ({@value #SUBSCRIBE_THREAD}), not on the reading thread: the read that asks
+     * is usually the orchestrator's own in {@code start()}, and building the service (its client, its manifest)
+     * there made every start ~100 ms longer. Nothing is missed meanwhile: once the service is up, {@link #resync()}
+     * compares every memory copy with Redis and drops (and tells the listeners of) each one a replica changed.
      */
     private void requestSubscriber() {
         if (context.isStarted() && subscriberRequested.compareAndSet(false, true)) {
-            try {
-                context.svc("redis");
-            } catch (RuntimeException e) {
-                log.debug("The redis service could not be built for the config subscription", e);
-            }
+            subscribing = DaemonThreads.start(SUBSCRIBE_THREAD, () -> {
+                try {
+                    context.svc("redis");
+                } catch (RuntimeException e) {
+                    log.debug("The redis service could not be built for the config subscription", e);
+                }
+            });
         }
     }
 
-    Stored run(RedisClient redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
+    Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
                String kind) {
         Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin);
         if (epoch.isEmpty() && stored.epoch() != null) {
@@ -186,7 +191,7 @@ record Entry(String json, long version, String kind) { }
         long deadline = System.nanoTime() + REQUIRED_WAIT_NANOS;
         RuntimeException failure = null;
         while (true) {
-            RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+            RedisConfigConnection redis = durability == Durability.REQUIRED ? connection() : client();
             synchronized (this) {
                 if (redis != null) {
                     try {
@@ -229,7 +234,7 @@ record Entry(String json, long version, String kind) { }
     /** Compare-and-set of a change on the value Redis holds now, retried while others change it meanwhile. */
     String update(String key, UnaryOperator<String> change, Durability durability) {
         for (int attempt = 0; attempt < 20; attempt++) {
-            RedisClient redis = durability == Durability.REQUIRED ? connection() : client();
+            RedisConfigConnection redis = durability == Durability.REQUIRED ? connection() : client();
             if (redis == null) {
                 break;
             }
@@ -266,7 +271,7 @@ record Entry(String json, long version, String kind) { }
         if (context.isClosed()) {
             return;
         }
-        RedisClient redis = connection();
+        RedisConfigConnection redis = connection();
         if (redis == null) {
             return;
         }
@@ -293,7 +298,7 @@ record Entry(String json, long version, String kind) { }
      */
     void resync() {
         flush();
-        RedisClient redis = connection();
+        RedisConfigConnection redis = connection();
         if (redis == null) {
             return;
         }
@@ -340,7 +345,7 @@ record Entry(String json, long version, String kind) { }
 
     /** Writes the pending writes whose base Redis still holds; a newer value wins over the others. */
     synchronized void flush() {
-        RedisClient redis = connection();
+        RedisConfigConnection redis = connection();
         if (redis == null) {
             return;
         }
@@ -418,9 +423,11 @@ record Entry(String json, long version, String kind) { }
 
     void close() {
         pending.close();
+        // The orchestrator closed its services before its config store: a build still running ends at once.
+        DaemonThreads.join(subscribing, Duration.ofSeconds(10));
         synchronized (this) {
             closed = true;
-            RedisClient current = client;
+            RedisConfigConnection current = client;
             client = null;
             if (current != null) {
                 try {

@@ -8,7 +8,6 @@ import io.jsorc.config.Hook;
 import io.jsorc.services.redis.PendingWrites.Op;
 import io.jsorc.services.redis.PendingWrites.Pending;
 import io.jsorc.services.redis.RedisConfigScripts.Stored;
-import redis.clients.jedis.RedisClient;
 
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +63,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         if (pending != null && pending.op() == Op.DEL) {
             return Optional.empty();
         }
-        RedisClient redis = state.client();
+        RedisConfigConnection redis = state.client();
         if (redis == null) {
             return Optional.empty();
         }
@@ -103,7 +102,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         if (existing.isPresent()) {
             return existing.get();
         }
-        RedisClient redis = state.client();
+        RedisConfigConnection redis = state.client();
         if (redis != null) {
             try {
                 synchronized (state) {
@@ -136,7 +135,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     @Override
     public Set<String> globKeys() {
         Set<String> keys = new TreeSet<>(state.memory.keySet());
-        RedisClient redis = state.client();
+        RedisConfigConnection redis = state.client();
         if (redis != null) {
             try {
                 keys.addAll(redis.hkeys(HASH));

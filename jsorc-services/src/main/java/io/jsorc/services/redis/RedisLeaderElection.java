@@ -7,7 +7,6 @@ import io.jsorc.cluster.LeaderElection;
 import io.jsorc.cluster.LeaderLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class RedisLeaderElection implements LeaderElection {
 
     /** One replica's campaign for the Redis lease. */
     static final class RedisLease implements LeaderLease {
-        private final java.util.function.Supplier<RedisClient> redis;
+        private final java.util.function.Supplier<RedisConfigConnection> redis;
         private final String key;
         private final String fence;
         private final ElectionSettings settings;
@@ -108,7 +107,7 @@ public final class RedisLeaderElection implements LeaderElection {
         private volatile boolean closed;
         private volatile Thread thread;
 
-        RedisLease(java.util.function.Supplier<RedisClient> redis, String key, ElectionSettings settings,
+        RedisLease(java.util.function.Supplier<RedisConfigConnection> redis, String key, ElectionSettings settings,
                    ElectionContext context) {
             this.redis = redis;
             this.key = key;
@@ -169,7 +168,7 @@ public final class RedisLeaderElection implements LeaderElection {
 
         /** {@return the script's reply, or -1 when Redis did not answer} */
         private long eval(String script, String... args) {
-            RedisClient client = redis.get();
+            RedisConfigConnection client = redis.get();
             if (client == null) {
                 return -1;
             }
@@ -234,7 +233,7 @@ public final class RedisLeaderElection implements LeaderElection {
 
         @Override
         public Optional<String> observedHolder() {
-            RedisClient client = redis.get();
+            RedisConfigConnection client = redis.get();
             try {
                 return client == null ? Optional.empty() : Optional.ofNullable(client.get(key));
             } catch (RuntimeException e) {

@@ -67,7 +67,11 @@ public class RedisService extends CommonService<RedisClient> {
             return clientConfig(socketTimeoutMillis, connectTimeoutMillis, false);
         }
 
-        /** {@code single}: for a connection of its own (health checks, the subscription), which speaks RESP2 only. */
+        /**
+         * {@code single}: for a connection of its own (health checks, the subscription, the config store), which
+         * speaks the server's default protocol, RESP2, without a {@code HELLO}: its reply is parsed by jedis's
+         * {@code BuilderFactory}, a large class graph a fresh JVM then loads on the config store's first read.
+         */
         JedisClientConfig clientConfig(int socketTimeoutMillis, int connectTimeoutMillis, boolean single) {
             DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                     .database(db == null ? 0 : db)
@@ -76,7 +80,7 @@ public class RedisService extends CommonService<RedisClient> {
                     .ssl(Boolean.TRUE.equals(ssl))
                     .clientName("jsorc");
             if (single) {
-                builder.resp2();
+                builder.serverDefaultProtocol();
             }
             if (user != null && !user.isBlank()) {
                 builder.user(user);
