@@ -6,9 +6,8 @@
 #   --cds: then the same runs with an AppCDS archive of the app (JDK 17: -XX:ArchiveClassesAtExit once, then
 #          -XX:SharedArchiveFile), as a host would ship it. Not the benchmark's line: a plain JVM is.
 #   --preload-lists: instead, one run without preloading that logs every class load, and from it the classes the
-#          start loads from jsorc-core's and jsorc-services' jars and their libraries, in the order they are needed:
-#          the META-INF/jsorc/preload lists (written to jsorc-bench/target/real-app/preload-{core,services}). The
-#          server is empty, so the start also parses REDIS_MANIFEST.yaml (SnakeYAML: in the services list).
+#          main thread loads from jsorc-core's and jsorc-services' jars and their libraries, in the order it needs
+#          them: the META-INF/jsorc/preload lists (written to jsorc-bench/target/real-app/preload-{core,services}).
 # Usage: scripts/real-app-startup.sh [runs (default 9)] [--cds | --preload-lists]
 # Build first: mvn -pl jsorc-bench -am package
 set -euo pipefail
@@ -66,10 +65,14 @@ measure() { # label, extra JVM options...
 }
 
 if [ "$mode" = "--preload-lists" ]; then
-  java -Djsorc.preload=false -Xlog:class+load:file="$out/class-load.log" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  redis-cli -p "$port" flushall > /dev/null
+  java -Djsorc.preload=false -Xlog:class+load:file="$out/class-load.log":tid -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$classpath" io.jsorc.bench.app.RealApp "$port" > /dev/null
-  list() { # jar name patterns -> class names in load order (no lambdas or other hidden classes)
-    grep -E "source: file:.*/($1)[^/]*\.jar" "$out/class-load.log" | awk '{print $2}' | grep -v -e 'Lambda' -e '/0x'
+  main_tid=$(head -1 "$out/class-load.log" | awk '{print $1}')
+  list() { # jar name patterns -> the classes the main thread loads, in load order (no lambdas or other hidden
+           # classes; not what daemons load meanwhile, such as the redis service built for the config subscription)
+    grep -F "$main_tid " "$out/class-load.log" | grep -E "source: file:.*/($1)[^/]*\.jar" | awk '{print $2}' \
+      | grep -v -e 'Lambda' -e '/0x'
   }
   { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload
     list 'jsorc-core-|jackson-'; } > "$out/preload-core"
