@@ -36,6 +36,14 @@ jmh lookup-t1 LookupBenchmark -t 1 -prof gc "${hot[@]}"
 jmh lookup-t2 LookupBenchmark -t 2 -prof gc "${hot[@]}"
 jmh new-instance NewInstanceBenchmark -prof gc "${hot[@]}"
 jmh startup StartupBenchmark "${cold[@]}"
+# The real app again as a host can ship it: with an AppCDS archive of its own (JDK 17: made by one run with
+# -XX:ArchiveClassesAtExit), one per benchmark, Spring's included.
+for b in jsorcRealAppStart springRealAppStart jsorcRealApp springRealApp; do
+  rm -f "$out/$b.jsa"
+  java "${java_opts[@]}" -jar "$jar" "RealAppStartupBenchmark.$b\$" -f 1 \
+    -jvmArgsAppend "-XX:ArchiveClassesAtExit=$out/$b.jsa" > /dev/null
+  jmh "startup-cds-$b" "RealAppStartupBenchmark.$b\$" "${cold[@]}" -jvmArgsAppend "-XX:SharedArchiveFile=$out/$b.jsa"
+done
 jmh actions-t1 ActionCallBenchmark -t 1 -prof gc "${hot[@]}"
 jmh actions-t2 ActionCallBenchmark -t 2 -prof gc "${hot[@]}"
 jmh admin-t1 AdminApiBenchmark -t 1 -prof gc "${hot[@]}"

@@ -417,7 +417,7 @@ public abstract class CommonService<A> {
         return settings.config(type);
     }
 
-    /** {@return the service's manifest (empty when it has none)} */
+    /** {@return the service's manifest (empty when it has none), read when first asked for, then kept} */
     public Manifest manifest() {
         return settings.manifest();
     }

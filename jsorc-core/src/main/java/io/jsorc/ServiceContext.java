@@ -37,7 +37,8 @@ public interface ServiceContext extends ComponentContext {
     }
 
     /**
-     * Returns the service's manifest as read for this instance.
+     * Returns the service's manifest as read for this instance: read from the config store when first asked for
+     * (storing its default there, as any read does), then kept.
      *
      * @return the manifest; empty when it has none
      */

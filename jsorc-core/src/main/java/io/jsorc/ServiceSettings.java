@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a {@link CommonService} instance was bound with (its name, lifecycle flags, own config, manifest, and which
@@ -21,11 +22,11 @@ final class ServiceSettings {
 
     private final String name;
     private final ServiceFlags flags;
-    private final Manifest manifest;
+    private final Supplier<Manifest> manifest;
     /** Masked wherever the config is shown: declared by the class, or resolved from a secret placeholder. */
     private final Set<String> secrets;
 
-    private ServiceSettings(String name, ServiceFlags flags, Manifest manifest, Set<String> secrets) {
+    private ServiceSettings(String name, ServiceFlags flags, Supplier<Manifest> manifest, Set<String> secrets) {
         this.name = name;
         this.flags = flags;
         this.manifest = manifest;
@@ -35,14 +36,14 @@ final class ServiceSettings {
     /** {@return the settings of an instance not bound yet: named after its class, disabled, no config} */
     static ServiceSettings unbound(Class<?> type) {
         return new ServiceSettings(type.getSimpleName(), new ServiceFlags(false, false, false, Map.of(), null),
-                Manifest.empty(), declaredSecrets(type, Set.of()));
+                Manifest::empty, declaredSecrets(type, Set.of()));
     }
 
     /** {@return the settings read from the context an instance of {@code type} is bound to} */
     static ServiceSettings bound(Class<?> type, ServiceContext context) {
         Map<String, Object> rawConfig = context.serviceConfig();
         String name = context.serviceName();
-        return new ServiceSettings(name, ServiceFlags.parse(name, rawConfig), context.serviceManifest(),
+        return new ServiceSettings(name, ServiceFlags.parse(name, rawConfig), context::serviceManifest,
                 declaredSecrets(type, ServiceFlags.secretFields(rawConfig, context.storedConfig())));
     }
 
@@ -69,7 +70,7 @@ final class ServiceSettings {
     }
 
     Manifest manifest() {
-        return manifest;
+        return manifest.get();
     }
 
     /** {@return the own config bound to {@code type} with Jackson; a mismatch names the service and the type} */

@@ -66,7 +66,7 @@ public final class BenchReport {
         line("");
         lookup(read(dir, "lookup-t1.json"), read(dir, "lookup-t2.json"));
         newInstance(read(dir, "new-instance.json"));
-        startup(read(dir, "startup.json"), out);
+        startup(read(dir, "startup.json"), dir, out);
         recovery(dir.resolve("recovery.json"));
         actions(read(dir, "actions-t1.json"), read(dir, "actions-t2.json"));
         logShipping(read(dir, "logs-t1.json"), read(dir, "logs-t2.json"));
@@ -109,12 +109,12 @@ public final class BenchReport {
         table(results, "jsorcCtx");
     }
 
-    private void startup(List<Result> results, Path out) throws IOException {
+    private void startup(List<Result> results, Path dir, Path out) throws IOException {
         line("## 3–4. Startup: registry build + first lookup, fresh JVM per fork");
         line("");
         line("`java -jar jsorc-bench/target/benchmarks.jar StartupBenchmark` (SingleShotTime, one shot per fork)");
         line("");
-        realApp(results);
+        realApp(results, dir);
         carriedOver(out, REAL_APP_BY_HAND, "\n### ");
         for (String size : List.of("50", "500")) {
             List<Result> ofSize = results.stream().filter(r -> size.equals(r.size())).toList();
@@ -137,26 +137,56 @@ public final class BenchReport {
         }
     }
 
-    /** The real app line: build + start + first lookups of two services beside jsorc-services, Redis up. */
-    private void realApp(List<Result> results) {
+    /**
+     * The real app lines: build + start (the target), and with the first lookups; plain JVM, then each with an
+     * AppCDS archive of its own ({@code startup-cds-<benchmark>.json}).
+     */
+    private void realApp(List<Result> results, Path dir) throws IOException {
         List<Result> app = results.stream().filter(r -> r.benchmark().contains("RealAppStartupBenchmark")).toList();
         if (app.isEmpty()) {
             return;
         }
         line("### Real app: two services + `jsorc-services`, a real `redis-server` up, index present");
         line("");
-        line("`RealAppStartupBenchmark`: `Orchestrator.builder()...build().start()` and a first call of each service "
-                + "(a greeting, a visit counted in Redis), beside Spring's `AnnotationConfigApplicationContext` over "
-                + "the same components as beans (greeter, jedis client, visit counter). Per phase in a plain JVM: "
-                + "`java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`.");
+        line("`RealAppStartupBenchmark`: `Orchestrator.builder()...build().start()` (`...Start`), and the same followed "
+                + "by a first call of each service (a greeting, a visit counted in Redis), beside Spring's "
+                + "`AnnotationConfigApplicationContext` over the same components as beans (greeter, jedis client, "
+                + "visit counter; created eagerly there), alone and followed by the same calls. Per phase in a plain "
+                + "JVM: `java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`.");
         line("");
-        table(app, "jsorcRealApp");
-        Result jsorc = find(app, "jsorcRealApp", null);
-        if (jsorc != null) {
-            target("real app build + start + first lookups <= 150 ms",
-                    String.format(Locale.ROOT, "%.1f ms", jsorc.score()), jsorc.score() <= 150);
-            line("");
+        List<Result> cds = new ArrayList<>();
+        for (String method : List.of("jsorcRealAppStart", "springRealAppStart", "jsorcRealApp", "springRealApp")) {
+            for (Result r : read(dir, "startup-cds-" + method + ".json")) {
+                cds.add(new Result(r.benchmark() + " (AppCDS)", r.threads(), r.size(), r.score(), r.error(), r.unit(),
+                        r.allocation(), r.p50(), r.p99()));
+            }
         }
+        line("Build + start, plain JVM:");
+        line("");
+        table(app.stream().filter(r -> r.method().endsWith("Start")).toList(), "jsorcRealAppStart");
+        line("Build + start + first calls, plain JVM:");
+        line("");
+        table(app.stream().filter(r -> !r.method().endsWith("Start")).toList(), "jsorcRealApp");
+        if (!cds.isEmpty()) {
+            line("The same, each with an AppCDS archive of its own (made by one run of it with "
+                    + "`-XX:ArchiveClassesAtExit`, then `-jvmArgsAppend -XX:SharedArchiveFile=...`):");
+            line("");
+            table(cds.stream().filter(r -> r.method().startsWith("jsorcRealAppStart")
+                    || r.method().startsWith("springRealAppStart")).toList(), "jsorcRealAppStart (AppCDS)");
+            table(cds.stream().filter(r -> r.method().startsWith("jsorcRealApp (")
+                    || r.method().startsWith("springRealApp (")).toList(), "jsorcRealApp (AppCDS)");
+        }
+        Result start = find(app, "jsorcRealAppStart", null);
+        if (start != null) {
+            target("real app build + start <= 150 ms in a plain JVM",
+                    String.format(Locale.ROOT, "%.1f ms", start.score()), start.score() <= 150);
+        }
+        Result cdsStart = find(cds, "jsorcRealAppStart (AppCDS)", null);
+        if (cdsStart != null) {
+            line(String.format(Locale.ROOT, "- With the app's AppCDS archive: build + start %.1f ms (%s 150 ms)",
+                    cdsStart.score(), cdsStart.score() <= 150 ? "within" : "over"));
+        }
+        line("");
     }
 
     private void actions(List<Result> t1, List<Result> t2) {

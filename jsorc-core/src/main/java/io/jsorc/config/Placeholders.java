@@ -25,8 +25,14 @@ import java.util.regex.Pattern;
  */
 public final class Placeholders {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.\\-]*)(?::([^}]*))?}");
-    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    /** The patterns, compiled on first use: most config holds no placeholder, and a start need not compile them. */
+    private static final class Patterns {
+        static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.\\-]*)(?::([^}]*))?}");
+        static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    }
+
+    /** Every placeholder starts with this: a string without it has none, and no pattern needs to look. */
+    private static final String OPENING = "${";
 
     private final Function<String, String> lookup;
 
@@ -97,10 +103,13 @@ public final class Placeholders {
             return copy;
         }
         if (value instanceof String text) {
-            if (secretField && PLACEHOLDER.matcher(text).find()) {
+            if (!text.contains(OPENING)) {
+                return text;
+            }
+            if (secretField && Patterns.PLACEHOLDER.matcher(text).find()) {
                 return text; // the field holds a secret: keep every placeholder in it
             }
-            Matcher names = PLACEHOLDER.matcher(text);
+            Matcher names = Patterns.PLACEHOLDER.matcher(text);
             while (names.find()) {
                 if (io.jsorc.base.Secrets.isSecret(names.group(1))) {
                     return text; // a secret variable: resolved when the service reads its config
@@ -124,11 +133,14 @@ public final class Placeholders {
         if (value instanceof List<?> list) {
             return list.stream().anyMatch(Placeholders::hasPlaceholder);
         }
-        return value instanceof String text && PLACEHOLDER.matcher(text).find();
+        return value instanceof String text && text.contains(OPENING) && Patterns.PLACEHOLDER.matcher(text).find();
     }
 
     private Object resolveString(String text, String where) {
-        Matcher matcher = PLACEHOLDER.matcher(text);
+        if (!text.contains(OPENING)) {
+            return text;
+        }
+        Matcher matcher = Patterns.PLACEHOLDER.matcher(text);
         if (matcher.matches()) {
             return typed(valueOf(matcher, where));
         }
@@ -166,7 +178,7 @@ public final class Placeholders {
             default:
                 break;
         }
-        if (NUMBER.matcher(value).matches()) {
+        if (Patterns.NUMBER.matcher(value).matches()) {
             return Json.parseValue(value, "number");
         }
         return value;

@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,9 +19,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.Attributes;
 import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -81,30 +80,36 @@ final class ClasspathRoots {
                 return null;
             }
         }
-        return new ArrayList<>(roots);
+        return addManifestJars(roots, loader) ? new ArrayList<>(roots) : null;
     }
 
-    /** Adds a root and, for a jar, what its manifest's {@code Class-Path} adds (as the JDK's loaders do). */
     private static void add(Set<String> roots, Path path) {
-        String root = ComponentIndex.normalize(path.toString());
-        if (!roots.add(root) || !root.endsWith(".jar") || !Files.isRegularFile(path)) {
-            return;
-        }
-        try (JarFile jar = new JarFile(root, false)) {
-            Manifest manifest = jar.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-            if (classPath == null || classPath.isBlank()) {
-                return;
-            }
-            URL base = Path.of(root).toUri().toURL();
-            for (String entry : classPath.strip().split("\\s+")) {
-                URL url = new URL(base, entry);
-                if ("file".equals(url.getProtocol())) {
-                    add(roots, Path.of(url.toURI()));
+        roots.add(ComponentIndex.normalize(path.toString()));
+    }
+
+    /**
+     * Adds the jars a manifest's {@code Class-Path} brings (the JDK's loaders follow it): every jar a loader reads
+     * shows its own manifest among {@code getResources("META-INF/MANIFEST.MF")}, so no jar is opened, nor its
+     * manifest parsed, here; the loaders have opened them all by now (for slf4j's provider lookup, or this call).
+     * A jar that a {@code Class-Path} brings without a manifest of its own is not seen: the jar tool and build tools
+     * always write one.
+     *
+     * @return whether the manifests could be listed
+     */
+    private static boolean addManifestJars(Set<String> roots, ClassLoader loader) {
+        try {
+            Enumeration<URL> manifests = loader.getResources(JarFile.MANIFEST_NAME);
+            while (manifests.hasMoreElements()) {
+                URL url = manifests.nextElement();
+                String spec = url.toString();
+                int separator = spec.lastIndexOf("!/");
+                if ("jar".equals(url.getProtocol()) && separator > 0 && spec.startsWith("jar:file:")) {
+                    add(roots, Path.of(new URI(spec.substring("jar:".length(), separator))));
                 }
             }
+            return true;
         } catch (IOException | URISyntaxException | RuntimeException e) {
-            // An unreadable jar or a malformed Class-Path: the jar itself stays a root; the loader skips the rest too.
+            return false;
         }
     }
 

@@ -6,6 +6,7 @@ import io.jsorc.ServiceContext;
 import io.jsorc.manifest.Manifest;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The context of one service instance: its name, config and manifest, and the orchestrator's component context. */
 final class BoundServiceContext extends ForwardingComponentContext implements ServiceContext {
@@ -13,15 +14,17 @@ final class BoundServiceContext extends ForwardingComponentContext implements Se
     private final ComponentContext components;
     private final String name;
     private final Map<String, Object> config;
-    private final Manifest manifest;
+    private final Supplier<Manifest> manifestSource;
     private final Map<String, Object> stored;
+    private volatile Manifest manifest;
 
-    BoundServiceContext(ComponentContext components, String name, Map<String, Object> config, Manifest manifest,
-                        Map<String, Object> stored) {
+    /** {@code manifestSource} is asked once, when the manifest is first asked for. */
+    BoundServiceContext(ComponentContext components, String name, Map<String, Object> config,
+                        Supplier<Manifest> manifestSource, Map<String, Object> stored) {
         this.components = components;
         this.name = name;
         this.config = config;
-        this.manifest = manifest;
+        this.manifestSource = manifestSource;
         this.stored = stored;
     }
 
@@ -47,7 +50,17 @@ final class BoundServiceContext extends ForwardingComponentContext implements Se
 
     @Override
     public Manifest serviceManifest() {
-        return manifest;
+        Manifest read = manifest;
+        if (read == null) {
+            synchronized (this) {
+                read = manifest;
+                if (read == null) {
+                    read = manifestSource.get();
+                    manifest = read;
+                }
+            }
+        }
+        return read;
     }
 
     @Override

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The service singletons of one orchestrator: one slot per service name, built and started on first use, refreshed
@@ -153,21 +154,22 @@ public final class ServiceTable implements RegenerationTarget {
                     components);
             Map<String, Object> config;
             Map<String, Object> stored;
-            Manifest manifest;
             try {
                 stored = configStore.read(registration.configKey()).orElse(null);
                 config = configStore.readResolved(registration.configKey()).orElse(null);
-                manifest = registration.manifest().map(configStore::manifest).orElse(Manifest.empty());
             } catch (RuntimeException e) {
                 // Cached as FAILED rather than lost. Its flags are unknown, so it is treated as enabled and
                 // automated: the regeneration loop retries until the config can be read (the hook may be back).
                 Map<String, Object> flags = Map.of("enabled", true, "automated", true);
-                ServiceControl control = bind(service, name, flags, Manifest.empty(), flags);
+                ServiceControl control = bind(service, name, flags, Manifest::empty, flags);
                 control.failBeforeStart(new JsOrcException("Config of service '" + name + "' cannot be read: "
                         + e.getMessage(), e));
                 return install(slot, service, control);
             }
-            ServiceControl control = bind(service, name, config, manifest, stored);
+            // The instance's manifest is read when it is first asked for: only a service of its own or an operator
+            // does (appliers read the store's current one), and a default in YAML costs a fresh JVM SnakeYAML.
+            ServiceControl control = bind(service, name, config,
+                    () -> registration.manifest().map(configStore::manifest).orElse(Manifest.empty()), stored);
             if (!service.isEnabled() || injected(service, control, name)) {
                 service.start();
             }
@@ -205,7 +207,7 @@ public final class ServiceTable implements RegenerationTarget {
     }
 
     private ServiceControl bind(CommonService<?> service, String name, Map<String, Object> config,
-                                Manifest manifest, Map<String, Object> stored) {
+                                Supplier<Manifest> manifest, Map<String, Object> stored) {
         return service.bind(new BoundServiceContext(components, name, config, manifest, stored), this::announce,
                 this::failed);
     }
@@ -226,7 +228,7 @@ public final class ServiceTable implements RegenerationTarget {
                     standIn = (CommonService<?>) Instantiator.create(
                             () -> "stand-in of service '" + slot.registration.name() + "'", slot.registration.type());
                     standIn.bind(new BoundServiceContext(components, slot.registration.name(), null,
-                            Manifest.empty(), null), (s, f, t, e) -> { }, failed -> { });
+                            Manifest::empty, null), (s, f, t, e) -> { }, failed -> { });
                     slot.proxyStandIn = standIn;
                 }
             }
