@@ -120,6 +120,20 @@ record Entry(String json, long version, String kind) { }
         return current;
     }
 
+    /**
+     * A connection of the caller's own to the same Redis (the leader lease's: its renewals never wait behind config
+     * traffic on a slow server); the caller closes it.
+     *
+     * @return the connection, not connected yet; {@code null} while Redis is disabled
+     */
+    RedisConfigConnection newConnection() {
+        return bootstrap == null ? null : connect(bootstrap);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Not connected yet: the first command connects (and a command after a broken connection reconnects). */
     private static RedisConfigConnection connect(RedisService.Settings s) {
         int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();

@@ -86,8 +86,10 @@ public final class RedisLeaderElection implements LeaderElection {
                 .orElseThrow(() -> new IllegalStateException("Leader election mode 'redis' needs the Redis config "
                         + "store (RedisHook) with REDIS_CONFIG enabled; the config store here is another"));
         ElectionSettings settings = context.settings();
-        RedisLease lease = new RedisLease(state::connection, "jsorc:leader:" + settings.leaseName(), settings,
-                context);
+        // A connection of its own: renewals must not queue behind config reads and writes on a slow server.
+        RedisConfigConnection own = state.newConnection();
+        RedisLease lease = new RedisLease(() -> state.isClosed() ? null : own, own,
+                "jsorc:leader:" + settings.leaseName(), settings, context);
         lease.start();
         return lease;
     }
@@ -95,6 +97,8 @@ public final class RedisLeaderElection implements LeaderElection {
     /** One replica's campaign for the Redis lease. */
     static final class RedisLease implements LeaderLease {
         private final java.util.function.Supplier<RedisConfigConnection> redis;
+        /** Closed with the lease (after the release); {@code null} when the caller owns the connection. */
+        private final AutoCloseable connection;
         private final String key;
         private final String fence;
         private final ElectionSettings settings;
@@ -107,9 +111,10 @@ public final class RedisLeaderElection implements LeaderElection {
         private volatile boolean closed;
         private volatile Thread thread;
 
-        RedisLease(java.util.function.Supplier<RedisConfigConnection> redis, String key, ElectionSettings settings,
-                   ElectionContext context) {
+        RedisLease(java.util.function.Supplier<RedisConfigConnection> redis, AutoCloseable connection, String key,
+                   ElectionSettings settings, ElectionContext context) {
             this.redis = redis;
+            this.connection = connection;
             this.key = key;
             this.fence = key + ":fence";
             this.settings = settings;
@@ -250,6 +255,13 @@ public final class RedisLeaderElection implements LeaderElection {
                     eval(RELEASE);
                     leading = false;
                     log.info("Released Redis lease {} held by {}", key, settings.identity());
+                }
+            }
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (Exception e) {
+                    log.debug("Closing the Redis lease's connection threw", e);
                 }
             }
         }
