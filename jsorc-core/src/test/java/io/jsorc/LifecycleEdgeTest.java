@@ -168,6 +168,22 @@ class LifecycleEdgeTest {
         }
     }
 
+    @Test
+    void aServicesManifestIsReadWhenFirstAskedForThenKept() {
+        try (Orchestrator o = Fixtures.builder(YamlService.class).build()) {
+            CommonService<?> service = o.svc("yamlsvc");
+            assertThat(service.isRunning()).isTrue();
+            // Built and running, and its YAML default not read yet: nothing stored under the manifest key.
+            assertThat(o.hook().getGlob("YAMLSVC_MANIFEST")).isEmpty();
+
+            Manifest manifest = service.manifest();
+
+            assertThat(manifest.resources().keySet()).containsExactly("Service", "Deployment");
+            assertThat(o.hook().getGlob("YAMLSVC_MANIFEST")).isPresent(); // the default is stored, as by any read
+            assertThat(service.manifest()).isSameAs(manifest);
+        }
+    }
+
     @Service(name = "yamlsvc", manifest = "YAMLSVC_MANIFEST")
     public static class YamlService extends Fixtures.Recorder { }
 

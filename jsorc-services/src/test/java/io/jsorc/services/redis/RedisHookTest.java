@@ -72,6 +72,30 @@ class RedisHookTest {
     }
 
     @Test
+    void theSubscriptionsServiceIsBuiltOffTheStartingThreadAndHearsReplicas(RedisServer server) {
+        java.util.Map<io.jsorc.ServiceState, String> redisThreads = new java.util.concurrent.ConcurrentHashMap<>();
+        // Not pre-loaded: only the config store's first read after start() asks for the redis service.
+        try (Orchestrator a = Orchestrator.builder()
+                .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
+                .listener((service, from, to, error) -> {
+                    if (service.equals("redis")) {
+                        redisThreads.putIfAbsent(to, Thread.currentThread().getName());
+                    }
+                }).build().start();
+             Orchestrator b = orchestrator(server)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> redisThreads.containsKey(io.jsorc.ServiceState.RUNNING));
+            assertThat(redisThreads).containsEntry(io.jsorc.ServiceState.STARTED, RedisConfigState.SUBSCRIBE_THREAD)
+                    .containsEntry(io.jsorc.ServiceState.RUNNING, RedisConfigState.SUBSCRIBE_THREAD);
+            assertThat(a.svc("probe").app()).isEqualTo("v1");
+            b.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"from-b\"}");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> "from-b".equals(a.svc("probe").app()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals(RedisConfigState.SUBSCRIBE_THREAD)));
+        }
+    }
+
+    @Test
     void aChangeInThisJvmReachesAnotherJvm(RedisServer server) throws Exception {
         Process watcher = startProbe(server, "watch");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(watcher.getInputStream(),
