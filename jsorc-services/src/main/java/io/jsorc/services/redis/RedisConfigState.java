@@ -1,6 +1,7 @@
 package io.jsorc.services.redis;
 
 import io.jsorc.ComponentContext;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 import io.jsorc.config.Durability;
 import io.jsorc.services.redis.PendingWrites.Op;
@@ -8,7 +9,6 @@ import io.jsorc.services.redis.PendingWrites.Pending;
 import io.jsorc.services.redis.RedisConfigScripts.Stored;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.jsorc.base.DaemonThreads;
 import redis.clients.jedis.HostAndPort;
 
 import java.time.Duration;
@@ -35,9 +35,8 @@ final class RedisConfigState {
 
     private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
 
-/** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
-record Entry(String json, long version, String kind) { }
-
+    /** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
+    record Entry(String json, long version, String kind) { }
 
     /** Builds the {@code redis} service, whose subscription hears replicas' changes, off the caller's thread. */
     static final String SUBSCRIBE_THREAD = "jsorc-config-subscribe";
