@@ -1,7 +1,6 @@
 package io.jsorc.services.redis;
 
 import io.jsorc.ComponentContext;
-import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 import io.jsorc.config.Durability;
 import io.jsorc.services.redis.PendingWrites.Op;
@@ -11,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -39,7 +36,7 @@ final class RedisConfigState {
     record Entry(String json, long version, String kind) { }
 
     /** Builds the {@code redis} service, whose subscription hears replicas' changes, off the caller's thread. */
-    static final String SUBSCRIBE_THREAD = "jsorc-config-subscribe";
+    static final String SUBSCRIBE_THREAD = ConfigSubscriber.THREAD;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -54,16 +51,16 @@ final class RedisConfigState {
     final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     final ComponentContext context;
     final RedisService.Settings bootstrap;
-    final AtomicBoolean subscriberRequested = new AtomicBoolean();
+    private final ConfigSubscriber subscriber;
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
     volatile String epoch = "";
     private volatile RedisConfigConnection client;
-    private volatile Thread subscribing;
     private volatile long retryAtNanos;
     private volatile boolean closed;
 
     RedisConfigState(ComponentContext context) {
         this.context = context;
+        this.subscriber = new ConfigSubscriber(context);
         this.bootstrap = bootstrapSettings(context);
         RedisLink link = context.shared(RedisLink.class, RedisLink::new);
         link.onUp(service -> {
@@ -95,7 +92,7 @@ final class RedisConfigState {
         }
         RedisConfigConnection current = connection();
         if (current != null) {
-            requestSubscriber();
+            subscriber.request();
         }
         return current;
     }
@@ -139,28 +136,6 @@ final class RedisConfigState {
         int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
         return new RedisConfigConnection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
                 s.clientConfig(timeout, connectTimeout, true));
-    }
-
-    /**
-     * Replicas' changes are heard through the {@code redis} service's subscription: build it once the
-     * orchestrator runs. Asked from a config read (never from this hook's construction), and only once, so the
-     * service's own config read through this hook does not ask again.
-     *
-     * <p>Built on a short-lived daemon ({@value #SUBSCRIBE_THREAD}), not on the reading thread: the read that asks
-     * is usually the orchestrator's own in {@code start()}, and building the service (its client, its manifest)
-     * there made every start ~100 ms longer. Nothing is missed meanwhile: once the service is up, {@link #resync()}
-     * compares every memory copy with Redis and drops (and tells the listeners of) each one a replica changed.
-     */
-    private void requestSubscriber() {
-        if (context.isStarted() && subscriberRequested.compareAndSet(false, true)) {
-            subscribing = DaemonThreads.start(SUBSCRIBE_THREAD, () -> {
-                try {
-                    context.svc("redis");
-                } catch (RuntimeException e) {
-                    log.debug("The redis service could not be built for the config subscription", e);
-                }
-            });
-        }
     }
 
     Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
@@ -436,8 +411,7 @@ final class RedisConfigState {
 
     void close() {
         pending.close();
-        // The orchestrator closed its services before its config store: a build still running ends at once.
-        DaemonThreads.join(subscribing, Duration.ofSeconds(10));
+        subscriber.close();
         synchronized (this) {
             closed = true;
             RedisConfigConnection current = client;
