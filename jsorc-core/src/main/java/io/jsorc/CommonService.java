@@ -107,11 +107,11 @@ public abstract class CommonService<A> {
      * @throws IllegalStateException when the service is enabled but not {@code NOT_STARTED}, or already has an app
      */
     public final void start() {
-        ServiceState from;
         String configProblem = settings.flags().problem();
+        boolean badConfig = false;
         synchronized (lock) {
             if (configProblem != null && state == ServiceState.NOT_STARTED) {
-                from = null;
+                badConfig = true;
             } else if (!settings.flags().enabled()) {
                 log.debug("Service '{}' is disabled; not starting it", settings.name());
                 return;
@@ -120,10 +120,10 @@ public abstract class CommonService<A> {
                         + (deleted ? " and discarded" : app != null ? " and already has an app" : "")
                         + "; start() needs NOT_STARTED");
             } else {
-                from = transition(ServiceState.STARTED, null);
+                transition(ServiceState.STARTED, null);
             }
         }
-        if (from == null) {
+        if (badConfig) {
             fail(new IllegalArgumentException(configProblem));
             return;
         }
@@ -141,7 +141,7 @@ public abstract class CommonService<A> {
                     // but do not resurrect the instance.
                     return;
                 }
-                from = transition(ServiceState.RUNNING, null);
+                transition(ServiceState.RUNNING, null);
             }
             announcePending();
             settings.recovered(context);
@@ -180,14 +180,13 @@ public abstract class CommonService<A> {
     }
 
     private void fail(Throwable cause) {
-        ServiceState from;
         synchronized (lock) {
             if (state == ServiceState.FAILED || state == ServiceState.RESTART) {
                 return;
             }
             app = null;
             error = cause;
-            from = transition(ServiceState.FAILED, cause);
+            transition(ServiceState.FAILED, cause);
         }
         announcePending();
         if (!settings.flags().quiet()) {
@@ -207,12 +206,11 @@ public abstract class CommonService<A> {
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */
     private void markRestart() {
-        ServiceState from;
         synchronized (lock) {
             if (state == ServiceState.RESTART) {
                 return;
             }
-            from = transition(ServiceState.RESTART, null);
+            transition(ServiceState.RESTART, null);
         }
         announcePending();
     }
