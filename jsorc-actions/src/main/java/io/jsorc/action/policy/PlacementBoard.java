@@ -4,6 +4,7 @@ import io.jsorc.base.Json;
 import io.jsorc.config.Durability;
 import io.jsorc.config.Hook;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -42,14 +43,18 @@ public final class PlacementBoard {
     public record Published(String policyName, Map<String, Object> policyParams, long policySeq,
                             Map<String, String> placements, String leader, long term) {
 
-        /** Copies. */
+        /** Copies (a parameter may be JSON {@code null}, as a policy choice may give it). */
         public Published {
-            policyParams = Map.copyOf(policyParams);
+            policyParams = Collections.unmodifiableMap(new LinkedHashMap<>(policyParams));
             placements = Map.copyOf(placements);
         }
     }
 
+    /** The board's text as last read, and what it says: followers and the leader read it every loop. */
+    private record Parsed(String json, Published board) { }
+
     private final Supplier<Hook> hook;
+    private volatile Parsed last;
 
     /**
      * Builds a board over a config store backend.
@@ -66,7 +71,14 @@ public final class PlacementBoard {
      * @return what it holds; empty when nothing was published yet
      */
     public Optional<Published> read() {
-        return hook.get().getGlob(KEY).map(json -> parse(Json.parseObject(json, KEY)));
+        return hook.get().getGlob(KEY).map(json -> {
+            Parsed seen = last;
+            if (seen == null || !seen.json().equals(json)) { // parsed again only when it changed
+                seen = new Parsed(json, parse(Json.parseObject(json, KEY)));
+                last = seen;
+            }
+            return seen.board();
+        });
     }
 
     /**

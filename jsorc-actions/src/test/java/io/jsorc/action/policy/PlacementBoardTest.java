@@ -45,6 +45,18 @@ class PlacementBoardTest {
     }
 
     @Test
+    void aPolicyParameterGivenAsJsonNullIsReadBack() {
+        Map<String, Object> params = new HashMap<>();
+        params.put("tick_ms", null);
+        board.publishPolicy("Evaluation", params);
+
+        PlacementBoard.Published published = board.read().orElseThrow();
+
+        assertThat(published.policyParams()).containsEntry("tick_ms", null);
+        assertThat(published.policyName()).isEqualTo("Evaluation");
+    }
+
+    @Test
     void modesOtherThanLocalOrRemoteAreIgnoredWhenRead() {
         hook.setGlob(PlacementBoard.KEY, "{\"placements\": {\"calc\": \"REMOTE\", \"evil\": \"rm -rf\", \"n\": 3}, "
                 + "\"policy\": {\"name\": 5}}");
