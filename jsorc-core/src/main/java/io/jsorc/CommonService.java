@@ -144,7 +144,7 @@ public abstract class CommonService<A> {
                 transition(ServiceState.RUNNING, null);
             }
             announcePending();
-            settings.recovered(context);
+            settings.recovered();
             postRun();
         } catch (Throwable e) {
             if (e instanceof InterruptedException) {
@@ -190,7 +190,7 @@ public abstract class CommonService<A> {
         }
         announcePending();
         if (!settings.flags().quiet()) {
-            settings.logFailure(log, context, cause);
+            settings.logFailure(log, cause);
         }
         try {
             failed(cause);

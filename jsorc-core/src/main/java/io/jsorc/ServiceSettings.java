@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * What a {@link CommonService} instance was bound with (its name, lifecycle flags, own config, manifest, and which
@@ -22,28 +21,29 @@ final class ServiceSettings {
 
     private final String name;
     private final ServiceFlags flags;
-    private final Supplier<Manifest> manifest;
+    /** What it is bound to; {@code null} while unbound (then there is no manifest, and failures log at WARN). */
+    private final ServiceContext context;
     /** Masked wherever the config is shown: declared by the class, or resolved from a secret placeholder. */
     private final Set<String> secrets;
 
-    private ServiceSettings(String name, ServiceFlags flags, Supplier<Manifest> manifest, Set<String> secrets) {
+    private ServiceSettings(String name, ServiceFlags flags, ServiceContext context, Set<String> secrets) {
         this.name = name;
         this.flags = flags;
-        this.manifest = manifest;
+        this.context = context;
         this.secrets = secrets;
     }
 
     /** {@return the settings of an instance not bound yet: named after its class, disabled, no config} */
     static ServiceSettings unbound(Class<?> type) {
         return new ServiceSettings(type.getSimpleName(), new ServiceFlags(false, false, false, Map.of(), null),
-                Manifest::empty, declaredSecrets(type, Set.of()));
+                null, declaredSecrets(type, Set.of()));
     }
 
     /** {@return the settings read from the context an instance of {@code type} is bound to} */
     static ServiceSettings bound(Class<?> type, ServiceContext context) {
         Map<String, Object> rawConfig = context.serviceConfig();
         String name = context.serviceName();
-        return new ServiceSettings(name, ServiceFlags.parse(name, rawConfig), context::serviceManifest,
+        return new ServiceSettings(name, ServiceFlags.parse(name, rawConfig), context,
                 declaredSecrets(type, ServiceFlags.secretFields(rawConfig, context.storedConfig())));
     }
 
@@ -69,8 +69,9 @@ final class ServiceSettings {
         return flags;
     }
 
+    /** {@return the manifest the context reads when first asked for (empty while unbound)} */
     Manifest manifest() {
-        return manifest.get();
+        return context == null ? Manifest.empty() : context.serviceManifest();
     }
 
     /** {@return the own config bound to {@code type} with Jackson; a mismatch names the service and the type} */
@@ -90,9 +91,9 @@ final class ServiceSettings {
     }
 
     /** Tells the orchestrator's {@link FailureLog} (when there is one) that the service runs again. */
-    void recovered(ServiceContext bound) {
-        if (bound != null) {
-            bound.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
+    void recovered() {
+        if (context != null) {
+            context.sharedIfPresent(FailureLog.class, FailureLog.class).ifPresent(f -> f.recovered(name));
         }
     }
 
@@ -100,12 +101,11 @@ final class ServiceSettings {
      * Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute.
      *
      * @param log   the service's logger
-     * @param bound the service's context, or {@code null} when it was built outside an orchestrator (always WARN)
      * @param cause the failure
      */
-    void logFailure(Logger log, ServiceContext bound, Throwable cause) {
-        FailureLog.Decision decision = bound == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
-                : bound.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
+    void logFailure(Logger log, Throwable cause) {
+        FailureLog.Decision decision = context == null ? new FailureLog.Decision(FailureLog.Level.WARN, 1)
+                : context.shared(FailureLog.class, FailureLog::new).failed(name, cause.toString());
         switch (decision.level()) {
             case WARN -> log.warn("Service '{}' failed: {} (config {})", name, Secrets.maskText(cause.toString()),
                     Secrets.mask(flags.config(), secrets));

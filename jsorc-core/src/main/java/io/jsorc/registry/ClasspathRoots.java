@@ -7,7 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -101,14 +100,16 @@ final class ClasspathRoots {
             Enumeration<URL> manifests = loader.getResources(JarFile.MANIFEST_NAME);
             while (manifests.hasMoreElements()) {
                 URL url = manifests.nextElement();
-                String spec = url.toString();
-                int separator = spec.lastIndexOf("!/");
-                if ("jar".equals(url.getProtocol()) && separator > 0 && spec.startsWith("jar:file:")) {
-                    add(roots, Path.of(new URI(spec.substring("jar:".length(), separator))));
+                if (url.toString().startsWith("jar:file:")) {
+                    String root = ComponentIndex.rootOf(url, JarFile.MANIFEST_NAME);
+                    if (root == null) {
+                        return false;
+                    }
+                    roots.add(root);
                 }
             }
             return true;
-        } catch (IOException | URISyntaxException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

@@ -20,7 +20,8 @@ import java.util.Locale;
  */
 final class Registrations {
 
-    private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS =
+    /** The component annotations, in the order a class is checked for them. */
+    static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS =
             List.of(Service.class, Repository.class, Context.class);
 
     private Registrations() {

@@ -42,8 +42,6 @@ public final class RegistryBuilder {
     public static final String BUILTIN_RESOURCE = "META-INF/jsorc/builtin-components";
 
     private static final Logger log = LoggerFactory.getLogger(RegistryBuilder.class);
-    private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS =
-            List.of(Service.class, Repository.class, Context.class);
 
     private final Set<Class<?>> classes = new LinkedHashSet<>();
     private final List<ComponentIndex.Entry> indexed = new ArrayList<>();
@@ -130,7 +128,7 @@ public final class RegistryBuilder {
         }
         int found = 0;
         try (ScanResult result = graph.scan()) {
-            for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
+            for (Class<? extends java.lang.annotation.Annotation> annotation : Registrations.ANNOTATIONS) {
                 for (Class<?> type : result.getClassesWithAnnotation(annotation).loadClasses()) {
                     classes.add(type);
                     found++;
@@ -212,7 +210,7 @@ public final class RegistryBuilder {
                 .filterClasspathElements(element -> roots.contains(ComponentIndex.normalize(element)));
         int found = 0;
         try (ScanResult result = graph.scan()) {
-            for (Class<? extends java.lang.annotation.Annotation> annotation : ANNOTATIONS) {
+            for (Class<? extends java.lang.annotation.Annotation> annotation : Registrations.ANNOTATIONS) {
                 for (Class<?> type : result.getClassesWithAnnotation(annotation).loadClasses()) {
                     classes.add(type);
                     found++;

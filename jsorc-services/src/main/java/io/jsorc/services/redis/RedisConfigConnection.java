@@ -32,11 +32,6 @@ final class RedisConfigConnection implements AutoCloseable {
         this.config = config;
     }
 
-    /** Opens the connection now, so an unreachable server is noticed by the first caller. */
-    synchronized void open() {
-        connected();
-    }
-
     /**
      * Runs a Lua script with EVAL.
      *

@@ -112,11 +112,11 @@ final class RedisConfigScripts {
      * @param origin    the writer's id, announced with the change
      * @return what Redis holds now
      */
-    static Stored run(RedisConfigConnection redis, Op op, String key, String json, long base, String baseEpoch, String kind,
-                      String origin) {
+    static Stored run(RedisConfigConnection redis, Op op, String key, String json, long base, String baseEpoch,
+                      String kind, String origin) {
         Object reply = redis.eval(SCRIPT, List.of(RedisHook.HASH, META, EPOCH, RedisHook.CHANNEL),
                 List.of(key, op.name(), json == null ? "" : json, Long.toString(base),
-                        baseEpoch == null ? "" : baseEpoch, newEpochId(),
+                        baseEpoch == null ? "" : baseEpoch, uniqueId(),
                         kind == null ? "set" : kind, origin));
         List<?> parts = (List<?>) reply;
         return new Stored("ok".equals(text(parts, 0)), text(parts, 1), Long.parseLong(text(parts, 2)),
@@ -124,11 +124,11 @@ final class RedisConfigScripts {
     }
 
     /**
-     * A candidate id for a new data set ({@code jsorc:epoch}), used only when Redis has none yet: unique, not secret.
-     * Not {@code UUID.randomUUID()}: seeding its {@code SecureRandom} costs tens of milliseconds and ~40 classes on
-     * the first config read of a fresh JVM.
+     * A fresh id that must be unique, not secret: a candidate for a new data set ({@code jsorc:epoch}), an
+     * orchestrator's origin. Not {@code UUID.randomUUID()}: seeding its {@code SecureRandom} costs tens of
+     * milliseconds and ~40 classes on the first config read of a fresh JVM.
      */
-    private static String newEpochId() {
+    static String uniqueId() {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         return new java.util.UUID(random.nextLong() ^ System.nanoTime(), random.nextLong()).toString();
     }

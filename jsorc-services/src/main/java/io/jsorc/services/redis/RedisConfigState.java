@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,10 +39,8 @@ final class RedisConfigState {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    /** Tells this orchestrator's announcements from replicas'; unique, not secret (no SecureRandom: its seeding
-     *  costs tens of milliseconds at startup). */
-    final String origin = new UUID(java.util.concurrent.ThreadLocalRandom.current().nextLong() ^ System.nanoTime(),
-            java.util.concurrent.ThreadLocalRandom.current().nextLong()).toString();
+    /** Tells this orchestrator's announcements from replicas'. */
+    final String origin = RedisConfigScripts.uniqueId();
     final ConcurrentMap<String, Entry> memory = new ConcurrentHashMap<>();
     /** Bumped whenever a replica's change invalidates a key: a read that began earlier must not back-fill. */
     final ConcurrentMap<String, Long> generations = new ConcurrentHashMap<>();
@@ -138,8 +135,8 @@ final class RedisConfigState {
                 s.clientConfig(timeout, connectTimeout, true));
     }
 
-    Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base, String baseEpoch,
-               String kind) {
+    Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base,
+               String baseEpoch, String kind) {
         Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin);
         if (epoch.isEmpty() && stored.epoch() != null) {
             epoch = stored.epoch();
@@ -417,11 +414,7 @@ final class RedisConfigState {
             RedisConfigConnection current = client;
             client = null;
             if (current != null) {
-                try {
-                    current.close();
-                } catch (RuntimeException e) {
-                    log.debug("Closing the config store's Redis connection threw", e);
-                }
+                current.close(); // never throws: a broken connection is dropped quietly
             }
         }
     }

@@ -97,8 +97,8 @@ public final class RedisLeaderElection implements LeaderElection {
     /** One replica's campaign for the Redis lease. */
     static final class RedisLease implements LeaderLease {
         private final java.util.function.Supplier<RedisConfigConnection> redis;
-        /** Closed with the lease (after the release); {@code null} when the caller owns the connection. */
-        private final AutoCloseable connection;
+        /** The lease's own, closed with it (after the release). */
+        private final RedisConfigConnection connection;
         private final String key;
         private final String fence;
         private final ElectionSettings settings;
@@ -111,8 +111,8 @@ public final class RedisLeaderElection implements LeaderElection {
         private volatile boolean closed;
         private volatile Thread thread;
 
-        RedisLease(java.util.function.Supplier<RedisConfigConnection> redis, AutoCloseable connection, String key,
-                   ElectionSettings settings, ElectionContext context) {
+        RedisLease(java.util.function.Supplier<RedisConfigConnection> redis, RedisConfigConnection connection,
+                   String key, ElectionSettings settings, ElectionContext context) {
             this.redis = redis;
             this.connection = connection;
             this.key = key;
@@ -257,13 +257,7 @@ public final class RedisLeaderElection implements LeaderElection {
                     log.info("Released Redis lease {} held by {}", key, settings.identity());
                 }
             }
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (Exception e) {
-                    log.debug("Closing the Redis lease's connection threw", e);
-                }
-            }
+            connection.close();
         }
     }
 }
