@@ -96,7 +96,7 @@ public final class Daemons {
         long deadline = System.nanoTime() + joinTimeout.toNanos();
         for (Map.Entry<String, Thread> target : targets) {
             Thread thread = target.getValue();
-            if (thread == Thread.currentThread()) {
+            if (thread == self) {
                 continue;
             }
             // One deadline for all: a stuck daemon does not multiply the wait.

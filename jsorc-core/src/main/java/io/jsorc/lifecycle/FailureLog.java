@@ -1,5 +1,7 @@
 package io.jsorc.lifecycle;
 
+import org.slf4j.Logger;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +82,29 @@ public final class FailureLog {
     }
 
     /**
+     * Records a failure of a repeated step (a daemon's pass) and logs it as loudly as {@link #failed} decides.
+     *
+     * @param log   where to log
+     * @param what  the step, as the log line names it (also the streak's key)
+     * @param error the error's text
+     */
+    public void log(Logger log, String what, String error) {
+        Decision decision = failed(what, error);
+        switch (decision.level()) {
+            case WARN -> log.warn("{} failed: {}", what, error);
+            case SUMMARY -> log.warn("{} still fails: {} ({} times in a row; repeats are logged at DEBUG)", what, error,
+                    decision.repeats());
+            default -> log.debug("{} failed again ({} times in a row): {}", what, decision.repeats(), error);
+        }
+    }
+
+    /**
      * Forgets a service's streak: it runs again, so its next failure is news.
      *
      * @param service the service name
+     * @return whether it was failing until now
      */
-    public void recovered(String service) {
-        streaks.remove(service);
+    public boolean recovered(String service) {
+        return streaks.remove(service) != null;
     }
 }

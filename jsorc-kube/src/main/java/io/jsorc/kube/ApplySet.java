@@ -109,6 +109,11 @@ final class ApplySet {
         return new ResourceRef("v1", "ConfigMap", namespace, parentName);
     }
 
+    /** {@return the labels that make a resource a member of this set} */
+    Map<String, Object> memberLabels() {
+        return Map.of(PART_OF, id, KEY_LABEL, labelValue(key));
+    }
+
     /** Labels a document as a member (before its version label is computed, so every replica computes the same). */
     @SuppressWarnings("unchecked")
     void label(Map<String, Object> document) {

@@ -48,8 +48,8 @@ final class ApplySetPruner {
      * and was kept, and narrows the parent to what remains; {@code entries} gets one entry per candidate.
      */
     void prune(String key, ApplySet set, ApplySet.Recorded superset, ApplySet.Recorded wanted,
-                       Set<ResourceRef> current, Manifest manifest, String namespace, BooleanSupplier stillCurrent,
-                       List<Entry> entries) {
+               Set<ResourceRef> current, Manifest manifest, String namespace, BooleanSupplier stillCurrent,
+               List<Entry> entries) {
         if (gate.refused()) {
             return; // no longer the leader: the next leader prunes
         }
@@ -82,7 +82,7 @@ final class ApplySetPruner {
         }
         boolean adopted = true;
         for (ResourceRef old : kept) {
-            if (migrated.contains(old) && !adopt(old, set, key)) {
+            if (migrated.contains(old) && !adopt(old, set)) {
                 adopted = false;
             }
         }
@@ -99,13 +99,12 @@ final class ApplySetPruner {
     }
 
     /** Labels a resource an old history listed (and that was kept) as a member, so later prunes find it. */
-    private boolean adopt(ResourceRef ref, ApplySet set, String key) {
+    private boolean adopt(ResourceRef ref, ApplySet set) {
         if (!gate.allowed()) {
             return false;
         }
         try {
-            String patch = Json.write(Map.of("metadata", Map.of("labels", Map.of(ApplySet.PART_OF, set.id(),
-                    ApplySet.KEY_LABEL, ApplySet.labelValue(key)))));
+            String patch = Json.write(Map.of("metadata", Map.of("labels", set.memberLabels())));
             KubernetesApiResponse<DynamicKubernetesObject> patched = ref.patch(resources.api(ref.apiVersion(),
                     ref.kind()), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, patch, new PatchOptions());
             return patched.isSuccess() || patched.getHttpStatusCode() == 404;

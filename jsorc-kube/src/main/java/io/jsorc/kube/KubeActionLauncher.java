@@ -84,7 +84,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
             // The pod listens on all interfaces, so it takes calls only with this token, handed over in a Secret.
             String token = newToken();
             apply(kube, orchestrator, name, ActionDocuments.of(ActionDocuments.resourceName(name), config, token),
-                    () -> true);
+                    () -> true, "Deploying action module '" + name + "' failed: ");
             return new KubeRemote(url, name, orchestrator, token, false);
         }
         servers.hold(name, config);
@@ -156,27 +156,24 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                                  BooleanSupplier mayWrite) {
         String resource = ActionDocuments.resourceName(module);
         String token = readToken(kube, resource).orElseGet(KubeActionLauncher::newToken);
-        apply(kube, orchestrator, module, ActionDocuments.of(resource, config, token), mayWrite);
+        apply(kube, orchestrator, module, ActionDocuments.of(resource, config, token), mayWrite,
+                "Deploying action module '" + module + "' failed: ");
         return token;
     }
 
     private static void delete(KubeService kube, ComponentContext orchestrator, String module,
                                BooleanSupplier mayWrite) {
         // Applying nothing under the same key deletes everything the launch applied.
-        ApplyReport report = sync(kube, orchestrator, mayWrite).apply(key(module), null,
-                Manifest.ofDocuments(List.of(), null), kube.namespace());
-        if (!report.ok()) {
-            throw new KubeException("Retiring action server " + ActionDocuments.resourceName(module) + " failed: "
-                    + report.failed());
-        }
+        apply(kube, orchestrator, module, List.of(), mayWrite,
+                "Retiring action server " + ActionDocuments.resourceName(module) + " failed: ");
     }
 
     private static void apply(KubeService kube, ComponentContext orchestrator, String module,
-                              List<Map<String, Object>> documents, BooleanSupplier mayWrite) {
+                              List<Map<String, Object>> documents, BooleanSupplier mayWrite, String failure) {
         ApplyReport report = sync(kube, orchestrator, mayWrite).apply(key(module), null,
                 Manifest.ofDocuments(documents, null), kube.namespace());
         if (!report.ok()) {
-            throw new KubeException("Deploying action module '" + module + "' failed: " + report.failed());
+            throw new KubeException(failure + report.failed());
         }
     }
 

@@ -6,6 +6,7 @@ import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,16 +35,22 @@ final class ResourceReadiness {
      * @return one line per resource that is not ready (empty: all ready)
      */
     public List<String> notReady(List<Map<String, Object>> documents) {
+        return notReady(documents, Map.of());
+    }
+
+    /** {@link #notReady}, reading each resource only when {@code read} (document -> live object) lacks it. */
+    private List<String> notReady(List<Map<String, Object>> documents,
+                                  Map<Map<String, Object>, Map<String, Object>> read) {
         List<String> waiting = new ArrayList<>();
         for (Map<String, Object> document : documents) {
             String kind = String.valueOf(document.get("kind"));
             ResourceRef ref = ResourceRef.of(document);
             try {
                 String problem = switch (kind) {
-                    case "Deployment" -> replicas(ref, "availableReplicas");
-                    case "StatefulSet" -> replicas(ref, "readyReplicas");
-                    case "DaemonSet" -> daemonSet(ref);
-                    case "Pod" -> pod(ref);
+                    case "Deployment" -> replicas(ref, live(ref, read.get(document)), "availableReplicas");
+                    case "StatefulSet" -> replicas(ref, live(ref, read.get(document)), "readyReplicas");
+                    case "DaemonSet" -> daemonSet(live(ref, read.get(document)));
+                    case "Pod" -> pod(live(ref, read.get(document)));
                     case "Service" -> service(ref, document);
                     default -> null;
                 };
@@ -88,6 +95,7 @@ final class ResourceReadiness {
      */
     public List<String> missingOrNotReady(List<Map<String, Object>> documents) {
         List<String> problems = new ArrayList<>();
+        Map<Map<String, Object>, Map<String, Object>> read = new IdentityHashMap<>();
         for (Map<String, Object> document : documents) {
             ResourceRef ref = ResourceRef.of(document);
             try {
@@ -98,7 +106,9 @@ final class ResourceReadiness {
                 } else if (!existing.isSuccess()) {
                     problems.add(ref + " could not be read: " + KubeResources.describe(existing));
                 } else {
-                    String live = VersionLabel.of(KubeResources.toMap(existing.getObject()));
+                    Map<String, Object> object = KubeResources.toMap(existing.getObject());
+                    read.put(document, object);
+                    String live = VersionLabel.of(object);
                     String wanted = VersionLabel.hash(document);
                     if (!wanted.equals(live)) {
                         problems.add(ref + " has version " + live + ", this replica's manifest " + wanted);
@@ -109,12 +119,15 @@ final class ResourceReadiness {
             }
         }
         if (problems.isEmpty()) {
-            problems.addAll(notReady(documents));
+            problems.addAll(notReady(documents, read)); // the objects just read, not read again
         }
         return problems;
     }
 
-    private Map<String, Object> live(ResourceRef ref) {
+    private Map<String, Object> live(ResourceRef ref, Map<String, Object> alreadyRead) {
+        if (alreadyRead != null) {
+            return alreadyRead;
+        }
         KubernetesApiResponse<DynamicKubernetesObject> response = ref.get(resources.api(ref.apiVersion(), ref.kind()));
         if (!response.isSuccess()) {
             throw new KubeException("cannot read it: " + KubeResources.describe(response));
@@ -122,8 +135,7 @@ final class ResourceReadiness {
         return KubeResources.toMap(response.getObject());
     }
 
-    private String replicas(ResourceRef ref, String readyField) {
-        Map<String, Object> object = live(ref);
+    private static String replicas(ResourceRef ref, Map<String, Object> object, String readyField) {
         String stale = staleGeneration(object);
         if (stale != null) {
             return stale;
@@ -153,8 +165,7 @@ final class ResourceReadiness {
         return null;
     }
 
-    private String daemonSet(ResourceRef ref) {
-        Map<String, Object> object = live(ref);
+    private static String daemonSet(Map<String, Object> object) {
         String stale = staleGeneration(object);
         if (stale != null) {
             return stale;
@@ -164,8 +175,7 @@ final class ResourceReadiness {
         return desired > 0 && ready >= desired ? null : "numberReady " + ready + "/" + desired;
     }
 
-    private String pod(ResourceRef ref) {
-        Map<String, Object> object = live(ref);
+    private static String pod(Map<String, Object> object) {
         Object phase = Documents.path(object, "status", "phase");
         if (!"Running".equals(phase)) {
             return "phase " + phase;

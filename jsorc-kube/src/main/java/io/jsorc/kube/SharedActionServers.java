@@ -6,6 +6,7 @@ import io.jsorc.base.Json;
 import io.jsorc.cluster.Leadership;
 import io.jsorc.config.Durability;
 import io.jsorc.config.Hook;
+import io.jsorc.lifecycle.FailureLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,13 +120,13 @@ final class SharedActionServers {
                         + MAX_MODULES + " modules already (at most " + MAX_MODULES + ")");
             }
             entry.put("config", stored(config));
-            Map<String, Object> holders = holders(entry);
-            if (!holders.containsKey(me) && holders.size() >= MAX_HOLDERS) {
-                throw new IllegalStateException("Cannot share action module '" + module + "': " + MAX_HOLDERS
-                        + " replicas hold it already (at most " + MAX_HOLDERS + ")");
-            }
-            holders.put(me, now);
-            entry.put("holders", holders);
+            editHolders(entry, holders -> {
+                if (!holders.containsKey(me) && holders.size() >= MAX_HOLDERS) {
+                    throw new IllegalStateException("Cannot share action module '" + module + "': " + MAX_HOLDERS
+                            + " replicas hold it already (at most " + MAX_HOLDERS + ")");
+                }
+                holders.put(me, now);
+            });
         });
         held.put(module, config);
     }
@@ -144,10 +145,8 @@ final class SharedActionServers {
         update(entries -> {
             if (entries.get(module) instanceof Map<?, ?>) {
                 Map<String, Object> entry = entry(entries, module);
-                Map<String, Object> holders = holders(entry);
-                holders.remove(me);
-                entry.put("holders", holders);
-                live[0] = holders.values().stream().filter(ts -> millis(ts) >= cutoff).count();
+                editHolders(entry, holders -> holders.remove(me));
+                live[0] = liveHolders(entry, cutoff);
             }
         });
         return (int) live[0];
@@ -177,20 +176,20 @@ final class SharedActionServers {
         for (Map.Entry<String, Map<String, Object>> e : entries.entrySet()) {
             String module = e.getKey();
             Map<String, Object> entry = e.getValue();
-            boolean live = holders(entry).values().stream().anyMatch(ts -> millis(ts) >= cutoff);
-            if (!leadership.confirm()) {
-                return;
-            }
+            boolean live = liveHolders(entry, cutoff) > 0;
             try {
+                ActionConfig config = live ? ActionConfig.fromMap(section(entry, "config")) : null;
+                if (live && config.equals(applied.get(module))) {
+                    continue; // in place: nothing to write, so no lease check either
+                }
+                if (!leadership.confirm()) {
+                    return;
+                }
                 if (live) {
-                    ActionConfig config = ActionConfig.fromMap(section(entry, "config"));
-                    if (!config.equals(applied.get(module))) {
-                        servers.deploy(module, config);
-                        applied.put(module, config);
-                    }
+                    servers.deploy(module, config);
+                    applied.put(module, config);
                 } else {
                     servers.delete(module);
-                    applied.remove(module);
                     forgetIfUnheld(module);
                 }
             } catch (RuntimeException failure) {
@@ -198,8 +197,8 @@ final class SharedActionServers {
                         failure.getMessage());
             }
         }
-        if (entries.values().stream().anyMatch(entry -> holders(entry).values().stream()
-                .anyMatch(ts -> millis(ts) < cutoff))) {
+        if (entries.values().stream()
+                .anyMatch(entry -> liveHolders(entry, cutoff) < section(entry, "holders").size())) {
             dropStaleHolders(cutoff);
         }
     }
@@ -208,8 +207,7 @@ final class SharedActionServers {
     void forgetIfUnheld(String module) {
         long cutoff = System.currentTimeMillis() - STALE.toMillis();
         update(entries -> {
-            if (entries.get(module) instanceof Map<?, ?>
-                    && holders(entry(entries, module)).values().stream().noneMatch(ts -> millis(ts) >= cutoff)) {
+            if (entries.get(module) instanceof Map<?, ?> entry && liveHolders(entry, cutoff) == 0) {
                 entries.remove(module);
             }
         });
@@ -225,10 +223,7 @@ final class SharedActionServers {
     private void dropStaleHolders(long cutoff) {
         update(entries -> entries.forEach((module, value) -> {
             if (value instanceof Map<?, ?>) {
-                Map<String, Object> entry = entry(entries, module);
-                Map<String, Object> holders = holders(entry);
-                holders.values().removeIf(ts -> millis(ts) < cutoff);
-                entry.put("holders", holders);
+                editHolders(entry(entries, module), holders -> holders.values().removeIf(ts -> stamp(ts) < cutoff));
             }
         }));
     }
@@ -243,10 +238,7 @@ final class SharedActionServers {
         update(entries -> {
             for (String module : mine) {
                 if (entries.get(module) instanceof Map<?, ?>) {
-                    Map<String, Object> entry = entry(entries, module);
-                    Map<String, Object> holders = holders(entry);
-                    holders.put(me, now);
-                    entry.put("holders", holders);
+                    editHolders(entry(entries, module), holders -> holders.put(me, now));
                 } else { // retired by a leader that thought us gone: hold it again
                     ActionConfig config = held.get(module);
                     if (config != null) {
@@ -282,20 +274,15 @@ final class SharedActionServers {
      * recovery at INFO.
      */
     private void every(String what, Runnable step) {
-        int failures = 0;
+        FailureLog failures = new FailureLog();
         while (!context.isClosed() && !Thread.currentThread().isInterrupted()) {
             try {
                 step.run();
-                if (failures > 0) {
-                    log.info("{} works again after {} failed attempts", what, failures);
+                if (failures.recovered(what)) {
+                    log.info("{} works again", what);
                 }
-                failures = 0;
             } catch (RuntimeException e) {
-                if (failures++ == 0) {
-                    log.warn("{} failed (retried every {} ms): {}", what, HEARTBEAT.toMillis(), e.getMessage());
-                } else {
-                    log.debug("{} failed again ({} in a row): {}", what, failures, e.getMessage());
-                }
+                failures.log(log, what, e.getMessage() + " (retried every " + HEARTBEAT.toMillis() + " ms)");
             }
             try {
                 Thread.sleep(HEARTBEAT.toMillis());
@@ -357,9 +344,24 @@ final class SharedActionServers {
         return new LinkedHashMap<>(section(entry, "holders"));
     }
 
-    private static long millis(Object value) {
-        return value instanceof Number n ? n.longValue() : 0;
+    /** Changes a copy of an entry's holders (replica -> heartbeat ms) and stores it back into the entry. */
+    private static void editHolders(Map<String, Object> entry, Consumer<Map<String, Object>> change) {
+        Map<String, Object> holders = holders(entry);
+        change.accept(holders);
+        entry.put("holders", holders);
     }
+
+    /** {@return how many of an entry's holders refreshed their holding at or after {@code cutoff}} */
+    private static long liveHolders(Map<?, ?> entry, long cutoff) {
+        return entry.get("holders") instanceof Map<?, ?> holders
+                ? holders.values().stream().filter(ts -> stamp(ts) >= cutoff).count() : 0;
+    }
+
+    /** A heartbeat as stored: milliseconds, 0 when unreadable. */
+    private static long stamp(Object value) {
+        return Documents.number(value, 0);
+    }
+
 
     /** The stored form of a config, as {@code ACTION_CONFIGS} holds it. */
     static Map<String, Object> stored(ActionConfig config) {

@@ -71,15 +71,20 @@ public final class PolicyRunner {
      *
      * @param replication how this replica shares placement
      */
-    public synchronized void replicate(Replication replication) {
+    public void replicate(Replication replication) {
         if (replicas != null || !replication.shared()) {
-            return;
+            return; // every load() asks: answered without the lock a policy switch holds
         }
-        Thread local = thread;
-        thread = null;
-        DaemonThreads.interruptAndJoin(local, Duration.ofSeconds(10));
-        replicas = new ReplicaPlacements(this, control, replication);
-        replicas.start(policy);
+        synchronized (this) {
+            if (replicas != null) {
+                return;
+            }
+            Thread local = thread;
+            thread = null;
+            DaemonThreads.interruptAndJoin(local, Duration.ofSeconds(10));
+            replicas = new ReplicaPlacements(this, control, replication);
+            replicas.start(policy);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.jsorc.action.policy;
 
 import io.jsorc.base.DaemonThreads;
+import io.jsorc.lifecycle.FailureLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,13 @@ final class ReplicaPlacements {
     private static final Logger log = LoggerFactory.getLogger(ReplicaPlacements.class);
     /** How often a follower (or a leader under the default policy) reads the board. */
     private static final long FOLLOW_MILLIS = 500;
+    /** The daemon's step, as its log lines name it. */
+    private static final String STEP = "Shared placement";
 
     private final PolicyRunner runner;
     private final PlacementControl control;
     private final PolicyRunner.Replication replication;
+    private final FailureLog failures = new FailureLog();
     private volatile Thread thread;
     private volatile boolean stopped;
     /** The board's policy choice this replica runs: a newer sequence number is adopted. */
@@ -86,10 +90,13 @@ final class ReplicaPlacements {
                         follow(board);
                     }
                 }
+                if (failures.recovered(STEP)) {
+                    log.info("{} works again", STEP);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("Shared placement failed a step ({}): {}", role(), e.toString());
+                failures.log(log, STEP, e + " (" + role() + ")"); // an outage: one WARN, then DEBUG, not every loop
             }
             try {
                 Thread.sleep(sleep);

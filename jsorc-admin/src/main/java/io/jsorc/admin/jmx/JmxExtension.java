@@ -77,7 +77,10 @@ public final class JmxExtension implements OrchestratorExtension {
         }
     }
 
-    /** Waits (bounded) for a registration under way, then removes the bean. */
+    /**
+     * Waits for a registration under way to end (its thread too: the join), then removes the bean. The registration
+     * holds this extension's lock, so a registration that outlasts the join is still waited for, never raced.
+     */
     @Override
     public void close(ComponentContext context) {
         DaemonThreads.join(registering, Duration.ofSeconds(10));
