@@ -53,4 +53,12 @@ class FailureLogTest {
         log.recovered("redis");
         assertThat(log.failed("redis", "down").level()).isEqualTo(WARN);
     }
+
+    @Test
+    void recoveredSaysWhetherItWasFailing() {
+        assertThat(log.recovered("placement")).isFalse();
+        log.failed("placement", "Redis down");
+        assertThat(log.recovered("placement")).isTrue();
+        assertThat(log.recovered("placement")).isFalse();
+    }
 }
