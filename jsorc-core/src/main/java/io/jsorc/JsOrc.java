@@ -31,7 +31,7 @@ public final class JsOrc {
         }
         synchronized (LOCK) {
             if (global == null) {
-                global = Orchestrator.builder().build().start();
+                global = Orchestrator.builder().start();
                 registerShutdownHook();
             }
             return global;

@@ -34,8 +34,8 @@ public final class Orchestrator extends ForwardingComponentContext implements Au
         return parts;
     }
 
-    private Orchestrator(AssemblySettings settings) {
-        this.parts = new Assembly(settings);
+    private Orchestrator(AssemblySettings settings, boolean startFollows) {
+        this.parts = new Assembly(settings, startFollows);
         this.services = parts.services();
     }
 
@@ -280,7 +280,22 @@ public final class Orchestrator extends ForwardingComponentContext implements Au
          * @throws IllegalArgumentException       when an override names an unknown key or is not a JSON object
          */
         public Orchestrator build() {
-            return new Orchestrator(settings());
+            return new Orchestrator(settings(), false);
+        }
+
+        /**
+         * Builds and starts a new orchestrator: {@code build().start()}, with the start's preparation already beside
+         * the build (its classes are loaded on a second thread while this one builds, instead of once
+         * {@code start()} is called). What {@link JsOrc#orchestrator()} does.
+         *
+         * @return the running orchestrator
+         * @throws AmbiguousRegistrationException when two classes win a name with the same priority
+         * @throws InvalidComponentException      when a class breaks its annotation's rules
+         * @throws IllegalArgumentException       when an override names an unknown key or is not a JSON object
+         * @throws NoSuchComponentException       when a pre-loaded service is not registered
+         */
+        public Orchestrator start() {
+            return new Orchestrator(settings(), true).start();
         }
     }
 }

@@ -49,6 +49,18 @@ class OrchestratorTest {
     }
 
     @Test
+    void builderStartBuildsAndStartsInOneCall() {
+        try (Orchestrator started = Fixtures.builder(Simple.class)
+                .config("JSORC_CONFIG", "{\"pre_loaded_services\": [\"simple\"]}").start()) {
+            // start() ran: the pre-loaded service was built, and a second start is refused naming the phase.
+            assertThat(started.toString()).startsWith("Orchestrator[STARTED");
+            assertThat(started.svc("simple").isRunning()).isTrue();
+            assertThatThrownBy(started::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("it is STARTED");
+        }
+    }
+
+    @Test
     void ctxIsNewEachTimeGetPersistsRenewAndDestroyReplace() {
         assertThat(o.ctx("session")).isNotSameAs(o.ctx("session"));
         assertThat(o.src("books")).isNotSameAs(o.src("books"));

@@ -32,30 +32,44 @@ import java.util.concurrent.TimeUnit;
  * class the preloader is loading, waits for that one class. A name that cannot be loaded is skipped.
  *
  * <p>The lists are the resources {@value #RESOURCE}, one class name per line, in sections: {@code [*]} lists what
- * every orchestrator loads, {@code [component class]} what it loads when that component is registered (the Redis
- * hook: jedis). List them in the order the start needs them, so the preloader stays ahead. The system property
- * {@value #PROPERTY}{@code =false} turns preloading off.
+ * every orchestrator's build loads, {@code [start]} what every start loads, {@code [component class]} what a start
+ * loads when that component is registered (the Redis hook: jedis). The start's sections are loaded only once
+ * {@link #started()} says a start is coming: an orchestrator that is built and never started (a test, a tool that
+ * only looks components up) is not slowed by a thread loading classes it will never use, and no thread waits for a
+ * start that may never come (the daemon ends after the build's part; a start begins another). List each section in the
+ * order its phase needs them, so the preloader stays ahead. The system property {@value #PROPERTY}{@code =false}
+ * turns preloading off.
  */
 public final class ClassPreloader implements AutoCloseable {
 
     /** Resource through which modules list the classes their start-up path loads. */
     public static final String RESOURCE = "META-INF/jsorc/preload";
-    /** The section of classes every orchestrator loads. */
+    /** The section of classes every orchestrator's build loads. */
     public static final String ALWAYS = "*";
+    /** The section of classes every orchestrator's start loads. */
+    public static final String START = "start";
     /** System property that turns preloading off ({@code false}). */
     public static final String PROPERTY = "jsorc.preload";
     /** The daemon's name. */
     public static final String THREAD = "jsorc-preload";
 
     private static final Logger log = LoggerFactory.getLogger(ClassPreloader.class);
-    /** How long the daemon waits for the registered components before it ends without their sections. */
+    /** How long the start's part waits for the registered components before it ends without their sections. */
     private static final long WAIT_FOR_COMPONENTS_MS = 2000;
     private static final ClassPreloader OFF = new ClassPreloader(null);
 
     private final ClassLoader loader;
     /** The registered components' class names, handed over once (capacity 1: bounded). */
     private final BlockingQueue<List<String>> components = new ArrayBlockingQueue<>(1);
-    private volatile Thread thread;
+    /** Guards {@link #startAnnounced}, {@link #buildPartDone} and the hand-over from the build's daemon. */
+    private final Object lock = new Object();
+    private boolean startAnnounced;
+    private boolean buildPartDone;
+    /** The lists, read by the build's daemon before it loads anything. */
+    private volatile Map<String, List<String>> sections = Map.of();
+    /** The build's daemon, and the start's when a start came after the build's daemon had ended. */
+    private volatile Thread buildThread;
+    private volatile Thread startThread;
     private volatile boolean closed;
 
     private ClassPreloader(ClassLoader loader) {
@@ -73,12 +87,12 @@ public final class ClassPreloader implements AutoCloseable {
             return OFF;
         }
         ClassPreloader preloader = new ClassPreloader(loader);
-        preloader.thread = DaemonThreads.start(THREAD, preloader::run);
+        preloader.buildThread = DaemonThreads.start(THREAD, preloader::runBuild);
         return preloader;
     }
 
     /**
-     * Hands over the registered components: the daemon loads their sections, then ends.
+     * Hands over the registered components, whose sections are loaded once a start is known to come.
      *
      * @param componentClasses the class names of the registered components
      */
@@ -88,10 +102,33 @@ public final class ClassPreloader implements AutoCloseable {
         }
     }
 
-    /** {@return whether the daemon has ended (or never ran)} */
+    /**
+     * Says a start has begun, or that one will follow the build at once: the start's sections are loaded after the
+     * build's, by the daemon still at work or by a new one when it has ended. Idempotent.
+     */
+    public void started() {
+        if (this == OFF) {
+            return;
+        }
+        synchronized (lock) {
+            if (startAnnounced || closed) {
+                return;
+            }
+            startAnnounced = true;
+            if (buildPartDone) {
+                // No thread waited for a start that might never come: this one does the start's part.
+                startThread = DaemonThreads.start(THREAD, this::runStart);
+            }
+        }
+    }
+
+    /** {@return whether no daemon is at work (or none ever ran)} */
     public boolean isDone() {
-        Thread current = thread;
-        return current == null || !current.isAlive();
+        return ended(buildThread) && ended(startThread);
+    }
+
+    private static boolean ended(Thread daemon) {
+        return daemon == null || !daemon.isAlive();
     }
 
     /** Stops the daemon after the class it is loading, and waits for it (bounded). Idempotent. */
@@ -100,31 +137,58 @@ public final class ClassPreloader implements AutoCloseable {
         if (this == OFF) {
             return;
         }
-        closed = true;
+        synchronized (lock) {
+            closed = true; // no daemon is started after this
+        }
         components.offer(List.of()); // wakes a daemon waiting for the components
-        Thread current = thread;
-        if (current != null && current != Thread.currentThread()) {
-            DaemonThreads.join(current, Duration.ofSeconds(2));
+        for (Thread daemon : new Thread[]{buildThread, startThread}) {
+            if (daemon != null && daemon != Thread.currentThread()) {
+                DaemonThreads.join(daemon, Duration.ofSeconds(2));
+            }
         }
     }
 
-    private void run() {
-        long started = System.nanoTime();
+    /** The build's part: reads the lists, loads {@code [*]}; goes on with the start's part if a start is known. */
+    private void runBuild() {
+        long began = System.nanoTime();
         int[] counts = new int[2]; // loaded, not found
-        Map<String, List<String>> sections = read(loader);
+        sections = read(loader);
         load(sections.getOrDefault(ALWAYS, List.of()), counts);
+        boolean goOn;
+        synchronized (lock) {
+            buildPartDone = true;
+            goOn = startAnnounced && !closed;
+        }
+        logLoaded("the build's", counts, began);
+        if (goOn) {
+            runStart();
+        }
+    }
+
+    /** The start's part: {@code [start]}, then the sections of the registered components. */
+    private void runStart() {
+        long began = System.nanoTime();
+        int[] counts = new int[2];
+        Map<String, List<String>> lists = sections;
+        load(lists.getOrDefault(START, List.of()), counts);
+        boolean componentSections = lists.keySet().stream().anyMatch(s -> !s.equals(ALWAYS) && !s.equals(START));
         try {
-            boolean guarded = sections.size() > (sections.containsKey(ALWAYS) ? 1 : 0);
-            List<String> registered = closed || !guarded ? List.of()
-                    : components.poll(WAIT_FOR_COMPONENTS_MS, TimeUnit.MILLISECONDS);
+            // Handed over once the registry is built: at once when the start began after the build, soon when the
+            // build was told a start follows.
+            List<String> registered = componentSections && !closed
+                    ? components.poll(WAIT_FOR_COMPONENTS_MS, TimeUnit.MILLISECONDS) : null;
             for (String component : registered == null ? List.<String>of() : registered) {
-                load(sections.getOrDefault(component, List.of()), counts);
+                load(lists.getOrDefault(component, List.of()), counts);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.debug("Preloaded {} classes ({} not found) in {} ms", counts[0], counts[1],
-                (System.nanoTime() - started) / 1_000_000);
+        logLoaded("the start's", counts, began);
+    }
+
+    private static void logLoaded(String part, int[] counts, long began) {
+        log.debug("Preloaded {} classes of {} lists ({} not found) in {} ms", counts[0], part, counts[1],
+                (System.nanoTime() - began) / 1_000_000);
     }
 
     private void load(List<String> classNames, int[] counts) {

@@ -74,8 +74,23 @@ public final class Assembly implements ComponentContext {
      * @param settings what the builder collected
      */
     public Assembly(AssemblySettings settings) {
-        // A second thread loads the classes the build and start will need while this one works.
+        this(settings, false);
+    }
+
+    /**
+     * Scans and resolves the registry and wires the parts; nothing is started yet.
+     *
+     * @param settings     what the builder collected
+     * @param startFollows whether {@link #start()} is called as soon as the build returns: then the start's classes
+     *                     are loaded beside the build already
+     */
+    public Assembly(AssemblySettings settings, boolean startFollows) {
+        // A second thread loads the classes the build (and, once a start is known to come, the start) will need
+        // while this one works. A build that is never started does not pay for the start's.
         this.preloader = ClassPreloader.start(settings.classLoader());
+        if (startFollows) {
+            preloader.started();
+        }
         this.registry = RegistryLoading.build(settings, preloader);
         Set<String> configKeys = new LinkedHashSet<>();
         Set<String> manifestKeys = new LinkedHashSet<>();
@@ -166,6 +181,7 @@ public final class Assembly implements ComponentContext {
             }
             phase = Phase.STARTED;
         }
+        preloader.started();
         try {
             Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
             if (!(preLoaded instanceof List<?> names)) {

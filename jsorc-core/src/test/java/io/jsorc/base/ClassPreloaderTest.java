@@ -77,11 +77,14 @@ class ClassPreloaderTest {
     }
 
     @Test
-    void loadsTheAlwaysSectionAndTheSectionsOfRegisteredComponentsThenEnds() throws IOException {
+    void loadsTheBuildSectionThenOnceStartedTheStartSectionAndTheRegisteredComponentsSectionsThenEnds()
+            throws IOException {
         RecordingLoader loader = loaderWith("""
                 [*]
                 java.util.zip.CRC32
                 no.such.Clazz
+                [start]
+                java.util.zip.Inflater
                 [com.example.Hook]
                 java.util.zip.Adler32
                 [com.example.Absent]
@@ -89,17 +92,58 @@ class ClassPreloaderTest {
                 """);
         ClassPreloader preloader = ClassPreloader.start(loader);
         preloader.components(List.of("com.example.Hook", "com.example.Other"));
+        preloader.started();
         await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
         // A missing class is skipped, not fatal; an unregistered component's section is not loaded.
-        assertThat(loader.asked).contains("java.util.zip.CRC32", "no.such.Clazz", "java.util.zip.Adler32")
-                .doesNotContain("java.util.zip.CRC32C");
+        assertThat(loader.asked).contains("java.util.zip.CRC32", "no.such.Clazz", "java.util.zip.Inflater",
+                "java.util.zip.Adler32").doesNotContain("java.util.zip.CRC32C");
         preloader.close();
+    }
+
+    @Test
+    void aBuildThatIsNotStartedLoadsOnlyTheBuildSectionAndLeavesNoThreadWaitingForAStart() throws IOException {
+        RecordingLoader loader = loaderWith(
+                "[*]\njava.util.zip.CRC32\n[start]\njava.util.zip.Inflater\n[com.example.Hook]\njava.util.zip.Adler32\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        preloader.components(List.of("com.example.Hook"));
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        assertThat(loader.asked).contains("java.util.zip.CRC32")
+                .doesNotContain("java.util.zip.Inflater", "java.util.zip.Adler32");
+        // A start that comes later still gets the start's part, on a daemon of its own, which ends when done.
+        preloader.started();
+        await().atMost(Duration.ofSeconds(10)).until(() -> loader.asked.contains("java.util.zip.Adler32"));
+        assertThat(loader.asked).contains("java.util.zip.Inflater");
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        preloader.close();
+    }
+
+    @Test
+    void aStartAfterCloseLoadsNothing() throws IOException {
+        RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n[start]\njava.util.zip.Inflater\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        preloader.close();
+        preloader.started();
+        assertThat(preloader.isDone()).isTrue();
+        assertThat(loader.asked).doesNotContain("java.util.zip.Inflater");
+    }
+
+    @Test
+    void aStartAnnouncedBeforeTheBuildEndsLoadsTheComponentsSectionsOnceHandedOver() throws IOException {
+        RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n[com.example.Hook]\njava.util.zip.Adler32\n");
+        ClassPreloader preloader = ClassPreloader.start(loader);
+        preloader.started(); // Orchestrator.builder().start(): the start is known before the registry exists
+        await().atMost(Duration.ofSeconds(10)).until(() -> loader.asked.contains("java.util.zip.CRC32"));
+        preloader.components(List.of("com.example.Hook"));
+        await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
+        assertThat(loader.asked).contains("java.util.zip.Adler32");
     }
 
     @Test
     void endsOnItsOwnWhenNoComponentsAreHandedOver() throws IOException {
         RecordingLoader loader = loaderWith("[*]\njava.util.zip.CRC32\n[com.example.Hook]\njava.util.zip.Adler32\n");
         ClassPreloader preloader = ClassPreloader.start(loader);
+        preloader.started();
         // The building thread failed before the registry existed and never called components(): bounded wait.
         long started = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(preloader::isDone);
@@ -133,8 +177,10 @@ class ClassPreloaderTest {
     void everyClassInJsorcCoresOwnListExists() {
         // A renamed class would silently stop being preloaded: keep the list in step with the code.
         Map<String, List<String>> sections = ClassPreloader.read(ClassPreloaderTest.class.getClassLoader());
-        assertThat(sections).containsKey(ClassPreloader.ALWAYS);
-        List<String> missing = sections.get(ClassPreloader.ALWAYS).stream().filter(name -> {
+        assertThat(sections).containsKeys(ClassPreloader.ALWAYS, ClassPreloader.START);
+        List<String> listed = new java.util.ArrayList<>(sections.get(ClassPreloader.ALWAYS));
+        listed.addAll(sections.get(ClassPreloader.START));
+        List<String> missing = listed.stream().filter(name -> {
             try {
                 Class.forName(name, false, ClassPreloaderTest.class.getClassLoader());
                 return false;
