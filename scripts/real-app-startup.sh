@@ -2,12 +2,14 @@
 # The startup benchmark's "real app" in the shape a newcomer runs it: jsorc-core + jsorc-services with their runtime
 # dependencies, slf4j-simple, and a jar of the app's two services whose index lists just those (benchmarks.jar also
 # carries jsorc-admin, -kube and -actions, whose extensions run at start, and 500 generated components). A fresh JVM
-# per run against a real redis-server; prints each run's phases, then the medians (build + start + first lookups).
+# per run against a real redis-server; prints each run's phases, then the medians (build + start + first lookups),
+# and beside each run the floor in a JVM of its own: the libraries alone (io.jsorc.bench.app.LibrariesAlone).
 #   --cds: then the same runs with an AppCDS archive of the app (JDK 17: -XX:ArchiveClassesAtExit once, then
 #          -XX:SharedArchiveFile), as a host would ship it. Not the benchmark's line: a plain JVM is.
 #   --preload-lists: instead, one run without preloading that logs every class load, and from it the classes the
 #          main thread loads from jsorc-core's and jsorc-services' jars and their libraries, in the order it needs
-#          them: the META-INF/jsorc/preload lists (written to jsorc-bench/target/real-app/preload-{core,services}).
+#          them, the build's apart from the start's: the META-INF/jsorc/preload lists (written to
+#          jsorc-bench/target/real-app/preload-{core,services}).
 # Usage: scripts/real-app-startup.sh [runs (default 9)] [--cds | --preload-lists]
 # Build first: mvn -pl jsorc-bench -am package
 set -euo pipefail
@@ -46,14 +48,18 @@ for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2> /dev/null && break; 
 
 measure() { # label, extra JVM options...
   local label=$1; shift
-  local totals=() starts=()
+  local totals=() starts=() floors=()
   for i in $(seq "$runs"); do
     redis-cli -p "$port" flushall > /dev/null # an empty store, as in every benchmark fork
     line=$(java "$@" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" io.jsorc.bench.app.RealApp "$port" \
-      | grep -A1 '^real app')
+      | grep -A2 '^real app')
     echo "$label #$i: $(echo "$line" | tr -s ' \n' ' ')"
     totals+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
     starts+=("$(echo "$line" | sed -n 's/.*build + start \([0-9.]*\) ms.*/\1/p')")
+    # The floor, run by run beside it: the same class path and server, the libraries alone.
+    line=$(java "$@" -cp "$classpath" io.jsorc.bench.app.LibrariesAlone "$port")
+    echo "$label #$i: $line"
+    floors+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
   done
   summary() { # what, values...
     local what=$1; shift
@@ -62,22 +68,31 @@ measure() { # label, extra JVM options...
   }
   summary "build + start" "${starts[@]}"
   summary "build + start + first lookups" "${totals[@]}"
+  summary "libraries alone: first slf4j logger + jedis connect and GET, no container" "${floors[@]}"
 }
 
 if [ "$mode" = "--preload-lists" ]; then
   redis-cli -p "$port" flushall > /dev/null
   java -Djsorc.preload=false -Xlog:class+load:file="$out/class-load.log":tid -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$classpath" io.jsorc.bench.app.RealApp "$port" > /dev/null
+    -cp "$classpath" io.jsorc.bench.app.RealApp "$port" --phases > /dev/null
   main_tid=$(head -1 "$out/class-load.log" | awk '{print $1}')
-  list() { # jar name patterns -> the classes the main thread loads, in load order (no lambdas or other hidden
-           # classes; not what daemons load meanwhile, such as the redis service built for the config subscription)
-    grep -F "$main_tid " "$out/class-load.log" | grep -E "source: file:.*/($1)[^/]*\.jar" | awk '{print $2}' \
+  grep -F "$main_tid " "$out/class-load.log" > "$out/main-loads.log"
+  # RealApp loads its BuildDone class between build() and start(): the build's classes end there.
+  split=$(grep -n -F 'io.jsorc.bench.app.RealApp$BuildDone ' "$out/main-loads.log" | cut -d: -f1)
+  list() { # phase (build, start or both), jar name patterns -> the classes the main thread loads then, in load order
+           # (no lambdas or other hidden classes; not what daemons load meanwhile, such as the redis service built for
+           # the config subscription)
+    local range='1,$p'
+    case $1 in build) range="1,${split}p" ;; start) range="${split},\$p" ;; esac
+    sed -n "$range" "$out/main-loads.log" | grep -E "source: file:.*/($2)[^/]*\.jar" | awk '{print $2}' \
       | grep -v -e 'Lambda' -e '/0x'
   }
-  { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload
-    list 'jsorc-core-|jackson-'; } > "$out/preload-core"
+  { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload # the header, up to [*]
+    list build 'jsorc-core-|jackson-'
+    echo "[start]"
+    list start 'jsorc-core-|jackson-'; } > "$out/preload-core"
   { sed -n '1,/^\[/p' jsorc-services/src/main/resources/META-INF/jsorc/preload
-    list 'jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'; } > "$out/preload-services"
+    list both 'jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'; } > "$out/preload-services"
   wc -l "$out/preload-core" "$out/preload-services"
   exit 0
 fi

@@ -148,11 +148,13 @@ public final class BenchReport {
         }
         line("### Real app: two services + `jsorc-services`, a real `redis-server` up, index present");
         line("");
-        line("`RealAppStartupBenchmark`: `Orchestrator.builder()...build().start()` (`...Start`), and the same followed "
+        line("`RealAppStartupBenchmark`: `Orchestrator.builder().start()` (`...Start`), and the same followed "
                 + "by a first call of each service (a greeting, a visit counted in Redis), beside Spring's "
                 + "`AnnotationConfigApplicationContext` over the same components as beans (greeter, jedis client, "
                 + "visit counter; created eagerly there), alone and followed by the same calls. Per phase in a plain "
-                + "JVM: `java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`.");
+                + "JVM: `java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`. "
+                + "`librariesAloneStart` is the floor under both: the app's libraries alone (slf4j's first logger, one "
+                + "jedis connection and GET), no container.");
         line("");
         List<Result> cds = new ArrayList<>();
         for (String method : List.of("jsorcRealAppStart", "springRealAppStart", "jsorcRealApp", "springRealApp")) {
@@ -180,6 +182,13 @@ public final class BenchReport {
         if (start != null) {
             target("real app build + start <= 150 ms in a plain JVM",
                     String.format(Locale.ROOT, "%.1f ms", start.score()), start.score() <= 150);
+        }
+        Result floor = find(app, "librariesAloneStart", null);
+        Result springStart = find(app, "springRealAppStart", null);
+        if (start != null && floor != null && springStart != null) {
+            line(String.format(Locale.ROOT, "- Above the floor (`librariesAloneStart`, %.1f ms): JsOrc %+.1f ms, "
+                    + "Spring %+.1f ms", floor.score(), start.score() - floor.score(),
+                    springStart.score() - floor.score()));
         }
         Result cdsStart = find(cds, "jsorcRealAppStart (AppCDS)", null);
         if (cdsStart != null) {

@@ -1,5 +1,6 @@
 package io.jsorc.bench;
 
+import io.jsorc.bench.app.LibrariesAlone;
 import io.jsorc.bench.app.RealApp;
 import io.jsorc.bench.app.spring.SpringGreeter;
 import io.jsorc.bench.app.spring.SpringVisits;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * build + start ({@code ...Start}: what the newcomer timed around {@code JsOrc.orchestrator()}, the issue's target
  * line), and build + start + a first lookup of each service (a greeting, a visit counted in Redis: the app ready to
  * serve). Spring: an {@code AnnotationConfigApplicationContext} scanning the same components as beans (a greeter, a
- * jedis client, a visit counter; singletons are created eagerly there), then the same two calls. The server is
- * started before the shot and stopped after it.
+ * jedis client, a visit counter; singletons are created eagerly there), then the same two calls. Beside them the
+ * floor, {@link LibrariesAlone}: what the app's libraries alone cost (slf4j's first logger, one jedis connection and
+ * GET), which no container of this app can go below. The server is started before the shot and stopped after it.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -57,7 +59,7 @@ public class RealAppStartupBenchmark {
         redis.close();
     }
 
-    /** {@return the running orchestrator} {@code Orchestrator.builder()...build().start()}, nothing looked up. */
+    /** {@return the running orchestrator} {@code Orchestrator.builder().start()}, nothing looked up. */
     @Benchmark
     public Object jsorcRealAppStart() {
         container = RealApp.start(redis.host(), redis.port());
@@ -73,7 +75,13 @@ public class RealAppStartupBenchmark {
         return context;
     }
 
-    /** {@return the running orchestrator} {@code Orchestrator.builder()...build().start()}, then the first lookups. */
+    /** {@return the value read} The floor: slf4j's first logger and one jedis connection and GET, no container. */
+    @Benchmark
+    public Object librariesAloneStart() {
+        return LibrariesAlone.start(redis.host(), redis.port());
+    }
+
+    /** {@return the running orchestrator} {@code Orchestrator.builder().start()}, then the first lookups. */
     @Benchmark
     public Object jsorcRealApp() {
         container = RealApp.jsorc(redis.host(), redis.port());
