@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes BENCHMARKS.md (about 10 minutes on 2 cores).
+# Runs every benchmark and writes BENCHMARKS.md (about 20 minutes on 2 cores).
 # --quick: one short iteration of each, written to target/bench/BENCHMARKS.quick.md (a smoke run; CI uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."

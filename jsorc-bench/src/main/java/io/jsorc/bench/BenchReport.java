@@ -151,8 +151,9 @@ public final class BenchReport {
         line("`RealAppStartupBenchmark`: `Orchestrator.builder().start()` (`...Start`), and the same followed "
                 + "by a first call of each service (a greeting, a visit counted in Redis), beside Spring's "
                 + "`AnnotationConfigApplicationContext` over the same components as beans (greeter, jedis client, "
-                + "visit counter; created eagerly there), alone and followed by the same calls. Per phase in a plain "
-                + "JVM: `java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port>`. "
+                + "visit counter; created eagerly there), alone and followed by the same calls. In a plain JVM, phase "
+                + "by phase: `java -cp jsorc-bench/target/benchmarks.jar io.jsorc.bench.app.RealApp <redis port> "
+                + "--phases`. "
                 + "`librariesAloneStart` is the floor under both: the app's libraries alone (slf4j's first logger, one "
                 + "jedis connection and GET), no container.");
         line("");
