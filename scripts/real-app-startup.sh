@@ -57,6 +57,7 @@ measure() { # label, extra JVM options...
     totals+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
     starts+=("$(echo "$line" | sed -n 's/.*build + start \([0-9.]*\) ms.*/\1/p')")
     # The floor, run by run beside it: the same class path and server, the libraries alone.
+    redis-cli -p "$port" flushall > /dev/null
     line=$(java "$@" -cp "$classpath" io.jsorc.bench.app.LibrariesAlone "$port")
     echo "$label #$i: $line"
     floors+=("$(echo "$line" | sed -n 's/.*total \([0-9.]*\) ms.*/\1/p')")
@@ -78,21 +79,25 @@ if [ "$mode" = "--preload-lists" ]; then
   main_tid=$(head -1 "$out/class-load.log" | awk '{print $1}')
   grep -F "$main_tid " "$out/class-load.log" > "$out/main-loads.log"
   # RealApp loads its BuildDone class between build() and start(): the build's classes end there.
-  split=$(grep -n -F 'io.jsorc.bench.app.RealApp$BuildDone ' "$out/main-loads.log" | cut -d: -f1)
-  list() { # phase (build, start or both), jar name patterns -> the classes the main thread loads then, in load order
+  split=$(grep -n -F 'io.jsorc.bench.app.RealApp$BuildDone ' "$out/main-loads.log" | cut -d: -f1 || true)
+  [ -n "$split" ] || { echo "no RealApp\$BuildDone line in $out/class-load.log: cannot split build from start" >&2; exit 1; }
+  list() { # phase (build or start), jar name patterns -> the classes the main thread loads then, in load order
            # (no lambdas or other hidden classes; not what daemons load meanwhile, such as the redis service built for
            # the config subscription)
-    local range='1,$p'
-    case $1 in build) range="1,${split}p" ;; start) range="${split},\$p" ;; esac
+    local range="${split},\$p"
+    [ "$1" = build ] && range="1,${split}p"
     sed -n "$range" "$out/main-loads.log" | grep -E "source: file:.*/($2)[^/]*\.jar" | awk '{print $2}' \
-      | grep -v -e 'Lambda' -e '/0x'
+      | { grep -v -e 'Lambda' -e '/0x' || true; }
   }
   { sed -n '1,/^\[/p' jsorc-core/src/main/resources/META-INF/jsorc/preload # the header, up to [*]
     list build 'jsorc-core-|jackson-'
     echo "[start]"
     list start 'jsorc-core-|jackson-'; } > "$out/preload-core"
-  { sed -n '1,/^\[/p' jsorc-services/src/main/resources/META-INF/jsorc/preload
-    list both 'jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'; } > "$out/preload-services"
+  services='jsorc-services-|jedis-|commons-pool2-|redis-authx-|snakeyaml-'
+  { sed -n '1,/^\[/p' jsorc-services/src/main/resources/META-INF/jsorc/preload # the header, up to [*]
+    list build "$services"
+    echo "[io.jsorc.services.redis.RedisHook]"
+    list start "$services"; } > "$out/preload-services"
   wc -l "$out/preload-core" "$out/preload-services"
   exit 0
 fi

@@ -291,8 +291,11 @@ public final class Orchestrator extends ForwardingComponentContext implements Au
          * @return the running orchestrator
          * @throws AmbiguousRegistrationException when two classes win a name with the same priority
          * @throws InvalidComponentException      when a class breaks its annotation's rules
-         * @throws IllegalArgumentException       when an override names an unknown key or is not a JSON object
+         * @throws IllegalArgumentException       when an override names an unknown key or is not a JSON object, or
+         *                                        {@code JSORC_CONFIG.pre_loaded_services} is not a list
          * @throws NoSuchComponentException       when a pre-loaded service is not registered
+         * @throws JsOrcException                 when an orchestrator extension fails at start
+         * @see Orchestrator#start() a failed start closes everything built so far, as there
          */
         public Orchestrator start() {
             return new Orchestrator(settings(), true).start();

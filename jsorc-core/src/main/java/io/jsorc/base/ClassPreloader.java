@@ -54,8 +54,12 @@ public final class ClassPreloader implements AutoCloseable {
     public static final String THREAD = "jsorc-preload";
 
     private static final Logger log = LoggerFactory.getLogger(ClassPreloader.class);
-    /** How long the start's part waits for the registered components before it ends without their sections. */
-    private static final long WAIT_FOR_COMPONENTS_MS = 2000;
+    /**
+     * How long the start's part waits for the registered components before it ends without their sections: a start
+     * announced with the build waits for the registry's build, which a classpath scan can make long. A build that
+     * fails closes the preloader, which ends the wait at once.
+     */
+    private static final long WAIT_FOR_COMPONENTS_MS = 10_000;
     private static final ClassPreloader OFF = new ClassPreloader(null);
 
     private final ClassLoader loader;

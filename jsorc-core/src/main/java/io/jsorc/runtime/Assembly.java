@@ -91,48 +91,54 @@ public final class Assembly implements ComponentContext {
         if (startFollows) {
             preloader.started();
         }
-        this.registry = RegistryLoading.build(settings, preloader);
-        Set<String> configKeys = new LinkedHashSet<>();
-        Set<String> manifestKeys = new LinkedHashSet<>();
-        for (Registration service : registry.all(ComponentKind.SERVICE)) {
-            configKeys.add(service.configKey());
-            service.manifest().ifPresent(manifestKeys::add);
+        try {
+            this.registry = RegistryLoading.build(settings, preloader);
+            Set<String> configKeys = new LinkedHashSet<>();
+            Set<String> manifestKeys = new LinkedHashSet<>();
+            for (Registration service : registry.all(ComponentKind.SERVICE)) {
+                configKeys.add(service.configKey());
+                service.manifest().ifPresent(manifestKeys::add);
+            }
+            this.scope = new ContextScope(registry);
+            scope.attachContext(this);
+            Hook givenBackend = settings.hook();
+            this.configStore = new ConfigStore(() -> resolveBackend(givenBackend), configKeys, manifestKeys,
+                    settings.configKeys(), settings.overrides(), settings.classLoader(), settings.placeholders());
+            // Published as shared state: components that keep entries of their own use this store's backend
+            // (ConfigStore.hookOf), the one a builder or -Djsorc.hook pinned, not whichever hook repository wins.
+            scope.shared(ConfigStore.class, () -> configStore);
+            List<ManifestApplier> appliers = settings.appliers();
+            if (appliers == null) {
+                appliers = new ArrayList<>();
+                ServiceLoader.load(ManifestApplier.class, settings.classLoader()).forEach(appliers::add);
+            }
+            List<LeaderElection> electionBackends = settings.elections();
+            if (electionBackends == null) {
+                electionBackends = new ArrayList<>();
+                ServiceLoader.load(LeaderElection.class, settings.classLoader()).forEach(electionBackends::add);
+            }
+            this.leadership = new Leadership(this, this::jsorcConfig, electionBackends, System::getenv);
+            // Published as shared state: modules ask Leadership.of(context) before writing to the cluster.
+            scope.shared(Leadership.class, () -> leadership);
+            this.manifests = new ManifestGateway(registry, configStore, this, appliers, this::requestRestart,
+                    leadership);
+            this.services = new ServiceTable(registry, configStore, scope, this, manifests::applyContext);
+            settings.listeners().forEach(services::addListener);
+            this.regeneration = new RegenerationLoop(services, appliers, leadership);
+            leadership.addListener(regeneration::leadershipChanged);
+            services.attachRegeneration(regeneration);
+            regeneration.addObserver(entry -> MetricsEvents.of(this).regenerated(new MetricsEvents.Regenerated(
+                    entry.service(), entry.action().name(), entry.state(), entry.duration(), entry.detail())));
+            List<OrchestratorExtension> found = new ArrayList<>(settings.extensions());
+            ServiceLoader.load(OrchestratorExtension.class, settings.classLoader()).forEach(found::add);
+            this.extensions = List.copyOf(found);
+            // Published as shared state: the admin module finds it with OperatorContext.of(context).
+            OperatorContext operator = new OperatorConsole(this);
+            scope.shared(OperatorContext.class, () -> operator);
+        } catch (RuntimeException | Error e) {
+            preloader.close(); // nothing of a failed build keeps running
+            throw e;
         }
-        this.scope = new ContextScope(registry);
-        scope.attachContext(this);
-        Hook givenBackend = settings.hook();
-        this.configStore = new ConfigStore(() -> resolveBackend(givenBackend), configKeys, manifestKeys,
-                settings.configKeys(), settings.overrides(), settings.classLoader(), settings.placeholders());
-        // Published as shared state: components that keep entries of their own use this store's backend
-        // (ConfigStore.hookOf), the one a builder or -Djsorc.hook pinned, not whichever hook repository wins.
-        scope.shared(ConfigStore.class, () -> configStore);
-        List<ManifestApplier> appliers = settings.appliers();
-        if (appliers == null) {
-            appliers = new ArrayList<>();
-            ServiceLoader.load(ManifestApplier.class, settings.classLoader()).forEach(appliers::add);
-        }
-        List<LeaderElection> electionBackends = settings.elections();
-        if (electionBackends == null) {
-            electionBackends = new ArrayList<>();
-            ServiceLoader.load(LeaderElection.class, settings.classLoader()).forEach(electionBackends::add);
-        }
-        this.leadership = new Leadership(this, this::jsorcConfig, electionBackends, System::getenv);
-        // Published as shared state: modules ask Leadership.of(context) before writing to the cluster.
-        scope.shared(Leadership.class, () -> leadership);
-        this.manifests = new ManifestGateway(registry, configStore, this, appliers, this::requestRestart, leadership);
-        this.services = new ServiceTable(registry, configStore, scope, this, manifests::applyContext);
-        settings.listeners().forEach(services::addListener);
-        this.regeneration = new RegenerationLoop(services, appliers, leadership);
-        leadership.addListener(regeneration::leadershipChanged);
-        services.attachRegeneration(regeneration);
-        regeneration.addObserver(entry -> MetricsEvents.of(this).regenerated(new MetricsEvents.Regenerated(
-                entry.service(), entry.action().name(), entry.state(), entry.duration(), entry.detail())));
-        List<OrchestratorExtension> found = new ArrayList<>(settings.extensions());
-        ServiceLoader.load(OrchestratorExtension.class, settings.classLoader()).forEach(found::add);
-        this.extensions = List.copyOf(found);
-        // Published as shared state: the admin module finds it with OperatorContext.of(context).
-        OperatorContext operator = new OperatorConsole(this);
-        scope.shared(OperatorContext.class, () -> operator);
         log.debug("Orchestrator built: {} services, {} repositories, {} contexts",
                 registry.names(ComponentKind.SERVICE).size(), registry.names(ComponentKind.REPOSITORY).size(),
                 registry.names(ComponentKind.CONTEXT).size());
@@ -181,8 +187,8 @@ public final class Assembly implements ComponentContext {
             }
             phase = Phase.STARTED;
         }
-        preloader.started();
         try {
+            preloader.started();
             Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
             if (!(preLoaded instanceof List<?> names)) {
                 throw new IllegalArgumentException("JSORC_CONFIG.pre_loaded_services must be a list of service "
