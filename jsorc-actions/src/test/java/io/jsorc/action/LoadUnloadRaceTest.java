@@ -182,8 +182,13 @@ class LoadUnloadRaceTest {
         AtomicLong unloads = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         long deadline = System.nanoTime() + duration.toNanos();
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        // Whether to stop is decided once per round, by the barrier's action, before either thread is let through:
+        // both threads read the same answer. (Decided by a thread at the end of its own round, the other thread,
+        // descheduled right after the barrier for a whole round, could read the next round's answer and leave its
+        // partner waiting at the barrier.)
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2,
+                () -> stop.set(System.nanoTime() > deadline));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
@@ -220,9 +225,6 @@ class LoadUnloadRaceTest {
                     (result.success() ? unloads : refused).incrementAndGet();
                     if (load == ActionMode.REMOTE) {
                         Thread.sleep(REMOTE_PAUSE.toMillis());
-                    }
-                    if (System.nanoTime() > deadline) {
-                        stop.set(true); // both threads see it after the next barrier
                     }
                 }
             }));
