@@ -69,6 +69,11 @@ public class RealAppStartupBenchmark {
     /** {@return the context} {@code new AnnotationConfigApplicationContext(package)}, nothing looked up. */
     @Benchmark
     public Object springRealAppStart() {
+        return springContext();
+    }
+
+    /** The Spring app's context, kept for the tear-down to close. */
+    private AnnotationConfigApplicationContext springContext() {
         AnnotationConfigApplicationContext context =
                 new AnnotationConfigApplicationContext("io.jsorc.bench.app.spring");
         container = context;
@@ -91,9 +96,7 @@ public class RealAppStartupBenchmark {
     /** {@return the context} {@code new AnnotationConfigApplicationContext(package)}, then the same first calls. */
     @Benchmark
     public Object springRealApp() {
-        AnnotationConfigApplicationContext context =
-                new AnnotationConfigApplicationContext("io.jsorc.bench.app.spring");
-        container = context;
+        AnnotationConfigApplicationContext context = springContext();
         String greeting = context.getBean(SpringGreeter.class).greeting();
         long visits = context.getBean(SpringVisits.class).hit();
         if (greeting == null || visits < 1) {

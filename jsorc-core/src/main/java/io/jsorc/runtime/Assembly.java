@@ -4,7 +4,6 @@ import io.jsorc.CommonService;
 import io.jsorc.ComponentContext;
 import io.jsorc.Context;
 import io.jsorc.JsOrcException;
-import io.jsorc.OrchestratorAware;
 import io.jsorc.operate.OperatorContext;
 import io.jsorc.OrchestratorExtension;
 import io.jsorc.Repository;
@@ -20,7 +19,6 @@ import io.jsorc.cluster.ManifestGateway;
 import io.jsorc.component.ContextScope;
 import io.jsorc.config.ConfigStore;
 import io.jsorc.config.Hook;
-import io.jsorc.config.MemoryHook;
 import io.jsorc.metrics.MetricsEvents;
 import io.jsorc.registry.ComponentKind;
 import io.jsorc.registry.Registration;
@@ -145,31 +143,11 @@ public final class Assembly implements ComponentContext {
     }
 
     /**
-     * Creates the config store's backend, once: the one the builder pinned, else the one the system property
-     * {@value #HOOK_PROPERTY} names ({@code memory}, or the winning hook's class name without "Hook", e.g.
-     * {@code redis}), else the winning {@code @Repository(name = "hook")}. Says in one INFO line where config lives.
+     * Creates the config store's backend, once ({@link ConfigBackend} chooses it), and says in one INFO line where
+     * config lives.
      */
     private Hook resolveBackend(Hook given) {
-        Hook backend;
-        String pinned = System.getProperty(HOOK_PROPERTY);
-        if (given != null) {
-            if (given instanceof OrchestratorAware aware) {
-                aware.attach(this);
-            }
-            backend = given;
-        } else if (pinned != null && !pinned.isBlank() && pinned.strip().equalsIgnoreCase("memory")) {
-            MemoryHook memory = new MemoryHook();
-            memory.attach(this);
-            backend = memory;
-        } else {
-            backend = ContextScope.typed("Repository", ConfigStore.HOOK, scope.src(ConfigStore.HOOK), Hook.class);
-            String simple = backend.getClass().getSimpleName().replaceFirst("Hook$", "");
-            if (pinned != null && !pinned.isBlank() && !pinned.strip().equalsIgnoreCase(simple)) {
-                throw new IllegalArgumentException("-D" + HOOK_PROPERTY + "=" + pinned + " names no config store here; "
-                        + "allowed: memory, " + simple.toLowerCase(java.util.Locale.ROOT) + " (the winning "
-                        + "@Repository(name = \"hook\") is " + backend.getClass().getName() + ")");
-            }
-        }
+        Hook backend = ConfigBackend.choose(given, this, scope);
         backend.addChangeListener(key -> services.restartOwnersOf(key));
         log.info("Config store: {}", backend.describe());
         return backend;
