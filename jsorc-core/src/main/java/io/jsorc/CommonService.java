@@ -1,5 +1,6 @@
 package io.jsorc;
 
+import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
@@ -325,7 +326,8 @@ public abstract class CommonService<A> {
         }
         Throwable failure = error;
         if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {
-            throw new ServiceNotRunningException("Service '" + settings.name() + "' failed: " + failure.getMessage()
+            throw new ServiceNotRunningException("Service '" + settings.name() + "' failed: "
+                    + Secrets.maskText(failure.getMessage())
                     + " (it is " + state + "; the regeneration loop retries it when it is automated)", failure);
         }
         throw new ServiceNotRunningException(getClass().getSimpleName() + " is disabled or not yet configured!", error);

@@ -114,6 +114,6 @@ final class ServiceSettings {
             default -> log.debug("Service '{}' failed again ({} times in a row): {}", name, decision.repeats(),
                     Secrets.maskText(cause.toString()));
         }
-        log.debug("Service '{}' failure", name, cause);
+        log.debug("Service '{}' failure", name, Secrets.masked(cause));
     }
 }

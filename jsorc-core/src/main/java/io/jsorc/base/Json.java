@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * JsOrc's one Jackson mapper and the JSON checks the config store needs.
@@ -63,8 +65,8 @@ public final class Json {
     public static Map<String, Object> parseObject(String json, String what) {
         Parsed parsed = parse(json, what);
         if (parsed.first() != JsonToken.START_OBJECT) {
-            throw new IllegalArgumentException(what + " must be a JSON object, but is a JSON " + typeOf(parsed.first())
-                    + ": " + abbreviate(json));
+            // The text is not repeated: a config value may hold a secret.
+            throw new IllegalArgumentException(what + " must be a JSON object, but is a JSON " + typeOf(parsed.first()));
         }
         return (Map<String, Object>) parsed.value();
     }
@@ -249,7 +251,11 @@ public final class Json {
 
     private record Parsed(JsonToken first, Object value) { }
 
-    /** Reads the first JSON value of the text (what follows it is ignored, as the mapper's readTree does). */
+    /**
+     * Reads the one JSON value the text holds. Text after it (other than white space) is refused, not ignored as the
+     * mapper's {@code readTree} does: {@code {"a":1}, "b":2}} would otherwise be stored as {@code {"a":1}} and
+     * reported as written.
+     */
     private static Parsed parse(String json, String what) {
         if (json == null) {
             throw new IllegalArgumentException(what + " is null; a JSON text is required");
@@ -259,11 +265,15 @@ public final class Json {
             if (first == null) {
                 throw new IllegalArgumentException(what + " is empty; a JSON text is required");
             }
-            return new Parsed(first, read(parser, first));
+            Object value = read(parser, first);
+            if (!endsAfterValue(parser)) {
+                throw new IllegalArgumentException(what + " is not valid JSON" + position(parser.currentLocation())
+                        + ": text follows its value; one JSON value is allowed");
+            }
+            return new Parsed(first, value);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new IllegalArgumentException(what + " is not valid JSON" + position + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(what + " is not valid JSON" + position(e.getLocation()) + ": "
+                    + withoutInput(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -323,7 +333,36 @@ public final class Json {
         };
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    /** Whether nothing but white space follows the value just read; whatever follows is not parsed further. */
+    private static boolean endsAfterValue(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() == null;
+        } catch (JsonProcessingException e) {
+            return false; // text that is not even a token: the same mistake
+        }
+    }
+
+    private static String position(JsonLocation at) {
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    /**
+     * Jackson's message without the input it quotes ({@code Unrecognized token 'hunter2'}, {@code Numeric value
+     * (...)}): a config value may be a secret, and the position already says where to look. The literals Jackson
+     * names as expected ({@code 'null'}, {@code 'true'}, {@code 'false'}) stay.
+     */
+    static String withoutInput(String message) {
+        if (message == null) {
+            return "";
+        }
+        return InputInMessages.QUOTED.matcher(InputInMessages.NUMBER.matcher(message).replaceAll("Numeric value"))
+                .replaceAll(quoted -> InputInMessages.LITERALS.contains(quoted.group(1)) ? quoted.group() : "'…'");
+    }
+
+    /** Compiled on the first parse error, not by every start that reads a config. */
+    private static final class InputInMessages {
+        static final Pattern QUOTED = Pattern.compile("'([^'\\s]{2,})'"); // Jackson's tokens hold no white space
+        static final Pattern NUMBER = Pattern.compile("Numeric value \\([^)]*\\)");
+        static final Set<String> LITERALS = Set.of("null", "true", "false");
     }
 }

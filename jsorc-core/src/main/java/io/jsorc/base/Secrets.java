@@ -14,9 +14,12 @@ public final class Secrets {
 
     private static final List<String> MARKERS = List.of("pass", "secret", "token", "key", "auth", "credential",
             "cookie", "session", "pwd", "bearer");
-    /** {@code scheme://user:password@host}: the user-info of a URL. */
+    /**
+     * {@code scheme://user:password@host}: the user-info of a URL, up to its last {@code @}: a password written
+     * unescaped may hold {@code @} or {@code /}, and masking a little too much is safe.
+     */
     private static final java.util.regex.Pattern USER_INFO =
-            java.util.regex.Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
+            java.util.regex.Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://)\\S*@");
     /** The query string of a URL ({@code ?token=...}), up to a fragment or white space. */
     private static final java.util.regex.Pattern QUERY =
             java.util.regex.Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://[^?\\s]*|(?<![\\w])/[^?\\s]*)\\?[^#\\s]+");
@@ -80,6 +83,40 @@ public final class Secrets {
         }
         String masked = USER_INFO.matcher(text).replaceAll("$1" + MASK + "@");
         return QUERY.matcher(masked).replaceAll("$1?" + MASK);
+    }
+
+    /**
+     * A copy of a failure fit for a log line with its stack trace: the same class name, stack and causes (up to a
+     * depth of 8), every message passed through {@link #maskText}.
+     *
+     * @param failure a failure, possibly carrying a URL with its password in its message
+     * @return the masked copy; {@code null} for {@code null}
+     */
+    public static Throwable masked(Throwable failure) {
+        return failure == null ? null : new MaskedFailure(failure, 0);
+    }
+
+    /** Stands for a failure in a log: its {@code toString} is the original's, masked; no stack of its own is taken. */
+    private static final class MaskedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String text;
+
+        MaskedFailure(Throwable original, int depth) {
+            super(maskText(original.getMessage()), depth < 8 && original.getCause() != null
+                    ? new MaskedFailure(original.getCause(), depth + 1) : null, false, true);
+            this.text = maskText(original.toString());
+            setStackTrace(original.getStackTrace());
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // the original's stack is set instead
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     private static Object maskValue(Object value, java.util.Set<String> declared) {

@@ -266,8 +266,8 @@ public final class ConfigStore {
      * @param field     a field the value already has (a service config also accepts its flags {@code enabled},
      *                  {@code automated}, {@code quiet})
      * @param jsonValue the field's new value as JSON ({@code "\"text\""}, {@code "42"}, {@code "true"}, ...)
-     * @throws IllegalArgumentException when the key or the field is unknown or the value is not JSON; nothing is
-     *                                  stored then
+     * @throws IllegalArgumentException when the key or the field is unknown, the value is not JSON, or (for a manifest
+     *                                  key) the changed value is not a valid manifest; nothing is stored then
      */
     public void update(String key, String field, String jsonValue) {
         update(key, field, jsonValue, Durability.BEST_EFFORT);
@@ -280,8 +280,8 @@ public final class ConfigStore {
      * @param field      a field the value already has (or a service flag)
      * @param jsonValue  the field's new value as JSON
      * @param durability {@link Durability#REQUIRED}: return only once the backend stored it
-     * @throws IllegalArgumentException when the key or the field is unknown or the value is not JSON; nothing is
-     *                                  stored then
+     * @throws IllegalArgumentException when the key or the field is unknown, the value is not JSON, or (for a manifest
+     *                                  key) the changed value is not a valid manifest; nothing is stored then
      * @throws IllegalStateException    when {@code REQUIRED} and the backend could not store it
      */
     public void update(String key, String field, String jsonValue, Durability durability) {
@@ -298,6 +298,9 @@ public final class ConfigStore {
                             + "'; its fields are " + new TreeSet<>(current.keySet()));
                 }
                 current.put(field, value);
+                if (manifestKeys.contains(key)) {
+                    Manifest.fromMap(current); // as set() checks it: nothing unreadable is stored
+                }
                 return Json.write(current);
             };
             Hook h = hook();

@@ -93,8 +93,9 @@ public final class Placeholders {
     private Object resolvePublic(Object value, String where, boolean secretField) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
+            // Under a secret field everything is secret, as Secrets.mask treats the whole subtree.
             map.forEach((k, v) -> copy.put(String.valueOf(k), resolvePublic(v, where,
-                    io.jsorc.base.Secrets.isSecret(String.valueOf(k)))));
+                    secretField || io.jsorc.base.Secrets.isSecret(String.valueOf(k)))));
             return copy;
         }
         if (value instanceof List<?> list) {

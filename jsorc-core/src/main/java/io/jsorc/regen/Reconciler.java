@@ -7,6 +7,7 @@ import io.jsorc.manifest.Manifest;
 import io.jsorc.ServiceNotRunningException;
 import io.jsorc.ServiceState;
 import io.jsorc.base.Backoff;
+import io.jsorc.base.Secrets;
 import io.jsorc.cluster.ManifestApplier.Readiness;
 import io.jsorc.regen.RegenerationReport.Action;
 import io.jsorc.regen.RegenerationReport.Entry;
@@ -148,7 +149,7 @@ final class Reconciler {
             }
             backoff.failed(System.nanoTime(), cap);
             queue.requeue(name);
-            return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + e);
+            return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + Secrets.maskText(e.toString()));
         }
         if (fresh.isRunning() || !fresh.isEnabled()) {
             queue.done(name);
@@ -161,7 +162,8 @@ final class Reconciler {
             queue.drop(name);
         }
         Throwable error = fresh.error();
-        return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running" : error.toString());
+        return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running"
+                : Secrets.maskText(error.toString()));
     }
 
     /** {@return null when the service may start now, else what it waits for} */

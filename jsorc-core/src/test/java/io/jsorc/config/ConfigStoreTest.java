@@ -76,6 +76,38 @@ class ConfigStoreTest {
     }
 
     @Test
+    void anUpdateLeavingAManifestUnreadableIsRefusedAsASetIs() {
+        String doc = "{\"ConfigMap\": {\"a\": {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", "
+                + "\"metadata\": {\"name\": \"a\"}}}}";
+        try (Orchestrator m = Fixtures.builder(Manifested.class).config("MF_MANIFEST", doc).build()) {
+            String before = m.configGet("MF_MANIFEST");
+            assertThatThrownBy(() -> m.configSet("MF_MANIFEST", "{\"ConfigMap\": 42}"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> m.configUpdate("MF_MANIFEST", "ConfigMap", "42"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ConfigMap");
+            assertThat(m.configGet("MF_MANIFEST")).isEqualTo(before);
+            assertThat(m.configStore().manifest("MF_MANIFEST").resources()).containsKey("ConfigMap");
+        }
+    }
+
+    /** A service with a manifest key of its own. */
+    @io.jsorc.Service(name = "manifested", manifest = "MF_MANIFEST")
+    public static class Manifested extends io.jsorc.CommonService<String> {
+        @Override
+        protected String run() {
+            return "up";
+        }
+    }
+
+    @Test
+    void aWriteWithTextAfterItsJsonIsRefusedNotHalfStored() {
+        String before = o.configGet("SIMPLE_CONFIG");
+        assertThatThrownBy(() -> o.configSet("SIMPLE_CONFIG", "{\"enabled\": true}, \"host\": \"h\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text follows its value");
+        assertThat(o.configGet("SIMPLE_CONFIG")).isEqualTo(before);
+    }
+
+    @Test
     void updateReplacesOneFieldAndAcceptsFlags() {
         o.configSet("SIMPLE_CONFIG", "{\"enabled\":true,\"host\":\"a\"}");
         o.configUpdate("SIMPLE_CONFIG", "host", "\"b\"");

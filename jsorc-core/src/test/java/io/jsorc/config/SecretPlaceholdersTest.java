@@ -30,4 +30,14 @@ class SecretPlaceholdersTest {
             assertThat(simple.info().config().toString()).doesNotContain("t0p-s3cret").doesNotContain("hunter2");
         }
     }
+
+    @Test
+    void everythingUnderASecretFieldKeepsItsPlaceholder() {
+        Placeholders placeholders = new Placeholders(Map.of("ES_PW", "pa55-from-env", "ES_USER", "elastic")::get);
+        Object stored = placeholders.resolvePublic(Map.of("auth", Map.of("user", "${ES_USER}", "value", "${ES_PW}",
+                "nested", Map.of("deeper", "${ES_PW}")), "host", "${ES_USER}"), "default of ELASTIC_CONFIG");
+        // ES_PW names no secret marker, but it sits under "auth": stored as the placeholder, resolved at read.
+        assertThat(stored).isEqualTo(Map.of("auth", Map.of("user", "${ES_USER}", "value", "${ES_PW}",
+                "nested", Map.of("deeper", "${ES_PW}")), "host", "elastic"));
+    }
 }
