@@ -60,7 +60,8 @@ public final class AdminServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         // dashboard (issue 15): sign-in and the CSRF check go in front of the admin handler, inside the limit
-        this.dashboard = new Dashboard(settings.sessionLifetime(), new TokenCheck(settings.token())::accepts, operator,
+        TokenCheck token = new TokenCheck(settings.token());
+        this.dashboard = new Dashboard(settings.sessionLifetime(), token.fingerprint(), token::accepts, operator,
                 actions);
         Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
         api.addHandler(new AdminHandler(operations, settings, health, actions, dashboard.auth()));

@@ -50,9 +50,12 @@ final class HealthChecks implements AutoCloseable {
         this.operator = operator;
         this.readiness = readiness;
         this.timeout = timeout;
-        // One thread per service at most (in-flight checks are joined); the queue bound covers a long list.
-        this.checks = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+        // Up to 16 checks at once (in-flight checks are joined), idle threads end after 30 s; the queue bound covers
+        // a long list. The core size is the parallelism: a pool grows past its core only once its queue is full.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
                 io.jsorc.base.DaemonThreads.factory("jsorc-admin-health"));
+        pool.allowCoreThreadTimeOut(true);
+        this.checks = pool;
     }
 
     boolean live() {

@@ -146,4 +146,26 @@ class DashboardSessionTest {
         assertThat(replayed.statusCode()).isEqualTo(401);
         assertThat(List.of(replayed.body())).allMatch(body -> body.contains("\"success\":false"));
     }
+
+    @Test
+    void aNewAdminTokenEndsTheSessionsSignedInUnderTheOldOne() throws Exception {
+        try (AdminHost own = AdminHost.start()) {
+            Session session = signIn(own.admin.url(), AdminHost.TOKEN);
+            // A refresh under the same token keeps the page signed in.
+            AdminService same = (AdminService) own.orchestrator.serviceRefresh(AdminService.NAME);
+            assertThat(send(HttpRequest.newBuilder(URI.create(same.url() + "/js_admin/session"))
+                    .header("Cookie", session.cookie()).GET()).statusCode()).isEqualTo(200);
+
+            own.orchestrator.configUpdate("ADMIN_CONFIG", "token", "\"another-token-0123456789abcdef\"");
+            AdminService changed = (AdminService) own.orchestrator.serviceRefresh(AdminService.NAME);
+            HttpResponse<String> old = send(HttpRequest.newBuilder(URI.create(changed.url()
+                    + "/js_admin/config_get")).header("Content-Type", "application/json")
+                    .header("Cookie", session.cookie()).header(SessionAuth.CSRF_HEADER, session.csrf())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"ADMIN_CONFIG\"}")));
+            assertThat(old.statusCode()).as(old.body()).isEqualTo(401);
+            assertThat(old.body()).doesNotContain("another-token");
+            // The new token signs in as before.
+            assertThat(signIn(changed.url(), "another-token-0123456789abcdef").csrf()).isNotBlank();
+        }
+    }
 }

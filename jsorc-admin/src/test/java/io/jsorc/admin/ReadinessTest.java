@@ -6,6 +6,7 @@ import io.jsorc.test.WithRedis;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,58 @@ class ReadinessTest {
             long t1 = System.nanoTime();
             assertThat(host.client.get("/readyz", false).status()).isEqualTo(503);
             assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(500 + 1_000);
+        }
+    }
+
+    /** A service whose health check takes 700 ms. */
+    public abstract static class Slow extends io.jsorc.CommonService<String> {
+        @Override
+        protected String run() {
+            return "up";
+        }
+
+        @Override
+        public boolean healthy() {
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return true;
+        }
+    }
+
+    @io.jsorc.Service(name = "slow1")
+    public static class Slow1 extends Slow { }
+
+    @io.jsorc.Service(name = "slow2")
+    public static class Slow2 extends Slow { }
+
+    @io.jsorc.Service(name = "slow3")
+    public static class Slow3 extends Slow { }
+
+    @io.jsorc.Service(name = "slow4")
+    public static class Slow4 extends Slow { }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void slowChecksRunSideBySideSoTogetherTheyStillAnswerInTime() throws Exception {
+        // One after another they would take 2.8 s, past the 2 s timeout: the last ones would count as down.
+        try (AdminHost host = AdminHost.start("\"readiness\": [\"slow1\", \"slow2\", \"slow3\", \"slow4\"]", null,
+                Slow1.class, Slow2.class, Slow3.class, Slow4.class)) {
+            for (String name : List.of("slow1", "slow2", "slow3", "slow4")) {
+                host.orchestrator.configSet(name.toUpperCase(java.util.Locale.ROOT) + "_CONFIG", "{\"enabled\": true}");
+                assertThat(host.orchestrator.svc(name).isRunning()).as(name).isTrue();
+            }
+            long t0 = System.nanoTime();
+            AdminClient.Answer answer = host.client.get("/readyz", true);
+            System.out.printf("readyz with four 700 ms checks answered in %d ms: %s%n",
+                    (System.nanoTime() - t0) / 1_000_000, answer.response().body());
+            assertThat(answer.status()).isEqualTo(200);
+            Map<String, Object> services = (Map<String, Object>) answer.map().get("services");
+            assertThat(services).hasSize(4).allSatisfy((name, check) ->
+                    assertThat((Map<String, Object>) check).containsEntry("healthy", true));
         }
     }
 

@@ -62,6 +62,15 @@ public interface OperatorContext {
     Optional<String> manifestKeyOf(String service);
 
     /**
+     * Gives the config fields a registered service's class declares secret ({@code @Service(secrets = ...)}), without
+     * building the service: what an editor of its stored config must mask besides secret-looking names.
+     *
+     * @param service a service name
+     * @return the declared fields; empty when it declares none or is not registered
+     */
+    Set<String> declaredSecretsOf(String service);
+
+    /**
      * Gives the service's instance when it has been built, without building it.
      *
      * @param service a service name

@@ -59,6 +59,13 @@ final class OperatorConsole implements OperatorContext {
     }
 
     @Override
+    public Set<String> declaredSecretsOf(String service) {
+        return parts.registry().find(ComponentKind.SERVICE, service)
+                .map(registration -> registration.type().getAnnotation(io.jsorc.Service.class))
+                .map(annotation -> Set.of(annotation.secrets())).orElse(Set.of());
+    }
+
+    @Override
     public Optional<CommonService<?>> current(String service) {
         return Optional.ofNullable(parts.services().current(service));
     }

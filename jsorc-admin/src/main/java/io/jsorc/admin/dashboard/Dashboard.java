@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.Handler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -35,17 +36,21 @@ public final class Dashboard implements AutoCloseable {
     /**
      * Builds the dashboard's parts and starts its feed.
      *
-     * @param sessionLifetime how long a session lasts
-     * @param tokenCheck      tells whether an {@code Authorization} header value carries the admin token
-     * @param operator        the orchestrator
-     * @param actions         its action manager (may throw when it has none)
+     * @param sessionLifetime  how long a session lasts
+     * @param tokenFingerprint stands for the admin token (a hash of it, never the token): sessions signed in under
+     *                         another one are ended
+     * @param tokenCheck       tells whether an {@code Authorization} header value carries the admin token
+     * @param operator         the orchestrator
+     * @param actions          its action manager (may throw when it has none)
      */
-    public Dashboard(Duration sessionLifetime, Predicate<String> tokenCheck, OperatorContext operator,
-                     Supplier<ActionManager> actions) {
+    public Dashboard(Duration sessionLifetime, String tokenFingerprint, Predicate<String> tokenCheck,
+                     OperatorContext operator, Supplier<ActionManager> actions) {
         Clock clock = Clock.systemUTC();
-        // One store per orchestrator, so a signed-in page survives a refresh of the admin service itself.
-        this.auth = new SessionAuth(operator.components().shared(SessionStore.class,
-                () -> new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock)));
+        // One store per orchestrator, so a signed-in page survives a refresh of the admin service itself, as long as
+        // the token and the lifetime it was signed in under are still the admin's.
+        this.auth = new SessionAuth(operator.components().shared(SessionStores.class, SessionStores::new)
+                .under(List.of(tokenFingerprint, sessionLifetime),
+                        () -> new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock)));
         this.sessions = new SessionEndpoints(auth, tokenCheck, clock);
         this.csrf = new CsrfGuard(auth);
         this.hub = new EventHub(Long.toString(System.currentTimeMillis(), 36), RING, MAX_STREAMS);

@@ -11,11 +11,11 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The config editor's two operations, which keep secrets on the server: {@code POST /js_admin/dashboard_config_get
@@ -130,10 +130,17 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
         return text;
     }
 
-    /** The fields the service's own snapshot masks (declared secrets as well as secret-looking names). */
+    /**
+     * The fields to mask besides secret-looking names: those the service's class declares, built or not, and those
+     * its running instance masks (a field whose value came from a secret placeholder).
+     */
     private Set<String> declaredSecrets(String name) {
-        return operator.current(name).map(service -> service.info().config().entrySet().stream()
-                .filter(e -> Secrets.MASK.equals(e.getValue())).map(Map.Entry::getKey)
-                .collect(Collectors.toSet())).orElse(Set.of());
+        Set<String> fields = new HashSet<>(operator.declaredSecretsOf(name));
+        operator.current(name).ifPresent(service -> service.info().config().forEach((field, value) -> {
+            if (Secrets.MASK.equals(value)) {
+                fields.add(field);
+            }
+        }));
+        return fields;
     }
 }
