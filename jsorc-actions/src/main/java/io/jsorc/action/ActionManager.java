@@ -210,6 +210,11 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         policies.select(name, params);
     }
 
+    /** {@return the names {@link #policy(String, Map)} takes: {@code Adaptive}, {@code Default}, {@code Evaluation}} */
+    public static java.util.Set<String> policyNames() {
+        return PolicyRunner.NAMES;
+    }
+
     /**
      * Describes the policy in force.
      *

@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  */
 final class LoadTestOperations {
 
+    /** The placements a test may run under besides the placement policies. */
+    private static final Set<String> PLACEMENTS = Set.of("all_local", "all_remote");
+
     /** How long a remote module may take to answer before the run starts. */
     static final Duration REMOTE_READY = Duration.ofSeconds(60);
 
@@ -60,6 +63,11 @@ final class LoadTestOperations {
             throw AdminException.notFound("Unknown load test '" + name + "'; registered: " + known.keySet());
         }
         String policy = params.text("policy", "all_local");
+        if (!PLACEMENTS.contains(policy) && !ActionManager.policyNames().contains(policy)) {
+            // Refused before anything is loaded or changed.
+            throw AdminException.badRequest("Policy " + policy + " not found; allowed: all_local, all_remote, "
+                    + String.join(", ", ActionManager.policyNames()));
+        }
         long seconds = params.number("experiment_duration", 180, 1, 86_400);
         Map<String, Object> policyParams = new LinkedHashMap<>();
         policyParams.put("eval_phase", params.number("eval_phase", 10, 1, 86_400));
@@ -103,6 +111,9 @@ final class LoadTestOperations {
     private Map<String, Object> execute(LoadTest test, String policy, long seconds, Map<String, Object> params)
             throws Exception {
         ActionManager manager = actions.get();
+        // What the operator had: put back afterwards. Modules loaded before stay loaded (where the test put them).
+        Map<String, Object> policyBefore = manager.policy();
+        Set<String> loadedBefore = Set.copyOf(manager.status().keySet());
         Set<String> modules = test.prepare(manager);
         ActionMode mode = policy.equals("all_remote") ? ActionMode.REMOTE : ActionMode.LOCAL;
         try {
@@ -114,13 +125,8 @@ final class LoadTestOperations {
                     manager.awaitReady(module, REMOTE_READY);
                 }
             }
-            if (!policy.equals("all_local") && !policy.equals("all_remote")) {
-                try {
-                    manager.policy(policy, params);
-                } catch (IllegalArgumentException e) {
-                    throw AdminException.badRequest("Policy " + policy + " not found; allowed: all_local, "
-                            + "all_remote, " + e.getMessage().replaceFirst(".*known policies: ", ""));
-                }
+            if (!PLACEMENTS.contains(policy)) {
+                manager.policy(policy, params);
             }
             manager.benchmarkStop(false);
             manager.trackActionsStop();
@@ -132,10 +138,19 @@ final class LoadTestOperations {
             levels.put("action_level", manager.trackActionsStop());
             return levels;
         } finally {
-            manager.policy("Default", Map.of());
+            restorePolicy(manager, policyBefore);
             for (String module : modules) {
-                manager.unload(module, UnloadMode.AUTO, true);
+                if (!loadedBefore.contains(module)) {
+                    manager.unload(module, UnloadMode.AUTO, true);
+                }
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void restorePolicy(ActionManager manager, Map<String, Object> before) {
+        Object params = before.get("params");
+        manager.policy(String.valueOf(before.get("name")), params instanceof Map<?, ?> map
+                ? (Map<String, Object>) map : Map.of());
     }
 }

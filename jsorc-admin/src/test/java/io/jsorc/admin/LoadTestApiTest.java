@@ -1,5 +1,10 @@
 package io.jsorc.admin;
 
+import io.jsorc.action.ActionConfig;
+import io.jsorc.action.ActionManager;
+import io.jsorc.action.ActionMode;
+import io.jsorc.action.UnloadMode;
+import io.jsorc.admin.fixtures.Calc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,5 +65,30 @@ class LoadTestApiTest {
         AdminClient.Answer answer = host.client.post("jsorc_loadtest", Map.of("test", "nope"));
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.message()).contains("calc_load");
+    }
+
+    @Test
+    void aRefusedLoadTestChangesNothingAndARunPutsBackThePolicyAndTheModulesLoadedBefore() throws Exception {
+        ActionManager manager = host.orchestrator.get("action_manager", ActionManager.class);
+        manager.config("calc", ActionConfig.of(Calc.class));
+        manager.load("calc", ActionMode.LOCAL);
+        manager.policy("Evaluation", Map.of("eval_phase", 5, "perf_phase", 20));
+        try {
+            AdminClient.Answer refused = host.client.post("jsorc_loadtest", Map.of("test", "calc_load",
+                    "policy", "NoSuchPolicy", "experiment_duration", 1));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.message()).contains("Policy NoSuchPolicy not found", "all_local", "Evaluation");
+            assertThat(manager.policy()).containsEntry("name", "Evaluation");
+            assertThat(manager.status()).containsKey("calc");
+
+            AdminClient.Answer ran = host.client.post("jsorc_loadtest", Map.of("test", "calc_load",
+                    "policy", "all_local", "experiment_duration", 1));
+            assertThat(ran.status()).as(ran.response().body()).isEqualTo(200);
+            assertThat(manager.policy()).containsEntry("name", "Evaluation");
+            assertThat(manager.status()).containsKey("calc");
+        } finally {
+            manager.policy("Default", Map.of());
+            manager.unload("calc", UnloadMode.AUTO, true);
+        }
     }
 }

@@ -61,24 +61,24 @@ final class AdminClient {
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the admin URL '" + url + "' is not a URL (" + e.getReason()
+            throw new IllegalArgumentException("the admin URL '" + shown(url) + "' is not a URL (" + e.getReason()
                     + "); expected e.g. http://127.0.0.1:9466");
         }
-        // Never echo a URL with user info back: it may hold a password.
+        // Never echo a URL with user info back, even masked: it may hold a password.
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("the admin URL must not hold user info (user:password@); pass the token"
                     + " with --token, --token-file or JSORC_TOKEN");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("the admin URL '" + url + "' must start with http:// or https://;"
+            throw new IllegalArgumentException("the admin URL '" + shown(url) + "' must start with http:// or https://;"
                     + " expected e.g. http://127.0.0.1:9466");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("the admin URL '" + url + "' has no host; expected e.g. http://127.0.0.1:9466");
+            throw new IllegalArgumentException("the admin URL '" + shown(url) + "' has no host; expected e.g. http://127.0.0.1:9466");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("the admin URL '" + url + "' must not have a query or fragment;"
+            throw new IllegalArgumentException("the admin URL '" + shown(url) + "' must not have a query or fragment;"
                     + " expected e.g. http://127.0.0.1:9466");
         }
         String text = uri.toString();
@@ -86,6 +86,24 @@ final class AdminClient {
             text = text.substring(0, text.length() - 1);
         }
         return URI.create(text);
+    }
+
+    /**
+     * The URL as an error message may show it: its user info and its query or fragment masked, since either may hold
+     * a password or a token (even one the URL's syntax refuses).
+     */
+    static String shown(String url) {
+        String text = url.strip();
+        int at = text.lastIndexOf('@');
+        if (at >= 0) {
+            int scheme = text.indexOf("://");
+            int from = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+            text = text.substring(0, from) + "****" + text.substring(at);
+        }
+        int query = text.indexOf('?');
+        int fragment = text.indexOf('#');
+        int cut = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+        return cut < 0 ? text : text.substring(0, cut + 1) + "****";
     }
 
     /** The base URL requests go to, for messages. */

@@ -49,8 +49,8 @@ final class LoadTestCommand extends AdminCommand {
     @Override
     ObjectNode body() {
         requireAtLeast(experimentDuration, 1, "-experiment_duration");
-        requireAtLeast(evalPhase, 0, "-eval_phase");
-        requireAtLeast(perfPhase, 0, "-perf_phase");
+        requireAtLeast(evalPhase, 1, "-eval_phase");
+        requireAtLeast(perfPhase, 1, "-perf_phase");
         requireAtLeast(mem, 0, "-mem");
         ObjectNode body = Json.object().put("test", test);
         Json.putIfGiven(body, "policy", policy);

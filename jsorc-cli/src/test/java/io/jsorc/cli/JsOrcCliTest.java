@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -253,6 +254,32 @@ class JsOrcCliTest {
         assertThat(userInfo.err()).contains("must not hold user info").doesNotContain("pw@");
         assertThat(timeout.exitCode()).as(timeout.toString()).isEqualTo(2);
         assertThat(timeout.err()).contains("--timeout must be a positive number of seconds");
+        assertThat(server.drain()).isEmpty();
+    }
+
+    @Test
+    void aBadUrlsPasswordOrTokenIsNeverEchoed() {
+        CliRun query = CliRun.run(env(), "--url", "http://127.0.0.1:9466/?token=S3CRET", "config", "list");
+        CliRun spaced = CliRun.run(env(), "--url", "http://admin:pa ss@host", "config", "list");
+        CliRun fragment = CliRun.run(env(), "--url", "http://127.0.0.1:9466/#S3CRET", "config", "list");
+
+        for (CliRun run : List.of(query, spaced, fragment)) {
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains("the admin URL").doesNotContain("S3CRET")
+                    .doesNotContain("pa ss");
+        }
+        assertThat(query.err()).contains("'http://127.0.0.1:9466/?****' must not have a query");
+        assertThat(AdminClient.shown("ftp://u:p@ss@h/x?t=1#f")).isEqualTo("ftp://****@h/x?****");
+        assertThat(server.drain()).isEmpty();
+    }
+
+    @Test
+    void loadTestPhasesBelowOneAreUsageErrors() {
+        CliRun eval = CliRun.run(env(), "loadtest", "calc_load", "-eval_phase", "0");
+        CliRun perf = CliRun.run(env(), "loadtest", "calc_load", "-perf_phase", "0");
+        assertThat(eval.exitCode()).as(eval.toString()).isEqualTo(2);
+        assertThat(eval.err()).contains("-eval_phase");
+        assertThat(perf.exitCode()).as(perf.toString()).isEqualTo(2);
         assertThat(server.drain()).isEmpty();
     }
 

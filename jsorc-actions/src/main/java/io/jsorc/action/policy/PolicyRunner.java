@@ -112,6 +112,10 @@ public final class PolicyRunner {
         }
     }
 
+    /** The names {@link #select} takes. */
+    public static final java.util.Set<String> NAMES = java.util.Collections.unmodifiableSet(
+            new java.util.TreeSet<>(java.util.List.of("Adaptive", "Default", "Evaluation")));
+
     /** Builds a policy by name; the {@link DefaultPolicy} for {@code Default}. */
     static PlacementPolicy build(String name, Map<String, Object> params) {
         Map<String, Object> values = params == null ? Map.of() : params;
@@ -120,7 +124,7 @@ public final class PolicyRunner {
             case "Evaluation" -> new EvaluationPolicy(values);
             case "Adaptive" -> new AdaptivePolicy(values);
             default -> throw new IllegalArgumentException("Unknown placement policy '" + name
-                    + "'; known policies: [Adaptive, Default, Evaluation]");
+                    + "'; known policies: " + NAMES);
         };
     }
 
