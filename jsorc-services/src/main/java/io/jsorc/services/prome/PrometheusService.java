@@ -280,8 +280,17 @@ public class PrometheusService extends CommonService<HttpClient> implements io.j
         return out;
     }
 
-    private static double number(Object value) {
-        return value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value));
+    /** A sample value as Prometheus writes it: a string, {@code "+Inf"} / {@code "-Inf"} / {@code "NaN"} included. */
+    static double number(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        String text = String.valueOf(value);
+        return switch (text) {
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     private static String seconds(Instant time) {

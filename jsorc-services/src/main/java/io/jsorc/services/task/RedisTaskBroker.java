@@ -43,6 +43,8 @@ import java.util.function.Supplier;
 public final class RedisTaskBroker implements TaskBroker {
 
     private static final String GROUP = "workers";
+    /** A worker idle this long with no delivery is gone (its JVM died without releasing): release forgets it. */
+    private static final Duration STALE_CONSUMER = Duration.ofHours(1);
 
     private final Supplier<RedisService> redis;
     private final String stream;
@@ -84,10 +86,15 @@ public final class RedisTaskBroker implements TaskBroker {
         createGroup();
     }
 
+    /**
+     * Makes the stream and its group unless they exist. The group starts at the stream's beginning, not its end:
+     * every entry still in the stream is a task nobody finished (a finished one is deleted), such as those queued
+     * after Redis lost the group and before a worker noticed.
+     */
     private void createGroup() {
         call(c -> {
             try {
-                return c.xgroupCreate(stream, GROUP, StreamEntryID.XGROUP_LAST_ENTRY, true);
+                return c.xgroupCreate(stream, GROUP, new StreamEntryID(0, 0), true);
             } catch (JedisDataException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")) {
                     return "exists";
@@ -118,6 +125,21 @@ public final class RedisTaskBroker implements TaskBroker {
 
     @Override
     public Optional<Delivery> take(String consumer, Duration wait, Duration visibility) throws InterruptedException {
+        try {
+            return takeFromGroup(consumer, wait, visibility);
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+                // Redis lost the stream and its group (a restart without persistence, FLUSHALL, an evicted key):
+                // make them again, or no worker would ever take a task again.
+                createGroup();
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<Delivery> takeFromGroup(String consumer, Duration wait, Duration visibility)
+            throws InterruptedException {
         StreamEntryID from = claimCursor;
         Map.Entry<StreamEntryID, List<StreamEntry>> claimed = call(c -> c.xautoclaim(stream, GROUP, consumer,
                 visibility.toMillis(), from, XAutoClaimParams.xAutoClaimParams().count(1)));
@@ -132,18 +154,9 @@ public final class RedisTaskBroker implements TaskBroker {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        List<Map.Entry<String, List<StreamEntry>>> read;
-        try {
-            read = call(c -> c.xreadGroup(GROUP, consumer,
-                    XReadGroupParams.xReadGroupParams().count(1).block((int) Math.max(1, wait.toMillis())),
-                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                createGroup(); // Redis restarted without persistence: the stream and its group are gone
-                return Optional.empty();
-            }
-            throw e;
-        }
+        List<Map.Entry<String, List<StreamEntry>>> read = call(c -> c.xreadGroup(GROUP, consumer,
+                XReadGroupParams.xReadGroupParams().count(1).block((int) Math.max(1, wait.toMillis())),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
         if (read == null) {
             return Optional.empty();
         }
@@ -196,9 +209,11 @@ public final class RedisTaskBroker implements TaskBroker {
     @Override
     public void release(String consumer) {
         try {
-            call(c -> c.xgroupDelConsumer(stream, GROUP, consumer));
+            // Not XGROUP DELCONSUMER alone: it would delete the deliveries the worker still holds, and their tasks.
+            call(c -> TaskScripts.RELEASE.run(c, List.of(stream), List.of(GROUP, consumer,
+                    String.valueOf(STALE_CONSUMER.toMillis()))));
         } catch (RuntimeException e) {
-            // Best effort: an unreachable Redis keeps a stale consumer name, which costs nothing but a line in XINFO.
+            // Best effort: an unreachable Redis keeps the consumer name; a later release removes it once stale.
         }
     }
 

@@ -35,6 +35,18 @@ final class TaskScripts {
             + "local n = 0 for _, id in ipairs(ids) do "
             + "if redis.call('ZREM', KEYS[1], id) == 1 then redis.call('XADD', KEYS[2], '*', 'id', id) n = n + 1 end "
             + "end return n");
+    /**
+     * Forgets stopping workers in the consumer group: the caller when it holds no delivery, and any other worker idle
+     * longer than ARGV[3] ms with none (a JVM that died without releasing). A worker that still holds deliveries is
+     * kept: deleting a consumer deletes its pending entries, and the task with them, where others can no longer claim
+     * it. KEYS: stream; ARGV: group, consumer, stale idle ms. Returns how many were deleted.
+     */
+    static final Script RELEASE = new Script("local n = 0 "
+            + "for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do "
+            + "local f = {} for i = 1, #c, 2 do f[c[i]] = c[i + 1] end "
+            + "if tonumber(f['pending']) == 0 and (f['name'] == ARGV[2] or tonumber(f['idle']) > tonumber(ARGV[3])) "
+            + "then redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name']) n = n + 1 end "
+            + "end return n");
     static final Script PUT_SCHEDULE = new Script("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] "
             + "and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end "
             + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) return 1");

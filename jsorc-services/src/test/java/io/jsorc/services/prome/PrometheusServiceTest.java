@@ -60,6 +60,10 @@ class PrometheusServiceTest {
                 assertThat(range.type()).isEqualTo("matrix");
                 assertThat(range.matrix()).singleElement().satisfies(s -> assertThat(s.values()).isNotEmpty());
                 assertThat(prome.query("1+1").scalar()).isEqualTo(2.0);
+                // Prometheus writes infinities as "+Inf" / "-Inf", which Double.parseDouble refuses.
+                assertThat(prome.query("1/0").scalar()).isEqualTo(Double.POSITIVE_INFINITY);
+                assertThat(prome.query("vector(-1/0)").vector()).singleElement()
+                        .satisfies(s -> assertThat(s.value()).isEqualTo(Double.NEGATIVE_INFINITY));
                 assertThat(prome.query("no_such_metric_anywhere").isEmpty()).isTrue();
                 assertThat(prome.pods("default", true)).isEmpty(); // no kube-state-metrics: empty, not an error
                 assertThat(prome.podInfo("default", true, Instant.now(), 60)).isEmpty();

@@ -68,6 +68,50 @@ class TaskQueueFaultsRedisTest {
     }
 
     @Test
+    void aTaskRunningWhenItsReplicaClosesIsRunByAnotherOne(RedisServer server) throws Exception {
+        String id;
+        try (Orchestrator first = orchestrator(server, taskConfig(1, 1000))) {
+            TaskService tasks = first.svc("task", TaskService.class);
+            tasks.register("slow", args -> {
+                Thread.sleep(30_000); // interrupted by the close below, as a deploy or a scale-down would
+                return "first";
+            });
+            id = tasks.submit("slow", Map.of());
+            String started = id;
+            await().atMost(Duration.ofSeconds(10)).until(() -> tasks.result(started).status() == TaskStatus.STARTED);
+        }
+        // XGROUP DELCONSUMER alone deleted the delivery the closed worker held: nobody could claim the task again.
+        assertThat(pendingDeliveries(server)).as("still pending, claimable").isEqualTo(":1");
+        try (Orchestrator second = orchestrator(server, taskConfig(1, 1000))) {
+            TaskService tasks = second.svc("task", TaskService.class);
+            tasks.register("slow", args -> "second");
+            TaskResult result = tasks.await(id, Duration.ofSeconds(20));
+            System.out.println("after its first replica closed: " + result.status() + ", attempts " + result.attempts());
+            assertThat(result.status()).isEqualTo(TaskStatus.SUCCESS);
+            assertThat(result.result()).isEqualTo("second");
+        }
+        assertThat(pendingDeliveries(server)).isEqualTo(":0");
+    }
+
+    private static String pendingDeliveries(RedisServer server) {
+        return server.command("EVAL \"return redis.call('XPENDING', KEYS[1], 'workers')[1]\" 1 " + PREFIX + "stream");
+    }
+
+    @Test
+    void workersMakeTheGroupAgainWhenRedisLostIt(RedisServer server) throws Exception {
+        try (Orchestrator o = orchestrator(server, taskConfig(1, 1000))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("double", args -> ((Number) args.get("n")).intValue() * 2);
+            assertThat(tasks.await(tasks.submit("double", Map.of("n", 1)), Duration.ofSeconds(10)).result())
+                    .isEqualTo(2);
+            server.command("FLUSHALL"); // as a restart without persistence, or RedisService.clear(), leaves it
+            TaskResult after = tasks.await(tasks.submit("double", Map.of("n", 21)), Duration.ofSeconds(20));
+            assertThat(after.status()).isEqualTo(TaskStatus.SUCCESS);
+            assertThat(after.result()).isEqualTo(42);
+        }
+    }
+
+    @Test
     void aRecordReadBeforeAnyWorkerTakesItIsQuarantinedByTheReader(RedisServer server) {
         try (Orchestrator o = orchestrator(server, taskConfig(0, 1000))) {
             TaskService tasks = o.svc("task", TaskService.class);
