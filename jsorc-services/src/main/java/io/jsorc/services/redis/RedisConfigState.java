@@ -37,7 +37,6 @@ final class RedisConfigState {
     /** Builds the {@code redis} service, whose subscription hears replicas' changes, off the caller's thread. */
     static final String SUBSCRIBE_THREAD = ConfigSubscriber.THREAD;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long REQUIRED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** Tells this orchestrator's announcements from replicas'. */
     final String origin = RedisConfigScripts.uniqueId();
@@ -49,6 +48,7 @@ final class RedisConfigState {
     final ComponentContext context;
     final RedisService.Settings bootstrap;
     private final ConfigSubscriber subscriber;
+    private final ConfigWrites writes = new ConfigWrites(this);
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
     volatile String epoch = "";
     private volatile RedisConfigConnection client;
@@ -159,8 +159,14 @@ final class RedisConfigState {
         return generations.getOrDefault(key, 0L);
     }
 
+    /**
+     * Puts what a read found into the memory copy, unless the key changed since the read began (a replica's change,
+     * or this replica's own write) or the copy holds a newer version.
+     */
     synchronized void backFill(String key, Entry value, long generationAtRead) {
-        if (generation(key) == generationAtRead && !pending.contains(key)) {
+        Entry current = memory.get(key);
+        if (generation(key) == generationAtRead && !pending.contains(key)
+                && (current == null || current.version() <= value.version())) {
             memory.put(key, value);
         }
     }
@@ -170,85 +176,25 @@ final class RedisConfigState {
         memory.remove(key);
     }
 
-    /** A set or delete: into Redis now (a blind write), else pending; REQUIRED waits, then throws. */
+    /** A set or delete; see {@link ConfigWrites#write}. */
     void write(String key, Op op, String json, Durability durability) {
-        RedisConfigScripts.Op scriptOp = op == Op.DEL ? RedisConfigScripts.Op.DEL : RedisConfigScripts.Op.SET;
-        long deadline = System.nanoTime() + REQUIRED_WAIT_NANOS;
-        RuntimeException failure = null;
-        while (true) {
-            RedisConfigConnection redis = durability == Durability.REQUIRED ? connection() : client();
-            synchronized (this) {
-                if (redis != null) {
-                    try {
-                        Stored stored = run(redis, scriptOp, key, json, RedisConfigScripts.ANY, epoch, null);
-                        remember(key, json, stored.version(), "set");
-                        pending.remove(key);
-                        return;
-                    } catch (RuntimeException e) {
-                        failure = e;
-                        unreachable("writing " + key, e);
-                    }
-                }
-                if (bootstrap == null || durability != Durability.REQUIRED) {
-                    Entry before = memory.get(key);
-                    remember(key, json, before == null ? RedisConfigScripts.NONE : before.version(), "set");
-                    if (bootstrap != null) {
-                        pending.put(key, new Pending(op, json, before == null ? RedisConfigScripts.NONE
-                                : before.version(), epoch));
-                    }
-                    return;
-                }
-            }
-            if (System.nanoTime() - deadline > 0 || !pause(100)) {
-                throw new IllegalStateException("Config " + key + " was not stored: Redis at " + address()
-                        + " did not take it within " + TimeUnit.NANOSECONDS.toSeconds(REQUIRED_WAIT_NANOS)
-                        + " s (" + (failure == null ? "not reachable" : failure.getClass().getSimpleName() + ": "
-                        + failure.getMessage()) + "); nothing was changed");
-            }
-        }
+        writes.write(key, op, json, durability);
     }
 
-    private void remember(String key, String json, long version, String kind) {
+    /** A change of the value Redis holds now; see {@link ConfigWrites#update}. */
+    String update(String key, UnaryOperator<String> change, Durability durability) {
+        return writes.update(key, change, durability);
+    }
+
+    /** Puts a value this replica wrote (or read back) into the memory copy; {@code null} removes it. */
+    void remember(String key, String json, long version, String kind) {
+        // A read that began before this write must not back-fill what it read over it.
+        generations.merge(key, 1L, Long::sum);
         if (json == null) {
             memory.remove(key);
         } else {
             memory.put(key, new Entry(json, version, kind));
         }
-    }
-
-    /** Compare-and-set of a change on the value Redis holds now, retried while others change it meanwhile. */
-    String update(String key, UnaryOperator<String> change, Durability durability) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            RedisConfigConnection redis = durability == Durability.REQUIRED ? connection() : client();
-            if (redis == null) {
-                break;
-            }
-            try {
-                synchronized (this) {
-                    Stored now = run(redis, RedisConfigScripts.Op.GET, key, null, 0, "", null);
-                    Entry mine = memory.get(key);
-                    String current = now.value() != null ? now.value() : mine == null ? null : mine.json();
-                    if (current == null) {
-                        throw new java.util.NoSuchElementException("Config " + key + " has no value");
-                    }
-                    String next = change.apply(current);
-                    Stored stored = run(redis, RedisConfigScripts.Op.SET, key, next, now.version(),
-                            now.epoch() == null ? "" : now.epoch(), null);
-                    if (stored.written()) {
-                        remember(key, next, stored.version(), "set");
-                        pending.remove(key);
-                        return next;
-                    }
-                }
-            } catch (redis.clients.jedis.exceptions.JedisException e) {
-                unreachable("updating " + key, e);
-                break;
-            }
-        }
-        Entry mine = memory.get(key);
-        String next = change.apply(mine == null ? null : mine.json());
-        write(key, Op.SET, next, durability);
-        return next;
     }
 
     /** The daemon's tick: retry pending writes, and re-seed a Redis whose data set is not the one we knew. */
@@ -393,16 +339,6 @@ final class RedisConfigState {
             } catch (RuntimeException e) {
                 log.warn("A config change listener threw on {}", key, e);
             }
-        }
-    }
-
-    private static boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -179,6 +179,11 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
         state.listeners.add(listener);
     }
 
+    /** {@return the keys this replica holds a memory copy of (for tests and diagnostics)} */
+    Set<String> cachedKeys() {
+        return Set.copyOf(state.memory.keySet());
+    }
+
     /**
      * Returns the keys written while Redis could not take them and not yet in Redis.
      *

@@ -23,6 +23,7 @@ final class FreezingProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile long replyDelayMillis;
 
     /** One proxied connection. */
     private static final class Link {
@@ -59,6 +60,14 @@ final class FreezingProxy implements AutoCloseable {
             }
         }
         return frozen;
+    }
+
+    /**
+     * Holds every reply to a connection that has not subscribed for this long before forwarding it (0: forward at
+     * once): Redis has run the command, the client sees a timeout.
+     */
+    void delayReplies(long millis) {
+        replyDelayMillis = millis;
     }
 
     /** Lets frozen connections forward again. */
@@ -106,6 +115,10 @@ final class FreezingProxy implements AutoCloseable {
                     }
                     while (link.frozen && !closed) {
                         Thread.sleep(10); // hold the bytes: nothing forwarded, nothing closed
+                    }
+                    long delay = replyDelayMillis;
+                    if (!fromClient && !link.subscriber && delay > 0) {
+                        Thread.sleep(delay);
                     }
                     out.write(buffer, 0, n);
                     out.flush();

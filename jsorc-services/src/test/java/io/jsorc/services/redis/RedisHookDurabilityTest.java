@@ -153,6 +153,53 @@ class RedisHookDurabilityTest {
     }
 
     @Test
+    void aRequiredWriteRedisStoredButNeverConfirmedIsNotReportedAsNothingChanged(RedisServer server) throws Exception {
+        try (FreezingProxy proxy = new FreezingProxy(server.host(), server.port())) {
+            try (Orchestrator o = orchestrator(server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
+                    .replace("\"port\": " + server.port(), "\"port\": " + proxy.port()))) {
+                assertThat(value(o)).isEqualTo("v1");
+                proxy.delayReplies(3_000); // Redis runs every command; no answer arrives in time
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> o.configSet("PROBE_CONFIG", API, Durability.REQUIRED))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("Config PROBE_CONFIG may not have been stored")
+                        .message().doesNotContain("nothing was changed");
+                System.out.printf("unconfirmed REQUIRED write answered after %d ms%n",
+                        (System.nanoTime() - t0) / 1_000_000);
+                proxy.delayReplies(0);
+            }
+            try (Orchestrator fresh = orchestrator(server)) {
+                assertThat(value(fresh)).as("Redis took it").isEqualTo("api");
+            }
+        }
+    }
+
+    @Test
+    void aReadThatRacesThisReplicasOwnWriteNeverPutsTheOlderValueBack(RedisServer server) throws Exception {
+        try (Orchestrator a = orchestrator(server); Orchestrator b = orchestrator(server)) {
+            RedisHook hook = (RedisHook) a.hook();
+            int diverged = 0;
+            for (int trial = 0; trial < 100; trial++) {
+                String old = "{\"v\":\"old" + trial + "\"}";
+                b.hook().setGlob("RACE_CONFIG", old); // a replica's write: a's memory copy is dropped
+                await().atMost(Duration.ofSeconds(5)).until(() -> !hook.cachedKeys().contains("RACE_CONFIG"));
+                String fresh = "{\"v\":\"new" + trial + "\"}";
+                Thread reader = new Thread(() -> hook.getGlob("RACE_CONFIG"));
+                Thread writer = new Thread(() -> hook.setGlob("RACE_CONFIG", fresh));
+                reader.start();
+                writer.start();
+                reader.join();
+                writer.join();
+                if (!fresh.equals(hook.getGlob("RACE_CONFIG").orElse(null))) {
+                    diverged++;
+                }
+            }
+            assertThat(diverged).as("trials whose memory copy went back to the value before this replica's write")
+                    .isZero();
+        }
+    }
+
+    @Test
     void twoReplicasUpdatingDifferentFieldsOfOneKeyBothLand(RedisServer server) {
         try (Orchestrator a = orchestrator(server); Orchestrator b = orchestrator(server)) {
             a.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"v1\", \"x\": 0, \"y\": 0}");
