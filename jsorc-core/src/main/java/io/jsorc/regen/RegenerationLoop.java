@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * (triggers that arrive while a cycle runs are coalesced into one more cycle), and when a service's backoff window
  * ends. Cycles never overlap.
  *
- * <p>A cycle looks at every queued service and every built automated service. Each one is examined on a worker
+ * <p>A cycle looks at every queued service, and once every {@code backoff_interval} (and in {@link #runCycle()}) at
+ * every built automated service too: a trigger or a due probe never health-checks the services that are fine. Each
+ * one is examined on a worker
  * thread of its own ({@code jsorc-regen-<service>}), so a slow dependency (a connect timeout in {@code run()}) never
  * delays another service's recovery; a service whose previous examination is still running is left to it. One that
  * is enabled, automated (or explicitly queued for restart) and not running or not {@code healthy()} gets its manifest
@@ -210,15 +212,23 @@ public final class RegenerationLoop implements AutoCloseable {
         // Each cycle reads the settings once; the wait after it uses the same reading.
         RegenerationSettings current = settings.read();
         long lastCycle = System.nanoTime();
+        // When built services were last examined: the first cycle examines them all.
+        long lastFull = lastCycle - current.interval().toNanos();
         try {
             while (queue.awaitCycle(lastCycle, current.interval().toNanos(), current.eventTrigger())) {
                 current = settings.read();
+                // Queued services are looked at on every wake (a trigger, a probe, a retry that is due); every built
+                // one (its healthy(), which may open a connection) only once an interval, not at each 100 ms probe.
+                boolean full = System.nanoTime() - lastFull >= current.interval().toNanos();
                 try {
-                    dispatch(false, current);
+                    dispatch(false, full, current);
                 } catch (RuntimeException e) {
                     log.error("Regeneration cycle failed", e);
                 }
                 lastCycle = System.nanoTime();
+                if (full) {
+                    lastFull = lastCycle;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -234,7 +244,7 @@ public final class RegenerationLoop implements AutoCloseable {
     public RegenerationReport runCycle() {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        Map<String, CompletableFuture<Entry>> work = dispatch(true, settings.read());
+        Map<String, CompletableFuture<Entry>> work = dispatch(true, true, settings.read());
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<Entry>> item : work.entrySet()) {
             try {
@@ -253,8 +263,12 @@ public final class RegenerationLoop implements AutoCloseable {
         return new RegenerationReport(started, Duration.ofNanos(System.nanoTime() - t0), entries);
     }
 
-    /** Hands each candidate to a worker; returns the work of this cycle (and, when forced, work already running). */
-    private Map<String, CompletableFuture<Entry>> dispatch(boolean force, RegenerationSettings current) {
+    /**
+     * Hands each candidate to a worker: the queued services, and with {@code full} every built one too; returns the
+     * work of this cycle (and, when forced, work already running).
+     */
+    private Map<String, CompletableFuture<Entry>> dispatch(boolean force, boolean full,
+                                                           RegenerationSettings current) {
         Map<String, CompletableFuture<Entry>> work = new LinkedHashMap<>();
         cycleLock.lock();
         try {
@@ -263,7 +277,9 @@ public final class RegenerationLoop implements AutoCloseable {
             // Names only: whether a built service is automated is its worker's question, because asking
             // (current()) waits while the service is being built, and the loop must never wait on one service.
             Set<String> candidates = new LinkedHashSet<>(queue.keys());
-            candidates.addAll(target.builtServices());
+            if (full) {
+                candidates.addAll(target.builtServices());
+            }
             for (String name : candidates) {
                 if (queue.isClosed()) {
                     break;

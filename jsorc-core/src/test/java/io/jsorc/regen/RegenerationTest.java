@@ -109,6 +109,55 @@ class RegenerationTest {
         }
     }
 
+    /** Counts its health checks. */
+    @io.jsorc.Service(name = "steady")
+    public static class Steady extends CommonService<String> {
+        static final AtomicInteger CHECKS = new AtomicInteger();
+
+        @Override
+        protected String run() {
+            return "ok";
+        }
+
+        @Override
+        public boolean healthy() {
+            CHECKS.incrementAndGet();
+            return isRunning();
+        }
+    }
+
+    /** Never starts; counts its attempts. */
+    @io.jsorc.Service(name = "down")
+    public static class Down extends CommonService<String> {
+        static final AtomicInteger ATTEMPTS = new AtomicInteger();
+
+        @Override
+        protected String run() {
+            ATTEMPTS.incrementAndGet();
+            throw new IllegalStateException("dependency down");
+        }
+    }
+
+    @Test
+    void aServiceBackingOffDoesNotHealthCheckTheOthersAtEveryProbe() throws Exception {
+        Steady.CHECKS.set(0);
+        Down.ATTEMPTS.set(0);
+        try (Orchestrator o = Fixtures.builder(Steady.class, Down.class)
+                .config("STEADY_CONFIG", "{\"enabled\": true, \"automated\": true}")
+                .config("DOWN_CONFIG", "{\"enabled\": true, \"automated\": true, \"quiet\": true}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30}").build()) {
+            o.start();
+            assertThat(o.svc("steady").isRunning()).isTrue();
+            o.svc("down");
+            Thread.sleep(3_000); // probes every 100 ms, retries from 100 ms doubling: the loop wakes often
+            int checks = Steady.CHECKS.get();
+            System.out.println("in 3 s: " + Down.ATTEMPTS.get() + " attempts of 'down', " + checks
+                    + " health checks of 'steady' (backoff_interval 30 s)");
+            assertThat(Down.ATTEMPTS.get()).as("the loop kept retrying 'down'").isGreaterThan(3);
+            assertThat(checks).as("'steady' is checked once a backoff_interval, not at each wake").isLessThanOrEqualTo(1);
+        }
+    }
+
     @io.jsorc.Service(name = "flaky", manifest = "FLAKY_MANIFEST")
     public static class ManifestFlaky extends Flaky { }
 
