@@ -75,6 +75,17 @@ final class Reconciler {
      * @return what was done, or {@code null} when the service was no candidate (not queued and not automated, or gone)
      */
     Entry examine(String name, boolean ignoreBackoff, Duration cap) {
+        long requests = queue.restartRequests(name);
+        Entry entry = examineOnce(name, ignoreBackoff, cap);
+        if (queue.restartRequests(name) != requests && queue.reason(name) != Reason.RESTART) {
+            // A restart asked for while this examination ran (a config change during a rebuild, which could not
+            // mark the instance being built) was cleared with the examination's own outcome: ask for it again.
+            queue.offer(name, Reason.RESTART);
+        }
+        return entry;
+    }
+
+    private Entry examineOnce(String name, boolean ignoreBackoff, Duration cap) {
         long t0 = System.nanoTime();
         // Waits while the service is being built; the caller is this service's worker, so only this service waits.
         CommonService<?> service = target.current(name);

@@ -41,6 +41,8 @@ final class WorkQueue<R> {
     private final Map<String, Long> lastLook = new ConcurrentHashMap<>();
     /** When a key's requested restart is due: a small jittered delay, so replicas do not restart in step. */
     private final Map<String, Long> restartAt = new ConcurrentHashMap<>();
+    /** Restarts asked for, per key, ever (one entry per service name: bounded by the registry). */
+    private final Map<String, Long> restartRequests = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private boolean triggered;
     private volatile boolean closed;
@@ -81,6 +83,7 @@ final class WorkQueue<R> {
      * @param delayNanos how long to wait (0: at once)
      */
     void offerRestart(String key, long delayNanos) {
+        restartRequests.merge(key, 1L, Long::sum);
         if (delayNanos > 0) {
             long at = System.nanoTime() + delayNanos;
             restartAt.merge(key, at, (old, fresh) -> old - fresh < 0 ? old : fresh);
@@ -88,6 +91,14 @@ final class WorkQueue<R> {
             restartAt.remove(key);
         }
         offer(key, Reason.RESTART);
+    }
+
+    /**
+     * {@return how many restarts were ever asked for the key}: an examination compares it before and after, to tell
+     * a request that arrived while it ran (and that its {@link #done}, {@link #requeue} or {@link #drop} cleared).
+     */
+    long restartRequests(String key) {
+        return restartRequests.getOrDefault(key, 0L);
     }
 
     /** {@return how long until the key's requested restart is due, 0 when it is due now or none is delayed} */

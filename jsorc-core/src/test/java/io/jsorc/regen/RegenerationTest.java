@@ -109,6 +109,43 @@ class RegenerationTest {
         }
     }
 
+    /** Its second build (the loop's rebuild) waits until the test lets it go. */
+    @io.jsorc.Service(name = "slowrebuild")
+    public static class SlowRebuild extends CommonService<String> {
+        static final AtomicInteger BUILDS = new AtomicInteger();
+        static final java.util.concurrent.CountDownLatch IN_REBUILD = new java.util.concurrent.CountDownLatch(1);
+        static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        protected String run() throws Exception {
+            String host = String.valueOf(config().get("host"));
+            if (BUILDS.incrementAndGet() == 2) {
+                IN_REBUILD.countDown();
+                RELEASE.await(); // the config changes meanwhile
+            }
+            return host;
+        }
+    }
+
+    @Test
+    void aRestartAskedForDuringARebuildIsNotLost() throws Exception {
+        try (Orchestrator o = Fixtures.builder(SlowRebuild.class)
+                .config("SLOWREBUILD_CONFIG", "{\"enabled\": true, \"automated\": true, \"host\": \"old\"}")
+                .build()) {
+            o.start();
+            CommonService<?> first = o.svc("slowrebuild");
+            first.markFailed(new IllegalStateException("connection lost")); // the loop rebuilds it
+            assertThat(SlowRebuild.IN_REBUILD.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // As when a replica changes the config: the rebuild under way has read the old one already.
+            o.configUpdate("SLOWREBUILD_CONFIG", "host", "\"new\"");
+            o.requestRestart("slowrebuild");
+            SlowRebuild.RELEASE.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "new".equals(o.svc("slowrebuild").app()));
+            System.out.println("rebuilt on the new config after " + SlowRebuild.BUILDS.get() + " builds");
+            assertThat(o.regeneration().queued()).doesNotContain("slowrebuild");
+        }
+    }
+
     /** Counts its health checks. */
     @io.jsorc.Service(name = "steady")
     public static class Steady extends CommonService<String> {
