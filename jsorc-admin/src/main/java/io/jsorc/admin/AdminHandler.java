@@ -1,6 +1,7 @@
 package io.jsorc.admin;
 
 import io.jsorc.action.ActionManager;
+import io.jsorc.admin.dashboard.SelfRefresh;
 import io.jsorc.admin.dashboard.SessionAuth;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
@@ -139,7 +140,11 @@ final class AdminHandler extends Handler.Abstract {
                 scope.close();
             }
         }
-        answer(response, callback, 200, result);
+        if (result instanceof AnswerThen deferred) {
+            answer(response, SelfRefresh.after(callback, deferred.then()), 200, deferred.answer());
+        } else {
+            answer(response, callback, 200, result);
+        }
     }
 
     /** Marks the request for the benchmark; an admin server without an action manager records nothing. */

@@ -62,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
         // dashboard (issue 15): sign-in and the CSRF check go in front of the admin handler, inside the limit
         TokenCheck token = new TokenCheck(settings.token());
         this.dashboard = new Dashboard(settings.sessionLifetime(), token.fingerprint(), token::accepts, operator,
-                actions);
+                actions, AdminService.NAME);
         Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
         api.addHandler(new AdminHandler(operations, settings, health, actions, dashboard.auth()));
         // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.

@@ -39,22 +39,34 @@ final class ServiceOperations {
         return name;
     }
 
-    private Map<String, Object> refresh(Params params) {
+    private Object refresh(Params params) {
         String name = params.text("name");
         if (ORCHESTRATOR_NAMES.contains(name)) {
             jsorcRefresh();
             return ConfigOperations.success("JSORC_CONFIG re-read; the regeneration loop restarted");
         }
-        CommonService<?> fresh = operator.refresh(registered(params));
+        if (registered(params).equals(AdminService.NAME)) {
+            Map<String, Object> answer = ConfigOperations.success("Service admin refreshes once this answer is sent: "
+                    + "its server restarts, on the port ADMIN_CONFIG gives");
+            answer.put("state", operator.current(name).map(s -> s.state().name()).orElse("NOT_STARTED"));
+            return new AnswerThen(answer, () -> operator.refresh(name));
+        }
+        CommonService<?> fresh = operator.refresh(name);
         Map<String, Object> answer = ConfigOperations.success("Service " + name + " refreshed; it is "
                 + fresh.state());
         answer.put("state", fresh.state().name());
         return answer;
     }
 
-    private Map<String, Object> configSet(Params params) {
+    private Object configSet(Params params) {
         String name = registered(params);
         Map<String, Object> config = params.object("config", true);
+        if (name.equals(AdminService.NAME)) {
+            operator.serviceConfigStore(name, Json.write(config)); // refused here when invalid: nothing stored
+            Map<String, Object> answer = info(operator.current(name).orElseThrow());
+            answer.put("message", "Config stored; the admin service refreshes once this answer is sent");
+            return new AnswerThen(answer, () -> operator.refresh(name));
+        }
         return info(operator.serviceConfigSet(name, Json.write(config)));
     }
 

@@ -103,4 +103,33 @@ class AdminServiceTest {
         }
         assertThat(server.isRegistered(name)).isFalse();
     }
+
+    @Test
+    void refreshingTheAdminServiceThroughItsOwnApiAnswersThenRestartsIt() throws Exception {
+        try (AdminHost host = AdminHost.start()) {
+            AdminService before = host.admin;
+            long t0 = System.nanoTime();
+            AdminClient.Answer refreshed = host.client.post("service_refresh", java.util.Map.of("name", "admin"));
+            System.out.printf("service_refresh admin answered %d in %d ms%n", refreshed.status(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertThat(refreshed.status()).as(refreshed.response().body()).isEqualTo(200);
+            assertThat(refreshed.message()).contains("refreshes once this answer is sent");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    host.orchestrator.svc("admin") != before && host.orchestrator.svc("admin").isRunning());
+
+            // The config editor's save of the admin service's own config: stored, answered, then refreshed.
+            AdminService second = host.orchestrator.svc("admin", AdminService.class);
+            AdminClient client = new AdminClient(second.url(), AdminHost.TOKEN);
+            AdminClient.Answer stored = client.post("service_config_set", java.util.Map.of("name", "admin",
+                    "config", java.util.Map.of("enabled", true, "port", 0, "token", AdminHost.TOKEN,
+                            "session_ttl_s", 600)));
+            assertThat(stored.status()).as(stored.response().body()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    host.orchestrator.svc("admin") != second && host.orchestrator.svc("admin").isRunning());
+            assertThat(host.orchestrator.configGet("ADMIN_CONFIG")).contains("\"session_ttl_s\":600");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> Thread
+                    .getAllStackTraces().keySet().stream().noneMatch(thread -> thread.getName()
+                            .equals(io.jsorc.admin.dashboard.SelfRefresh.THREAD))); // the refresh daemons ended
+        }
+    }
 }

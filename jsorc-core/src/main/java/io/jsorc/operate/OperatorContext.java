@@ -87,6 +87,16 @@ public interface OperatorContext {
     CommonService<?> refresh(String service);
 
     /**
+     * Stores a service's config as {@link #serviceConfigSet} does, without refreshing the service: for a caller that
+     * refreshes it later (the admin API storing the admin service's own config, refreshed once its answer is sent).
+     *
+     * @param service a registered service name
+     * @param json    its config (a JSON object)
+     * @throws IllegalArgumentException when the service is unknown or the config invalid; nothing is stored then
+     */
+    void serviceConfigStore(String service, String json);
+
+    /**
      * Stores a service's new config (the fields merged over its default) and refreshes it.
      *
      * @param service a registered service name

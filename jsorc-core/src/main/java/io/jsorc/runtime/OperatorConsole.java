@@ -77,6 +77,11 @@ final class OperatorConsole implements OperatorContext {
     }
 
     @Override
+    public void serviceConfigStore(String service, String json) {
+        parts.serviceConfigSet(service, json);
+    }
+
+    @Override
     public CommonService<?> serviceConfigSet(String service, String json) {
         parts.serviceConfigSet(service, json);
         return refresh(service);

@@ -34,11 +34,14 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
     private final OperatorContext operator;
     private final SessionAuth auth;
     private final Predicate<String> tokenCheck;
+    private final String adminService;
 
-    ServiceConfigEndpoint(OperatorContext operator, SessionAuth auth, Predicate<String> tokenCheck) {
+    ServiceConfigEndpoint(OperatorContext operator, SessionAuth auth, Predicate<String> tokenCheck,
+                          String adminService) {
         this.operator = operator;
         this.auth = auth;
         this.tokenCheck = tokenCheck;
+        this.adminService = adminService;
     }
 
     @Override
@@ -61,7 +64,15 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
         }
         try {
             Map<String, Object> body = HttpAnswers.body(request, MAX_BODY, path + " request body");
-            HttpAnswers.json(response, callback, 200, path.equals(GET) ? get(body) : set(body));
+            if (path.equals(GET)) {
+                HttpAnswers.json(response, callback, 200, get(body));
+            } else {
+                String name = service(body);
+                Map<String, Object> answer = set(body);
+                // Its own server's service: refreshed once this answer is sent, not inside this request.
+                HttpAnswers.json(response, name.equals(adminService)
+                        ? SelfRefresh.after(callback, () -> operator.refresh(name)) : callback, 200, answer);
+            }
         } catch (HttpAnswers.Refusal e) {
             HttpAnswers.refuse(response, callback, e.status(), e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -105,15 +116,22 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
         // A secret left as the mask keeps what is stored; without a stored value it falls back to the default.
         edited.entrySet().removeIf(e -> Secrets.MASK.equals(e.getValue()) && !stored.containsKey(e.getKey()));
         edited.replaceAll((field, value) -> Secrets.MASK.equals(value) ? stored.get(field) : value);
+        boolean self = name.equals(adminService);
         CommonService<?> fresh;
         try {
-            fresh = operator.serviceConfigSet(name, Json.write(edited));
+            if (self) {
+                operator.serviceConfigStore(name, Json.write(edited));
+                fresh = operator.current(name).orElseThrow();
+            } else {
+                fresh = operator.serviceConfigSet(name, Json.write(edited));
+            }
         } catch (IllegalArgumentException e) {
             throw new HttpAnswers.Refusal(400, "Config of service " + name + " was not stored: " + e.getMessage());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);
-        answer.put("message", "Config " + key + " stored; service " + name + " refreshed, now " + fresh.state());
+        answer.put("message", self ? "Config " + key + " stored; service " + name + " refreshes once this answer is "
+                + "sent" : "Config " + key + " stored; service " + name + " refreshed, now " + fresh.state());
         answer.put("state", fresh.state().name());
         return answer;
     }
