@@ -31,11 +31,20 @@ public final class RedisLeaderElection implements LeaderElection {
 
     private static final Logger log = LoggerFactory.getLogger(RedisLeaderElection.class);
 
-    /** Acquire or renew: returns the term's fencing token, or 0 when another replica holds the lease. */
+    /**
+     * Acquire or renew: returns the term's fencing token, or 0 when another replica holds the lease. A fencing counter
+     * Redis does not hold (never made, or lost in a restart without persistence or a flush) starts from the caller's
+     * clock in milliseconds (ARGV[3]), not from 1: a token given after the loss still orders above every token given
+     * before it (while the replicas' clocks roughly agree and terms are fewer than milliseconds), so whatever checks
+     * tokens keeps refusing the old leader's writes.
+     */
     static final String ACQUIRE = """
             local holder = redis.call('GET', KEYS[1])
             if holder == false then
               redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+              if redis.call('EXISTS', KEYS[2]) == 0 then
+                redis.call('SET', KEYS[2], ARGV[3])
+              end
               return redis.call('INCR', KEYS[2])
             end
             if holder == ARGV[1] then
@@ -150,7 +159,8 @@ public final class RedisLeaderElection implements LeaderElection {
             synchronized (lock) {
                 before = leading;
                 long start = System.nanoTime();
-                long got = eval(ACQUIRE, String.valueOf(settings.leaseDuration().toMillis()));
+                long got = eval(ACQUIRE, String.valueOf(settings.leaseDuration().toMillis()),
+                        String.valueOf(System.currentTimeMillis()));
                 if (got > 0) {
                     if (token != got) {
                         log.info("Acquired Redis lease {} as {} (fencing token {})", key, settings.identity(), got);

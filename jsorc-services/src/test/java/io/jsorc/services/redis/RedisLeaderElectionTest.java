@@ -56,6 +56,25 @@ class RedisLeaderElectionTest {
     }
 
     @Test
+    void tokensGivenAfterRedisLostTheCounterStillOrderAboveTheOldOnes(RedisServer server) {
+        server.flushAll();
+        try (Orchestrator a = replica(server, "redis")) {
+            Leadership la = Leadership.of(a);
+            assertThat(la.isLeader()).isTrue();
+            long before = la.fencingToken();
+            server.flushAll(); // a restart without persistence: the lease and its counter are gone
+            try (Orchestrator b = replica(server, "redis")) {
+                Leadership lb = Leadership.of(b);
+                await().atMost(Duration.ofSeconds(10)).until(() -> lb.isLeader() || la.isLeader());
+                Leadership now = lb.isLeader() ? lb : la;
+                await().atMost(Duration.ofSeconds(10)).until(() -> now.fencingToken() != before);
+                System.out.println("token before the loss " + before + ", after " + now.fencingToken());
+                assertThat(now.fencingToken()).isGreaterThan(before);
+            }
+        }
+    }
+
+    @Test
     void aLeaderThatCannotRenewStopsAtItsRenewDeadline(RedisServer server) {
         server.flushAll();
         try (Orchestrator a = replica(server, "redis")) {
