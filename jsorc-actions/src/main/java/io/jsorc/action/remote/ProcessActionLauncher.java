@@ -80,15 +80,17 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         Path dir = Files.createTempDirectory("jsorc-action-" + safe(name) + "-");
         Path log = dir.resolve("server.log");
         Path portFile = dir.resolve("port");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = builder.environment();
-        Map<String, String> wanted = childEnvironment(System.getenv(), config, token, portFile);
-        environment.clear();
-        environment.putAll(wanted);
         Process process;
         try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            // Checks remote.env and remote.max_body_bytes: a refusal leaves no folder behind either.
+            Map<String, String> wanted = childEnvironment(System.getenv(), config, token, portFile);
+            Map<String, String> environment = builder.environment();
+            environment.clear();
+            environment.putAll(wanted);
             process = builder.start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             deleteTree(dir);
             throw e;
         }

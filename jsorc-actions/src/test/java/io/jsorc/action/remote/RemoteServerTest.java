@@ -224,6 +224,24 @@ class RemoteServerTest {
     }
 
     @Test
+    void aLaunchRefusedForItsEnvironmentLeavesNoFolderBehind() throws Exception {
+        java.util.function.Supplier<Long> folders = () -> {
+            try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(Path.of(System.getProperty(
+                    "java.io.tmpdir")))) {
+                return list.filter(p -> p.getFileName().toString().startsWith("jsorc-action-env_probe-")).count();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long before = folders.get();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> launch(Map.of("env", Map.of("JSORC_ACTION_X", "1"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSORC_ACTION_X");
+        }
+        assertThat(folders.get()).as("jsorc-action-env_probe-* folders in the temp folder").isEqualTo(before);
+    }
+
+    @Test
     void anActionThatThrowsTellsItsTypeAndMessageButNoStackTrace() throws Exception {
         RemoteActionLauncher.Remote server = launch(Map.of());
         RemoteActionClient client = client(server, Duration.ofSeconds(30));
