@@ -64,14 +64,17 @@ public final class AdminServer implements AutoCloseable {
         this.dashboard = new Dashboard(settings.sessionLifetime(), token.fingerprint(), token::accepts, operator,
                 actions, AdminService.NAME);
         Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
-        api.addHandler(new AdminHandler(operations, settings, health, actions, dashboard.auth()));
+        AdminHandler admin = new AdminHandler(operations, settings, health, actions, dashboard.auth());
+        api.addHandler(admin);
         // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.
         QoSHandler limit = new QoSHandler(api);
         limit.setMaxRequestCount(MAX_REQUESTS);
         limit.setMaxSuspendedRequestCount(MAX_WAITING);
         limit.setMaxSuspend(MAX_WAIT);
         limit.setRejectStatusCode(503);
-        server.setHandler(dashboard.front(limit)); // dashboard (issue 15): the page and event stream, unlimited
+        // The probes, the page and the event stream are outside the limit: eight long operations (an apply_yaml
+        // waiting for readiness, a remote action load) must not make Kubernetes see a dead or unready pod.
+        server.setHandler(new Handler.Sequence(new Probes(admin), dashboard.front(limit)));
         server.setStopTimeout(5_000);
         this.host = settings.host();
     }

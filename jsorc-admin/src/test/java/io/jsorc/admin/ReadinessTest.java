@@ -117,6 +117,47 @@ class ReadinessTest {
         }
     }
 
+    /** Takes 3 s to build: a refresh of it holds one of the admin API's request slots that long. */
+    @io.jsorc.Service(name = "sleepy")
+    public static class Sleepy extends io.jsorc.CommonService<String> {
+        @Override
+        protected String run() throws InterruptedException {
+            Thread.sleep(3_000);
+            return "up";
+        }
+    }
+
+    @Test
+    void probesAnswerWhileLongOperationsFillTheRequestLimit() throws Exception {
+        try (AdminHost host = AdminHost.start("", null, Sleepy.class)) {
+            host.orchestrator.configSet("SLEEPY_CONFIG", "{\"enabled\": true}");
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(
+                    AdminServer.MAX_REQUESTS);
+            try {
+                List<java.util.concurrent.Future<Long>> refreshes = new java.util.ArrayList<>();
+                for (int i = 0; i < AdminServer.MAX_REQUESTS; i++) {
+                    refreshes.add(callers.submit(() -> {
+                        host.client.post("service_refresh", Map.of("name", "sleepy"));
+                        return System.nanoTime();
+                    }));
+                }
+                Thread.sleep(500); // every slot taken by a refresh building for 3 s
+                assertThat(host.client.get("/healthz", false).status()).isEqualTo(200);
+                assertThat(host.client.get("/readyz", false).status()).isEqualTo(200);
+                long probed = System.nanoTime();
+                long firstRefreshDone = Long.MAX_VALUE;
+                for (java.util.concurrent.Future<Long> refresh : refreshes) {
+                    firstRefreshDone = Math.min(firstRefreshDone, refresh.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+                System.out.printf("probes answered %d ms before the first of %d long operations ended%n",
+                        (firstRefreshDone - probed) / 1_000_000, AdminServer.MAX_REQUESTS);
+                assertThat(probed).as("the probes did not wait for a request slot").isLessThan(firstRefreshDone);
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void healthIsDownUntilTheOrchestratorStarts() throws Exception {
         io.jsorc.Orchestrator orchestrator = io.jsorc.Orchestrator.builder().scanPackages()
