@@ -26,6 +26,8 @@ public final class ContextScope {
 
     private static final Logger log = LoggerFactory.getLogger(ContextScope.class);
 
+    /** Set by {@link #close()}: no persisting instance is made after it. */
+    private volatile boolean closed;
     private final Registry registry;
     private final ConcurrentHashMap<String, Object> persisting = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> persistingLocks = new ConcurrentHashMap<>();
@@ -108,10 +110,22 @@ public final class ContextScope {
         synchronized (lockOf(name)) {
             existing = persisting.get(name);
             if (existing == null) {
+                refuseWhenClosed(name);
                 existing = ctx(name);
                 persisting.put(name, existing);
+                // A close() that began meanwhile may have listed the instances before this one: close it here.
+                if (closed) {
+                    closeQuietly(name, persisting.remove(name));
+                    refuseWhenClosed(name);
+                }
             }
             return existing;
+        }
+    }
+
+    private void refuseWhenClosed(String name) {
+        if (closed) {
+            throw new IllegalStateException("Context '" + name + "' cannot be created: the orchestrator is closed");
         }
     }
 
@@ -180,6 +194,7 @@ public final class ContextScope {
 
     /** Closes every persisting instance that is {@link AutoCloseable}; called once, when the orchestrator closes. */
     public void close() {
+        closed = true; // before listing: a get() racing this close sees it, or is listed (see get)
         for (String name : new ArrayList<>(persisting.keySet())) {
             closeQuietly(name, persisting.remove(name));
         }
