@@ -150,8 +150,7 @@ class TaskQueueFaultsRedisTest {
                     .as("a run that could not be queued stays due, unclaimed").isEqualTo(":1");
             assertThat(ran.get()).isZero();
 
-            server.command("DEL " + PREFIX + "stream");
-            assertThat(server.command("XGROUP CREATE " + PREFIX + "stream workers $ MKSTREAM")).isEqualTo("+OK");
+            server.command("DEL " + PREFIX + "stream"); // the workers make the stream and its group again
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ran.get()).isEqualTo(1));
             assertThat(server.command("HEXISTS " + PREFIX + "schedules:next later")).isEqualTo(":0");
         }
