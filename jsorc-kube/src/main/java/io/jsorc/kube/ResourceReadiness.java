@@ -145,12 +145,36 @@ final class ResourceReadiness {
         if (ready < wanted) {
             return readyField + " " + ready + "/" + wanted;
         }
-        if (ref.kind().equals("Deployment") && Documents.number(Documents.path(object, "status", "updatedReplicas"), wanted) < wanted) {
-            return "updatedReplicas " + Documents.number(Documents.path(object, "status", "updatedReplicas"), 0) + "/" + wanted;
+        if (ref.kind().equals("Deployment")) {
+            String rollout = deploymentRollout(object, wanted);
+            if (rollout != null) {
+                return rollout;
+            }
         }
         if (ref.kind().equals("StatefulSet") && Documents.path(object, "status", "updateRevision") != null
                 && !Objects.equals(Documents.path(object, "status", "updateRevision"), Documents.path(object, "status", "currentRevision"))) {
             return "rolling out revision " + Documents.path(object, "status", "updateRevision");
+        }
+        return null;
+    }
+
+    /**
+     * What {@code kubectl rollout status} waits for besides the available count, which old pods count in too: every
+     * replica updated, no old one left, and the updated ones available (one new pod not ready beside an old one that
+     * is was reported ready).
+     */
+    private static String deploymentRollout(Map<String, Object> object, long wanted) {
+        long updated = Documents.number(Documents.path(object, "status", "updatedReplicas"), wanted);
+        if (updated < wanted) {
+            return "updatedReplicas " + updated + "/" + wanted;
+        }
+        long total = Documents.number(Documents.path(object, "status", "replicas"), updated);
+        if (total > updated) {
+            return (total - updated) + " old replica(s) pending termination";
+        }
+        long available = Documents.number(Documents.path(object, "status", "availableReplicas"), 0);
+        if (available < updated) {
+            return "availableReplicas " + available + " of " + updated + " updated";
         }
         return null;
     }
@@ -165,14 +189,26 @@ final class ResourceReadiness {
         return null;
     }
 
+    /**
+     * As {@code kubectl rollout status}: the controller observed the current spec, every scheduled pod runs it, and
+     * all of them are available. A DaemonSet no node matches (desired 0) is ready once observed.
+     */
     private static String daemonSet(Map<String, Object> object) {
         String stale = staleGeneration(object);
         if (stale != null) {
             return stale;
         }
+        if (!(Documents.path(object, "status", "observedGeneration") instanceof Number)) {
+            return "not observed by its controller yet";
+        }
         long desired = Documents.number(Documents.path(object, "status", "desiredNumberScheduled"), 0);
-        long ready = Documents.number(Documents.path(object, "status", "numberReady"), 0);
-        return desired > 0 && ready >= desired ? null : "numberReady " + ready + "/" + desired;
+        long updated = Documents.number(Documents.path(object, "status", "updatedNumberScheduled"), desired);
+        if (updated < desired) {
+            return "updatedNumberScheduled " + updated + "/" + desired;
+        }
+        long available = Documents.number(Documents.path(object, "status", "numberAvailable"),
+                Documents.number(Documents.path(object, "status", "numberReady"), 0));
+        return available >= desired ? null : "numberAvailable " + available + "/" + desired;
     }
 
     private static String pod(Map<String, Object> object) {

@@ -93,6 +93,18 @@ final class KubeTestServer implements AutoCloseable {
         }
     }
 
+    /** What a controller would do: merges {@code statusJson} into the object's status. */
+    void patchStatus(String path, String statusJson) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(basePath() + path + "/status"))
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\": " + statusJson + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("Patching the status of " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
     /** What a kubelet would do: the pod runs and is Ready. */
     void markPodReady(String namespace, String name) throws IOException, InterruptedException {
         String patch = "{\"status\": {\"phase\": \"Running\", \"conditions\": [{\"type\": \"Ready\", \"status\": \"True\"}]}}";

@@ -437,4 +437,41 @@ class ResourceSyncTest {
         assertThat(apply.awaitReady(apply.resolve(Manifest.parseYaml(yaml.replace("replicas: 2", "replicas: 0")),
                 null, "jsorc"), java.time.Duration.ofSeconds(5))).isEmpty();
     }
+
+    @Test
+    void aRolloutIsReadyOnlyWhenEveryReplicaIsNewAndAvailable() throws Exception {
+        String yaml = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: d2}
+                spec: {replicas: 1, selector: {matchLabels: {app: d2}}, template: {metadata: {labels: {app: d2}}, spec: {containers: [{name: c, image: busybox}]}}}
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: ds}
+                spec: {selector: {matchLabels: {app: ds}}, template: {metadata: {labels: {app: ds}}, spec: {containers: [{name: c, image: busybox}]}}}
+                """;
+        ResourceSync apply = apply();
+        apply.apply("ROLLOUT", null, Manifest.parseYaml(yaml), "jsorc");
+        List<Map<String, Object>> documents = apply.resolve(Manifest.parseYaml(yaml), null, "jsorc");
+        String deployment = "/apis/apps/v1/namespaces/jsorc/deployments/d2";
+        String daemonSet = "/apis/apps/v1/namespaces/jsorc/daemonsets/ds";
+        assertThat(apply.notReady(documents)).as("nothing observed yet").hasSize(2);
+        // Mid-rollout (surge 1): the new pod is not ready, the old one still is; 1 available, 1 updated, 2 in all.
+        server.patchStatus(deployment, "{\"replicas\": 2, \"updatedReplicas\": 1, \"availableReplicas\": 1, "
+                + "\"readyReplicas\": 1}");
+        // A DaemonSet no node matches: observed, nothing to schedule.
+        server.patchStatus(daemonSet, "{\"observedGeneration\": 1, \"desiredNumberScheduled\": 0, "
+                + "\"numberReady\": 0}");
+        assertThat(apply.notReady(documents)).singleElement().asString().contains("Deployment jsorc/d2")
+                .contains("1 old replica(s) pending termination");
+        // The old pod is gone and the new one is available: done.
+        server.patchStatus(deployment, "{\"replicas\": 1, \"updatedReplicas\": 1, \"availableReplicas\": 1, "
+                + "\"readyReplicas\": 1}");
+        assertThat(apply.notReady(documents)).isEmpty();
+        // A DaemonSet whose scheduled pods are not all updated yet is not ready.
+        server.patchStatus(daemonSet, "{\"desiredNumberScheduled\": 2, \"updatedNumberScheduled\": 1, "
+                + "\"numberAvailable\": 2, \"numberReady\": 2}");
+        assertThat(apply.notReady(documents)).singleElement().asString().contains("updatedNumberScheduled 1/2");
+    }
 }
