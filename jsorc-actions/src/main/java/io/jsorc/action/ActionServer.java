@@ -226,5 +226,9 @@ public final class ActionServer implements AutoCloseable {
      */
     public static void main(String[] args) throws Exception {
         ActionServerMain.run(args, System.getenv());
+        // This JVM exists for the server alone: once it stopped (SIGTERM, or the host gone), end it even when the
+        // module left a thread of its own running (an executor made in its constructor), which would keep it alive
+        // with no host. The process's entry point, like a command line's main: the one place this may exit.
+        System.exit(0);
     }
 }

@@ -2,13 +2,13 @@ package io.jsorc.action;
 
 import io.jsorc.action.remote.RemoteCallTimeoutException;
 import io.jsorc.action.remote.RemotePlacement;
+import io.jsorc.action.remote.RemoteUnreachableException;
 import io.jsorc.action.remote.RemoteStarter;
 import io.jsorc.action.tracking.ActionTracker;
 import io.jsorc.metrics.MetricsEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -228,9 +228,11 @@ final class ModuleTable {
                     remoteFailed(module, remote, "a call timed out and GET /healthz did not answer either");
                 }
                 throw e;
-            } catch (ActionException e) {
+            } catch (RemoteUnreachableException e) {
+                // Only a server that did not answer may be gone; an action that threw, arguments that could not be
+                // sent or an answer too large leave it alone.
                 failed = true;
-                if (placement instanceof RemotePlacement remote && e.getCause() instanceof IOException) {
+                if (placement instanceof RemotePlacement remote) {
                     remoteFailed(module, remote, e.getMessage());
                 }
                 throw e;

@@ -91,6 +91,20 @@ class RemoteFaultsTest {
     }
 
     @Test
+    void argumentsThatCannotBeSentLeaveTheServerAlone() throws Exception {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", START);
+        long pid = remotePid();
+        // Jackson cannot write a bare Object: the caller's mistake, not a dead server to restart.
+        assertThatThrownBy(() -> actions.call("calc.keywords", new Object()))
+                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("cannot be written as JSON");
+        assertThat(actions.status("calc").remoteStatus()).isEqualTo("READY");
+        assertThat(String.valueOf(actions.status("calc").detail())).as("no restart").doesNotContain("restart");
+        assertThat(remotePid()).isEqualTo(pid);
+    }
+
+    @Test
     void aKilledServerIsRestartedAndServesAgain() throws Exception {
         actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("restart_backoff_ms", 100)));
         actions.load("calc", ActionMode.REMOTE);

@@ -123,12 +123,14 @@ class RemoteLaunchTest {
         caller.interrupt();
     }
 
-    @Test
-    void theActionServerGoesWithAHostKilledBySigkill() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "module {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"calc", "keeper"})
+    void theActionServerGoesWithAHostKilledBySigkill(String module) throws Exception {
+        // keeper starts a thread of its own that is no daemon: the server's JVM must end all the same.
         String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator
                 + "java";
         Process host = new ProcessBuilder(javaBin, "-Djsorc.shutdownHook=false", "-cp",
-                System.getProperty("java.class.path"), io.jsorc.fixtures.actions.RemoteHostMain.class.getName())
+                System.getProperty("java.class.path"), io.jsorc.fixtures.actions.RemoteHostMain.class.getName(), module)
                 .redirectErrorStream(true).start();
         long serverPid = -1;
         try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(

@@ -127,8 +127,8 @@ final class HttpConnection implements AutoCloseable {
             answer = readChunked(status, deadline);
         } else if (contentLength >= 0) {
             if (contentLength > maxAnswerBytes) {
-                throw new IOException("The answer has " + contentLength + " bytes; at most " + maxAnswerBytes
-                        + " are read");
+                throw new AnswerTooLargeException("The answer has " + contentLength + " bytes; at most "
+                        + maxAnswerBytes + " are read");
             }
             while (end - start < contentLength) {
                 fill(deadline, "the answer's body");
@@ -171,7 +171,7 @@ final class HttpConnection implements AutoCloseable {
                 }
             }
             if (bodyEnd - bodyStart + size > maxAnswerBytes) {
-                throw new IOException("The chunked answer has more than " + maxAnswerBytes + " bytes");
+                throw new AnswerTooLargeException("The chunked answer has more than " + maxAnswerBytes + " bytes");
             }
             while (end - start < size + 2) {
                 fill(deadline, "a chunk");
@@ -191,7 +191,7 @@ final class HttpConnection implements AutoCloseable {
     private boolean fill(long deadline, String what) throws IOException {
         if (end == buffer.length) {
             if (buffer.length >= maxAnswerBytes + INITIAL_BUFFER) {
-                throw new IOException("The answer is larger than " + maxAnswerBytes + " bytes");
+                throw new AnswerTooLargeException("The answer is larger than " + maxAnswerBytes + " bytes");
             }
             buffer = java.util.Arrays.copyOf(buffer, (int) Math.min((long) maxAnswerBytes + INITIAL_BUFFER,
                     2L * buffer.length));
@@ -281,6 +281,15 @@ final class HttpConnection implements AutoCloseable {
             socket.close();
         } catch (IOException ignored) {
             // closing
+        }
+    }
+
+    /** The answer is larger than this connection reads: the server is fine, the result too large. */
+    static final class AnswerTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLargeException(String message) {
+            super(message);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.jsorc.action.remote;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.jsorc.action.ActionArgumentException;
 import io.jsorc.action.ActionException;
 import io.jsorc.action.ActionServer;
 import io.jsorc.base.Json;
@@ -107,8 +108,9 @@ final class RemoteActionClient implements AutoCloseable {
         try {
             body = WRITER.writeValueAsBytes(wire);
         } catch (JsonProcessingException e) {
-            throw new ActionException("The arguments of remote action '" + action + "' cannot be written as JSON: "
-                    + e.getOriginalMessage(), e);
+            // The caller's mistake, not a sign of a dead server.
+            throw new ActionArgumentException("The arguments of remote action '" + action + "' cannot be written as "
+                    + "JSON: " + e.getOriginalMessage());
         }
         byte[] head = head(action);
         long deadline = deadline();
@@ -117,7 +119,8 @@ final class RemoteActionClient implements AutoCloseable {
             try {
                 connection = connection();
             } catch (IOException e) {
-                throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
+                throw new RemoteUnreachableException("Remote action '" + action + "' at " + url + " did not answer: "
+                        + e, e);
             }
             boolean reused = connection.idleSince() != 0;
             try {
@@ -129,13 +132,18 @@ final class RemoteActionClient implements AutoCloseable {
                 connection.close(); // a late answer must not be read as the next call's
                 throw new RemoteCallTimeoutException("Remote action '" + action + "' at " + url
                         + " did not answer within " + timeout.toMillis() + " ms", e);
+            } catch (HttpConnection.AnswerTooLargeException e) {
+                connection.close(); // its body was not read: the connection cannot carry another call
+                throw new ActionException("Remote action '" + action + "' at " + url + " answered more than this "
+                        + "client reads: " + e.getMessage());
             } catch (IOException e) {
                 connection.close();
                 // A kept-alive connection the server had closed: the request never arrived; once more, on a new one.
                 if (reused && attempt == 0 && connection.nothingRead()) {
                     continue;
                 }
-                throw new ActionException("Remote action '" + action + "' at " + url + " did not answer: " + e, e);
+                throw new RemoteUnreachableException("Remote action '" + action + "' at " + url + " did not answer: "
+                        + e, e);
             } catch (RuntimeException e) {
                 connection.close();
                 throw e;

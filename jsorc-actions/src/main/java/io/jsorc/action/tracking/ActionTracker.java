@@ -23,6 +23,10 @@ public final class ActionTracker {
 
     /** The most placement changes kept while tracking; beyond it the oldest change after the start is dropped. */
     public static final int MAX_ENTRIES = 10_000;
+    /** Distinct action names counted apart; calls to any other name are counted under {@value #OTHER_ACTIONS}. */
+    public static final int MAX_ACTIONS = 1_000;
+    /** Where calls past {@link #MAX_ACTIONS} distinct names are counted. */
+    public static final String OTHER_ACTIONS = "(other actions)";
 
     private record Calls(LongAdder count, LongAdder nanos) { }
 
@@ -59,7 +63,9 @@ public final class ActionTracker {
      */
     public void call(String action, long nanos) {
         if (active) {
-            Calls c = calls.computeIfAbsent(action, a -> new Calls(new LongAdder(), new LongAdder()));
+            // Names come from callers (an unknown action is counted too): past MAX_ACTIONS, they share one entry.
+            String key = calls.containsKey(action) || calls.size() < MAX_ACTIONS ? action : OTHER_ACTIONS;
+            Calls c = calls.computeIfAbsent(key, a -> new Calls(new LongAdder(), new LongAdder()));
             c.count().increment();
             c.nanos().add(nanos);
         }
