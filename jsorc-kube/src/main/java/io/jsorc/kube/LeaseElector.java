@@ -107,11 +107,17 @@ final class LeaseElector {
             }
             return create(coordination, ns, now, start);
         }
-        observe(current, start);
+        // Observed when the read answered, not when it was sent: a slow read must not age the holder's record.
+        observe(current, clock.getAsLong());
         V1LeaseSpec spec = current.getSpec() == null ? new V1LeaseSpec() : current.getSpec();
         String holder = spec.getHolderIdentity();
         boolean mine = identity.equals(holder);
-        if (!mine && holder != null && !holder.isEmpty() && start - observedAtNanos < leaseDuration.toNanos()) {
+        // The holder's own lease duration, as client-go does: replicas with other settings (a rolling change of
+        // them) never take a lease the holder still counts as its own.
+        Duration holderLease = spec.getLeaseDurationSeconds() != null && spec.getLeaseDurationSeconds() > 0
+                ? Duration.ofSeconds(spec.getLeaseDurationSeconds()) : leaseDuration;
+        if (!mine && holder != null && !holder.isEmpty()
+                && clock.getAsLong() - observedAtNanos < holderLease.toNanos()) {
             renewed = false; // someone else holds a live lease
             return false;
         }

@@ -45,7 +45,7 @@ final class ResourceApplier {
                 if (!gate.allowed()) {
                     return ref.entry(Action.FAILED, ResourceSync.NOT_LEADER);
                 }
-                KubernetesApiResponse<DynamicKubernetesObject> created = KubeResources.call(() -> api.create(KubeResources.toObject(document)));
+                KubernetesApiResponse<DynamicKubernetesObject> created = create(api, ref, document);
                 if (created.isSuccess()) {
                     return ref.entry(Action.CREATED, null);
                 }
@@ -68,6 +68,21 @@ final class ResourceApplier {
         } catch (RuntimeException e) {
             return ref.entry(Action.FAILED, KubeResources.describe(e));
         }
+    }
+
+    /**
+     * Creates through server-side apply, as later updates go: created by a plain POST, the object's fields would be
+     * owned by an Update entry of the field manager, which a later apply does not own, so a field the manifest drops
+     * afterwards would stay in the cluster for good. A server without server-side apply gets a plain create.
+     */
+    private KubernetesApiResponse<DynamicKubernetesObject> create(DynamicKubernetesApi api, ResourceRef ref,
+                                                                  Map<String, Object> document) {
+        KubernetesApiResponse<DynamicKubernetesObject> applied = ref.patch(api, V1Patch.PATCH_FORMAT_APPLY_YAML,
+                Json.write(document), new PatchOptions().fieldManager(ResourceSync.FIELD_MANAGER).force(true));
+        if (applied.isSuccess() || !serverSideApplyUnsupported(applied)) {
+            return applied;
+        }
+        return KubeResources.call(() -> api.create(KubeResources.toObject(document)));
     }
 
     private Entry update(DynamicKubernetesApi api, ResourceRef ref, Map<String, Object> document,

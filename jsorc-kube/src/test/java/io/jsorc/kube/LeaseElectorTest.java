@@ -84,6 +84,19 @@ class LeaseElectorTest {
     }
 
     @Test
+    void aReplicaWithAShorterLeaseWaitsOutTheHoldersOwnDuration() throws Exception {
+        LeaseElector a = new LeaseElector(() -> api, () -> "ns", "jsorc-leader-test", "a", Duration.ofSeconds(6),
+                Duration.ofSeconds(4), VERIFY, clock::get); // the old settings, during a rolling change
+        LeaseElector b = elector("b"); // the new ones: a 2 s lease
+        assertThat(a.tryAcquireOrRenew()).isTrue();
+        assertThat(b.tryAcquireOrRenew()).isFalse();
+        advance(Duration.ofSeconds(3)); // past b's 2 s, within a's 6 s
+        assertThat(b.tryAcquireOrRenew()).as("a's lease runs 6 s, whatever b's settings say").isFalse();
+        advance(Duration.ofMillis(3100));
+        assertThat(b.tryAcquireOrRenew()).isTrue();
+    }
+
+    @Test
     void aHolderPausedPastItsRenewDeadlineStopsLeadingBeforeItCanWrite() throws Exception {
         LeaseElector a = elector("a");
         assertThat(a.tryAcquireOrRenew()).isTrue();
