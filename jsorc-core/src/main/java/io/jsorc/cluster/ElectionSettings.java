@@ -38,6 +38,16 @@ import java.util.function.Function;
 public record ElectionSettings(Mode mode, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod,
                                String leaseName, String identity) {
 
+    /** What a lease name starts with; the app's name follows. */
+    public static final String LEASE_PREFIX = "jsorc-leader-";
+    /** The app's name when neither {@code leader_election.app} nor {@code JSORC_APP} gives one. */
+    public static final String DEFAULT_APP = "jsorc";
+
+    /** {@return the app's name ({@code leader_election.app}, else {@code JSORC_APP}, else {@value #DEFAULT_APP})} */
+    public String app() {
+        return leaseName.startsWith(LEASE_PREFIX) ? leaseName.substring(LEASE_PREFIX.length()) : leaseName;
+    }
+
     /** The config field, in {@code JSORC_CONFIG}. */
     public static final String FIELD = "leader_election";
     /** client-go's default lease duration. */
@@ -110,13 +120,13 @@ public record ElectionSettings(Mode mode, Duration leaseDuration, Duration renew
         Object app = fields.get("app");
         String appName = app != null ? String.valueOf(app) : environment.apply("JSORC_APP");
         if (appName == null || appName.isBlank()) {
-            appName = "jsorc";
+            appName = DEFAULT_APP;
         }
         if (!appName.matches("[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?")) {
             throw new IllegalArgumentException("JSORC_CONFIG." + FIELD + ".app must be a DNS label (lower case "
                     + "letters, digits and '-', at most 42 characters), but is '" + appName + "'");
         }
-        return new ElectionSettings(mode, lease, renew, retry, "jsorc-leader-" + appName, identity(environment));
+        return new ElectionSettings(mode, lease, renew, retry, LEASE_PREFIX + appName, identity(environment));
     }
 
     /**

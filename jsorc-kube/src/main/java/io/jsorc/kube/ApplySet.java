@@ -1,5 +1,6 @@
 package io.jsorc.kube;
 
+import io.jsorc.cluster.ElectionSettings;
 import io.kubernetes.client.util.generic.KubernetesApiResponse;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesListObject;
@@ -50,21 +51,27 @@ final class ApplySet {
     private final String parentName;
     private final String id;
 
-    ApplySet(KubeResources resources, String key, String namespace) {
+    ApplySet(KubeResources resources, String key, String namespace, String app) {
         this.resources = resources;
         this.key = key;
         this.namespace = namespace;
-        this.parentName = parentName(key);
+        this.parentName = parentName(key, app);
         this.id = id(parentName, namespace);
     }
 
     /**
-     * {@return the parent's name: {@code jsorc-applyset-} plus the key in lower case with {@code _} as {@code -};
-     * a key with other characters a name cannot hold ({@code ACTION_MANIFEST:echo}) gets them replaced and a hash of
-     * the key appended, so two keys never share a set}
+     * {@return the parent's name: {@code jsorc-applyset-}, the app's name unless it is the default one (so sets made
+     * before apps were told apart keep their name), then the key in lower case with {@code _} as {@code -}; a key
+     * with other characters a name cannot hold ({@code ACTION_MANIFEST:echo}) gets them replaced and a hash of the key
+     * appended, so two keys never share a set. Two hosts in one namespace (their apps differ) never share one either:
+     * each would prune what the other applied.}
+     *
+     * @param key the manifest key
+     * @param app the app's name ({@code leader_election.app}, {@code JSORC_APP})
      */
-    static String parentName(String key) {
-        String plain = key.toLowerCase(Locale.ROOT).replace('_', '-');
+    static String parentName(String key, String app) {
+        String plain = (app == null || app.equals(ElectionSettings.DEFAULT_APP) ? "" : app + "-")
+                + key.toLowerCase(Locale.ROOT).replace('_', '-');
         String safe = plain.replaceAll("[^a-z0-9.-]", "-");
         String name = "jsorc-applyset-" + safe;
         if (!safe.equals(plain) || name.length() > 200) {

@@ -112,7 +112,8 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
             Leadership leadership = Leadership.of(orchestrator);
             if (leadership.confirm()) {
                 applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv,
-                        leadership::confirm).apply(MANIFEST_KEY, null, manifest, kube.namespace());
+                        leadership::confirm).app(ResourceSync.appOf(orchestrator))
+                        .apply(MANIFEST_KEY, null, manifest, kube.namespace());
                 log.info("Database {}:{} does not answer; applied {}", host, port, applied);
             } else {
                 // Another replica leads and regenerates the database; this one only waits for it to answer.

@@ -42,7 +42,8 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
         String key = context.manifestKey();
-        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite);
+        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
+                .app(ResourceSync.appOf(orchestrator));
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace(), () -> stillStored(context,
                 manifest));
         context.events().applied(report);
@@ -67,7 +68,8 @@ public final class KubeManifestApplier implements ManifestApplier {
         if (kube == null) {
             return Readiness.notReady("the kube service is " + kubeService.state());
         }
-        ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false);
+        ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false)
+                .app(ResourceSync.appOf(orchestrator));
         List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace(),
                 context.manifestKey()));
         return problems.isEmpty() ? Readiness.ready("all resources there and ready")

@@ -70,6 +70,9 @@ public final class KubeResources {
     private final ApiClient client;
     private final Map<String, Resource> discovered = new ConcurrentHashMap<>();
     private volatile boolean discoveryTried;
+    private volatile long discoveryFailedAtNanos;
+    private volatile boolean discoveryWarned;
+    private static final java.time.Duration DISCOVERY_RETRY = java.time.Duration.ofMinutes(1);
 
     /**
      * Creates the resource table of a cluster; API discovery runs on the first kind it does not know.
@@ -98,18 +101,25 @@ public final class KubeResources {
             return common;
         }
         Resource found = discovered.get(apiVersion + "/" + kind);
-        if (found == null && !discoveryTried) {
+        if (found == null && discoveryDue()) {
             discover();
             found = discovered.get(apiVersion + "/" + kind);
         }
         return found != null ? found : new Resource(guessPlural(kind), true);
     }
 
+    /** Discovery runs once; after a failure, again at most once a minute (a group that was down may be back). */
+    private boolean discoveryDue() {
+        return !discoveryTried || (discoveryFailedAtNanos != 0
+                && System.nanoTime() - discoveryFailedAtNanos > DISCOVERY_RETRY.toNanos());
+    }
+
     private synchronized void discover() {
-        if (discoveryTried) {
+        if (!discoveryDue()) {
             return;
         }
         discoveryTried = true;
+        discoveryFailedAtNanos = 0;
         try {
             for (Discovery.APIResource resource : new Discovery(client).findAll()) {
                 for (String version : resource.getVersions()) {
@@ -119,7 +129,16 @@ public final class KubeResources {
                 }
             }
         } catch (Exception | LinkageError e) {
-            log.debug("API discovery is not available ({}); plurals of unknown kinds are guessed", e.toString());
+            discoveryFailedAtNanos = System.nanoTime();
+            // Said once at WARN: a kind outside the built-in table is then sent to a guessed, namespaced path (a
+            // cluster-scoped custom resource fails with a bare 404), and nothing else would say why.
+            if (!discoveryWarned) {
+                discoveryWarned = true;
+                log.warn("Kubernetes API discovery failed ({}); kinds outside the built-in table get a guessed plural "
+                        + "and are taken as namespaced until it works (retried at most once a minute)", e.toString());
+            } else {
+                log.debug("Kubernetes API discovery failed again: {}", e.toString());
+            }
         }
     }
 

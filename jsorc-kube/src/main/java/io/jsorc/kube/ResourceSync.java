@@ -1,5 +1,6 @@
 package io.jsorc.kube;
 
+import io.jsorc.cluster.ElectionSettings;
 import io.jsorc.config.Hook;
 import io.jsorc.manifest.ApplyReport;
 import io.jsorc.manifest.ApplyReport.Action;
@@ -61,6 +62,7 @@ public final class ResourceSync {
     private final KubeResources resources;
     private final ManifestResolver resolver;
     private final ResourceReadiness readiness;
+    private String app = ElectionSettings.DEFAULT_APP;
     /** Shared by the applier and the pruner: once either is refused a write, neither writes again. */
     private final WriteGate gate;
     private final ResourceApplier applier;
@@ -95,6 +97,25 @@ public final class ResourceSync {
     }
 
     /**
+     * Names the app the applies belong to (the ApplySets are the app's: two hosts sharing a namespace never prune
+     * each other's resources).
+     *
+     * @param app the app's name ({@code leader_election.app}, {@code JSORC_APP}; {@value ElectionSettings#DEFAULT_APP}
+     *            when not called)
+     * @return this
+     */
+    public ResourceSync app(String app) {
+        this.app = app == null ? ElectionSettings.DEFAULT_APP : app;
+        return this;
+    }
+
+    /** {@return the app's name as the orchestrator's leader election settings give it} */
+    static String appOf(io.jsorc.ComponentContext orchestrator) {
+        return io.jsorc.cluster.Leadership.of(orchestrator).settings().map(ElectionSettings::app)
+                .orElse(ElectionSettings.DEFAULT_APP);
+    }
+
+    /**
      * Resolves a manifest into the documents an apply sends, in apply order, without ApplySet labels (free-standing
      * resources, {@code loadYaml}).
      *
@@ -121,7 +142,7 @@ public final class ResourceSync {
         List<Map<String, Object>> documents = new ArrayList<>(resolver.resolve(manifest, service, namespace));
         documents.sort(Comparator.comparingInt(ResourceSync::order));
         if (key != null) {
-            ApplySet set = new ApplySet(resources, key, namespace);
+            ApplySet set = new ApplySet(resources, key, namespace, app);
             documents.forEach(set::label);
         }
         documents.forEach(VersionLabel::stamp);
@@ -163,7 +184,7 @@ public final class ResourceSync {
     public ApplyReport apply(String key, String service, Manifest manifest, String namespace,
                              BooleanSupplier stillCurrent) {
         List<Map<String, Object>> documents = resolve(manifest, service, namespace, key);
-        ApplySet set = new ApplySet(resources, key, namespace);
+        ApplySet set = new ApplySet(resources, key, namespace, app);
         List<ResourceRef> desired = documents.stream().map(ResourceRef::of).toList();
         ApplySet.Recorded wanted = ApplySet.Recorded.of(desired, namespace);
         List<Entry> entries = new ArrayList<>();

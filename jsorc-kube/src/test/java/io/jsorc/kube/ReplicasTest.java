@@ -218,9 +218,10 @@ class ReplicasTest {
     }
 
     private List<Request> manifestWrites(long sinceNanos) {
-        // Replicas only: the test's own writes (the outages, the cluster's part) do not count.
+        // Replicas only: the test's own writes (the outages, the cluster's part) do not count; and writes that took
+        // effect (a create tries server-side apply first, which the test server refuses, then creates plainly).
         return server.requests(r -> r.nanos() - sinceNanos >= 0 && r.isManifestWrite()
-                && r.userAgent().startsWith("jsorc/"));
+                && r.userAgent().startsWith("jsorc/") && r.status() / 100 == 2);
     }
 
     private static Map<String, Long> byAgent(List<Request> requests) {

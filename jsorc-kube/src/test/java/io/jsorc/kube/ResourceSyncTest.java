@@ -491,4 +491,32 @@ class ResourceSyncTest {
                 + "\"numberAvailable\": 2, \"numberReady\": 2}");
         assertThat(apply.notReady(documents)).singleElement().asString().contains("updatedNumberScheduled 1/2");
     }
+
+    @Test
+    void twoAppsInOneNamespaceNeverPruneEachOthersResources() throws Exception {
+        String shop = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: shop-cache}
+                data: {a: "1"}
+                """;
+        String billing = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: billing-cache}
+                data: {a: "1"}
+                """;
+        // Both hosts have a CACHE_MANIFEST; their apps (leader_election.app, JSORC_APP) differ.
+        apply().app("shop").apply("CACHE_MANIFEST", null, Manifest.parseYaml(shop), "jsorc");
+        ApplyReport other = apply().app("billing").apply("CACHE_MANIFEST", null, Manifest.parseYaml(billing), "jsorc");
+        assertThat(byAction(other)).doesNotContainKey(Action.DELETED);
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/shop-cache")).as("shop's resource").isPresent();
+        ApplyReport again = apply().app("shop").apply("CACHE_MANIFEST", null, Manifest.parseYaml(shop), "jsorc");
+        assertThat(byAction(again)).doesNotContainKey(Action.DELETED);
+        assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/billing-cache")).as("billing's resource")
+                .isPresent();
+        assertThat(ApplySet.parentName("CACHE_MANIFEST", "shop")).isEqualTo("jsorc-applyset-shop-cache-manifest");
+        assertThat(ApplySet.parentName("CACHE_MANIFEST", "jsorc")).as("the default app keeps the name it had")
+                .isEqualTo("jsorc-applyset-cache-manifest");
+    }
 }

@@ -127,8 +127,8 @@ final class ConfigWrites {
                     }
                 }
             }
-            if (!required) {
-                return deferUpdate(key, change);
+            if (!required || state.bootstrap == null) {
+                return deferUpdate(key, change); // best effort, or Redis disabled: the memory copy is the store
             }
             if (System.nanoTime() - started > REQUIRED_WAIT_NANOS || !pause()) {
                 throw notWritten("updated", key, started, failure, landed);
@@ -141,9 +141,9 @@ final class ConfigWrites {
         synchronized (state) {
             RedisConfigState.Entry mine = state.memory.get(key);
             if (mine == null) {
-                throw new IllegalStateException("Config " + key + " was not updated: Redis at " + state.address()
-                        + " is not reachable and this replica holds no copy of the value to change; nothing was "
-                        + "changed");
+                throw new IllegalStateException("Config " + key + " was not updated: " + (state.bootstrap == null
+                        ? "it has no value to change" : "Redis at " + state.address() + " is not reachable and this "
+                        + "replica holds no copy of the value to change") + "; nothing was changed");
             }
             String next = change.apply(mine.json());
             state.remember(key, next, mine.version(), "set");

@@ -79,6 +79,9 @@ final class RedisConfigState {
     }
 
     String address() {
+        if (bootstrap == null) {
+            return "(none: REDIS_CONFIG is disabled)";
+        }
         return bootstrap.hostOrDefault() + ":" + bootstrap.portOrDefault();
     }
 
