@@ -102,7 +102,7 @@ public final class ActionMethod {
         this.restIndex = rest;
         this.keywordsIndex = keywords;
         Class<?>[] plain = null;
-        if (rest < 0 && keywords < 0) {
+        if (rest < 0 && keywords < 0 && types.stream().allMatch(ActionMethod::checkedByItsClass)) {
             plain = new Class<?>[parameters.length];
             for (int i = 0; i < parameters.length; i++) {
                 plain[i] = boxed(parameters[i].getType());
@@ -226,8 +226,8 @@ public final class ActionMethod {
             }
             try {
                 // Fast path: a value that already is what the parameter takes is passed as it is.
-                values[i] = raw == null ? null : boxed(type.getRawClass()).isInstance(raw) ? raw
-                        : Json.mapper().convertValue(raw, type);
+                values[i] = raw == null ? null : checkedByItsClass(type) && boxed(type.getRawClass()).isInstance(raw)
+                        ? raw : Json.mapper().convertValue(raw, type);
             } catch (IllegalArgumentException e) {
                 throw new ActionArgumentException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
@@ -268,6 +268,21 @@ public final class ActionMethod {
         } catch (IllegalAccessException e) {
             throw new ActionException("Action '" + name + "' cannot be called: " + e, e);
         }
+    }
+
+    /**
+     * Whether a value of the parameter's class is a value of the parameter's type: true unless the type names element
+     * types an instance check cannot see ({@code List<Double>} given a list of Integers, {@code List<Point>} given
+     * maps): those are always converted. {@code Object} and {@code String} elements need nothing.
+     */
+    private static boolean checkedByItsClass(JavaType type) {
+        for (int i = 0; i < type.containedTypeCount(); i++) {
+            Class<?> element = type.containedType(i).getRawClass();
+            if (element != Object.class && element != String.class) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Class<?> boxed(Class<?> type) {

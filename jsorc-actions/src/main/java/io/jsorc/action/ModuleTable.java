@@ -78,7 +78,7 @@ final class ModuleTable {
                     } else if (module.remote == null || RemotePlacement.FAILED.equals(module.remote.status())) {
                         // A FAILED server (its start failed, or its restart budget is spent) is started anew.
                         replaced = module.remote;
-                        module.remote = starter.prepare(name);
+                        module.remote = starter.prepare(name, config);
                         starter.start(module.remote, config, remote -> remoteReady(module, remote));
                     } else if (module.remote.ready()) {
                         module.route(module.remote);

@@ -54,6 +54,14 @@ final class TableControl implements PlacementControl {
     @Override
     public void place(List<String> names, Set<String> local) throws InterruptedException {
         for (String name : names) {
+            LoadedModule current = table.get(name);
+            if (current == null) {
+                continue; // unloaded since the policy listed it: a policy never loads a module back
+            }
+            if (!local.contains(name) && current.remote != null
+                    && io.jsorc.action.remote.RemotePlacement.FAILED.equals(current.remote.status())) {
+                continue; // its remote server failed for good (restart budget spent): only an operator starts it anew
+            }
             if (local.contains(name)) {
                 table.load(name, ActionMode.LOCAL);
                 LoadedModule module = table.get(name);

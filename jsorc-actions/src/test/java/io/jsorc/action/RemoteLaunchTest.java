@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +70,39 @@ class RemoteLaunchTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", "two", 3))
                 .isInstanceOf(ActionException.class).hasMessageContaining("HTTP 400")
                 .hasMessageContaining("Argument 'a' of action 'add'");
+    }
+
+    @Test
+    void aListParameterGetsItsElementTypeLocallyAndRemotely() throws Exception {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        actions.load("calc", ActionMode.LOCAL);
+        // Integers for a List<Double>: converted, not handed over to fail with a ClassCastException inside.
+        org.assertj.core.api.Assertions.assertThat(actions.call("calc.mean", List.of(1, 2, 3))).isEqualTo(2.0);
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        org.assertj.core.api.Assertions.assertThat(actions.call("calc.mean", List.of(1, 2, 4))).isEqualTo(7 / 3.0);
+    }
+
+    @Test
+    void aParkedServerServesAReloadUnderItsOwnConfigOnly() throws Exception {
+        actions.config("calc", ActionConfig.of(Calc.class));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        long first = ((Number) actions.call("calc.pid")).longValue();
+        actions.unload("calc", UnloadMode.REMOTE, false); // parked for a fast reload
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        assertThat(((Number) actions.call("calc.pid")).longValue()).as("the same config: the parked server")
+                .isEqualTo(first);
+
+        actions.unload("calc", UnloadMode.REMOTE, false);
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("env", Map.of("LEVEL", 2))));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        long second = ((Number) actions.call("calc.pid")).longValue();
+        assertThat(second).as("another config: a new server, launched with it").isNotEqualTo(first);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(first).map(p -> !p.isAlive())
+                .orElse(true));
     }
 
     @Test

@@ -27,7 +27,8 @@ public class EvaluationPolicy implements PlacementPolicy {
     private List<Set<String>> candidates = List.of();
     private int index;
     /** Measured mean request latency (ms) per placement in the current evaluation. */
-    protected final Map<Set<String>, Double> results = new LinkedHashMap<>();
+    /** Written by the policy's daemon, read by {@link #parameters()} on any thread: iterate it under its lock. */
+    protected final Map<Set<String>, Double> results = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile Set<String> best;
     private Set<String> previousBest;
     private volatile int evaluations;
@@ -56,7 +57,9 @@ public class EvaluationPolicy implements PlacementPolicy {
         out.put("evaluations", evaluations);
         out.put("best", best == null ? null : Placements.describe(modules, best));
         Map<String, Object> measured = new LinkedHashMap<>();
-        results.forEach((local, latency) -> measured.put(Placements.describe(modules, local).toString(), latency));
+        synchronized (results) {
+            results.forEach((local, latency) -> measured.put(Placements.describe(modules, local).toString(), latency));
+        }
         out.put("results", measured);
         return out;
     }
@@ -83,7 +86,13 @@ public class EvaluationPolicy implements PlacementPolicy {
     public void tick(PlacementControl control) throws InterruptedException {
         double elapsed = (System.nanoTime() - phaseStart) / 1e9;
         if (phase == Phase.PERF) {
-            if (elapsed < perfPhaseSeconds || !shouldEvaluate(control)) {
+            if (elapsed < perfPhaseSeconds) {
+                return;
+            }
+            if (!shouldEvaluate(control)) {
+                // No drift over this performance phase: the next check judges a whole phase again (left as it was,
+                // every tick checked a 200 ms window and re-evaluated on its noise).
+                phaseStart = System.nanoTime();
                 return;
             }
             modules = new ArrayList<>(control.loadedModules());
@@ -113,9 +122,11 @@ public class EvaluationPolicy implements PlacementPolicy {
             return;
         }
         Set<String> winner = null;
-        for (Map.Entry<Set<String>, Double> result : results.entrySet()) {
-            if (!result.getValue().isNaN() && (winner == null || result.getValue() < results.get(winner))) {
-                winner = result.getKey();
+        synchronized (results) {
+            for (Map.Entry<Set<String>, Double> result : results.entrySet()) {
+                if (!result.getValue().isNaN() && (winner == null || result.getValue() < results.get(winner))) {
+                    winner = result.getKey();
+                }
             }
         }
         if (winner != null) {

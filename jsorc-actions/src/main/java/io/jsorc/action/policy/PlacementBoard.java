@@ -109,7 +109,8 @@ public final class PlacementBoard {
      * @param leader     the leader's identity
      * @param term       its fencing token
      * @throws IllegalArgumentException when there are more than {@value #MAX_MODULES} modules
-     * @throws IllegalStateException    when the backend could not store it
+     * @throws IllegalStateException    when the backend could not store it, or the board holds a later term than
+     *                                  {@code term} (a newer leader published: nothing is stored)
      */
     public void publishPlacements(Map<String, String> placements, String leader, long term) {
         if (placements.size() > MAX_MODULES) {
@@ -117,6 +118,12 @@ public final class PlacementBoard {
                     + " action modules: at most " + MAX_MODULES);
         }
         update(current -> {
+            long published = number(current.get("term"));
+            if (published > term) {
+                // Fenced: a leader of a later term published already; this one lost the lease while it worked.
+                throw new IllegalStateException("Placements not published: the board holds term " + published
+                        + ", newer than this replica's term " + term + "; it no longer leads");
+            }
             current.put("placements", new TreeMap<>(placements));
             current.put("leader", leader);
             current.put("term", term);

@@ -19,9 +19,18 @@ final class Placements {
      * {@code nodeMemMb}, all-local first, then in Gray-code order when {@code gray} (consecutive ones differ by one
      * module), else by descending number of local modules.
      */
+    /** The most modules a policy evaluates: every split of them is a candidate. */
+    static final int MAX_MODULES = 16;
+
     static List<Set<String>> feasible(List<String> modules, Map<String, Long> localMemMb, long jsorcMemMb,
                                       long nodeMemMb, boolean gray) {
         int n = modules.size();
+        if (n > MAX_MODULES) {
+            // Every local/remote split is a candidate: 2^n of them (and 1 << 31 overflows).
+            throw new IllegalArgumentException("A placement policy evaluates every local/remote split of the loaded "
+                    + "modules: at most " + MAX_MODULES + " modules (" + (1 << MAX_MODULES) + " splits), but " + n
+                    + " are loaded; place the others by hand (Default policy)");
+        }
         List<Set<String>> all = new ArrayList<>();
         for (int i = 0; i < (1 << n); i++) {
             int code = gray ? i ^ (i >> 1) : i;

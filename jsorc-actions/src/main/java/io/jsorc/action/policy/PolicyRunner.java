@@ -21,6 +21,8 @@ import java.util.Map;
 public final class PolicyRunner {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyRunner.class);
+    /** Set by {@link #stop()}: the runner starts no daemon after it. */
+    private boolean stopped;
 
     /** How this replica shares placement with the others. */
     public interface Replication {
@@ -76,8 +78,8 @@ public final class PolicyRunner {
             return; // every load() asks: answered without the lock a policy switch holds
         }
         synchronized (this) {
-            if (replicas != null) {
-                return;
+            if (replicas != null || stopped) {
+                return; // stopped: a load racing close() starts no placement daemon
             }
             Thread local = thread;
             thread = null;
@@ -98,6 +100,10 @@ public final class PolicyRunner {
      *                                  (nothing changed then)
      */
     public synchronized void select(String name, Map<String, Object> params) {
+        if (stopped) {
+            // A choice racing the manager's close(): no daemon is started that nothing would stop.
+            throw new IllegalStateException("Placement policy " + name + " not set: the action manager is closed");
+        }
         PlacementPolicy chosen = build(name, params);
         ReplicaPlacements shared = replicas;
         if (shared != null) {
@@ -194,6 +200,7 @@ public final class PolicyRunner {
      * for each daemon. Published choices stay on the board for the other replicas.
      */
     public synchronized void stop() {
+        stopped = true;
         stopLocal();
         ReplicaPlacements shared = replicas;
         replicas = null;

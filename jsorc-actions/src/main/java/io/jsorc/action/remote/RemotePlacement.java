@@ -34,6 +34,8 @@ public final class RemotePlacement extends Placement {
     private final CountDownLatch started = new CountDownLatch(1);
     private final int restarts;
     volatile RemoteActionLauncher.Remote server;
+    /** The config its server was launched with (a parked server serves only a reload under the same one). */
+    volatile io.jsorc.action.ActionConfig launchedWith;
     volatile boolean retired;
     /** The thread launching its server, while it does: an unload interrupts it. */
     volatile Thread starter;

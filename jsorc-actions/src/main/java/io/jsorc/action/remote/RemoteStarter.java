@@ -33,7 +33,8 @@ public final class RemoteStarter {
     private static final Logger log = LoggerFactory.getLogger(RemoteStarter.class);
 
     /** A remote server unloaded without retiring. */
-    private record Parked(RemoteActionLauncher.Remote server, RemoteActionLauncher launcher) { }
+    /** A parked server, and the config it was launched with: it serves a reload under that config only. */
+    private record Parked(RemoteActionLauncher.Remote server, RemoteActionLauncher launcher, ActionConfig config) { }
 
     private final RemoteActionLauncher fixedLauncher;
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
@@ -74,15 +75,23 @@ public final class RemoteStarter {
     }
 
     /**
-     * Builds the remote placement of a module, on its parked server when there is one.
+     * Builds the remote placement of a module, on its parked server when there is one launched with the same config.
+     * A parked server launched with another config (another jar, allow-list, environment or body cap) is retired: its
+     * code and settings are not the ones the load asked for.
      *
-     * @param name the module name
+     * @param name   the module name
+     * @param config the module's config now
      * @return a {@code STARTING} placement; {@link #start} it
      */
-    public RemotePlacement prepare(String name) {
+    public RemotePlacement prepare(String name, ActionConfig config) {
         Parked warm = parked.remove(name);
+        if (warm != null && !java.util.Objects.equals(warm.config(), config)) {
+            warm.launcher().retire(warm.server());
+            warm = null;
+        }
         RemotePlacement remote = new RemotePlacement(name, warm != null ? warm.launcher() : chooseLauncher(), 0, null);
         remote.server = warm == null ? null : warm.server();
+        remote.launchedWith = warm == null ? null : warm.config();
         return remote;
     }
 
@@ -189,7 +198,7 @@ public final class RemoteStarter {
         if (retire || closed || !remote.ready()) {
             remote.retireServer();
         } else {
-            Parked previous = parked.put(remote.module(), new Parked(server, remote.launcher()));
+            Parked previous = parked.put(remote.module(), new Parked(server, remote.launcher(), remote.launchedWith));
             if (previous != null) {
                 previous.launcher().retire(previous.server());
             }
@@ -267,6 +276,7 @@ public final class RemoteStarter {
             }
             if (remote.server == null) {
                 remote.server = remote.launcher().launch(remote.module(), config, owner);
+                remote.launchedWith = config;
             }
             if (closed || remote.retired) {
                 retireQuietly(remote); // unloaded or closed while it was being launched

@@ -34,6 +34,20 @@ class PlacementBoardTest {
     }
 
     @Test
+    void aFormerLeaderCannotOverwriteALaterTermsPlacements() {
+        board.publishPlacements(Map.of("calc", "REMOTE"), "pod-b", 8);
+        // The old leader's tick ran past its lease; it publishes what it placed under term 7.
+        assertThatThrownBy(() -> board.publishPlacements(Map.of("calc", "LOCAL"), "pod-a", 7))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("term 8")
+                .hasMessageContaining("term 7");
+        PlacementBoard.Published published = board.read().orElseThrow();
+        assertThat(published.placements()).containsExactlyEntriesOf(Map.of("calc", "REMOTE"));
+        assertThat(published.leader()).isEqualTo("pod-b");
+        board.publishPlacements(Map.of("calc", "LOCAL"), "pod-b", 8); // the same term goes on publishing
+        assertThat(board.read().orElseThrow().placements()).containsExactlyEntriesOf(Map.of("calc", "LOCAL"));
+    }
+
+    @Test
     void moreModulesThanTheBoundAreRefusedAndNothingIsStored() {
         Map<String, String> many = new HashMap<>();
         for (int i = 0; i <= PlacementBoard.MAX_MODULES; i++) {

@@ -5,6 +5,7 @@ import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionException;
 import io.jsorc.action.ActionManager;
 import io.jsorc.action.ActionMode;
+import io.jsorc.action.UnloadMode;
 import io.jsorc.fixtures.actions.Modules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +134,24 @@ class PlacementPolicyTest {
         // Gray order measures one-module moves from the all-local corner; strict subsets of measured sets are skipped.
         assertThat(((Map<?, ?>) results.get("results")).size()).isLessThan(7);
         assertThat(policy.best()).isNotNull().hasSize(2);
+    }
+
+    @Test
+    void aPolicyNeverLoadsBackAModuleUnloadedMeanwhile() throws Exception {
+        stop.set(true);
+        load.join(30_000); // the workload calls c
+        actions.unload("c", UnloadMode.AUTO, true);
+        runner().control().place(MODULES, Set.of("a", "b", "c")); // a candidate listed before c was unloaded
+        assertThat(actions.status().keySet()).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void moreModulesThanAPolicyCanSplitAreRefusedNamingTheCap() {
+        List<String> many = java.util.stream.IntStream.range(0, Placements.MAX_MODULES + 1).mapToObj(i -> "m" + i)
+                .toList();
+        assertThatThrownBy(() -> Placements.feasible(many, Map.of(), 0, 1_000_000, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 16 modules")
+                .hasMessageContaining("but 17 are loaded");
     }
 
     @Test
