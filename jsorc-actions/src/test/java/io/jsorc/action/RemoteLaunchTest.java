@@ -68,7 +68,7 @@ class RemoteLaunchTest {
         actions.load("calc", ActionMode.REMOTE);
         actions.awaitReady("calc", Duration.ofSeconds(60));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", "two", 3))
-                .isInstanceOf(ActionException.class).hasMessageContaining("HTTP 400")
+                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("HTTP 400")
                 .hasMessageContaining("Argument 'a' of action 'add'");
     }
 

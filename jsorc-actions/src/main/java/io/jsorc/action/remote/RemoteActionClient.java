@@ -160,6 +160,11 @@ final class RemoteActionClient implements AutoCloseable {
             throw new ActionException("Remote action '" + action + "' at " + url + " answered " + answer.status()
                     + " with no JSON object: " + problem, e);
         }
+        if (answer.status() == 400) {
+            // The caller's arguments: the same exception as a local call's.
+            throw new ActionArgumentException("Remote action '" + action + "' refused its arguments (HTTP 400): "
+                    + body.get("error"));
+        }
         if (answer.status() != 200) {
             throw new ActionException("Remote action '" + action + "' failed (HTTP " + answer.status() + "): "
                     + body.get("error"));
