@@ -108,12 +108,28 @@ final class ActionDocuments {
         Map<String, Object> deployment = new LinkedHashMap<>();
         deployment.put("replicas", 1);
         deployment.put("selector", Map.of("matchLabels", labels));
-        deployment.put("template", Map.of("metadata", Map.of("labels", labels),
+        // A new token changes the pod template (a hash of it, never the token), so the pods restart and read the
+        // new Secret: the Deployment alone references the Secret, and a pod keeps the token it started with.
+        deployment.put("template", Map.of("metadata", Map.of("labels", labels,
+                        "annotations", Map.of(TOKEN_HASH_ANNOTATION, tokenHash(token))),
                 "spec", Map.of("containers", List.of(container))));
         documents.add(document("apps/v1", "Deployment", resource, labels, "spec", deployment));
         documents.add(document("v1", "Service", resource, labels, "spec", Map.of("selector", labels,
                 "ports", List.of(Map.of("port", 80, "targetPort", 80)))));
         return documents;
+    }
+
+    /** The pod template's annotation that changes with the call token. */
+    static final String TOKEN_HASH_ANNOTATION = "jsorc.io/token-sha256";
+
+    /** {@return the first 16 hex digits of the token's SHA-256: tells tokens apart, gives nothing of one away} */
+    static String tokenHash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static Map<String, Object> document(String apiVersion, String kind, String name, Map<String, Object> labels,

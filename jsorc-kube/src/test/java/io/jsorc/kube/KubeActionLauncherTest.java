@@ -67,6 +67,14 @@ class KubeActionLauncherTest {
         assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "JSORC_ACTION_MAX_BODY_BYTES")
                 .containsEntry("value", String.valueOf(16L << 20)));
         assertThat(deployment.toString()).as("the token is not in the Deployment").doesNotContain(remote.token());
+        // A launch with a new token (one host, no shared store: each launch makes one) changes the pod template,
+        // so the pods restart and read it, instead of answering 401 with the old one.
+        assertThat(podAnnotation(deployment)).isEqualTo(ActionDocuments.tokenHash(remote.token()))
+                .doesNotContain(remote.token());
+        Map<String, Object> other = ActionDocuments.of("jsorc-action-my-calc", config, "another-token").stream()
+                .filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow();
+        assertThat(podAnnotation(other)).isEqualTo(ActionDocuments.tokenHash("another-token"))
+                .isNotEqualTo(podAnnotation(deployment));
 
         Map<String, Object> secret = server.get(NS + "/secrets/jsorc-action-my-calc-token").orElseThrow();
         assertThat(secret.toString()).contains(remote.token());
@@ -125,5 +133,14 @@ class KubeActionLauncherTest {
         assertThat(container.get("env").toString()).contains("m=com.example.Calc").contains(remote.token());
         launcher.retire(remote);
         assertThat(server.get(APPS + "/deployments/jsorc-action-calc")).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String podAnnotation(Map<String, Object> deployment) {
+        Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+                .get("template");
+        Map<String, Object> annotations = (Map<String, Object>) ((Map<String, Object>) template.get("metadata"))
+                .get("annotations");
+        return String.valueOf(annotations.get(ActionDocuments.TOKEN_HASH_ANNOTATION));
     }
 }
