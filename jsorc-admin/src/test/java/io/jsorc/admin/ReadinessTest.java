@@ -66,21 +66,10 @@ class ReadinessTest {
     }
 
     /** A service whose health check takes 700 ms. */
-    public abstract static class Slow extends io.jsorc.CommonService<String> {
+    public abstract static class Slow extends io.jsorc.admin.fixtures.SlowHealth {
         @Override
-        protected String run() {
-            return "up";
-        }
-
-        @Override
-        public boolean healthy() {
-            try {
-                Thread.sleep(700);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            return true;
+        protected long checkMillis() {
+            return 700;
         }
     }
 
