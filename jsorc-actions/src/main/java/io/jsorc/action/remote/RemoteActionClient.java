@@ -160,6 +160,13 @@ final class RemoteActionClient implements AutoCloseable {
             throw new ActionException("Remote action '" + action + "' at " + url + " answered " + answer.status()
                     + " with no JSON object: " + problem, e);
         }
+        if (answer.status() == 401) {
+            // The server at this address does not take the token it was launched with: it is not the server this
+            // host launched any more (a shared one re-created with a new token, a pod replaced). Handled as a server
+            // gone: the placement is replaced, and its launcher fetches the token anew.
+            throw new RemoteUnreachableException("Remote action '" + action + "' at " + url + " refused this host's "
+                    + "call token (HTTP 401): the server was replaced", null);
+        }
         if (answer.status() == 400) {
             // The caller's arguments: the same exception as a local call's.
             throw new ActionArgumentException("Remote action '" + action + "' refused its arguments (HTTP 400): "

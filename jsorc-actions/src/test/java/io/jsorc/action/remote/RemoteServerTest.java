@@ -224,6 +224,17 @@ class RemoteServerTest {
     }
 
     @Test
+    void aServerThatRefusesTheTokenItWasLaunchedWithCountsAsGone() throws Exception {
+        RemoteActionLauncher.Remote server = launch(Map.of());
+        // As a host holding the token of a server that was re-created with another one.
+        RemoteActionClient stale = new RemoteActionClient(server.url(), "not-" + server.token(), Duration.ofSeconds(2),
+                Duration.ofSeconds(10));
+        assertThatThrownBy(() -> stale.call("env", Map.of("name", "PATH")))
+                .isInstanceOf(RemoteUnreachableException.class).hasMessageContaining("HTTP 401")
+                .hasMessageContaining("replaced").message().doesNotContain(server.token());
+    }
+
+    @Test
     void aLaunchRefusedForItsEnvironmentLeavesNoFolderBehind() throws Exception {
         java.util.function.Supplier<Long> folders = () -> {
             try (java.util.stream.Stream<Path> list = java.nio.file.Files.list(Path.of(System.getProperty(
