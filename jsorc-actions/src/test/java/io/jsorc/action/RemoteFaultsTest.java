@@ -105,6 +105,20 @@ class RemoteFaultsTest {
     }
 
     @Test
+    void argumentsLargerThanTheServerReadsAreRefusedBeforeSendingAndLeaveItAlone() throws Exception {
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("max_body_bytes", 1024)));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", START);
+        long pid = remotePid();
+        // The server would answer 413 without reading the body, and the broken write would look like a dead server.
+        assertThatThrownBy(() -> actions.call("calc.keywords", "x".repeat(5_000)))
+                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("remote.max_body_bytes")
+                .hasMessageContaining("at most 1024");
+        assertThat(actions.status("calc").remoteStatus()).isEqualTo("READY");
+        assertThat(remotePid()).isEqualTo(pid);
+    }
+
+    @Test
     void aKilledServerIsRestartedAndServesAgain() throws Exception {
         actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("restart_backoff_ms", 100)));
         actions.load("calc", ActionMode.REMOTE);

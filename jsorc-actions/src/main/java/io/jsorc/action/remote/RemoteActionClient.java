@@ -54,8 +54,21 @@ final class RemoteActionClient implements AutoCloseable {
     /** Per action, the request head up to the body's length; bounded (actions are the module's few names). */
     private final Map<String, byte[]> heads = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final long maxBodyBytes;
 
     RemoteActionClient(String url, String token, Duration connectTimeout, Duration timeout) {
+        this(url, token, connectTimeout, timeout, Long.MAX_VALUE);
+    }
+
+    /**
+     * A client of one server.
+     *
+     * @param maxBodyBytes the largest request body the server reads ({@code remote.max_body_bytes}): larger
+     *                     arguments are refused here, before anything is sent (the server would answer 413 without
+     *                     reading them, and the broken write would look like a dead server)
+     */
+    RemoteActionClient(String url, String token, Duration connectTimeout, Duration timeout, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         URI uri = URI.create(url);
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("A remote action server URL must be http://host:port, is " + url);
@@ -111,6 +124,10 @@ final class RemoteActionClient implements AutoCloseable {
             // The caller's mistake, not a sign of a dead server.
             throw new ActionArgumentException("The arguments of remote action '" + action + "' cannot be written as "
                     + "JSON: " + e.getOriginalMessage());
+        }
+        if (body.length > maxBodyBytes) {
+            throw new ActionArgumentException("The arguments of remote action '" + action + "' take " + body.length
+                    + " bytes as JSON; the server reads at most " + maxBodyBytes + " (remote.max_body_bytes)");
         }
         byte[] head = head(action);
         long deadline = deadline();

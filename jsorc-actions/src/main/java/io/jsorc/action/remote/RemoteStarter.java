@@ -285,7 +285,8 @@ public final class RemoteStarter {
             }
             RemoteActionClient client = new RemoteActionClient(remote.server.url(), remote.server.token(),
                     Duration.ofMillis(millis(config, "connect_timeout_ms", 2_000)),
-                    Duration.ofMillis(millis(config, "timeout_ms", 30_000)));
+                    Duration.ofMillis(millis(config, "timeout_ms", 30_000)),
+                    io.jsorc.action.ServerLimits.maxBodyBytes(config.remote() == null ? Map.of() : config.remote()));
             Map<String, Object> spec = awaitSpec(remote, client);
             if (spec == null) {
                 retireQuietly(remote);
