@@ -1,6 +1,5 @@
 package io.jsorc;
 
-import io.jsorc.base.Secrets;
 import io.jsorc.lifecycle.Daemons;
 import io.jsorc.manifest.Manifest;
 import org.slf4j.Logger;
@@ -324,13 +323,7 @@ public abstract class CommonService<A> {
         if (state == ServiceState.RUNNING && current != null) {
             return current; // the hot path builds no message
         }
-        Throwable failure = error;
-        if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {
-            throw new ServiceNotRunningException("Service '" + settings.name() + "' failed: "
-                    + Secrets.maskText(failure.getMessage())
-                    + " (it is " + state + "; the regeneration loop retries it when it is automated)", failure);
-        }
-        throw new ServiceNotRunningException(getClass().getSimpleName() + " is disabled or not yet configured!", error);
+        throw settings.notRunning(getClass(), state, error);
     }
 
     /**

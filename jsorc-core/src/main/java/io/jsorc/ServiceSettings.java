@@ -98,6 +98,24 @@ final class ServiceSettings {
     }
 
     /**
+     * Says why a service has no app: it failed (and why, its message masked as in the logs), or it is disabled or
+     * starting.
+     *
+     * @param type    the service's class, named for a disabled or starting one
+     * @param state   its state
+     * @param failure its failure, or {@code null}
+     * @return the exception {@code poke()} throws, with the failure as cause
+     */
+    ServiceNotRunningException notRunning(Class<?> type, ServiceState state, Throwable failure) {
+        if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {
+            return new ServiceNotRunningException("Service '" + name + "' failed: "
+                    + Secrets.maskText(failure.getMessage())
+                    + " (it is " + state + "; the regeneration loop retries it when it is automated)", failure);
+        }
+        return new ServiceNotRunningException(type.getSimpleName() + " is disabled or not yet configured!", failure);
+    }
+
+    /**
      * Logs a failure as loudly as {@link FailureLog} says: news at WARN, repeats at DEBUG, a summary a minute.
      *
      * @param log   the service's logger
