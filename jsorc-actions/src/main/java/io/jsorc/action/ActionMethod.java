@@ -33,6 +33,8 @@ public final class ActionMethod {
      * rest, no keywords) and takes its value as it is, so a call whose arguments already fit needs no copy.
      */
     private final Class<?>[] plainTypes;
+    /** Per parameter, read once: whether a value of its class needs no conversion ({@link #checkedByItsClass}). */
+    private final boolean[] passedAsIs;
 
     /** A signature only (a remote action's, read from its spec): binds to the wire form, cannot be invoked. */
     private ActionMethod(String name, List<String> signature) {
@@ -56,6 +58,7 @@ public final class ActionMethod {
         this.restIndex = rest;
         this.keywordsIndex = keywords;
         this.plainTypes = null;
+        this.passedAsIs = passedAsIs(types);
     }
 
     /**
@@ -101,8 +104,13 @@ public final class ActionMethod {
         }
         this.restIndex = rest;
         this.keywordsIndex = keywords;
+        this.passedAsIs = passedAsIs(types);
+        boolean allAsIs = true;
+        for (boolean asIs : passedAsIs) {
+            allAsIs &= asIs;
+        }
         Class<?>[] plain = null;
-        if (rest < 0 && keywords < 0 && types.stream().allMatch(ActionMethod::checkedByItsClass)) {
+        if (rest < 0 && keywords < 0 && allAsIs) {
             plain = new Class<?>[parameters.length];
             for (int i = 0; i < parameters.length; i++) {
                 plain[i] = boxed(parameters[i].getType());
@@ -226,8 +234,8 @@ public final class ActionMethod {
             }
             try {
                 // Fast path: a value that already is what the parameter takes is passed as it is.
-                values[i] = raw == null ? null : checkedByItsClass(type) && boxed(type.getRawClass()).isInstance(raw)
-                        ? raw : Json.mapper().convertValue(raw, type);
+                values[i] = raw == null ? null : passedAsIs[i] && boxed(type.getRawClass()).isInstance(raw) ? raw
+                        : Json.mapper().convertValue(raw, type);
             } catch (IllegalArgumentException e) {
                 throw new ActionArgumentException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);
@@ -275,6 +283,14 @@ public final class ActionMethod {
      * types an instance check cannot see ({@code List<Double>} given a list of Integers, {@code List<Point>} given
      * maps): those are always converted. {@code Object} and {@code String} elements need nothing.
      */
+    private static boolean[] passedAsIs(List<JavaType> types) {
+        boolean[] asIs = new boolean[types.size()];
+        for (int i = 0; i < asIs.length; i++) {
+            asIs[i] = checkedByItsClass(types.get(i));
+        }
+        return asIs;
+    }
+
     private static boolean checkedByItsClass(JavaType type) {
         for (int i = 0; i < type.containedTypeCount(); i++) {
             Class<?> element = type.containedType(i).getRawClass();

@@ -92,29 +92,28 @@ class RemoteFaultsTest {
 
     @Test
     void argumentsThatCannotBeSentLeaveTheServerAlone() throws Exception {
-        actions.config("calc", ActionConfig.of(Calc.class));
-        actions.load("calc", ActionMode.REMOTE);
-        actions.awaitReady("calc", START);
-        long pid = remotePid();
         // Jackson cannot write a bare Object: the caller's mistake, not a dead server to restart.
-        assertThatThrownBy(() -> actions.call("calc.keywords", new Object()))
-                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("cannot be written as JSON");
-        assertThat(actions.status("calc").remoteStatus()).isEqualTo("READY");
-        assertThat(String.valueOf(actions.status("calc").detail())).as("no restart").doesNotContain("restart");
-        assertThat(remotePid()).isEqualTo(pid);
+        aCallersMistakeLeavesTheServerAlone(ActionConfig.of(Calc.class), new Object(), "cannot be written as JSON");
     }
 
     @Test
     void argumentsLargerThanTheServerReadsAreRefusedBeforeSendingAndLeaveItAlone() throws Exception {
-        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 0, Map.of("max_body_bytes", 1024)));
+        // The server would answer 413 without reading the body, and the broken write would look like a dead server.
+        aCallersMistakeLeavesTheServerAlone(new ActionConfig(Calc.class.getName(), null, 0,
+                Map.of("max_body_bytes", 1024)), "x".repeat(5_000), "remote.max_body_bytes", "at most 1024");
+    }
+
+    /** Loads calc remotely, makes a call whose argument is the caller's mistake, and checks the server stays. */
+    private void aCallersMistakeLeavesTheServerAlone(ActionConfig config, Object argument, String... message)
+            throws InterruptedException {
+        actions.config("calc", config);
         actions.load("calc", ActionMode.REMOTE);
         actions.awaitReady("calc", START);
         long pid = remotePid();
-        // The server would answer 413 without reading the body, and the broken write would look like a dead server.
-        assertThatThrownBy(() -> actions.call("calc.keywords", "x".repeat(5_000)))
-                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("remote.max_body_bytes")
-                .hasMessageContaining("at most 1024");
+        assertThatThrownBy(() -> actions.call("calc.keywords", argument))
+                .isInstanceOf(ActionArgumentException.class).hasMessageContainingAll(message);
         assertThat(actions.status("calc").remoteStatus()).isEqualTo("READY");
+        assertThat(String.valueOf(actions.status("calc").detail())).as("no restart").doesNotContain("restart");
         assertThat(remotePid()).isEqualTo(pid);
     }
 
