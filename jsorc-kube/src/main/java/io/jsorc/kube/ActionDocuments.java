@@ -3,6 +3,7 @@ package io.jsorc.kube;
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.ActionServer;
 import io.jsorc.base.SafeYaml;
+import io.jsorc.cluster.ElectionSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +17,8 @@ import java.util.regex.Pattern;
  * text: a module class name, an image or a command with quotes, colons, braces or newlines stays one value.
  *
  * <p>The default documents: a ConfigMap (the module class), a Secret (the call token), a Deployment whose container
- * reads the token from that Secret, and a Service, all named {@code jsorc-action-<name>}. A {@code remote.manifest}
- * template is parsed first and its placeholders ({@code {{name}}}, {@code {{module}}}, {@code {{image}}},
+ * reads the token from that Secret, and a Service, all named {@code jsorc-action-<name>}
+ * ({@code jsorc-action-<app>-<name>} for an app other than the default one). A {@code remote.manifest} template is parsed first and its placeholders ({@code {{name}}}, {@code {{module}}}, {@code {{image}}},
  * {@code {{token}}}, and {@code {{command}}} as a whole value) are then filled into the parsed string values; the
  * token's Secret ({@code jsorc-action-<name>-token}) is added when the template has none, since replicas that did
  * not apply the server read the token from it.
@@ -33,20 +34,24 @@ final class ActionDocuments {
     }
 
     /**
-     * Names the objects of a module: {@code jsorc-action-<name>}, lower-cased, {@code _} turned into {@code -}.
+     * Names the objects of a module: {@code jsorc-action-<name>} for the default app, {@code jsorc-action-<app>-<name>}
+     * for any other (two hosts sharing a namespace never share, overwrite or delete each other's servers), lower-cased,
+     * {@code _} turned into {@code -}.
      *
+     * @param app    the app's name ({@code leader_election.app}, {@code JSORC_APP}; a DNS label)
      * @param module the module name
      * @return the object name
      * @throws IllegalArgumentException when the result is not a DNS-1123 label
      */
-    static String resourceName(String module) {
-        String resource = PREFIX + module.toLowerCase(Locale.ROOT).replace('_', '-');
+    static String resourceName(String app, String module) {
+        String prefix = PREFIX + (app == null || app.equals(ElectionSettings.DEFAULT_APP) ? "" : app + "-");
+        String resource = prefix + module.toLowerCase(Locale.ROOT).replace('_', '-');
         if (resource.length() > MAX_LABEL || !DNS_1123_LABEL.matcher(resource).matches()) {
             throw new IllegalArgumentException("Action module name '" + module.replace("\n", "\\n")
-                    + "' cannot name Kubernetes objects: '" + PREFIX + "<name>' must be a DNS-1123 label (lowercase "
+                    + "' cannot name Kubernetes objects: '" + prefix + "<name>' must be a DNS-1123 label (lowercase "
                     + "letters, digits and '-', starting and ending with a letter or digit, at most " + MAX_LABEL
                     + " characters), so the name may hold letters, digits, '-' and '_' only and at most "
-                    + (MAX_LABEL - PREFIX.length()) + " characters");
+                    + Math.max(0, MAX_LABEL - prefix.length()) + " characters");
         }
         return resource;
     }

@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs an action module's server in the cluster: applies its manifest (a ConfigMap, a Secret with the call token,
- * a Deployment and a Service named {@code jsorc-action-<name>} in the kube namespace) and reaches it at
- * {@code http://jsorc-action-<name>}, sending the token on every call; retiring deletes them. Chosen by the action
+ * a Deployment and a Service named {@code jsorc-action-<name>} in the kube namespace; {@code jsorc-action-<app>-<name>}
+ * for an app other than the default one, so hosts sharing a namespace keep their servers apart) and reaches it at
+ * {@code http://<that name>}, sending the token on every call; retiring deletes them. Chosen by the action
  * manager while the kube service runs.
  *
  * <p>The documents are built as objects ({@link ActionDocuments}), never by pasting values into YAML text. A module
@@ -78,12 +79,13 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
         if (kube == null) {
             throw new KubeException("The kube service is not running: cannot deploy action module '" + name + "'");
         }
-        String url = "http://" + ActionDocuments.resourceName(name);
+        String resource = resourceName(orchestrator, name);
+        String url = "http://" + resource;
         SharedActionServers servers = SharedActionServers.of(orchestrator);
         if (!servers.shared()) {
             // The pod listens on all interfaces, so it takes calls only with this token, handed over in a Secret.
             String token = newToken();
-            apply(kube, orchestrator, name, ActionDocuments.of(ActionDocuments.resourceName(name), config, token),
+            apply(kube, orchestrator, name, ActionDocuments.of(resource, config, token),
                     () -> true, "Deploying action module '" + name + "' failed: ");
             return new KubeRemote(url, name, orchestrator, token, false);
         }
@@ -96,7 +98,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 servers.applied(name, config);
             } else {
                 servers.requireSharedStore(name); // else the leader would never hear of this holding
-                token = awaitToken(kube, name, leadership);
+                token = awaitToken(kube, resource, leadership);
             }
             return new KubeRemote(url, name, orchestrator, token, true);
         } catch (Exception | Error e) {
@@ -154,7 +156,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     /** Applies a shared server, keeping the token of its Secret when it exists; returns the token. */
     private static String deploy(KubeService kube, ComponentContext orchestrator, String module, ActionConfig config,
                                  BooleanSupplier mayWrite) {
-        String resource = ActionDocuments.resourceName(module);
+        String resource = resourceName(orchestrator, module);
         String token = readToken(kube, resource).orElseGet(KubeActionLauncher::newToken);
         apply(kube, orchestrator, module, ActionDocuments.of(resource, config, token), mayWrite,
                 "Deploying action module '" + module + "' failed: ");
@@ -165,7 +167,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                                BooleanSupplier mayWrite) {
         // Applying nothing under the same key deletes everything the launch applied.
         apply(kube, orchestrator, module, List.of(), mayWrite,
-                "Retiring action server " + ActionDocuments.resourceName(module) + " failed: ");
+                "Retiring action server " + resourceName(orchestrator, module) + " failed: ");
     }
 
     private static void apply(KubeService kube, ComponentContext orchestrator, String module,
@@ -182,14 +184,18 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                 .app(ResourceSync.appOf(orchestrator));
     }
 
+    /** {@return the module's object name in the app the orchestrator belongs to} */
+    private static String resourceName(ComponentContext orchestrator, String module) {
+        return ActionDocuments.resourceName(ResourceSync.appOf(orchestrator), module);
+    }
+
     private static String key(String module) {
         return "ACTION_MANIFEST:" + module;
     }
 
     /** A follower waits for the Secret the leader creates, and takes the token from it. */
-    private static String awaitToken(KubeService kube, String module, Leadership leadership)
+    private static String awaitToken(KubeService kube, String resource, Leadership leadership)
             throws InterruptedException {
-        String resource = ActionDocuments.resourceName(module);
         long deadline = System.nanoTime() + RemoteStarter.START_TIMEOUT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Optional<String> token = readToken(kube, resource);

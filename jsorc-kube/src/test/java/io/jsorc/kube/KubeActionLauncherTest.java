@@ -105,6 +105,39 @@ class KubeActionLauncherTest {
     }
 
     @Test
+    void twoAppsInOneNamespaceKeepTheirServersApart() throws Exception {
+        ActionConfig config = new ActionConfig("com.example.Calc", null, 0, Map.of());
+        try (Orchestrator shop = appHost("shop"); Orchestrator billing = appHost("billing")) {
+            RemoteActionLauncher.Remote shopCalc = launcher.launch("calc", config, shop);
+            RemoteActionLauncher.Remote billingCalc = launcher.launch("calc", config, billing);
+            assertThat(shopCalc.url()).isEqualTo("http://jsorc-action-shop-calc");
+            assertThat(billingCalc.url()).isEqualTo("http://jsorc-action-billing-calc");
+            assertThat(server.get(NS + "/secrets/jsorc-action-shop-calc-token").orElseThrow().toString())
+                    .as("billing's launch left shop's token alone").contains(shopCalc.token());
+
+            launcher.retire(billingCalc);
+            assertThat(server.get(APPS + "/deployments/jsorc-action-billing-calc")).isEmpty();
+            assertThat(server.get(APPS + "/deployments/jsorc-action-shop-calc")).as("shop's server stays").isPresent();
+            assertThat(server.get(NS + "/secrets/jsorc-action-shop-calc-token")).isPresent();
+            launcher.retire(shopCalc);
+            assertThat(server.get(APPS + "/deployments/jsorc-action-shop-calc")).isEmpty();
+        }
+        assertThatThrownBy(() -> ActionDocuments.resourceName("a-very-long-app-name-for-a-namespace-shared-by-many",
+                "calculator")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'jsorc-action-a-very-long-app-name-for-a-namespace-shared-by-many-<name>'")
+                .hasMessageContaining("at most 0 characters");
+    }
+
+    private Orchestrator appHost(String app) {
+        return Orchestrator.builder()
+                .config("KUBE_CONFIG", server.kubeConfig("jsorc"))
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"], "
+                        + "\"leader_election\": {\"mode\": \"none\", \"app\": \"" + app + "\"}}")
+                .build().start();
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void aTemplateIsParsedFirstThenFilledValueByValue() throws Exception {
         String template = """
