@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 class ActionReplicasTest {
 
     private static final String NS = "/api/v1/namespaces/jsorc";
-    private static final String DEPLOYMENT = "/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-calc";
-    private static final String SECRET = NS + "/secrets/jsorc-action-calc-token";
+    private static final String DEPLOYMENT = "/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-actions-calc";
+    private static final String SECRET = NS + "/secrets/jsorc-action-actions-calc-token";
 
     private KubeTestServer server;
     private RedisServer redis;
@@ -102,7 +102,7 @@ class ActionReplicasTest {
         long second = System.nanoTime();
         RemoteActionLauncher.Remote onA = launcher.launch("calc", config, a);
         assertThat(onA.token()).isEqualTo(onB.token());
-        assertThat(onA.url()).isEqualTo(onB.url()).isEqualTo("http://jsorc-action-calc");
+        assertThat(onA.url()).isEqualTo(onB.url()).isEqualTo("http://jsorc-action-actions-calc");
         assertThat(writesBy("a", second)).as("re-applying an unchanged server writes nothing").isEmpty();
         // The config store knows who holds it, and never the token.
         Map<String, Map<String, Object>> holders = SharedActionServers.of(a).read();
