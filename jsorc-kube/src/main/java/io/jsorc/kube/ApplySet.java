@@ -5,6 +5,8 @@ import io.kubernetes.client.util.generic.KubernetesApiResponse;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesListObject;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import io.kubernetes.client.openapi.models.V1Preconditions;
+import io.kubernetes.client.util.generic.options.DeleteOptions;
 import io.kubernetes.client.util.generic.options.ListOptions;
 
 import java.nio.charset.StandardCharsets;
@@ -147,6 +149,11 @@ final class ApplySet {
             return new Recorded(kinds, namespaces);
         }
 
+        /** {@return whether it records no kind and no namespace: the set holds nothing} */
+        boolean isEmpty() {
+            return apiKinds.isEmpty() && namespaces.isEmpty();
+        }
+
         Recorded plus(Recorded other) {
             Set<String> kinds = new TreeSet<>(apiKinds);
             kinds.addAll(other.apiKinds);
@@ -167,9 +174,43 @@ final class ApplySet {
             throw new KubeException("Reading the ApplySet parent " + namespace + "/" + parentName + " failed: "
                     + KubeResources.describe(parent));
         }
-        Object annotations = Documents.path(KubeResources.toMap(parent.getObject()), "metadata", "annotations");
+        return recorded(parent.getObject());
+    }
+
+    private static Recorded recorded(DynamicKubernetesObject parent) {
+        Object annotations = Documents.path(KubeResources.toMap(parent), "metadata", "annotations");
         Map<?, ?> map = annotations instanceof Map<?, ?> m ? m : Map.of();
         return new Recorded(split(map.get(API_KINDS)), split(map.get(NAMESPACES)));
+    }
+
+    /**
+     * Deletes the parent of a set that holds nothing any more (an apply of nothing pruned all it recorded: a retired
+     * action server, a manifest emptied), so a key that is gone leaves no ConfigMap behind. Only while the parent
+     * still records what that apply pruned, and only that version of it (a precondition on its
+     * {@code resourceVersion}): a concurrent apply that recorded more keeps its parent, and so its way to prune.
+     *
+     * @param pruned what the parent recorded when the apply pruned
+     * @return {@code null} when deleted or already gone, else why not
+     */
+    String deleteIfStill(Recorded pruned) {
+        DynamicKubernetesApi api = configMaps();
+        KubernetesApiResponse<DynamicKubernetesObject> existing = KubeResources.call(() -> api.get(namespace,
+                parentName));
+        if (existing.getHttpStatusCode() == 404) {
+            return null;
+        }
+        if (!existing.isSuccess()) {
+            return "read: " + KubeResources.describe(existing);
+        }
+        if (!recorded(existing.getObject()).equals(pruned)) {
+            return "it records more than was pruned (a concurrent apply); kept";
+        }
+        DeleteOptions options = new DeleteOptions();
+        options.setPreconditions(new V1Preconditions().resourceVersion(existing.getObject().getMetadata()
+                .getResourceVersion()));
+        KubernetesApiResponse<DynamicKubernetesObject> deleted = KubeResources.call(() -> api.delete(namespace,
+                parentName, options));
+        return deleted.isSuccess() || deleted.getHttpStatusCode() == 404 ? null : KubeResources.describe(deleted);
     }
 
     /**

@@ -88,9 +88,11 @@ final class ApplySetPruner {
         }
         ApplySet.Recorded exact = wanted.plus(ApplySet.Recorded.of(kept, namespace));
         if (!exact.equals(superset) && gate.allowed()) {
-            String problem = set.write(exact);
+            // A set left with nothing loses its parent too: a retired key leaves nothing in the cluster.
+            String problem = exact.isEmpty() ? set.deleteIfStill(superset) : set.write(exact);
             if (problem != null) {
-                log.warn("Could not narrow ApplySet {} of {}: {} (the next apply retries)", set.id(), key, problem);
+                log.warn("Could not {} ApplySet {} of {}: {} (the next apply retries)",
+                        exact.isEmpty() ? "remove the emptied" : "narrow", set.id(), key, problem);
             }
         }
         if (history != null && !migrated.isEmpty() && adopted) {

@@ -89,6 +89,8 @@ class KubeActionLauncherTest {
         assertThat(server.get(NS + "/secrets/jsorc-action-my-calc-token")).as("the token's Secret is deleted").isEmpty();
         assertThat(server.get(NS + "/configmaps/jsorc-action-my-calc")).isEmpty();
         assertThat(server.get(NS + "/services/jsorc-action-my-calc")).isEmpty();
+        assertThat(server.get(NS + "/configmaps/" + ApplySet.parentName("ACTION_MANIFEST:my_calc", "jsorc")))
+                .as("nor does its ApplySet's parent stay").isEmpty();
     }
 
     @Test

@@ -330,6 +330,26 @@ class ResourceSyncTest {
     }
 
     @Test
+    void anApplyOfNothingRemovesTheSetsParentTooUnlessItRecordsMoreThanWasPruned() throws Exception {
+        String parent = "/api/v1/namespaces/jsorc/configmaps/jsorc-applyset-set-manifest";
+        apply().apply("SET_MANIFEST", null, Manifest.parseYaml(TWO_MAPS), "jsorc");
+        ApplyReport emptied = apply().apply("SET_MANIFEST", null, Manifest.ofDocuments(List.of(), null), "jsorc");
+        assertThat(byAction(emptied).get(Action.DELETED)).containsExactlyInAnyOrder("ConfigMap/cm-a", "ConfigMap/cm-b");
+        assertThat(server.get(parent)).as("a key that holds nothing leaves no parent behind").isEmpty();
+        assertThat(apply().apply("SET_MANIFEST", null, Manifest.ofDocuments(List.of(), null), "jsorc").entries())
+                .as("applying nothing again: nothing to do").isEmpty();
+
+        // A concurrent apply recorded more (a Deployment) since this apply pruned: its parent stays.
+        apply().apply("SET_MANIFEST", null, Manifest.parseYaml(ONE_MAP), "jsorc");
+        ApplySet set = new ApplySet(new KubeResources(client), "SET_MANIFEST", "jsorc", "jsorc");
+        assertThat(set.deleteIfStill(new ApplySet.Recorded(java.util.Set.of("apps/v1/Deployment"), java.util.Set.of())))
+                .contains("records more");
+        assertThat(server.get(parent)).isPresent();
+        assertThat(set.deleteIfStill(set.read())).isNull();
+        assertThat(server.get(parent)).isEmpty();
+    }
+
+    @Test
     void aRemovedResourceIsDeletedExactlyOnceAcrossReplicas() throws Exception {
         apply().apply("SET_MANIFEST", null, Manifest.parseYaml(TWO_MAPS), "jsorc");
         long t0 = System.nanoTime();
