@@ -23,13 +23,17 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Database regeneration ({@code DB_REGEN_CONFIG}: {@code enabled} (false), {@code host}, {@code port},
  * {@code timeout_ms} (connect timeout of a probe, 2000), {@code deadline_ms} (300000), {@code poll_ms} (first wait
- * between probes, 500, doubling to 10 s)).
+ * between probes, 500, doubling to 10 s), {@code watch_ms} (how often the database is probed after the start,
+ * 30000; 0: only at the start)).
  *
- * <p>At the orchestrator's start, before any service, the database is probed (a TCP connect). When it does not
- * answer and the kube service runs, {@code DB_REGEN_MANIFEST} is applied and the database is polled with backoff on
- * a daemon ({@code jsorc-dbregen}) until it answers or the deadline passes; then the host's
- * {@link DatabaseRecoveredHandler} is told ({@link #handler}). Nothing here ends the process. With leader election
- * only the leader applies the manifest; the other replicas only poll.
+ * <p>At the orchestrator's start, before any service, the database is probed (a TCP connect); then, on a daemon
+ * ({@code jsorc-dbregen}), every {@code watch_ms}. When it does not answer and the kube service runs,
+ * {@code DB_REGEN_MANIFEST} is applied and the database is polled with backoff until it answers or the deadline
+ * passes; then the host's {@link DatabaseRecoveredHandler} is told ({@link #handler}). Nothing here ends the process.
+ *
+ * <p>With leader election only the leader applies the manifest; a follower polls, and applies it only if it comes to
+ * lead while the database is down. Since every replica keeps watching, a replica that starts while the database is
+ * down is not left waiting for a leader that started earlier: the leader sees the outage within {@code watch_ms}.
  */
 public final class DatabaseRegeneration implements OrchestratorExtension {
 
@@ -64,6 +68,32 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
     private static final class State {
         final AtomicReference<DatabaseRecoveredHandler> handler = new AtomicReference<>();
         volatile Thread worker;
+        /** Whether the outage going on was already reported as not regenerated (repeats are logged at DEBUG). */
+        volatile boolean reported;
+    }
+
+    /** {@code DB_REGEN_CONFIG}, checked once at the start. */
+    private record Settings(String host, int port, int timeout, long deadline, long poll, long watch) {
+
+        static Settings of(Map<String, Object> config) {
+            Settings settings = new Settings(String.valueOf(config.getOrDefault("host", "localhost")),
+                    intValue(config.get("port"), "port", 0), intValue(config.get("timeout_ms"), "timeout_ms", 2000),
+                    intValue(config.get("deadline_ms"), "deadline_ms", 300_000),
+                    intValue(config.get("poll_ms"), "poll_ms", 500), intValue(config.get("watch_ms"), "watch_ms", 30_000));
+            if (settings.port <= 0) {
+                throw new IllegalArgumentException(CONFIG_KEY + ".port must be a positive port number, is "
+                        + config.get("port"));
+            }
+            if (settings.watch < 0) {
+                throw new IllegalArgumentException(CONFIG_KEY + ".watch_ms must be 0 (probe only at the start) or a "
+                        + "positive number of milliseconds, is " + settings.watch);
+            }
+            return settings;
+        }
+
+        boolean answers() {
+            return reachable(host, port, timeout);
+        }
     }
 
     @Override
@@ -72,34 +102,60 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         if (!Boolean.TRUE.equals(config.get("enabled"))) {
             return;
         }
-        String host = String.valueOf(config.getOrDefault("host", "localhost"));
-        int port = intValue(config.get("port"), "port", 0);
-        int timeout = intValue(config.get("timeout_ms"), "timeout_ms", 2000);
-        long deadline = intValue(config.get("deadline_ms"), "deadline_ms", 300_000);
-        long poll = intValue(config.get("poll_ms"), "poll_ms", 500);
-        if (port <= 0) {
-            throw new IllegalArgumentException(CONFIG_KEY + ".port must be a positive port number, is "
-                    + config.get("port"));
-        }
-        if (reachable(host, port, timeout)) {
-            log.debug("Database {}:{} answers", host, port);
-            return;
-        }
+        Settings settings = Settings.of(config);
         State state = state(orchestrator);
-        long started = System.nanoTime();
-        CommonService<?> kube = orchestrator.svc("kube");
-        if (!(kube instanceof KubeService running) || !running.isRunning()) {
-            finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started),
-                    1, null, "the database does not answer and the kube service is not running ("
-                    + kube.state() + "): it cannot be regenerated"));
-            return;
+        boolean answers = settings.answers();
+        if (answers) {
+            log.debug("Database {}:{} answers", settings.host(), settings.port());
+        } else if (kube(orchestrator) == null) {
+            // Told at once, inside start(): the host learns before its services start that nothing will come.
+            notRegenerable(orchestrator, state, settings, System.nanoTime());
+            answers = true; // nothing more to do for this outage; the watch probes again
         }
-        state.worker = DaemonThreads.start("jsorc-dbregen", () -> regenerate(orchestrator, running, state, host, port,
-                timeout, deadline, poll, started));
+        if (!answers || settings.watch() > 0) {
+            boolean regenerateFirst = !answers;
+            state.worker = DaemonThreads.start("jsorc-dbregen", () -> run(orchestrator, state, settings,
+                    regenerateFirst));
+        }
     }
 
-    private void regenerate(ComponentContext orchestrator, KubeService kube, State state, String host, int port,
-                            int timeout, long deadlineMillis, long pollMillis, long started) {
+    /** The daemon: regenerates when asked to first, then probes every {@code watch_ms} until interrupted. */
+    private void run(ComponentContext orchestrator, State state, Settings settings, boolean regenerateFirst) {
+        try {
+            if (regenerateFirst) {
+                regenerate(orchestrator, state, settings, System.nanoTime());
+            }
+            while (settings.watch() > 0 && !orchestrator.isClosed()) {
+                Thread.sleep(settings.watch());
+                long probed = System.nanoTime();
+                if (settings.answers()) {
+                    state.reported = false;
+                } else if (kube(orchestrator) == null) {
+                    notRegenerable(orchestrator, state, settings, probed);
+                } else {
+                    regenerate(orchestrator, state, settings, probed);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void notRegenerable(ComponentContext orchestrator, State state, Settings settings, long started) {
+        CommonService<?> kube = orchestrator.svc("kube");
+        finish(state, new DatabaseRegenerationEvent(settings.host(), settings.port(), false, elapsed(started), 1, null,
+                "the database does not answer and the kube service is not running (" + kube.state()
+                        + "): it cannot be regenerated"));
+    }
+
+    /**
+     * One outage: applies the manifest (on the leader; a follower applies it once it comes to lead) and polls until
+     * the database answers or the deadline passes.
+     */
+    private void regenerate(ComponentContext orchestrator, State state, Settings settings, long started)
+            throws InterruptedException {
+        String host = settings.host();
+        int port = settings.port();
         ApplyReport applied = null;
         int probes = 1;
         try {
@@ -110,39 +166,56 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                 return;
             }
             Leadership leadership = Leadership.of(orchestrator);
-            if (leadership.confirm()) {
-                applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv,
-                        leadership::confirm).app(ResourceSync.appOf(orchestrator))
-                        .apply(MANIFEST_KEY, null, manifest, kube.namespace());
-                log.info("Database {}:{} does not answer; applied {}", host, port, applied);
-            } else {
-                // Another replica leads and regenerates the database; this one only waits for it to answer.
+            applied = applyIfLeading(orchestrator, settings, manifest, leadership);
+            if (applied == null) {
+                // Another replica leads and regenerates the database; this one waits for it to answer.
                 log.info("Database {}:{} does not answer; the leader applies {} ({}), this replica waits",
                         host, port, MANIFEST_KEY, leadership.describe());
             }
-            long deadline = started + deadlineMillis * 1_000_000;
+            long deadline = started + settings.deadline() * 1_000_000;
             // Exact waits (no jitter): poll_ms, doubling per failed probe, at most 10 s.
-            Duration poll = Duration.ofMillis(Math.max(1, pollMillis));
+            Duration poll = Duration.ofMillis(Math.max(1, settings.poll()));
             Backoff backoff = Backoff.exponential(poll, poll.compareTo(MAX_POLL) > 0 ? poll : MAX_POLL)
                     .withJitter(0);
             while (System.nanoTime() < deadline) {
                 long wait = backoff.failed(System.nanoTime()); // the probe before this wait failed
                 Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, deadline - System.nanoTime()))));
                 probes++;
-                if (reachable(host, port, timeout)) {
+                if (settings.answers()) {
+                    state.reported = false;
                     finish(state, new DatabaseRegenerationEvent(host, port, true, elapsed(started), probes, applied,
                             "the database answers again"));
                     return;
                 }
+                if (applied == null) {
+                    applied = applyIfLeading(orchestrator, settings, manifest, leadership); // the leader left
+                }
             }
             finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started), probes, applied,
-                    "the database did not answer within " + deadlineMillis + " ms"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                    "the database did not answer within " + settings.deadline() + " ms"));
         } catch (RuntimeException e) {
             finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started), probes, applied,
                     "regeneration failed: " + e));
         }
+    }
+
+    /** Applies the manifest when this replica leads; {@code null} when another one does. */
+    private static ApplyReport applyIfLeading(ComponentContext orchestrator, Settings settings, Manifest manifest,
+                                              Leadership leadership) {
+        KubeService kube = kube(orchestrator);
+        if (kube == null || !leadership.confirm()) {
+            return null;
+        }
+        ApplyReport applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator),
+                System::getenv, leadership::confirm).app(ResourceSync.appOf(orchestrator))
+                .apply(MANIFEST_KEY, null, manifest, kube.namespace());
+        log.info("Database {}:{} does not answer; applied {}", settings.host(), settings.port(), applied);
+        return applied;
+    }
+
+    private static KubeService kube(ComponentContext orchestrator) {
+        CommonService<?> kube = orchestrator.svc("kube");
+        return kube instanceof KubeService running && running.isRunning() ? running : null;
     }
 
     private static void finish(State state, DatabaseRegenerationEvent event) {
@@ -150,8 +223,11 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         if (event.recovered()) {
             log.info("Database {}:{} recovered after {} ms ({} probes)", event.host(), event.port(),
                     event.elapsed().toMillis(), event.probes());
-        } else {
+        } else if (!state.reported) {
+            state.reported = true;
             log.error("Database {}:{} not regenerated: {}", event.host(), event.port(), event.detail());
+        } else {
+            log.debug("Database {}:{} still not regenerated: {}", event.host(), event.port(), event.detail());
         }
         if (handler == null) {
             return;

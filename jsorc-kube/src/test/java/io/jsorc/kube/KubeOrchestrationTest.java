@@ -3,6 +3,7 @@ package io.jsorc.kube;
 import io.jsorc.CommonService;
 import io.jsorc.Orchestrator;
 import io.jsorc.ServiceState;
+import io.jsorc.cluster.Leadership;
 import io.jsorc.manifest.ApplyReport;
 import io.jsorc.regen.RegenerationReport;
 import org.junit.jupiter.api.AfterEach;
@@ -281,6 +282,76 @@ class KubeOrchestrationTest {
         assertThat(gaveUp).isEmpty();
         assertThat(o.isStarted()).isTrue();
     }
+
+    @Test
+    void theDatabaseIsWatchedAfterTheStartAndRegeneratedWhenItStopsAnswering() throws Exception {
+        int port = closedPort();
+        List<DatabaseRegenerationEvent> recovered = new CopyOnWriteArrayList<>();
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", "
+                            + "\"port\": " + port + ", \"timeout_ms\": 200, \"poll_ms\": 50, \"watch_ms\": 100}",
+                    "DB_REGEN_MANIFEST", POSTGRES);
+            DatabaseRegeneration.handler(o, recovered::add);
+            o.start();
+            Thread.sleep(400);
+            assertThat(server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres"))
+                    .as("nothing applied while the database answers").isEmpty();
+        }
+        // The database stops answering after the start: the watch applies the manifest.
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
+        assertThat(recovered).isEmpty();
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> recovered.size() == 1);
+            assertThat(recovered.get(0).applied().entry("StatefulSet", "postgres").orElseThrow().action())
+                    .isEqualTo(ApplyReport.Action.CREATED);
+        }
+    }
+
+    @Test
+    void aReplicaStartingWhileTheDatabaseIsDownIsNotLeftWaitingForALeaderThatStartedEarlier() throws Exception {
+        int port = closedPort();
+        String dbRegen = "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": " + port + ", \"timeout_ms\": 200, "
+                + "\"poll_ms\": 50, \"watch_ms\": 200, \"deadline_ms\": 30000}";
+        List<DatabaseRegenerationEvent> followerSaw = new CopyOnWriteArrayList<>();
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+             Orchestrator leader = replica("a", dbRegen)) {
+            leader.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Leadership.of(leader).isLeader());
+            database.close(); // the database goes down while the leader runs...
+            try (Orchestrator follower = replica("b", dbRegen)) {
+                DatabaseRegeneration.handler(follower, followerSaw::add);
+                follower.start(); // ...and a replica starts: it follows, and waits for the leader to regenerate
+                assertThat(Leadership.of(follower).isLeader()).isFalse();
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
+                assertThat(server.requests(r -> r.isManifestWrite() && r.userAgent().equals("jsorc/b")))
+                        .as("the follower wrote nothing to the cluster").isEmpty();
+                try (ServerSocket back = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+                    await().atMost(Duration.ofSeconds(15)).until(() -> followerSaw.size() == 1);
+                    assertThat(followerSaw.get(0).recovered()).isTrue();
+                    assertThat(followerSaw.get(0).applied()).as("the leader applied, not the follower").isNull();
+                }
+            }
+        }
+    }
+
+    private Orchestrator replica(String name, String dbRegen) {
+        return Orchestrator.builder()
+                .config("KUBE_CONFIG", "{\"enabled\": true, \"namespace\": \"jsorc\", \"in_cluster\": false, "
+                        + "\"base_path\": \"" + server.basePath() + "\", \"timeout_ms\": 3000, "
+                        + "\"user_agent\": \"jsorc/" + name + "\"}")
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"], "
+                        + "\"leader_election\": {\"mode\": \"kube\", \"lease_duration_ms\": 2000, "
+                        + "\"renew_deadline_ms\": 1000, \"retry_period_ms\": 500, \"app\": \"dbregen\"}}")
+                .config("DB_REGEN_CONFIG", dbRegen)
+                .config("DB_REGEN_MANIFEST", POSTGRES)
+                .build();
+    }
+
+    private static final String POSTGRES = "{\"StatefulSet\": {\"postgres\": {\"apiVersion\": \"apps/v1\", "
+            + "\"kind\": \"StatefulSet\", \"metadata\": {\"name\": \"postgres\"}, \"spec\": {\"replicas\": 1}}}}";
 
     @Test
     void databaseRegenerationGivesTheHostAnEventWhenTheDeadlinePasses() throws IOException {
