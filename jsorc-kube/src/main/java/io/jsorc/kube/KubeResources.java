@@ -72,6 +72,7 @@ public final class KubeResources {
     private volatile boolean discoveryTried;
     private volatile long discoveryFailedAtNanos;
     private volatile boolean discoveryWarned;
+    private final long discoveryRetryNanos;
     private static final java.time.Duration DISCOVERY_RETRY = java.time.Duration.ofMinutes(1);
 
     /**
@@ -80,7 +81,13 @@ public final class KubeResources {
      * @param client the API client
      */
     public KubeResources(ApiClient client) {
+        this(client, DISCOVERY_RETRY);
+    }
+
+    /** For tests: how long after a failed discovery the next one may run. */
+    KubeResources(ApiClient client, java.time.Duration discoveryRetry) {
         this.client = client;
+        this.discoveryRetryNanos = discoveryRetry.toNanos();
     }
 
     /** {@return the API client} */
@@ -111,7 +118,7 @@ public final class KubeResources {
     /** Discovery runs once; after a failure, again at most once a minute (a group that was down may be back). */
     private boolean discoveryDue() {
         return !discoveryTried || (discoveryFailedAtNanos != 0
-                && System.nanoTime() - discoveryFailedAtNanos > DISCOVERY_RETRY.toNanos());
+                && System.nanoTime() - discoveryFailedAtNanos > discoveryRetryNanos);
     }
 
     private synchronized void discover() {
