@@ -57,6 +57,16 @@ final class ActionDocuments {
     }
 
     /**
+     * {@return the image a module's server runs when {@code remote.image} names none: {@code jsorc-action-<name>:latest},
+     * whatever the app}
+     *
+     * @param module the module name
+     */
+    static String defaultImage(String module) {
+        return resourceName(ElectionSettings.DEFAULT_APP, module) + ":latest";
+    }
+
+    /**
      * Names the Secret holding a module's call token.
      *
      * @param resource the object name from {@link #resourceName}
@@ -75,7 +85,21 @@ final class ActionDocuments {
      * @return the documents, each with {@code apiVersion}, {@code kind} and {@code metadata.name}
      */
     static List<Map<String, Object>> of(String resource, ActionConfig config, String token) {
-        String image = String.valueOf(config.remote().getOrDefault("image", resource + ":latest"));
+        return of(resource, resource + ":latest", config, token);
+    }
+
+    /**
+     * Builds the documents to apply.
+     *
+     * @param resource     the object name from {@link #resourceName}
+     * @param defaultImage the image when {@code remote.image} names none ({@link #defaultImage}: the same whatever
+     *                     the app, so a module's image does not depend on which host runs it)
+     * @param config       the module's config
+     * @param token        the call token
+     * @return the documents, each with {@code apiVersion}, {@code kind} and {@code metadata.name}
+     */
+    static List<Map<String, Object>> of(String resource, String defaultImage, ActionConfig config, String token) {
+        String image = String.valueOf(config.remote().getOrDefault("image", defaultImage));
         List<Object> command = command(config);
         Object custom = config.remote().get("manifest");
         Map<String, Object> labels = Map.of("app", resource);

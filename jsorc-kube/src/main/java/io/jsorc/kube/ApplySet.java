@@ -51,6 +51,8 @@ final class ApplySet {
     private final String key;
     private final String namespace;
     private final String parentName;
+    /** Kept by {@link #read}, {@link #write} and {@link #deleteIfStill}; one apply uses an ApplySet at a time. */
+    private boolean parentExists;
     private final String id;
 
     ApplySet(KubeResources resources, String key, String namespace, String app) {
@@ -163,10 +165,16 @@ final class ApplySet {
         }
     }
 
+    /** {@return whether the parent existed when last read, written or deleted through this object} */
+    boolean parentExists() {
+        return parentExists;
+    }
+
     /** {@return what the parent records now; empty when there is no parent yet} */
     Recorded read() {
         KubernetesApiResponse<DynamicKubernetesObject> parent = KubeResources.call(() -> configMaps()
                 .get(namespace, parentName));
+        parentExists = parent.isSuccess();
         if (!parent.isSuccess()) {
             if (parent.getHttpStatusCode() == 404) {
                 return new Recorded(Set.of(), Set.of());
@@ -210,7 +218,19 @@ final class ApplySet {
                 .getResourceVersion()));
         KubernetesApiResponse<DynamicKubernetesObject> deleted = KubeResources.call(() -> api.delete(namespace,
                 parentName, options));
-        return deleted.isSuccess() || deleted.getHttpStatusCode() == 404 ? null : KubeResources.describe(deleted);
+        if (!deleted.isSuccess() && deleted.getHttpStatusCode() != 404) {
+            return KubeResources.describe(deleted);
+        }
+        parentExists = false;
+        // An apply of the same key that found the parent recording all it needed wrote nothing to it, so the
+        // precondition could not see it: what it applied meanwhile must not be left without a parent.
+        List<ResourceRef> appeared = members(pruned);
+        if (!appeared.isEmpty()) {
+            String problem = write(Recorded.of(appeared, namespace));
+            return "members appeared meanwhile (a concurrent apply); the parent was written again"
+                    + (problem == null ? "" : ", which failed: " + problem);
+        }
+        return null;
     }
 
     /**
@@ -247,7 +267,11 @@ final class ApplySet {
         } else {
             return "read: " + KubeResources.describe(existing);
         }
-        return written.isSuccess() ? null : KubeResources.describe(written);
+        if (written.isSuccess()) {
+            parentExists = true;
+            return null;
+        }
+        return KubeResources.describe(written);
     }
 
     /** {@return the members in the cluster: every resource of a recorded kind and namespace that carries the label} */

@@ -87,8 +87,10 @@ final class ApplySetPruner {
             }
         }
         ApplySet.Recorded exact = wanted.plus(ApplySet.Recorded.of(kept, namespace));
-        if (!exact.equals(superset) && gate.allowed()) {
-            // A set left with nothing loses its parent too: a retired key leaves nothing in the cluster.
+        // A set left with nothing loses its parent too (also one an earlier version left recording nothing): a
+        // retired key leaves nothing in the cluster.
+        boolean change = exact.isEmpty() ? set.parentExists() : !exact.equals(superset);
+        if (change && gate.allowed()) {
             String problem = exact.isEmpty() ? set.deleteIfStill(superset) : set.write(exact);
             if (problem != null) {
                 log.warn("Could not {} ApplySet {} of {}: {} (the next apply retries)",

@@ -7,6 +7,7 @@ import io.jsorc.OrchestratorExtension;
 import io.jsorc.base.Backoff;
 import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
+import io.jsorc.base.Secrets;
 import io.jsorc.cluster.Leadership;
 import io.jsorc.manifest.ApplyReport;
 import org.slf4j.Logger;
@@ -70,6 +71,9 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         volatile Thread worker;
         /** Whether the outage going on was already reported as not regenerated (repeats are logged at DEBUG). */
         volatile boolean reported;
+        /** Whether a regeneration gave up on the outage going on, and when that outage began (nanoTime). */
+        volatile boolean gaveUp;
+        volatile long gaveUpSince;
     }
 
     /** {@code DB_REGEN_CONFIG}, checked once at the start. */
@@ -119,7 +123,11 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         }
     }
 
-    /** The daemon: regenerates when asked to first, then probes every {@code watch_ms} until interrupted. */
+    /**
+     * The daemon: regenerates when asked to first, then probes every {@code watch_ms} until interrupted. An outage
+     * is two failed probes {@code poll_ms} apart (one lost connect is not worth an apply); a database that answers
+     * again after a regeneration gave up is reported as recovered, so a host that went degraded learns it.
+     */
     private void run(ComponentContext orchestrator, State state, Settings settings, boolean regenerateFirst) {
         try {
             if (regenerateFirst) {
@@ -127,17 +135,36 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
             }
             while (settings.watch() > 0 && !orchestrator.isClosed()) {
                 Thread.sleep(settings.watch());
-                long probed = System.nanoTime();
-                if (settings.answers()) {
-                    state.reported = false;
-                } else if (kube(orchestrator) == null) {
-                    notRegenerable(orchestrator, state, settings, probed);
-                } else {
-                    regenerate(orchestrator, state, settings, probed);
+                try {
+                    watchOnce(orchestrator, state, settings);
+                } catch (RuntimeException e) {
+                    log.warn("Watching database {}:{} failed: {} (tried again in {} ms)", settings.host(),
+                            settings.port(), Secrets.maskText(String.valueOf(e)), settings.watch());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void watchOnce(ComponentContext orchestrator, State state, Settings settings) throws InterruptedException {
+        long probed = System.nanoTime();
+        if (settings.answers()) {
+            if (state.gaveUp) {
+                finish(state, new DatabaseRegenerationEvent(settings.host(), settings.port(), true,
+                        elapsed(state.gaveUpSince), 1,
+                        null, "the database answers again, after its regeneration had given up"));
+            }
+            return;
+        }
+        Thread.sleep(Math.max(1, settings.poll()));
+        if (settings.answers() || orchestrator.isClosed()) {
+            return;
+        }
+        if (kube(orchestrator) == null) {
+            notRegenerable(orchestrator, state, settings, probed);
+        } else {
+            regenerate(orchestrator, state, settings, probed);
         }
     }
 
@@ -177,12 +204,11 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
             Duration poll = Duration.ofMillis(Math.max(1, settings.poll()));
             Backoff backoff = Backoff.exponential(poll, poll.compareTo(MAX_POLL) > 0 ? poll : MAX_POLL)
                     .withJitter(0);
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && !orchestrator.isClosed()) {
                 long wait = backoff.failed(System.nanoTime()); // the probe before this wait failed
                 Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(wait, deadline - System.nanoTime()))));
                 probes++;
                 if (settings.answers()) {
-                    state.reported = false;
                     finish(state, new DatabaseRegenerationEvent(host, port, true, elapsed(started), probes, applied,
                             "the database answers again"));
                     return;
@@ -220,6 +246,13 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
 
     private static void finish(State state, DatabaseRegenerationEvent event) {
         DatabaseRecoveredHandler handler = state.handler.get();
+        if (event.recovered()) {
+            state.reported = false;
+            state.gaveUp = false;
+        } else if (!state.gaveUp) {
+            state.gaveUpSince = System.nanoTime() - event.elapsed().toNanos();
+            state.gaveUp = true;
+        }
         if (event.recovered()) {
             log.info("Database {}:{} recovered after {} ms ({} probes)", event.host(), event.port(),
                     event.elapsed().toMillis(), event.probes());

@@ -85,8 +85,8 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
         if (!servers.shared()) {
             // The pod listens on all interfaces, so it takes calls only with this token, handed over in a Secret.
             String token = newToken();
-            apply(kube, orchestrator, name, ActionDocuments.of(resource, config, token),
-                    () -> true, "Deploying action module '" + name + "' failed: ");
+            apply(kube, orchestrator, name, ActionDocuments.of(resource, ActionDocuments.defaultImage(name), config,
+                    token), () -> true, "Deploying action module '" + name + "' failed: ");
             return new KubeRemote(url, name, orchestrator, token, false);
         }
         servers.hold(name, config);
@@ -158,7 +158,8 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
                                  BooleanSupplier mayWrite) {
         String resource = resourceName(orchestrator, module);
         String token = readToken(kube, resource).orElseGet(KubeActionLauncher::newToken);
-        apply(kube, orchestrator, module, ActionDocuments.of(resource, config, token), mayWrite,
+        apply(kube, orchestrator, module, ActionDocuments.of(resource, ActionDocuments.defaultImage(module), config,
+                token), mayWrite,
                 "Deploying action module '" + module + "' failed: ");
         return token;
     }

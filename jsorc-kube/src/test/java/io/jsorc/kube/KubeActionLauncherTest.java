@@ -114,6 +114,8 @@ class KubeActionLauncherTest {
             RemoteActionLauncher.Remote billingCalc = launcher.launch("calc", config, billing);
             assertThat(shopCalc.url()).isEqualTo("http://jsorc-action-shop-calc");
             assertThat(billingCalc.url()).isEqualTo("http://jsorc-action-billing-calc");
+            assertThat(server.get(APPS + "/deployments/jsorc-action-shop-calc").orElseThrow().toString())
+                    .as("the default image does not depend on the app").contains("image=jsorc-action-calc:latest");
             assertThat(server.get(NS + "/secrets/jsorc-action-shop-calc-token").orElseThrow().toString())
                     .as("billing's launch left shop's token alone").contains(shopCalc.token());
 
@@ -124,10 +126,12 @@ class KubeActionLauncherTest {
             launcher.retire(shopCalc);
             assertThat(server.get(APPS + "/deployments/jsorc-action-shop-calc")).isEmpty();
         }
-        assertThatThrownBy(() -> ActionDocuments.resourceName("a-very-long-app-name-for-a-namespace-shared-by-many",
-                "calculator")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'jsorc-action-a-very-long-app-name-for-a-namespace-shared-by-many-<name>'")
-                .hasMessageContaining("at most 0 characters");
+        // The longest app name leader election takes (42 characters) leaves 7 for a module's.
+        String longest = "a-long-app-name-shared-by-many-hosts-x".concat("yyyy");
+        assertThat(ActionDocuments.resourceName(longest, "calc_v2")).hasSize(63);
+        assertThatThrownBy(() -> ActionDocuments.resourceName(longest, "calculator"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'jsorc-action-" + longest + "-<name>'").hasMessageContaining("at most 7 characters");
     }
 
     private Orchestrator appHost(String app) {

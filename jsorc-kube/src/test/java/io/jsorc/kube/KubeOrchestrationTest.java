@@ -190,9 +190,10 @@ class KubeOrchestrationTest {
         actions.config("echo", io.jsorc.action.ActionConfig.of(io.jsorc.kube.fixtures.Echo.class));
         io.jsorc.action.ActionStatus status = actions.load("echo", io.jsorc.action.ActionMode.REMOTE);
         assertThat(status.remoteStatus()).isEqualTo("STARTING");
+        // The Service is applied after the Deployment: wait for both.
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").isPresent());
-        assertThat(server.get("/api/v1/namespaces/jsorc/services/jsorc-action-echo")).isPresent();
+                server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").isPresent()
+                        && server.get("/api/v1/namespaces/jsorc/services/jsorc-action-echo").isPresent());
         assertThat(server.get("/api/v1/namespaces/jsorc/configmaps/jsorc-action-echo").orElseThrow().get("data"))
                 .isEqualTo(Map.of("module", io.jsorc.kube.fixtures.Echo.class.getName()));
         assertThat(server.get("/apis/apps/v1/namespaces/jsorc/deployments/jsorc-action-echo").orElseThrow()
@@ -309,6 +310,37 @@ class KubeOrchestrationTest {
     }
 
     @Test
+    void aDatabaseThatComesBackAfterItsRegenerationGaveUpIsReportedRecovered() throws Exception {
+        int port = closedPort();
+        List<DatabaseRegenerationEvent> events = new CopyOnWriteArrayList<>();
+        Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
+                + port + ", \"timeout_ms\": 200, \"poll_ms\": 50, \"deadline_ms\": 300, \"watch_ms\": 100}",
+                "DB_REGEN_MANIFEST", POSTGRES);
+        DatabaseRegeneration.handler(o, new DatabaseRecoveredHandler() {
+            @Override
+            public void recovered(DatabaseRegenerationEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void gaveUp(DatabaseRegenerationEvent event) {
+                events.add(event);
+            }
+        });
+        o.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+        assertThat(events.get(0).recovered()).isFalse();
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(
+                    DatabaseRegenerationEvent::recovered));
+        }
+        DatabaseRegenerationEvent back = events.stream().filter(DatabaseRegenerationEvent::recovered).findFirst()
+                .orElseThrow();
+        assertThat(back.detail()).contains("after its regeneration had given up");
+        assertThat(back.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
     void aReplicaStartingWhileTheDatabaseIsDownIsNotLeftWaitingForALeaderThatStartedEarlier() throws Exception {
         int port = closedPort();
         String dbRegen = "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": " + port + ", \"timeout_ms\": 200, "
@@ -343,8 +375,9 @@ class KubeOrchestrationTest {
                         + "\"user_agent\": \"jsorc/" + name + "\"}")
                 .config("REDIS_CONFIG", "{\"enabled\": false}")
                 .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"], "
-                        + "\"leader_election\": {\"mode\": \"kube\", \"lease_duration_ms\": 2000, "
-                        + "\"renew_deadline_ms\": 1000, \"retry_period_ms\": 500, \"app\": \"dbregen\"}}")
+                        // Long enough that a loaded machine never hands the lease over: the test needs no failover.
+                        + "\"leader_election\": {\"mode\": \"kube\", \"lease_duration_ms\": 15000, "
+                        + "\"renew_deadline_ms\": 10000, \"retry_period_ms\": 500, \"app\": \"dbregen\"}}")
                 .config("DB_REGEN_CONFIG", dbRegen)
                 .config("DB_REGEN_MANIFEST", POSTGRES)
                 .build();

@@ -345,7 +345,17 @@ class ResourceSyncTest {
         assertThat(set.deleteIfStill(new ApplySet.Recorded(java.util.Set.of("apps/v1/Deployment"), java.util.Set.of())))
                 .contains("records more");
         assertThat(server.get(parent)).isPresent();
-        assertThat(set.deleteIfStill(set.read())).isNull();
+        // A concurrent apply that needed no new kind wrote nothing to the parent, so its resourceVersion cannot tell;
+        // its members (cm-a) are found after the delete, and the parent is written again.
+        assertThat(set.deleteIfStill(set.read())).contains("members appeared meanwhile");
+        assertThat(server.get(parent).orElseThrow().get("metadata").toString()).contains("v1/ConfigMap");
+        apply().apply("SET_MANIFEST", null, Manifest.ofDocuments(List.of(), null), "jsorc");
+        assertThat(server.get(parent)).isEmpty();
+
+        // A parent an earlier version left recording nothing goes with the next apply of nothing.
+        server.create("/api/v1/namespaces/jsorc/configmaps", Map.of("apiVersion", "v1", "kind", "ConfigMap",
+                "metadata", Map.of("name", "jsorc-applyset-set-manifest")));
+        apply().apply("SET_MANIFEST", null, Manifest.ofDocuments(List.of(), null), "jsorc");
         assertThat(server.get(parent)).isEmpty();
     }
 
