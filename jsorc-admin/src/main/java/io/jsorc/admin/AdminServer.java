@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 import java.net.InetAddress;
 import java.util.function.Supplier;
@@ -50,7 +51,9 @@ public final class AdminServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("jsorc-admin");
         threads.setDaemon(true);
-        this.server = new Server(threads);
+        // A named daemon scheduler: Jetty's default one (idle timeouts, the QoS wait limit) runs non-daemon
+        // "Scheduler-N" threads that would keep a host's JVM alive.
+        this.server = new Server(threads, new ScheduledExecutorScheduler("jsorc-admin-timer", true), null);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);

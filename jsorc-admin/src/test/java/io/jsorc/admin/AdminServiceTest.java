@@ -105,6 +105,22 @@ class AdminServiceTest {
     }
 
     @Test
+    void everyThreadTheAdminServerStartsIsANamedDaemon() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (AdminHost host = AdminHost.start()) {
+            assertThat(host.client.get("/healthz", false).status()).isEqualTo(200);
+            assertThat(host.client.post("config_list", java.util.Map.of()).status()).isEqualTo(200);
+            java.util.List<String> started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> !before.contains(thread) && thread.isAlive())
+                    .map(thread -> thread.getName() + (thread.isDaemon() ? "" : " (not a daemon)")).sorted().toList();
+            System.out.println("threads started with the admin server: " + started);
+            assertThat(started).as("the connection's idle timeout runs on the admin's own timer")
+                    .anyMatch(name -> name.startsWith("jsorc-admin-timer"));
+            assertThat(started).noneMatch(name -> name.endsWith("(not a daemon)"));
+        }
+    }
+
+    @Test
     void refreshingTheAdminServiceThroughItsOwnApiAnswersThenRestartsIt() throws Exception {
         try (AdminHost host = AdminHost.start()) {
             AdminService before = host.admin;

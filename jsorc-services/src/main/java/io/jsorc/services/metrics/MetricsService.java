@@ -3,6 +3,7 @@ package io.jsorc.services.metrics;
 import com.sun.net.httpserver.HttpServer;
 import io.jsorc.CommonService;
 import io.jsorc.Service;
+import io.jsorc.base.DaemonThreads;
 import io.jsorc.metrics.JsOrcMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,7 +50,16 @@ public class MetricsService extends CommonService<PrometheusMeterRegistry> {
             }
         });
         http.setExecutor(null); // the server's own dispatcher thread is enough for a scrape endpoint
-        http.start();
+        // Its dispatcher thread ("HTTP-Dispatcher", a name the JDK fixes) inherits the starting thread's daemon flag:
+        // started from a daemon, it never keeps the host's JVM alive.
+        Thread starter = DaemonThreads.start("jsorc-metrics-start", http::start);
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            http.stop(0);
+            throw new IOException("Interrupted while starting the metrics endpoint", e);
+        }
         server = http;
         return registry;
     }
