@@ -29,8 +29,8 @@ import java.util.Map;
  * {@code base_path} (+ optional {@code token}): an explicit API URL; else {@code kubeconfig}: a file; else
  * {@code in_cluster} (the pod's service account). {@code timeout_ms} (default 5000) bounds every call.
  * {@code user_agent} (default {@code jsorc/<HOSTNAME>}) names the replica in the API server's audit log. {@code run()}
- * and {@link #healthy()} check that the API server answers ({@code /readyz}, or a cheap list where that endpoint is
- * missing).
+ * and {@link #healthy()} check that the API server answers {@code /readyz} (any answer below 500 counts: a 404, 401
+ * or 403 still proves it is up).
  */
 @Service(name = "kube")
 public class KubeService extends CommonService<ApiClient> {

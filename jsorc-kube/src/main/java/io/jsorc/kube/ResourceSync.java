@@ -24,9 +24,9 @@ import java.util.function.Function;
  * Reconciles a cluster toward a manifest, idempotently (the model is {@code kubectl apply}).
  *
  * <p>Each document gets the label {@value #VERSION_LABEL}: a hash of its resolved content, so applying the same
- * manifest twice sends nothing. A missing resource is created; one with another version is updated with server-side
- * apply (field manager {@value #FIELD_MANAGER}), falling back to a JSON merge patch of the desired document when the
- * server does not support it (415/422 and the like); one with the same version is left alone. What a manifest key
+ * manifest twice sends nothing. A missing resource is created, one with another version updated, both with server-side
+ * apply (field manager {@value #FIELD_MANAGER}); a server without it gets a plain create and a full replace on the
+ * resourceVersion read ({@link ResourceApplier}); one with the same version is left alone. What a manifest key
  * applied is found in the cluster itself, ApplySet style ({@link ApplySet}: a label on every resource, a parent
  * ConfigMap listing the kinds): one that is gone from the manifest is deleted — except kinds that hold data
  * ({@link KubeResources#DATA_KINDS}), which are deleted only when the manifest carries the unsafe paraphrase exactly
