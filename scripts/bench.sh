@@ -27,9 +27,18 @@ else
   report=BENCHMARKS.md
 fi
 
+# One JMH run: its result table on stdout, the whole log kept beside the results. A benchmark that throws stops JMH
+# (-foe true) and fails this script with the log, as does a run that wrote no result: a smoke run must be able to fail.
 jmh() {
   local name=$1; shift
-  java "${java_opts[@]}" -jar "$jar" "$@" -rf json -rff "$out/$name.json" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' || true
+  local status=0
+  java "${java_opts[@]}" -jar "$jar" "$@" -foe true -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1 || status=$?
+  grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$out/$name.log" || true # only the table; the checks follow
+  if [ "$status" -ne 0 ] || ! grep -q '"primaryMetric"' "$out/$name.json" 2> /dev/null; then
+    tail -n 60 "$out/$name.log" >&2
+    echo "benchmark run '$name' failed (JMH exit $status) or wrote no result to $out/$name.json" >&2
+    exit 1
+  fi
 }
 
 jmh lookup-t1 LookupBenchmark -t 1 -prof gc "${hot[@]}"
@@ -40,8 +49,9 @@ jmh startup StartupBenchmark "${cold[@]}"
 # -XX:ArchiveClassesAtExit), one per benchmark, Spring's included.
 for b in jsorcRealAppStart springRealAppStart jsorcRealApp springRealApp; do
   rm -f "$out/$b.jsa"
-  java "${java_opts[@]}" -jar "$jar" "RealAppStartupBenchmark.$b\$" -f 1 \
-    -jvmArgsAppend "-XX:ArchiveClassesAtExit=$out/$b.jsa" > /dev/null
+  java "${java_opts[@]}" -jar "$jar" "RealAppStartupBenchmark.$b\$" -f 1 -foe true \
+    -jvmArgsAppend "-XX:ArchiveClassesAtExit=$out/$b.jsa" > "$out/$b.archive.log" 2>&1 \
+    || { tail -n 60 "$out/$b.archive.log" >&2; echo "making the AppCDS archive of $b failed" >&2; exit 1; }
   jmh "startup-cds-$b" "RealAppStartupBenchmark.$b\$" "${cold[@]}" -jvmArgsAppend "-XX:SharedArchiveFile=$out/$b.jsa"
 done
 jmh actions-t1 ActionCallBenchmark -t 1 -prof gc "${hot[@]}"

@@ -3,9 +3,8 @@ package io.jsorc.examples;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,17 +14,12 @@ class MainTest {
     @Test
     void mainJobRunsToCompletionAndExitsZero() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(List.of(java, "-Djsorc.scan.packages=io.jsorc.examples",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()))
-                .redirectErrorStream(true).start();
-        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!ended) {
-            process.destroyForcibly();
-        }
+        ChildProcess run = ChildProcess.run(new ProcessBuilder(List.of(java, "-Djsorc.scan.packages=io.jsorc.examples",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName())), Duration.ofSeconds(60));
+        String output = run.output();
         System.out.println(output);
-        assertThat(ended).as("example ended within 60 s").isTrue();
-        assertThat(process.exitValue()).isZero();
+        assertThat(run.ended()).as("example ended within 60 s").isTrue();
+        assertThat(run.exitCode()).isZero();
         assertThat(output).contains("flaky    RUNNING", "Bonjour, JsOrc!", "JsOrc threads left: none");
     }
 }

@@ -5,9 +5,8 @@ import io.jsorc.test.WithRedis;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,19 +18,15 @@ class RedisExampleTest {
     void redisExampleStoresConfigInRedisAndRunsATask(RedisServer server) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                RedisExample.class.getName())).redirectErrorStream(true);
+                RedisExample.class.getName()));
         builder.environment().put("REDIS_HOST", server.host());
         builder.environment().put("REDIS_PORT", String.valueOf(server.port()));
         builder.environment().put("REDIS_DB", "0");
-        Process process = builder.start();
-        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!ended) {
-            process.destroyForcibly();
-        }
+        ChildProcess run = ChildProcess.run(builder, Duration.ofSeconds(60));
+        String output = run.output();
         System.out.println(output);
-        assertThat(ended).isTrue();
-        assertThat(process.exitValue()).isZero();
+        assertThat(run.ended()).as("the example ended within 60 s").isTrue();
+        assertThat(run.exitCode()).isZero();
         assertThat(output).contains("hook: RedisHook", "Hello from Redis", "task redis SUCCESS: TASKS RUN ON A REDIS STREAM");
         assertThat(server.command("HEXISTS jsorc:global GREETER_CONFIG")).isEqualTo(":1");
     }

@@ -73,7 +73,11 @@ class ServeCliTest {
     static void stopServe() throws Exception {
         if (serve != null) {
             serve.destroy(); // SIGTERM: the JVM's jsorc-shutdown hook closes the orchestrator
-            assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
+            boolean stopped = serve.waitFor(30, TimeUnit.SECONDS);
+            if (!stopped) {
+                serve.destroyForcibly(); // fail, but leave no JVM behind
+            }
+            assertThat(stopped).as("serve stops on SIGTERM").isTrue();
         }
     }
 
@@ -88,7 +92,12 @@ class ServeCliTest {
         Path err = Files.createTempFile("jsorc-err", ".txt");
         try {
             Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("jsorc " + String.join(" ", args)).isTrue();
+            boolean ended = process.waitFor(180, TimeUnit.SECONDS);
+            if (!ended) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly); // the CLI's JVM under the script
+                process.destroyForcibly();
+            }
+            assertThat(ended).as("jsorc " + String.join(" ", args)).isTrue();
             return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);

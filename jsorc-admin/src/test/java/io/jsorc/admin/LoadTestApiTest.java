@@ -41,7 +41,10 @@ class LoadTestApiTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1_000);
+        // The first one runs once its thread does (not after a guessed sleep: a slow machine may take longer).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).pollInterval(
+                java.time.Duration.ofMillis(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().startsWith("jsorc-admin-loadtest")));
         AdminClient.Answer second = host.client.post("jsorc_loadtest", Map.of("test", "calc_load",
                 "experiment_duration", 1));
         assertThat(second.status()).isEqualTo(409);

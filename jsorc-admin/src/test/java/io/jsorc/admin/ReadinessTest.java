@@ -54,14 +54,14 @@ class ReadinessTest {
             System.out.printf("readyz with a 10 s hung check answered in %d ms (timeout 500 ms): %s%n", millis,
                     answer.response().body());
             assertThat(answer.status()).isEqualTo(503);
-            assertThat(millis).isLessThan(500 + 1_000);
+            assertThat(millis).as("bounded by the 500 ms timeout, not the 10 s hang").isLessThan(5_000);
             assertThat((Map<String, Object>) ((Map<String, Object>) answer.map().get("services")).get("hanging"))
                     .containsEntry("healthy", false).extractingByKey("error").asString()
                     .contains("did not answer within 500 ms");
             // Asked again while the first check still hangs: joined, not started again, still in time.
             long t1 = System.nanoTime();
             assertThat(host.client.get("/readyz", false).status()).isEqualTo(503);
-            assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(500 + 1_000);
+            assertThat((System.nanoTime() - t1) / 1_000_000).as("not the 10 s hang either").isLessThan(5_000);
         }
     }
 

@@ -341,17 +341,17 @@ class JsOrcCliTest {
 
     @Test
     void noAnswerWithinTheTimeoutIsExitOne() {
-        server.reply(new FakeAdminServer.Reply(200, "application/json", "{}", 3_000));
+        server.reply(new FakeAdminServer.Reply(200, "application/json", "{}", 30_000));
         long start = System.nanoTime();
 
         CliRun run = CliRun.run(env(), "--timeout", "1", "config", "list");
 
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("--timeout 1 against a 3 s answer returned after " + millis + " ms");
+        System.out.println("--timeout 1 against a 30 s answer returned after " + millis + " ms");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("no answer from " + server.url() + "/js_admin/config_list within 1 s",
                 "--timeout");
-        assertThat(millis).as("gave up before the answer came").isLessThan(2_900);
+        assertThat(millis).as("gave up long before the 30 s answer came").isLessThan(15_000);
     }
 
     @Test

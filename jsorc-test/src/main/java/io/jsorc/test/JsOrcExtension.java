@@ -42,7 +42,10 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Optional<JsOrcTest> settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), JsOrcTest.class);
+        // A Redis server of the class is running and empty before this orchestrator is built, whichever of
+        // @WithRedis and @JsOrcTest the class declares first.
+        RedisServerExtension.prepare(context);
+        Optional<JsOrcTest> settings = TestClasses.find(context.getRequiredTestClass(), JsOrcTest.class);
         Orchestrator.Builder builder = Orchestrator.builder();
         settings.ifPresent(s -> {
             if (s.scanPackages().length > 0) {
@@ -58,7 +61,14 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
         defaultOverrides(context).keySet().forEach(builder::declareConfigKey);
         overrides(context).forEach(builder::config);
         Set<Thread> before = ThreadLeaks.jsorcThreads();
-        Orchestrator orchestrator = builder.build();
+        Orchestrator orchestrator;
+        try {
+            orchestrator = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("@JsOrcTest " + context.getRequiredTestClass().getName()
+                    + context.getTestMethod().map(m -> "." + m.getName()).orElse("") + ": its orchestrator cannot be "
+                    + "built from the class's settings (@JsOrcTest, @JsOrcConfig, @WithRedis): " + e.getMessage(), e);
+        }
         Orchestrator previous = JsOrc.install(orchestrator);
         context.getStore(NAMESPACE).put(STATE, new State(orchestrator, previous, before));
         if (settings.map(JsOrcTest::start).orElse(true)) {
@@ -74,12 +84,15 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
         if (wanted != Hook.class) {
             try {
                 return wanted.getConstructor().newInstance();
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw new IllegalArgumentException("@JsOrcTest(hook = " + wanted.getName() + "): its constructor threw "
+                        + e.getCause(), e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalArgumentException("@JsOrcTest(hook = " + wanted.getName() + "): the backend needs a "
-                        + "public no-arg constructor", e);
+                        + "public no-arg constructor (a public class; a nested one static)", e);
             }
         }
-        if (AnnotationSupport.isAnnotated(context.getRequiredTestClass(), WithRedis.class)) {
+        if (TestClasses.find(context.getRequiredTestClass(), WithRedis.class).isPresent()) {
             return null; // the classpath's winning hook: the Redis hook on the test's server
         }
         return new MemoryHook();
@@ -157,7 +170,7 @@ public final class JsOrcExtension implements BeforeEachCallback, AfterEachCallba
 
     private static Map<String, String> overrides(ExtensionContext context) {
         Map<String, String> out = new LinkedHashMap<>(defaultOverrides(context));
-        collect(context.getRequiredTestClass(), out);
+        TestClasses.outermostFirst(context.getRequiredTestClass()).forEach(c -> collect(c, out)); // the inner wins
         context.getTestMethod().ifPresent(method -> collect(method, out));
         return out;
     }

@@ -1,6 +1,7 @@
 package io.jsorc.test;
 
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -15,13 +16,22 @@ import java.lang.annotation.Target;
  * restored. Fields and parameters annotated {@code @Svc}, {@code @Src}, {@code @Ctx} are injected; a parameter of
  * type {@code Orchestrator} receives the test's orchestrator. A test fails when it leaks a {@code jsorc-*} thread.
  * Each test has its own in-memory config store unless it asks for another ({@link #hook()}, {@link WithRedis}).
+ *
+ * <p>A {@code @Nested} class inherits the settings of the classes around it ({@code @JsOrcTest}, {@link WithRedis},
+ * class-level {@link JsOrcConfig}s, the inner ones winning) and uses the outer class's Redis server. Since every test
+ * installs its orchestrator as the global one, {@code @JsOrcTest} classes never run in parallel with one another
+ * (they share the {@value #GLOBAL_ORCHESTRATOR} resource lock) while other tests still may.
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @ExtendWith(JsOrcExtension.class)
+@ResourceLock(JsOrcTest.GLOBAL_ORCHESTRATOR)
 public @interface JsOrcTest {
+
+    /** The resource lock every {@code @JsOrcTest} class holds: JsOrc's one global orchestrator. */
+    String GLOBAL_ORCHESTRATOR = "io.jsorc.JsOrc.global";
 
     /**
      * {@return packages to scan for components; empty means the {@code jsorc.scan.packages} system property, or the

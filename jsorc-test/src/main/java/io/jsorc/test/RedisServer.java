@@ -28,6 +28,16 @@ import java.util.stream.Stream;
 public final class RedisServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The servers not closed yet: a JVM that ends before a test class's {@code afterAll} (Ctrl-C, a failing fork
+     * told to exit) stops them on its way out. A JVM killed outright runs no hook.
+     */
+    private static final java.util.Set<RedisServer> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(RedisServer::stop),
+                "jsorc-test-redis-shutdown"));
+    }
 
     private final int port;
     private final Path dir;
@@ -47,13 +57,18 @@ public final class RedisServer implements AutoCloseable {
      */
     public static RedisServer startNew() {
         String binary = findBinary();
+        RedisServer server;
         try {
-            Path dir = Files.createTempDirectory("jsorc-redis-");
-            RedisServer server = new RedisServer(freePort(), dir, binary);
-            server.start();
-            return server;
+            server = new RedisServer(freePort(), Files.createTempDirectory("jsorc-redis-"), binary);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a working directory for redis-server", e);
+        }
+        try {
+            server.start();
+            return server;
+        } catch (RuntimeException e) {
+            server.close(); // nothing of a server that did not start stays behind: no process, no directory
+            throw e;
         }
     }
 
@@ -106,19 +121,64 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command, e);
         }
+        LIVE.add(this);
+        try {
+            awaitOwnAnswer();
+        } catch (RuntimeException e) {
+            process.destroyForcibly(); // a server that did not come up is not left running
+            waitFor(process);
+            throw e;
+        }
+    }
+
+    /** Waits until this very process answers on the port (another one may have taken it after a {@link #kill()}). */
+    private void awaitOwnAnswer() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server on port " + port + " exited with "
                         + process.exitValue() + ": " + log());
             }
-            if (ping()) {
+            long answering = answeringPid();
+            if (answering == process.pid()) {
                 return;
+            }
+            if (answering > 0) {
+                throw new IllegalStateException("Port " + port + " is answered by another redis-server (pid "
+                        + answering + "), not the one started (pid " + process.pid() + ")");
             }
             sleep(10);
         }
         throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
                 + START_TIMEOUT.toSeconds() + " s: " + log());
+    }
+
+    /** {@return the {@code process_id} of the server answering on the port ({@code INFO server}), or -1} */
+    private long answeringPid() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host(), port), 500);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write("INFO server\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder reply = new StringBuilder();
+            int c;
+            while (reply.length() < 8192 && (c = in.read()) != -1) {
+                reply.append((char) c);
+                int at = reply.indexOf("process_id:");
+                if (at >= 0 && reply.indexOf("\r\n", at) > 0) {
+                    return Long.parseLong(reply.substring(at + "process_id:".length(), reply.indexOf("\r\n", at))
+                            .trim());
+                }
+                if (reply.length() > 1 && reply.charAt(0) == '-' && c == '\n') {
+                    return -1; // an error reply (still loading)
+                }
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Kills the process with SIGKILL and waits for it to end: the clients see a dead server. */
@@ -231,6 +291,7 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        LIVE.remove(this);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -182,7 +182,8 @@ class RemoteServerTest {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             System.out.println("a call (new connection) with 16 slow clients connected took " + millis + " ms");
             assertThat(answer).isEqualTo("ok");
-            assertThat(millis).as("call time with 16 slow clients (ms)").isLessThan(1_000);
+            assertThat(millis).as("call time with 16 slow clients (ms), against the 30 s a blocked server would take")
+                    .isLessThan(10_000);
         } finally {
             for (Socket socket : slow) {
                 socket.close();
