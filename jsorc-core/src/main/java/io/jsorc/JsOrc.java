@@ -18,6 +18,10 @@ public final class JsOrc {
 
     private static final Object LOCK = new Object();
     private static volatile Orchestrator global;
+    /** The global orchestrator while its first start runs (under LOCK), for the shutdown hook to close. */
+    private static volatile Orchestrator startingGlobal;
+    /** Set by the shutdown hook: a JVM on its way out gets no new global orchestrator. */
+    private static volatile boolean exiting;
     private static boolean hookRegistered;
 
     private JsOrc() {
@@ -30,9 +34,20 @@ public final class JsOrc {
             return current;
         }
         synchronized (LOCK) {
+            if (exiting) {
+                throw new IllegalStateException("The JVM is exiting: JsOrc builds no new global orchestrator");
+            }
             if (global == null) {
-                global = Orchestrator.builder().start();
+                // The hook first: a JVM told to exit during this first start still closes what it built.
                 registerShutdownHook();
+                Orchestrator built = Orchestrator.builder().build();
+                startingGlobal = built;
+                try {
+                    built.start();
+                } finally {
+                    startingGlobal = null;
+                }
+                global = built;
             }
             return global;
         }
@@ -74,8 +89,24 @@ public final class JsOrc {
         if (hookRegistered || "false".equalsIgnoreCase(System.getProperty(SHUTDOWN_HOOK_PROPERTY))) {
             return;
         }
-        hookRegistered = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(JsOrc::shutdown, "jsorc-shutdown"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(JsOrc::shutdownAtExit, "jsorc-shutdown"));
+            hookRegistered = true;
+        } catch (IllegalStateException shuttingDown) {
+            exiting = true;
+            throw new IllegalStateException("The JVM is exiting: JsOrc builds no new global orchestrator",
+                    shuttingDown);
+        }
+    }
+
+    /** The shutdown hook: no new global orchestrator from now on; the one starting, if any, and the global close. */
+    private static void shutdownAtExit() {
+        exiting = true;
+        Orchestrator starting = startingGlobal;
+        if (starting != null) {
+            starting.close(); // waits for its start (which holds LOCK) to end, then closes it
+        }
+        shutdown();
     }
 
     /** Closes the global orchestrator (if any) and forgets it; the next use builds a new one. */

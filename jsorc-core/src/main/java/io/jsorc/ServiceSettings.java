@@ -104,7 +104,9 @@ final class ServiceSettings {
      * @param type    the service's class, named for a disabled or starting one
      * @param state   its state
      * @param failure its failure, or {@code null}
-     * @return the exception {@code poke()} throws, with the failure as cause
+     * @return the exception {@code poke()} throws, with the failure as cause: the very one {@code error()} returns,
+     *     for the caller to inspect (its message is masked in this exception's own; log the cause through
+     *     {@code Secrets.masked} where it may carry a connection URL)
      */
     ServiceNotRunningException notRunning(Class<?> type, ServiceState state, Throwable failure) {
         if (failure != null && (state == ServiceState.FAILED || state == ServiceState.RESTART)) {

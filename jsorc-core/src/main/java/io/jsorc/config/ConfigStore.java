@@ -43,6 +43,8 @@ public final class ConfigStore {
 
     private final Supplier<Hook> backendFactory;
     private final Object backendLock = new Object();
+    /** Set by {@link #close()}, under {@link #backendLock}: no backend is made after it. */
+    private boolean closed;
     private volatile Hook backend;
     private final Set<String> configKeys;
     private final Set<String> manifestKeys;
@@ -116,6 +118,10 @@ public final class ConfigStore {
         synchronized (backendLock) {
             current = backend;
             if (current == null) {
+                if (closed) {
+                    // A backend made now would never be closed (its connection and daemons would outlive the store).
+                    throw new IllegalStateException("The config store is closed (its orchestrator closed)");
+                }
                 current = java.util.Objects.requireNonNull(backendFactory.get(), "config backend factory returned null");
                 backend = current;
             }
@@ -128,7 +134,11 @@ public final class ConfigStore {
      * when the orchestrator closes.
      */
     public void close() {
-        Hook current = backend;
+        Hook current;
+        synchronized (backendLock) { // after a backend being made now: it is closed too
+            closed = true;
+            current = backend;
+        }
         if (current instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -305,10 +315,12 @@ public final class ConfigStore {
             };
             Hook h = hook();
             if (readJson(key).isEmpty()) { // neither stored nor a default: only a flag can be set
-                h.setGlob(key, change.apply(null), wanted);
-            } else {
-                h.updateGlob(key, change, wanted);
+                change.apply(null); // refused before anything is stored
+                // Created if still absent, then changed atomically: a value another replica stored meanwhile is
+                // changed, not replaced.
+                h.getOrCreateGlob(key, "{}");
             }
+            h.updateGlob(key, change, wanted);
             h.commit();
         }
     }

@@ -62,18 +62,24 @@ public final class Placeholders {
      * @throws IllegalArgumentException when a placeholder has neither a value nor a fallback
      */
     public Object resolve(Object value, String where) {
+        return resolve(value, where, false);
+    }
+
+    /** As {@link #resolve(Object, String)}; under a secret field a value stays the text it is (never typed). */
+    private Object resolve(Object value, String where, boolean secretField) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), resolve(v, where)));
+            map.forEach((k, v) -> copy.put(String.valueOf(k), resolve(v, where,
+                    secretField || io.jsorc.base.Secrets.isSecret(String.valueOf(k)))));
             return copy;
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(resolve(v, where)));
+            list.forEach(v -> copy.add(resolve(v, where, secretField)));
             return copy;
         }
         if (value instanceof String text) {
-            return resolveString(text, where);
+            return resolveString(text, where, secretField);
         }
         return value;
     }
@@ -138,12 +144,21 @@ public final class Placeholders {
     }
 
     private Object resolveString(String text, String where) {
+        return resolveString(text, where, false);
+    }
+
+    /**
+     * Resolves one string. A string that is one placeholder takes the value's JSON type ({@code ${PORT}} becomes a
+     * number), except a secret's: a password {@code 1e3} or {@code 007} stays exactly that text.
+     */
+    private Object resolveString(String text, String where, boolean secretField) {
         if (!text.contains(OPENING)) {
             return text;
         }
         Matcher matcher = Patterns.PLACEHOLDER.matcher(text);
         if (matcher.matches()) {
-            return typed(valueOf(matcher, where));
+            String value = valueOf(matcher, where);
+            return secretField || io.jsorc.base.Secrets.isSecret(matcher.group(1)) ? value : typed(value);
         }
         matcher.reset();
         StringBuilder out = new StringBuilder();

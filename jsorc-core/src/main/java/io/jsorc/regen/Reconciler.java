@@ -214,7 +214,7 @@ final class Reconciler {
                     Thread.currentThread().interrupt();
                 }
                 lastApplied.remove(name);
-                log.warn("Applying the manifest of service '{}' failed", name, e);
+                log.warn("Applying the manifest of service '{}' failed", name, Secrets.masked(e));
                 return new Gate(Action.WAITING_FOR_MANIFEST, "manifest apply failed: " + e);
             }
         }

@@ -223,7 +223,7 @@ public final class RegenerationLoop implements AutoCloseable {
                 try {
                     dispatch(false, full, current);
                 } catch (RuntimeException e) {
-                    log.error("Regeneration cycle failed", e);
+                    log.error("Regeneration cycle failed", io.jsorc.base.Secrets.masked(e));
                 }
                 lastCycle = System.nanoTime();
                 if (full) {
@@ -330,7 +330,7 @@ public final class RegenerationLoop implements AutoCloseable {
                 notifyObservers(entry);
             }
         } catch (RuntimeException | Error e) {
-            log.error("Regenerating service '{}' threw", name, e);
+            log.error("Regenerating service '{}' threw", name, io.jsorc.base.Secrets.masked(e));
             future.completeExceptionally(e);
         } finally {
             worker.setName(poolName);

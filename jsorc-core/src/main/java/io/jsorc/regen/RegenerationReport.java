@@ -57,8 +57,13 @@ public record RegenerationReport(Instant started, Duration duration, List<Entry>
      * @param action   what was done
      * @param state    the service's state afterwards
      * @param duration how long it took
-     * @param detail   why, or what failed
+     * @param detail   why, or what failed; URL passwords and query strings masked (a report is shipped and shown)
      */
     public record Entry(String service, Action action, ServiceState state, Duration duration, String detail) {
+
+        /** Masks the detail: it is often a failure's message, which may carry a connection URL. */
+        public Entry {
+            detail = io.jsorc.base.Secrets.maskText(detail);
+        }
     }
 }

@@ -64,6 +64,11 @@ public final class Assembly implements ComponentContext {
     private final List<OrchestratorExtension> extensions;
     private final ClassPreloader preloader;
     private final Object phaseLock = new Object();
+    /** How long {@link #close()} waits for a start under way on another thread. */
+    private static final java.time.Duration CLOSE_WAITS_FOR_START = java.time.Duration.ofSeconds(10);
+    /** Held for the whole of {@link #start()}: {@link #close()} waits for a start under way to unwind. */
+    private final java.util.concurrent.locks.ReentrantLock startLock = new java.util.concurrent.locks.ReentrantLock();
+
     private volatile Phase phase = Phase.NEW;
 
     /**
@@ -158,13 +163,22 @@ public final class Assembly implements ComponentContext {
      * failure everything built so far is closed and the failure is rethrown.
      */
     public void start() {
-        synchronized (phaseLock) {
-            if (phase != Phase.NEW) {
-                throw new IllegalStateException("Orchestrator cannot start: it is " + phase
-                        + "; start() is allowed once, on a NEW orchestrator");
+        startLock.lock();
+        try {
+            synchronized (phaseLock) {
+                if (phase != Phase.NEW) {
+                    throw new IllegalStateException("Orchestrator cannot start: it is " + phase
+                            + "; start() is allowed once, on a NEW orchestrator");
+                }
+                phase = Phase.STARTED;
             }
-            phase = Phase.STARTED;
+            startSteps();
+        } finally {
+            startLock.unlock();
         }
+    }
+
+    private void startSteps() {
         try {
             preloader.started();
             Object preLoaded = jsorcConfig().getOrDefault("pre_loaded_services", List.of());
@@ -177,12 +191,15 @@ public final class Assembly implements ComponentContext {
             }
             // Before the extensions: database regeneration at start is the leader's to do.
             leadership.start();
+            // Each step re-checks: a component may close the orchestrator from this very thread meanwhile.
             for (OrchestratorExtension extension : extensions) {
+                ensureOpen();
                 extension.beforeStart(this);
             }
             for (Object name : names) {
                 svc(String.valueOf(name));
             }
+            ensureOpen();
             regeneration.start();
         } catch (RuntimeException | Error e) {
             // Nothing half-started survives: services built so far are discarded.
@@ -199,12 +216,36 @@ public final class Assembly implements ComponentContext {
      * every service (newest first). Idempotent.
      */
     public void close() {
-        synchronized (phaseLock) {
-            if (phase == Phase.CLOSED) {
-                return;
-            }
-            phase = Phase.CLOSED;
+        // Waits for a start under way on another thread: a close beside it would close extensions and services the
+        // start goes on to use or create. The start is not interrupted (the interrupt would outlive it on the
+        // caller's thread); a start that does not end in time (a service whose run() hangs) is closed beside, so a
+        // JVM told to exit still does.
+        boolean waited = false;
+        try {
+            waited = startLock.tryLock(CLOSE_WAITS_FOR_START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        if (!waited) {
+            log.warn("Closing while start() still runs after {} s (a pre-loaded service that does not come up?)",
+                    CLOSE_WAITS_FOR_START.toSeconds());
+        }
+        try {
+            synchronized (phaseLock) {
+                if (phase == Phase.CLOSED) {
+                    return;
+                }
+                phase = Phase.CLOSED;
+            }
+            closeParts();
+        } finally {
+            if (waited) {
+                startLock.unlock();
+            }
+        }
+    }
+
+    private void closeParts() {
         preloader.close();
         regeneration.close();
         for (OrchestratorExtension extension : extensions) {

@@ -293,7 +293,9 @@ public final class ServiceTable implements RegenerationTarget {
     }
 
     /**
-     * Restarts every service whose config or manifest key this is (another replica changed it).
+     * Restarts every service whose config or manifest key this is (another replica changed it) and that this
+     * orchestrator was asked for: one it never used is not built (nor started, nor its manifest applied) because
+     * another replica uses it; it reads the new config when first asked for.
      *
      * @param key a config or manifest key
      */
@@ -303,8 +305,17 @@ public final class ServiceTable implements RegenerationTarget {
         }
         for (Registration service : registry.all(ComponentKind.SERVICE)) {
             if (key.equals(service.configKey()) || key.equals(service.manifestKey())) {
+                if (!slots.containsKey(service.name())) {
+                    log.debug("Config {} changed on another replica; service '{}' is not used here", key,
+                            service.name());
+                    continue;
+                }
                 log.info("Config {} changed on another replica; restarting service '{}'", key, service.name());
-                requestRestart(service.name());
+                try {
+                    requestRestart(service.name());
+                } catch (IllegalStateException closing) {
+                    return; // closed meanwhile: nothing to restart, and the backend's thread must not get this
+                }
             }
         }
     }

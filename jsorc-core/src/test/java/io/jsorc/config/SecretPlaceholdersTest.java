@@ -40,4 +40,14 @@ class SecretPlaceholdersTest {
         assertThat(stored).isEqualTo(Map.of("auth", Map.of("user", "${ES_USER}", "value", "${ES_PW}",
                 "nested", Map.of("deeper", "${ES_PW}")), "host", "elastic"));
     }
+
+    @Test
+    void aSecretIsTheTextItWasGivenNeverANumberOrNull() {
+        Placeholders placeholders = new Placeholders(Map.of("DB_PASSWORD", "1e3", "PIN", "007", "ANY", "null",
+                "PORT", "5432")::get);
+        Object resolved = placeholders.resolve(Map.of("password", "${DB_PASSWORD}", "auth", Map.of("pin", "${PIN}",
+                "x", "${ANY}"), "port", "${PORT}"), "DB_CONFIG");
+        assertThat(resolved).isEqualTo(Map.of("password", "1e3", "auth", Map.of("pin", "007", "x", "null"),
+                "port", 5432));
+    }
 }
