@@ -77,4 +77,21 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
         return new ActionConfig((String) map.get("module"), (String) map.get("jar"), ((Number) memory).longValue(),
                 (Map<String, Object>) remote);
     }
+
+    /**
+     * {@return the config, with the {@code remote} values whose names hold a secret word masked and every value of
+     * {@code remote.env} too (the child's environment is where its credentials go)}
+     */
+    @Override
+    public String toString() {
+        Map<String, Object> shown = new java.util.LinkedHashMap<>(io.jsorc.base.Secrets.mask(remote));
+        Object env = remote.get("env");
+        if (env != null) {
+            shown.put("env", env instanceof Map<?, ?> map ? map.keySet().stream().map(String::valueOf)
+                    .filter(name -> name.matches("[A-Za-z_][A-Za-z0-9_]*")).sorted().map(name -> name + "=****")
+                    .toList() : "****");
+        }
+        return "ActionConfig[module=" + module + ", jar=" + jar + ", localMemMb=" + localMemMb + ", remote=" + shown
+                + "]";
+    }
 }

@@ -22,6 +22,13 @@ import java.util.Map;
  */
 public final class ActionMethod {
 
+    /**
+     * Binds arguments as the shared mapper does, except that a number with a fraction never becomes an integer: 2.5
+     * for an {@code int} is the caller's mistake, not 2.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper BINDING = Json.mapper().copy()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
     private final String name;
     private final Method method;
     private final List<String> names = new ArrayList<>();
@@ -235,7 +242,7 @@ public final class ActionMethod {
             try {
                 // Fast path: a value that already is what the parameter takes is passed as it is.
                 values[i] = raw == null ? null : passedAsIs[i] && boxed(type.getRawClass()).isInstance(raw) ? raw
-                        : Json.mapper().convertValue(raw, type);
+                        : BINDING.convertValue(raw, type);
             } catch (IllegalArgumentException e) {
                 throw new ActionArgumentException("Argument '" + names.get(i) + "' of action '" + name + "' does not fit "
                         + type.getRawClass().getSimpleName() + ": " + e.getMessage(), e);

@@ -225,10 +225,20 @@ public final class ActionServer implements AutoCloseable {
      * @throws Exception when the server cannot start
      */
     public static void main(String[] args) throws Exception {
-        ActionServerMain.run(args, System.getenv());
-        // This JVM exists for the server alone: once it stopped (SIGTERM, or the host gone), end it even when the
-        // module left a thread of its own running (an executor made in its constructor), which would keep it alive
-        // with no host. The process's entry point, like a command line's main: the one place this may exit.
-        System.exit(0);
+        // This JVM exists for the server alone: once it stopped (SIGTERM, or the host gone), or could not start, end
+        // it even when the module left a thread of its own running (an executor made in its constructor), which would
+        // keep it alive with no host. The process's entry point, like a command line's main: the one place this may
+        // exit.
+        int status = 1;
+        try {
+            ActionServerMain.run(args, System.getenv(), () -> System.exit(1));
+            status = 0;
+        } catch (Exception | Error e) {
+            // Said here: the exit below would keep the JVM from printing it, and the host quotes this log's tail.
+            org.slf4j.LoggerFactory.getLogger(ActionServer.class).error("The action server could not run", e);
+            throw e;
+        } finally {
+            System.exit(status);
+        }
     }
 }

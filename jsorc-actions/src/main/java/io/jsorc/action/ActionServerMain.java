@@ -31,10 +31,41 @@ final class ActionServerMain {
     private ActionServerMain() {
     }
 
-    static void run(String[] args, Map<String, String> environment) throws Exception {
+    /**
+     * Runs the server until SIGTERM or until the host is gone.
+     *
+     * @param args             module class, port, optional jar
+     * @param environment      the process's environment
+     * @param hostGoneEarly    run when the host goes while the module is still being built (its constructor may
+     *                         hang or have started threads of its own): the entry point ends the process then
+     * @throws Exception when the server cannot start
+     */
+    static void run(String[] args, Map<String, String> environment, Runnable hostGoneEarly) throws Exception {
         if (args.length < 2) {
             throw new IllegalArgumentException("usage: ActionServer <module class> <port> [jar]");
         }
+        // The host is watched first, before anything of the module runs: a host killed with SIGKILL runs no
+        // shutdown hook and retires nothing, so the server goes with its parent, at any point of its life.
+        String hostPid = environment.get(ActionServer.PARENT_PID_ENV);
+        java.util.Optional<ProcessHandle> host = hostPid == null || hostPid.isBlank() ? ProcessHandle.current().parent()
+                : ProcessHandle.of(Long.parseLong(hostPid.strip()));
+        if (host.isEmpty() && hostPid != null && !hostPid.isBlank()) {
+            log.info("The host process {} is gone already; stopping", hostPid.strip());
+            return;
+        }
+        java.util.concurrent.atomic.AtomicReference<ActionServer> running =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        host.ifPresent(parent -> parent.onExit().thenRun(() -> {
+            log.info("The host process {} is gone; stopping", parent.pid());
+            stopped.countDown();
+            ActionServer server = running.get();
+            if (server != null) {
+                server.close();
+            } else {
+                hostGoneEarly.run();
+            }
+        }));
         ClassLoader loader = ActionServer.class.getClassLoader();
         if (args.length > 2) {
             loader = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, loader);
@@ -46,26 +77,16 @@ final class ActionServerMain {
         // Not initialised here: ActionSpec.of checks @ActionModule before the constructor runs the static initialiser.
         ActionServer server = new ActionServer(Class.forName(args[0], false, loader), address,
                 environment.get(ActionServer.TOKEN_ENV), ServerLimits.fromEnvironment(environment));
-        CountDownLatch stopped = new CountDownLatch(1);
+        running.set(server);
+        if (stopped.getCount() == 0) { // the host went while the module was being built
+            server.close();
+            return;
+        }
         // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "jsorc-action-server-shutdown"));
-        // A host killed with SIGKILL runs no shutdown hook and retires nothing: the server goes with its parent.
-        String hostPid = environment.get(ActionServer.PARENT_PID_ENV);
-        java.util.Optional<ProcessHandle> host = hostPid == null || hostPid.isBlank() ? ProcessHandle.current().parent()
-                : ProcessHandle.of(Long.parseLong(hostPid.strip()));
-        if (host.isEmpty() && hostPid != null && !hostPid.isBlank()) {
-            log.info("The host process {} is gone already; stopping", hostPid.strip());
-            server.close();
-            return;
-        }
-        host.ifPresent(parent -> parent.onExit().thenRun(() -> {
-            log.info("The host process {} is gone; stopping", parent.pid());
-            server.close();
-            stopped.countDown();
-        }));
         String portFile = environment.get(ActionServer.PORT_FILE_ENV);
         if (portFile != null && !portFile.isBlank()) {
             reportPort(Path.of(portFile), server.port());

@@ -15,6 +15,8 @@ final class LoadedModule {
     volatile Placement current;
     LocalPlacement local;
     RemotePlacement remote;
+    /** The placement last asked for: a server that comes up later takes calls only if it is still the one wanted. */
+    ActionMode wanted;
     volatile Instant loadedAt = Instant.now();
     volatile long measuredMb;
     /** How often its remote server may be restarted; kept while the module stays in the table. */

@@ -69,6 +69,13 @@ final class ModuleTable {
                     if (closed) {
                         throw new IllegalStateException("ActionManager is closed");
                     }
+                    if (!module.config.equals(config)) {
+                        // Its placements, restarts and fail-over copy run on the config it was loaded with: a new
+                        // one (another class or jar, checked against the allow-list only now) takes a new load.
+                        throw new IllegalStateException("Action module '" + name + "' is loaded with another config; "
+                                + "unload it first, then load it to run the new one");
+                    }
+                    module.wanted = mode;
                     if (mode == ActionMode.LOCAL) {
                         if (module.local == null) {
                             module.local = LocalPlacement.load(config);
@@ -99,7 +106,8 @@ final class ModuleTable {
         synchronized (module) {
             remote.markReady();
             module.loadedAt = Instant.now();
-            if (module.remote == remote) {
+            // Not over a local copy asked for since this server's start began (by hand or by a policy measuring it).
+            if (module.remote == remote && (module.wanted != ActionMode.LOCAL || module.local == null)) {
                 module.route(remote);
             }
         }

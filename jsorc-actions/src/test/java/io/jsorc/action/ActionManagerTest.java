@@ -51,8 +51,35 @@ class ActionManagerTest {
         assertThat(actions.call("calc.add", 2, 3)).isEqualTo(5); // the fast path
         assertThatThrownBy(() -> actions.call("calc.add", 2, null)).isInstanceOf(ActionArgumentException.class)
                 .hasMessageContaining("'b'");
+        assertThatThrownBy(() -> actions.call("calc.add", 2.5, 3)).as("never truncated to 2")
+                .isInstanceOf(ActionArgumentException.class).hasMessageContaining("Argument 'a'");
         assertThatThrownBy(() -> actions.call("calc.add", 1, 2, 3)).isInstanceOf(ActionArgumentException.class)
                 .hasMessageContaining("positional");
+    }
+
+    @Test
+    void aServerThatComesUpAfterALocalLoadDoesNotTakeTheCallsBack() throws Exception {
+        actions.load("calc", ActionMode.REMOTE); // a child JVM starting: a second or so
+        actions.load("calc", ActionMode.LOCAL); // asked for meanwhile
+        assertThat(actions.awaitReady("calc", Duration.ofSeconds(60)).remoteStatus()).isEqualTo("READY");
+        assertThat(actions.status("calc").mode()).as("calls stay where they were last asked to go")
+                .isEqualTo(ActionMode.LOCAL);
+        assertThat(actions.call("calc.pid")).isEqualTo(ProcessHandle.current().pid());
+        actions.load("calc", ActionMode.REMOTE); // asked for again: the ready server takes them
+        assertThat(actions.status("calc").mode()).isEqualTo(ActionMode.REMOTE);
+    }
+
+    @Test
+    void aLoadedModuleTakesANewConfigOnlyThroughAnUnload() {
+        actions.load("calc", ActionMode.LOCAL);
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 64, Map.of("timeout_ms", 1234)));
+        assertThatThrownBy(() -> actions.load("calc", ActionMode.REMOTE)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("loaded with another config").hasMessageContaining("unload it first");
+        assertThat(actions.status("calc").memoryEstimateMb()).as("still the config it was loaded with")
+                .isNotEqualTo(64);
+        actions.unload("calc", UnloadMode.LOCAL, true);
+        actions.load("calc", ActionMode.LOCAL);
+        assertThat(actions.status("calc").memoryEstimateMb()).isEqualTo(64);
     }
 
     @Test

@@ -77,8 +77,12 @@ class RemoteFaultsTest {
         // SIGSTOP: the process and its port stay, nothing answers (a frozen JVM, a GC pause that never ends).
         assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(hung)).start().waitFor()).isZero();
         try {
-            assertThatThrownBy(() -> actions.call("calc.add", 1, 2)).isInstanceOf(RemoteCallTimeoutException.class)
-                    .hasMessageContaining("'calc.add'");
+            // Arguments larger than the sockets' buffers (14 MiB, under the 16 MiB a server reads): the write itself
+            // blocks on a server that reads nothing, and is bounded by the call's deadline as the read is.
+            String large = "x".repeat(14 << 20);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                    assertThatThrownBy(() -> actions.call("calc.add", large, 2))
+                            .isInstanceOf(RemoteCallTimeoutException.class).hasMessageContaining("'calc.add'"));
             assertThat(actions.status("calc").detail()).contains("restart 1")
                     .contains("GET /healthz did not answer either");
             assertThat(actions.awaitReady("calc", START).remoteStatus()).isEqualTo("READY");

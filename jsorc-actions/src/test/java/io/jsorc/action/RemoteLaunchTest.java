@@ -70,6 +70,9 @@ class RemoteLaunchTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", "two", 3))
                 .isInstanceOf(ActionArgumentException.class).hasMessageContaining("HTTP 400")
                 .hasMessageContaining("Argument 'a' of action 'add'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> actions.call("calc.add", 2.5, 3))
+                .as("a fraction is not truncated by the remote server either").isInstanceOf(ActionArgumentException.class)
+                .hasMessageContaining("HTTP 400");
     }
 
     @Test

@@ -100,9 +100,14 @@ public class EvaluationPolicy implements PlacementPolicy {
                 phaseStart = System.nanoTime();
                 return;
             }
-            candidates = Placements.feasible(modules, memory(control), (long) number(params, "jsorc_mem_mb",
-                    usedHeapMb()), (long) number(params, "node_mem_mb", Runtime.getRuntime().maxMemory() >> 20),
-                    grayOrder());
+            try {
+                candidates = Placements.feasible(modules, memory(control), (long) number(params, "jsorc_mem_mb",
+                        usedHeapMb()), (long) number(params, "node_mem_mb", Runtime.getRuntime().maxMemory() >> 20),
+                        grayOrder());
+            } catch (RuntimeException tooMany) {
+                phaseStart = System.nanoTime(); // judged again after a whole phase, not at the next tick
+                throw tooMany;
+            }
             if (candidates.isEmpty()) {
                 phaseStart = System.nanoTime();
                 return;

@@ -171,14 +171,20 @@ public final class PolicyRunner {
     }
 
     private void run(PlacementPolicy chosen, long tickMillis) {
+        io.jsorc.lifecycle.FailureLog failures = new io.jsorc.lifecycle.FailureLog();
+        String step = "Placement policy " + chosen.name();
         while (policy == chosen && !Thread.currentThread().isInterrupted()) {
             try {
                 chosen.tick(control);
+                if (failures.recovered(step)) {
+                    log.info("{} works again", step);
+                }
                 Thread.sleep(tickMillis);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("Placement policy {} failed a step: {}", chosen.name(), e.toString());
+                // The same failure each tick (17 modules, say): one WARN, then DEBUG with a count, not 5 a second.
+                failures.log(log, step, e.toString());
                 try {
                     Thread.sleep(tickMillis);
                 } catch (InterruptedException stop) {

@@ -75,9 +75,17 @@ final class ReplicaPlacements {
             long sleep = FOLLOW_MILLIS;
             try {
                 PlacementBoard.Published board = replication.board().read().orElse(null);
+                boolean leadsNow = replication.leads();
+                if (leadsNow && !leading) {
+                    synchronized (this) {
+                        // Coming to lead (again): the policy is built anew from the board, its measurements and
+                        // phase its own, not those of an object that ticked before this replica followed.
+                        adoptedSeq = -1;
+                    }
+                }
                 adopt(board);
                 PlacementPolicy policy = runner.current();
-                leading = replication.leads();
+                leading = leadsNow;
                 if (leading) {
                     if (policy != DefaultPolicy.INSTANCE) {
                         policy.tick(control);

@@ -21,6 +21,23 @@ final class HttpConnection implements AutoCloseable {
     record Answer(int status, byte[] buffer, int offset, int length) { }
 
     private static final int INITIAL_BUFFER = 8 * 1024;
+    /** Requests above this may not fit the socket's buffers, so their write is watched ({@link #writeWatched}). */
+    private static final int WATCHED_WRITE_BYTES = 64 * 1024;
+    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+    /**
+     * Closes the sockets of watched writes that outlive their deadline: one daemon thread, started on the first large
+     * request and ended after 10 s without one.
+     */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, io.jsorc.base.DaemonThreads.factory("jsorc-action-write-watchdog"));
+        executor.setKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     private final Socket socket;
     private final OutputStream out;
@@ -75,8 +92,13 @@ final class HttpConnection implements AutoCloseable {
      */
     Answer exchange(byte[] head, byte[] body, long deadline) throws IOException {
         reusable = false; // until the answer was read whole
+        // Nothing read of this exchange yet, also when the write fails: a dead kept-alive connection is retried.
+        start = 0;
+        end = 0;
         if (body == null) {
             out.write(head);
+        } else if (body.length > WATCHED_WRITE_BYTES) {
+            writeWatched(head, body, deadline);
         } else {
             byte[] length = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
             int size = head.length + length.length + 4 + body.length;
@@ -92,9 +114,41 @@ final class HttpConnection implements AutoCloseable {
             out.write(request, 0, size); // one write: one segment on the wire for a small call
         }
         out.flush();
-        start = 0;
-        end = 0;
         return readAnswer(deadline);
+    }
+
+    /**
+     * Writes a request too large for the socket's buffers, bounded by the deadline: a server that stopped reading (a
+     * frozen process keeps its window shut, and the kernel keeps the connection alive) would block the write for
+     * ever, and only reads have a timeout. At the deadline the socket is closed, which ends the write.
+     */
+    private void writeWatched(byte[] head, byte[] body, long deadline) throws IOException {
+        long delay = Math.max(0, deadline - System.nanoTime());
+        java.util.concurrent.ScheduledFuture<?> watch = WATCHDOG.schedule(this::closeQuietly, delay,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+        try {
+            out.write(head);
+            out.write(Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII));
+            out.write(HEAD_END);
+            out.write(body);
+            out.flush();
+        } catch (IOException e) {
+            if (watch.isDone()) {
+                throw new java.net.SocketTimeoutException("The request (" + body.length + " bytes) could not be "
+                        + "written before the call's deadline: the server does not read");
+            }
+            throw e;
+        } finally {
+            watch.cancel(false);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing to end a blocked write: nothing else to do
+        }
     }
 
     private Answer readAnswer(long deadline) throws IOException {

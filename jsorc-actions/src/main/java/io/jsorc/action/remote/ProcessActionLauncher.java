@@ -48,6 +48,11 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         public String lastLog() {
             return tail(log);
         }
+
+        @Override
+        public String toString() {
+            return "ProcessRemote[" + url + ", pid " + process.pid() + "]"; // never the token
+        }
     }
 
     private static String tail(Path log) {
@@ -165,15 +170,20 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         Object own = config.remote().get("env");
         if (own != null) {
             if (!(own instanceof Map<?, ?> map)) {
+                // Never the value itself: a list like ["API_KEY=s3cr3t"] holds the secret.
                 throw new IllegalArgumentException("remote.env of module " + config.module()
-                        + " must be a map of variable names to values, is " + own);
+                        + " must be a map of variable names to values (NAME: value), is a "
+                        + own.getClass().getSimpleName());
             }
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 String key = String.valueOf(entry.getKey());
                 Object value = entry.getValue();
                 if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    throw new IllegalArgumentException("remote.env of module " + config.module() + " names '" + key
-                            + "', which is no environment variable name (letters, digits and _)");
+                    // Named up to its first character a name cannot hold: "API_KEY=s3cr3t" must not show its value.
+                    String shown = key.split("[^A-Za-z0-9_]", 2)[0];
+                    throw new IllegalArgumentException("remote.env of module " + config.module() + " has a key"
+                            + (shown.isEmpty() ? "" : " starting '" + shown + "'") + " that is no environment "
+                            + "variable name (letters, digits and _; a NAME=value pair is written NAME: value)");
                 }
                 if (key.startsWith("JSORC_ACTION_")) {
                     throw new IllegalArgumentException("remote.env of module " + config.module() + " sets " + key
@@ -181,7 +191,8 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
                 }
                 if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
                     throw new IllegalArgumentException("remote.env." + key + " of module " + config.module()
-                            + " must be a string, number or boolean, is " + value);
+                            + " must be a string, number or boolean, is " + (value == null ? "null"
+                            : "a " + value.getClass().getSimpleName()));
                 }
                 env.put(key, String.valueOf(value));
             }

@@ -94,6 +94,14 @@ public final class RemotePlacement extends Placement {
         }
     }
 
+    /** Closes its client's kept-alive sockets: the placement is parked, and a reload makes a client of its own. */
+    void closeCalls() {
+        RemoteActionClient calls = client;
+        if (calls != null) {
+            calls.close();
+        }
+    }
+
     /**
      * Claims the handling of its failure: several calls in flight may see the same server go away, one of them
      * handles it (mark it FAILED, restart or fail over).

@@ -150,12 +150,17 @@ public final class RemoteStarter {
             if (replacement == null) {
                 return;
             }
-            if (!pause(replacement, backoff)) {
-                replacement.startFailed("not restarted: unloaded or closed during the restart backoff");
-                replacement.startEnded();
-                return;
+            replacement.starter = Thread.currentThread(); // an unload now cancels the launch as it does a start's
+            try {
+                if (!pause(replacement, backoff)) {
+                    replacement.startFailed("not restarted: unloaded or closed during the restart backoff");
+                    replacement.startEnded();
+                    return;
+                }
+                run(replacement, config, onReady, onFailed);
+            } finally {
+                replacement.starter = null;
             }
-            run(replacement, config, onReady, onFailed);
         });
     }
 
@@ -198,6 +203,7 @@ public final class RemoteStarter {
         if (retire || closed || !remote.ready()) {
             remote.retireServer();
         } else {
+            remote.closeCalls(); // drained: its sockets would stay open until collected, a pile per move
             Parked previous = parked.put(remote.module(), new Parked(server, remote.launcher(), remote.launchedWith));
             if (previous != null) {
                 previous.launcher().retire(previous.server());

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Records request latencies the host marks with {@link io.jsorc.action.ActionManager#request}, per request type and
- * name (and {@code all} per type), in HdrHistograms (microsecond resolution, 3 significant digits): memory stays
- * bounded however long it runs.
+ * name (and {@code all} per type), in HdrHistograms (microsecond resolution, 2 significant digits): memory stays
+ * bounded however long it runs and however many names it sees (at most {@value #MAX_HISTOGRAMS} histograms).
  *
  * <p>Internal to the action manager; public only so that {@code io.jsorc.action} can use it.
  */
@@ -27,9 +27,17 @@ public final class RequestBenchmark {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RequestBenchmark.class);
     private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
+    /** Significant digits of each histogram: 1% resolution, ~50 KB each over the hour range (3 digits took ~0.4 MB). */
+    private static final int DIGITS = 2;
+    /**
+     * How many histograms may exist at once (each type's names and its {@code all}); beyond it a request counts under
+     * type and name {@value #OTHER}: at most ~25 MB, however types and names combine.
+     */
+    public static final int MAX_HISTOGRAMS = 512;
 
     private final Map<String, Map<String, Histogram>> histograms = new ConcurrentHashMap<>();
-    /** Every name (and type) ever seen stays here, so names and metric labels stay bounded: each histogram is ~0.4 MB. */
+    private final java.util.concurrent.atomic.AtomicInteger histogramCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** Every name (and type) ever seen stays here, so names and metric labels stay bounded. */
     private final Map<String, Boolean> known = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong lumped = new java.util.concurrent.atomic.AtomicLong();
     private final int maxNames;
@@ -87,6 +95,7 @@ public final class RequestBenchmark {
     /** Starts recording, clearing earlier latencies. */
     public synchronized void start() {
         histograms.clear();
+        histogramCount.set(0);
         startedNanos = System.nanoTime();
         active = true;
     }
@@ -112,9 +121,28 @@ public final class RequestBenchmark {
             return;
         }
         long micros = Math.max(1, Math.min(HIGHEST_MICROS, nanos / 1_000));
-        Map<String, Histogram> byName = histograms.computeIfAbsent(bounded(type), t -> new ConcurrentHashMap<>());
-        byName.computeIfAbsent(bounded(name), n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
-        byName.computeIfAbsent("all", n -> new ConcurrentHistogram(HIGHEST_MICROS, 3)).recordValue(micros);
+        String boundedType = bounded(type);
+        String boundedName = bounded(name);
+        Map<String, Histogram> byName = histograms.get(boundedType);
+        Histogram named = byName == null ? null : byName.get(boundedName);
+        Histogram all = byName == null ? null : byName.get("all");
+        if (named == null || all == null) {
+            if (histogramCount.get() >= MAX_HISTOGRAMS - 2) {
+                boundedType = OTHER; // the one place left for every later combination
+                boundedName = OTHER;
+                lumped.incrementAndGet();
+            }
+            byName = histograms.computeIfAbsent(boundedType, t -> new ConcurrentHashMap<>());
+            named = byName.computeIfAbsent(boundedName, n -> newHistogram());
+            all = byName.computeIfAbsent("all", n -> newHistogram());
+        }
+        named.recordValue(micros);
+        all.recordValue(micros);
+    }
+
+    private Histogram newHistogram() {
+        histogramCount.incrementAndGet();
+        return new ConcurrentHistogram(HIGHEST_MICROS, DIGITS);
     }
 
     /**

@@ -222,6 +222,15 @@ class RemoteServerTest {
         assertThatThrownBy(() -> ProcessActionLauncher.childEnvironment(host, new ActionConfig(
                 EnvProbe.class.getName(), null, 0, Map.of("max_body_bytes", "big")), "t", Path.of("p")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remote.max_body_bytes");
+        // A malformed env names what is wrong, never the secret it may hold.
+        for (Object malformed : List.of(List.of("API_KEY=s3cr3t"), Map.of("API_KEY=s3cr3t", "x"),
+                Map.of("API_KEY", List.of("s3cr3t")))) {
+            ActionConfig bad = new ActionConfig(EnvProbe.class.getName(), null, 0, Map.of("env", malformed));
+            assertThatThrownBy(() -> ProcessActionLauncher.childEnvironment(host, bad, "t", Path.of("p")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remote.env")
+                    .message().doesNotContain("s3cr3t");
+            assertThat(bad.toString()).doesNotContain("s3cr3t");
+        }
     }
 
     @Test
