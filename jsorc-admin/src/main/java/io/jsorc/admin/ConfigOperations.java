@@ -94,6 +94,9 @@ final class ConfigOperations {
         if (known(params, name)) {
             String json = value instanceof String s ? s : Json.write(value);
             try {
+                if (name.equals(AdminSettings.CONFIG_KEY)) {
+                    AdminConfigCheck.check(operator, Json.parseObject(json, "config " + name));
+                }
                 store().set(name, json, Durability.REQUIRED);
             } catch (IllegalArgumentException e) {
                 throw AdminException.badRequest("Config " + name + " was not stored: " + e.getMessage());
@@ -118,6 +121,9 @@ final class ConfigOperations {
         Object parsed = value instanceof String s ? parsedOrText(s) : value;
         if (known(params, name)) {
             try {
+                if (name.equals(AdminSettings.CONFIG_KEY)) {
+                    AdminConfigCheck.checkUpdate(operator, field, parsed);
+                }
                 store().update(name, field, Json.write(parsed), Durability.REQUIRED);
             } catch (IllegalArgumentException e) {
                 throw AdminException.badRequest("Config " + name + " was not updated: " + e.getMessage());

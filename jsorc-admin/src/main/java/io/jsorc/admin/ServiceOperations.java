@@ -62,6 +62,11 @@ final class ServiceOperations {
         String name = registered(params);
         Map<String, Object> config = params.object("config", true);
         if (name.equals(AdminService.NAME)) {
+            try {
+                AdminConfigCheck.checkOverDefault(operator, config); // the refresh after it would lock the API out
+            } catch (IllegalArgumentException e) {
+                throw AdminException.badRequest("Config of service " + name + " was not stored: " + e.getMessage());
+            }
             operator.serviceConfigStore(name, Json.write(config)); // refused here when invalid: nothing stored
             Map<String, Object> answer = info(operator.current(name).orElseThrow());
             answer.put("message", "Config stored; the admin service refreshes once this answer is sent");

@@ -105,6 +105,24 @@ class AdminServiceTest {
     }
 
     @Test
+    void anAdminConfigTheServiceCouldNotRunWithIsRefusedNotStored() throws Exception {
+        try (AdminHost host = AdminHost.start()) {
+            String before = host.orchestrator.configGet("ADMIN_CONFIG");
+            AdminClient.Answer viaService = host.client.post("service_config_set", java.util.Map.of("name", "admin",
+                    "config", java.util.Map.of("enabled", true, "port", 70000, "token", AdminHost.TOKEN)));
+            assertThat(viaService.status()).as(viaService.response().body()).isEqualTo(400);
+            assertThat(viaService.message()).contains("port is 70000");
+            AdminClient.Answer viaUpdate = host.client.post("config_update", java.util.Map.of("name", "ADMIN_CONFIG",
+                    "field_key", "token", "field_value", "\"\""));
+            assertThat(viaUpdate.status()).as(viaUpdate.response().body()).isEqualTo(400);
+            assertThat(viaUpdate.message()).contains("token");
+            assertThat(host.orchestrator.configGet("ADMIN_CONFIG")).as("nothing stored").isEqualTo(before);
+            assertThat(host.client.post("config_list", java.util.Map.of()).status()).as("the API still answers")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void everyThreadTheAdminServerStartsIsANamedDaemon() throws Exception {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (AdminHost host = AdminHost.start()) {

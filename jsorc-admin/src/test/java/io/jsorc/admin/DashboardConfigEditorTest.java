@@ -47,4 +47,32 @@ class DashboardConfigEditorTest {
             assertThat(built.map().get("config")).isEqualTo(unbuilt.map().get("config"));
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSaveOfWhatWasShownKeepsNestedSecretsAndUrlPasswordsAndAMaskEditedAroundIsRefused() throws Exception {
+        try (AdminHost host = AdminHost.start("", null, Db.class)) {
+            host.orchestrator.configSet("DB_CONFIG", "{\"enabled\": true, \"dsn\": \"postgres-secret-dsn\", "
+                    + "\"replica\": {\"dsn\": \"replica-secret-dsn\"}, \"url\": \"https://elastic:pw-secret@es:9200\", "
+                    + "\"host\": \"db.corp\"}");
+            Map<String, Object> shown = (Map<String, Object>) host.client.post("dashboard_config_get",
+                    Map.of("name", "db")).map().get("config");
+            assertThat(shown.get("url")).isEqualTo("https://****@es:9200");
+            Map<String, Object> edited = new java.util.LinkedHashMap<>(shown);
+            edited.put("host", "db2.corp");
+            AdminClient.Answer saved = host.client.post("dashboard_config_set", Map.of("name", "db", "config", edited));
+            assertThat(saved.status()).as(saved.response().body()).isEqualTo(200);
+            Map<String, Object> stored = io.jsorc.base.Json.parseObject(host.orchestrator.configGet("DB_CONFIG"), "t");
+            assertThat(stored).containsEntry("host", "db2.corp").containsEntry("dsn", "postgres-secret-dsn")
+                    .containsEntry("url", "https://elastic:pw-secret@es:9200")
+                    .containsEntry("replica", Map.of("dsn", "replica-secret-dsn"));
+
+            edited.put("url", "https://****@es2:9200"); // the host edited, the hidden password left
+            AdminClient.Answer refused = host.client.post("dashboard_config_set", Map.of("name", "db", "config",
+                    edited));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.message()).contains("'url'").contains("type the whole value again");
+            assertThat(host.orchestrator.configGet("DB_CONFIG")).contains("pw-secret@es:9200");
+        }
+    }
 }

@@ -389,6 +389,21 @@ public final class ConfigStore {
     }
 
     /**
+     * Resolves a value's placeholders as a service reading it would see them now: to check a value before it is
+     * stored. Never store what it returns (secret placeholders must stay placeholders in the store).
+     *
+     * @param value a config value
+     * @param key   its key, for messages
+     * @return the value with every placeholder resolved
+     * @throws IllegalArgumentException when a placeholder has neither a value nor a fallback
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> resolved(Map<String, Object> value, String key) {
+        return Placeholders.hasPlaceholder(value) ? (Map<String, Object>) placeholders.resolve(value, "config " + key)
+                : value;
+    }
+
+    /**
      * Reads a key as a service uses it: {@link #read} with the secret placeholders the store keeps unresolved
      * ({@code ${ELASTIC_AUTH}}) filled in, from the environment or system properties, at this moment.
      *

@@ -103,6 +103,8 @@ public interface OperatorContext {
      * @param json    a JSON object
      * @return the refreshed instance
      * @throws IllegalArgumentException when the JSON is not an object; nothing is stored then
+     * @throws IllegalStateException    when the store did not keep it (a {@code REQUIRED} write: an operator is never
+     *                                  told "stored" for a write that was not)
      */
     CommonService<?> serviceConfigSet(String service, String json);
 

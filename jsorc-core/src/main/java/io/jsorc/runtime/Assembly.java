@@ -333,13 +333,24 @@ public final class Assembly implements ComponentContext {
      * @param json    fields of its config (a JSON object)
      */
     public void serviceConfigSet(String service, String json) {
+        serviceConfigSet(service, json, io.jsorc.config.Durability.BEST_EFFORT);
+    }
+
+    /**
+     * Stores a service's new config: the given fields merged over the service's default.
+     *
+     * @param service    the service name
+     * @param json       fields of its config (a JSON object)
+     * @param durability {@code REQUIRED}: throws when the store did not keep it (the admin API's writes)
+     */
+    public void serviceConfigSet(String service, String json, io.jsorc.config.Durability durability) {
         String key = registry.require(ComponentKind.SERVICE, service).configKey();
         Map<String, Object> given = Json.parseObject(json, "config of service '" + service + "'");
         // The stored form of the default: secret placeholders stay placeholders, never their values.
         Map<String, Object> merged = new LinkedHashMap<>(configStore.defaultJson(key)
                 .map(stored -> Json.parseObject(stored, "default of " + key)).orElse(Map.of()));
         merged.putAll(given);
-        configStore.set(key, Json.write(merged));
+        configStore.set(key, Json.write(merged), durability);
     }
 
     @Override

@@ -78,12 +78,13 @@ final class OperatorConsole implements OperatorContext {
 
     @Override
     public void serviceConfigStore(String service, String json) {
-        parts.serviceConfigSet(service, json);
+        // An operator is told "stored" only for a write the store kept (as config_set is).
+        parts.serviceConfigSet(service, json, io.jsorc.config.Durability.REQUIRED);
     }
 
     @Override
     public CommonService<?> serviceConfigSet(String service, String json) {
-        parts.serviceConfigSet(service, json);
+        parts.serviceConfigSet(service, json, io.jsorc.config.Durability.REQUIRED);
         return refresh(service);
     }
 

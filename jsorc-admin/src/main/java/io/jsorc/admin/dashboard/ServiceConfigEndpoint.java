@@ -113,17 +113,23 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
                     + "a string holding one)");
         }
         Map<String, Object> stored = operator.configStore().read(key).orElse(Map.of());
-        // A secret left as the mask keeps what is stored; without a stored value it falls back to the default.
-        edited.entrySet().removeIf(e -> Secrets.MASK.equals(e.getValue()) && !stored.containsKey(e.getKey()));
-        edited.replaceAll((field, value) -> Secrets.MASK.equals(value) ? stored.get(field) : value);
+        // A secret left as shown (masked, at any depth, in a URL too) keeps what is stored; without a stored value it
+        // falls back to the default; one edited around its mask is refused.
+        Map<String, Object> restored;
+        try {
+            restored = MaskedEdits.restore(edited, stored, declaredSecrets(name));
+        } catch (IllegalArgumentException e) {
+            throw new HttpAnswers.Refusal(400, "Config of service " + name + " was not stored: " + e.getMessage());
+        }
         boolean self = name.equals(adminService);
         CommonService<?> fresh;
         try {
             if (self) {
-                operator.serviceConfigStore(name, Json.write(edited));
+                io.jsorc.admin.AdminConfigCheck.checkOverDefault(operator, restored); // else a refresh locks the API out
+                operator.serviceConfigStore(name, Json.write(restored));
                 fresh = operator.current(name).orElseThrow();
             } else {
-                fresh = operator.serviceConfigSet(name, Json.write(edited));
+                fresh = operator.serviceConfigSet(name, Json.write(restored));
             }
         } catch (IllegalArgumentException e) {
             throw new HttpAnswers.Refusal(400, "Config of service " + name + " was not stored: " + e.getMessage());

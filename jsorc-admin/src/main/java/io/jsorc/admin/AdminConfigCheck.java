@@ -1,0 +1,66 @@
+package io.jsorc.admin;
+
+import io.jsorc.base.Json;
+import io.jsorc.operate.OperatorContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Refuses an {@code ADMIN_CONFIG} the admin service could not run with, before it is stored: stored through the admin
+ * API itself, a bad port or an empty token would fail the refresh that follows, leave the API down, and stay in the
+ * store for every restart, with only direct store access left to repair it.
+ *
+ * <p>Internal to the admin module; public only so that {@code io.jsorc.admin.dashboard} can use it.
+ */
+public final class AdminConfigCheck {
+
+    private AdminConfigCheck() {
+    }
+
+    /**
+     * Checks fields about to be stored through {@code service_config_set} (merged over the default, as it stores them).
+     *
+     * @param operator the operator's view of the orchestrator
+     * @param fields   the fields given
+     * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
+     */
+    public static void checkOverDefault(OperatorContext operator, Map<String, Object> fields) {
+        Map<String, Object> merged = new LinkedHashMap<>(operator.configStore().defaultJson(AdminSettings.CONFIG_KEY)
+                .map(json -> Json.parseObject(json, "default of " + AdminSettings.CONFIG_KEY)).orElse(Map.of()));
+        merged.putAll(fields);
+        check(operator, merged);
+    }
+
+    /**
+     * Checks a value about to be stored as the whole {@code ADMIN_CONFIG}, when it leaves the service enabled.
+     *
+     * @param operator the operator's view of the orchestrator
+     * @param merged   the value to store
+     * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
+     */
+    public static void check(OperatorContext operator, Map<String, Object> merged) {
+        if (!Boolean.TRUE.equals(merged.get("enabled"))) {
+            return; // a disabled admin service reads no other field
+        }
+        try {
+            AdminSettings.from(operator.configStore().resolved(merged, AdminSettings.CONFIG_KEY));
+        } catch (IllegalStateException e) { // the empty token
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks {@code ADMIN_CONFIG} with one field changed.
+     *
+     * @param operator the operator's view of the orchestrator
+     * @param field    the field
+     * @param value    its new value
+     */
+    static void checkUpdate(OperatorContext operator, String field, Object value) {
+        Map<String, Object> next = new LinkedHashMap<>(operator.configStore().read(AdminSettings.CONFIG_KEY)
+                .orElse(Map.of()));
+        next.put(field, value);
+        check(operator, next);
+    }
+}
