@@ -71,11 +71,24 @@ public final class ElasticClient {
         URI parsed = URI.create(url);
         if (parsed.getScheme() == null || parsed.getHost() == null
                 || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("The Elasticsearch url must be http(s)://host[:port], got '" + url
-                    + "'");
+            throw new IllegalArgumentException("The Elasticsearch url must be http(s)://host[:port], got '"
+                    + io.jsorc.base.Secrets.maskText(url) + "'");
         }
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.authorization = authorization == null || authorization.isBlank() ? null : authorization;
+        String plain = url;
+        String auth = authorization == null || authorization.isBlank() ? null : authorization;
+        if (parsed.getRawUserInfo() != null) {
+            // user:password@ in the URL: the JDK client would not send it, and every message naming the URL would
+            // show it. Taken out, and sent as Basic credentials unless an authorization is given.
+            plain = url.replaceFirst("//[^/@]*@", "//");
+            if (auth == null) {
+                String userInfo = java.net.URLDecoder.decode(parsed.getRawUserInfo(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                auth = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        userInfo.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        this.url = plain.endsWith("/") ? plain.substring(0, plain.length() - 1) : plain;
+        this.authorization = auth;
         this.timeout = timeout;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1);

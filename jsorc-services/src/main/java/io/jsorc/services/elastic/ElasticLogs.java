@@ -177,7 +177,7 @@ public final class ElasticLogs {
             extra.put("from", from.name());
             extra.put("to", to.name());
             if (error != null) {
-                extra.put("error", error.toString());
+                extra.put("error", io.jsorc.base.Secrets.maskText(error.toString())); // a URL's password, say
             }
             core(to == ServiceState.FAILED ? "WARN" : "INFO", "io.jsorc.lifecycle",
                     "service " + service + ": " + from + " -> " + to, extra);

@@ -37,7 +37,7 @@ public final class MemoryTaskBroker implements TaskBroker {
         Record(String id, String task, Map<String, Object> args) {
             this.id = id;
             this.task = task;
-            this.args = Map.copyOf(args);
+            this.args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args)); // JSON nulls too
             this.submitted = Instant.now();
         }
 

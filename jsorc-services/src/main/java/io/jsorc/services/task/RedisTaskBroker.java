@@ -45,6 +45,10 @@ public final class RedisTaskBroker implements TaskBroker {
     private static final String GROUP = "workers";
     /** A worker idle this long with no delivery is gone (its JVM died without releasing): release forgets it. */
     private static final Duration STALE_CONSUMER = Duration.ofHours(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisTaskBroker.class);
+    /** Unreadable schedules are reported once each, up to this many (then quietly skipped). */
+    private static final int MAX_REPORTED_SCHEDULES = 1_000;
+    private final java.util.Set<String> unreadableSchedules = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Supplier<RedisService> redis;
     private final String stream;
@@ -353,8 +357,17 @@ public final class RedisTaskBroker implements TaskBroker {
         definitions.forEach((name, json) -> {
             String at = next.get(name);
             if (at != null) {
-                out.add(new ScheduleState(Schedule.fromMap(Json.parseObject(json, "schedule " + name)),
-                        Instant.ofEpochMilli(Long.parseLong(at))));
+                try {
+                    out.add(new ScheduleState(Schedule.fromMap(Json.parseObject(json, "schedule " + name)),
+                            Instant.ofEpochMilli(Long.parseLong(at))));
+                } catch (RuntimeException unreadable) {
+                    // One schedule edited by hand, or written by another version, stops no other one.
+                    if (unreadableSchedules.size() < MAX_REPORTED_SCHEDULES
+                            && unreadableSchedules.add(name + "\n" + json + "\n" + at)) {
+                        log.warn("Schedule '{}' in {} cannot be read and does not run ({}); unschedule or schedule "
+                                + "it again", name, schedulesKey, unreadable.getMessage());
+                    }
+                }
             }
         });
         return out;

@@ -42,6 +42,25 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
     }
 
     private static final Set<String> PERIODS = Set.of("seconds", "minutes", "hours", "days");
+
+    private static Map<String, Object> sortedCopy(Map<String, ?> map) {
+        Map<String, Object> sorted = new java.util.TreeMap<>();
+        map.forEach((k, v) -> sorted.put(String.valueOf(k), sortedValue(v)));
+        return java.util.Collections.unmodifiableMap(sorted); // JSON nulls kept (Map.copyOf refused them)
+    }
+
+    private static Object sortedValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> typed = (Map<String, ?>) map;
+            return sortedCopy(typed);
+        }
+        if (value instanceof java.util.List<?> list) {
+            return java.util.Collections.unmodifiableList(list.stream().map(Schedule::sortedValue)
+                    .collect(java.util.stream.Collectors.toList()));
+        }
+        return value;
+    }
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     /** Validates. */
@@ -49,7 +68,9 @@ public record Schedule(String name, String task, Map<String, Object> args, Kind 
         requireText(name, "name");
         requireText(task, "task");
         Objects.requireNonNull(kind, "kind");
-        args = args == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(args));
+        // Sorted, at every depth: the stored definition must be the same text on every replica and at every start
+        // (Map.copyOf's order differs per JVM, and a definition that looks changed resets the next run).
+        args = args == null ? Map.of() : sortedCopy(args);
         switch (kind) {
             case INTERVAL -> {
                 if (every <= 0) {

@@ -38,9 +38,14 @@ final class TaskScheduler {
                         continue;
                     }
                     Schedule schedule = state.schedule();
-                    Instant next = schedule.followingRun(state.nextRun(), now, zone);
-                    broker.claimAndEnqueue(schedule.name(), state.nextRun(), next, UUID.randomUUID().toString(),
-                            schedule.task(), schedule.args());
+                    try {
+                        Instant next = schedule.followingRun(state.nextRun(), now, zone);
+                        broker.claimAndEnqueue(schedule.name(), state.nextRun(), next, UUID.randomUUID().toString(),
+                                schedule.task(), schedule.args());
+                    } catch (RuntimeException e) {
+                        // This schedule's run is tried again at the next tick; the others run now.
+                        log.debug("Schedule '{}' could not run this tick: {}", schedule.name(), e.toString());
+                    }
                 }
                 if (System.nanoTime() - lastExpiry > 10_000_000_000L) {
                     broker.expire();

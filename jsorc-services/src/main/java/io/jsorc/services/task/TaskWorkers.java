@@ -103,6 +103,15 @@ final class TaskWorkers {
             broker.ack(delivery);
             return true;
         }
+        if (task.attempts() > settings.maxRetries()) {
+            // Started max_retries + 1 times and never finished: each time its worker died with it (killed, out of
+            // memory, System.exit). Run again, it would take down one worker after another for ever.
+            broker.finish(task.id(), TaskStatus.FAILURE, null, "Task '" + task.task() + "' was started "
+                    + task.attempts() + " times and never finished: its worker died each time; not run again",
+                    settings.ttl());
+            broker.ack(delivery);
+            return true;
+        }
         broker.started(task.id(), consumer);
         Lease lease = new Lease(consumer, delivery, task.task(), task.attempts() + 1, System.nanoTime(),
                 new AtomicInteger(RUNNING));

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @WithRedis
 class TaskServiceRedisTest {
@@ -132,6 +133,21 @@ class TaskServiceRedisTest {
             System.out.printf("fired %d times in 10 s with two schedulers: %s%n", fired.size(),
                     fired.stream().map(t -> t - t0).toList());
             assertThat(fired.size()).isBetween(9, 11);
+        }
+    }
+
+    @Test
+    void anUnreadableScheduleStopsNoOtherOne(RedisServer server) throws Exception {
+        List<Long> fired = new CopyOnWriteArrayList<>();
+        try (Orchestrator o = orchestrator(server, taskConfig(1, 5000))) {
+            TaskService tasks = o.svc("task", TaskService.class);
+            tasks.register("tick", args -> fired.add(System.currentTimeMillis()));
+            // Written by hand, or by another version: no schedule the broker can read.
+            assertThat(server.command("HSET jsorc:task:default:schedules broken not-json")).isEqualTo(":1");
+            assertThat(server.command("HSET jsorc:task:default:schedules:next broken 0")).isEqualTo(":1");
+            tasks.schedule(Schedule.every("ticker", "tick", Map.of(), 1, "seconds"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> fired.size() >= 2);
+            tasks.unschedule("ticker");
         }
     }
 
