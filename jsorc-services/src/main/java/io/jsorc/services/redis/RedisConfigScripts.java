@@ -43,7 +43,8 @@ final class RedisConfigScripts {
      * @param written whether this call stored (or deleted) the value
      * @param value   the stored JSON, {@code null} when none
      * @param version its version ({@link #NONE} when nothing was ever stored)
-     * @param kind    {@code set}, {@code default}, {@code del} or {@code none}
+     * @param kind    {@code set}, {@code seed} (a replica's copy stored again into a Redis that came back empty),
+     *                {@code default}, {@code del} or {@code none}
      * @param epoch   the data set's id, {@code null} when Redis has none yet
      */
     record Stored(boolean written, String value, long version, String kind, String epoch) {
@@ -70,13 +71,16 @@ final class RedisConfigScripts {
             if op == 'DEFAULT' then
               write = (v == -1 or k == 'del'); newV = math.max(v, 0) + 1; newKind = 'default'; announce = false
             elseif op == 'SEED' then
-              write = (v == -1) or (k == 'default' and kind == 'set' and baseEpoch ~= epoch)
+              write = (v == -1) or (k == 'default' and (kind == 'set' or kind == 'seed') and baseEpoch ~= epoch)
               newKind = kind
+              if kind == 'set' then newKind = 'seed' end
               if v == -1 then newV = math.max(base, 0); announce = false end
             elseif baseEpoch == epoch then
               write = (base == -2 or v == base or v == -1)
             else
-              write = (base == -2 or v == -1 or k == 'default')
+              -- From another data set: over a re-seeded value only when based on its version or a newer one (a
+              -- replica's write kept while Redis was down is not lost to an older copy another replica re-seeded).
+              write = (base == -2 or v == -1 or k == 'default' or (k == 'seed' and base >= v))
             end
             if base == -2 then newV = math.max(v, 0) + 1 end
             if not write then return {'kept', value, tostring(v), k, epoch} end
