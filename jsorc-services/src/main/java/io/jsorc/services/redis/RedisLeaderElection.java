@@ -49,7 +49,14 @@ public final class RedisLeaderElection implements LeaderElection {
             end
             if holder == ARGV[1] then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return tonumber(redis.call('GET', KEYS[2]) or '0')
+              local token = redis.call('GET', KEYS[2])
+              if token == false then
+                -- The counter is gone (evicted, deleted) while the lease stayed: a new term, from the clock, else
+                -- the holder would renew a lease it may no longer act on, and nobody could ever lead.
+                redis.call('SET', KEYS[2], ARGV[3])
+                return redis.call('INCR', KEYS[2])
+              end
+              return tonumber(token)
             end
             return 0
             """;

@@ -75,6 +75,21 @@ class RedisLeaderElectionTest {
     }
 
     @Test
+    void aLostFencingCounterStartsANewTermInsteadOfBlockingLeadership(RedisServer server) {
+        server.flushAll();
+        try (Orchestrator a = replica(server, "redis")) {
+            Leadership la = Leadership.of(a);
+            assertThat(la.isLeader()).isTrue();
+            long before = la.fencingToken();
+            String fence = "jsorc:leader:" + la.settings().orElseThrow().leaseName() + ":fence";
+            assertThat(server.command("DEL " + fence)).as("the counter alone is lost (evicted)").isEqualTo(":1");
+            await().atMost(Duration.ofSeconds(10)).until(() -> la.fencingToken() != before);
+            assertThat(la.isLeader()).as("the holder still leads, in a new term").isTrue();
+            assertThat(la.fencingToken()).isGreaterThan(before);
+        }
+    }
+
+    @Test
     void aLeaderThatCannotRenewStopsAtItsRenewDeadline(RedisServer server) {
         server.flushAll();
         try (Orchestrator a = replica(server, "redis")) {
