@@ -139,6 +139,7 @@ public final class JsOrcCli {
         commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler(JsOrcCli::usageFailure);
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             if (exception instanceof CliException failure) {
                 command.getErr().println("jsorc: " + failure.getMessage());
@@ -148,6 +149,36 @@ public final class JsOrcCli {
             throw exception;
         });
         return commandLine;
+    }
+
+    /**
+     * Reports a usage error as picocli does (the message, suggestions, the usage), except that an argument it did not
+     * expect is echoed only when it cannot be a secret: {@code --tokne=s3cret} (a mistyped option) shows as
+     * {@code --tokne=****}, and a value that is no plain word (a token passed where no option takes it) is not shown.
+     */
+    private static int usageFailure(ParameterException failure, String[] args) {
+        CommandLine command = failure.getCommandLine();
+        PrintWriter err = command.getErr();
+        if (failure instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            err.println("Unmatched argument" + (unmatched.getUnmatched().size() == 1 ? "" : "s") + ": "
+                    + String.join(", ", unmatched.getUnmatched().stream().map(JsOrcCli::shown).toList()));
+            CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, err);
+        } else {
+            err.println(failure.getMessage());
+        }
+        command.usage(err);
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** {@return an unexpected argument as it may be shown} */
+    static String shown(String argument) {
+        if (argument.startsWith("-")) {
+            int equals = argument.indexOf('=');
+            return "'" + (equals < 0 ? argument : argument.substring(0, equals) + "=****") + "'";
+        }
+        return argument.matches("[A-Za-z][A-Za-z0-9_.-]{0,31}") ? "'" + argument + "'" : "(an argument not shown: it may "
+                + "be a secret)";
     }
 
     /** Every group and leaf gets -h/--help and -V/--version here, rather than each of ~35 annotations repeating it. */

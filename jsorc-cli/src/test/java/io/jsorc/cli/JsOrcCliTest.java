@@ -206,6 +206,18 @@ class JsOrcCliTest {
     }
 
     @Test
+    void aMistypedTokenOptionNeverEchoesTheToken() {
+        CliRun run = CliRun.run(env(), "config", "list", "--tokne=s3cret-token-value");
+        CliRun loose = CliRun.run(env(), "config", "list", "-token", "c2VjcmV0LXRva2VuLXZhbHVlLTEyMw==");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("--tokne=****").doesNotContain("s3cret");
+        assertThat(loose.exitCode()).as(loose.toString()).isEqualTo(2);
+        assertThat(loose.err()).doesNotContain("c2VjcmV0LXRva2VuLXZhbHVlLTEyMw");
+        assertThat(server.drain()).isEmpty();
+    }
+
+    @Test
     void missingArgumentPrintsTheCommandsUsage() {
         CliRun run = CliRun.run(env(), "config", "set", "X");
 
