@@ -44,7 +44,8 @@ public final class AdminServer implements AutoCloseable {
         new ManifestOperations(operator).addTo(operations);
         new ActionOperations(actions).addTo(operations);
         new TrackingOperations(actions).addTo(operations);
-        this.loadTests = new LoadTestOperations(actions, Thread.currentThread().getContextClassLoader());
+        this.loadTests = new LoadTestOperations(actions, Thread.currentThread().getContextClassLoader(),
+                LoadTestOperations.guardOf(operator.components()));
         loadTests.addTo(operations);
         this.health = new HealthChecks(operator, settings.readiness(), settings.healthTimeout());
 

@@ -32,10 +32,26 @@ final class LoadTestOperations {
 
     private final Supplier<ActionManager> actions;
     private final Supplier<Map<String, LoadTest>> tests;
-    private final AtomicReference<Thread> running = new AtomicReference<>();
+    /**
+     * The load test running in this orchestrator, shared by the admin servers its refreshes start: a test that does
+     * not end when its server stops must still keep a second one from running beside it.
+     */
+    private final AtomicReference<Thread> running;
 
-    LoadTestOperations(Supplier<ActionManager> actions, ClassLoader loader) {
+    /** The orchestrator's one guard, kept in its shared state. */
+    static AtomicReference<Thread> guardOf(io.jsorc.ComponentContext components) {
+        RunningLoadTest guard = components.shared(RunningLoadTest.class, RunningLoadTest::new);
+        return guard.thread;
+    }
+
+    /** Holds the running load test's thread. */
+    private static final class RunningLoadTest {
+        final AtomicReference<Thread> thread = new AtomicReference<>();
+    }
+
+    LoadTestOperations(Supplier<ActionManager> actions, ClassLoader loader, AtomicReference<Thread> running) {
         this.actions = actions;
+        this.running = running;
         this.tests = () -> {
             Map<String, LoadTest> found = new TreeMap<>();
             ServiceLoader.load(LoadTest.class, loader).forEach(test -> found.put(test.name(), test));
