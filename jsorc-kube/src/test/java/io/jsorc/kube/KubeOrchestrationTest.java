@@ -238,6 +238,22 @@ class KubeOrchestrationTest {
     }
 
     /** @return a loopback port nothing listens on (the "database" that is down) */
+    /** A handler that adds each event to the list of its outcome. */
+    private static DatabaseRecoveredHandler collecting(List<DatabaseRegenerationEvent> recovered,
+                                                       List<DatabaseRegenerationEvent> gaveUp) {
+        return new DatabaseRecoveredHandler() {
+            @Override
+            public void recovered(DatabaseRegenerationEvent event) {
+                recovered.add(event);
+            }
+
+            @Override
+            public void gaveUp(DatabaseRegenerationEvent event) {
+                gaveUp.add(event);
+            }
+        };
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
@@ -253,17 +269,7 @@ class KubeOrchestrationTest {
                         + port + ", \"timeout_ms\": 200, \"deadline_ms\": 30000, \"poll_ms\": 50}",
                 "DB_REGEN_MANIFEST", "{\"StatefulSet\": {\"postgres\": {\"apiVersion\": \"apps/v1\", \"kind\": "
                         + "\"StatefulSet\", \"metadata\": {\"name\": \"postgres\"}, \"spec\": {\"replicas\": 1}}}}");
-        DatabaseRegeneration.handler(o, new DatabaseRecoveredHandler() {
-            @Override
-            public void recovered(DatabaseRegenerationEvent event) {
-                recovered.add(event);
-            }
-
-            @Override
-            public void gaveUp(DatabaseRegenerationEvent event) {
-                gaveUp.add(event);
-            }
-        });
+        DatabaseRegeneration.handler(o, collecting(recovered, gaveUp));
         o.start();
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
@@ -316,17 +322,7 @@ class KubeOrchestrationTest {
         Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
                 + port + ", \"timeout_ms\": 200, \"poll_ms\": 50, \"deadline_ms\": 300, \"watch_ms\": 100}",
                 "DB_REGEN_MANIFEST", POSTGRES);
-        DatabaseRegeneration.handler(o, new DatabaseRecoveredHandler() {
-            @Override
-            public void recovered(DatabaseRegenerationEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void gaveUp(DatabaseRegenerationEvent event) {
-                events.add(event);
-            }
-        });
+        DatabaseRegeneration.handler(o, collecting(events, events));
         o.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
         assertThat(events.get(0).recovered()).isFalse();

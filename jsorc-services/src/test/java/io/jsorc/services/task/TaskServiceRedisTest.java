@@ -137,6 +137,36 @@ class TaskServiceRedisTest {
     }
 
     @Test
+    void aTaskWhoseWorkerDiedAtEveryStartIsFailedNotRunAgain(RedisServer server) throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        try (Orchestrator submitter = orchestrator(server, taskConfig(1, 1000))) {
+            RedisTaskBroker broker = new RedisTaskBroker(
+                    () -> submitter.svc("redis", io.jsorc.services.redis.RedisService.class), "default");
+            String id = UUID.randomUUID().toString();
+            broker.enqueue(id, "crash", Map.of());
+            // max_retries 1: two workers take it, start it and die with it (no ack, no result), one after the other.
+            for (String ghost : List.of("ghost-1", "ghost-2")) {
+                TaskBroker.Delivery delivery = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (delivery == null && System.nanoTime() < deadline) {
+                    delivery = broker.take(ghost, Duration.ofMillis(200), Duration.ofMillis(300)).orElse(null);
+                }
+                assertThat(delivery).as(ghost + " got the task").isNotNull();
+                broker.started(id, ghost);
+            }
+            assertThat(broker.result(id).orElseThrow().attempts()).isEqualTo(2);
+            try (Orchestrator rescuer = orchestrator(server, taskConfig(1, 1000))) {
+                TaskService tasks = rescuer.svc("task", TaskService.class);
+                tasks.register("crash", args -> ran.add("ran"));
+                TaskResult result = tasks.await(id, Duration.ofSeconds(30));
+                assertThat(result.status()).as(result.toString()).isEqualTo(TaskStatus.FAILURE);
+                assertThat(result.error()).contains("never finished");
+                assertThat(ran).as("not run a third time").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void anUnreadableScheduleStopsNoOtherOne(RedisServer server) throws Exception {
         List<Long> fired = new CopyOnWriteArrayList<>();
         try (Orchestrator o = orchestrator(server, taskConfig(1, 5000))) {
