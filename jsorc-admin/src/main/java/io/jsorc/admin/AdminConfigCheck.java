@@ -9,11 +9,10 @@ import java.util.Map;
 /**
  * Refuses an {@code ADMIN_CONFIG} the admin service could not run with, before it is stored: stored through the admin
  * API itself, a bad port or an empty token would fail the refresh that follows, leave the API down, and stay in the
- * store for every restart, with only direct store access left to repair it.
- *
- * <p>Internal to the admin module; public only so that {@code io.jsorc.admin.dashboard} can use it.
+ * store for every restart, with only direct store access left to repair it. The dashboard gets it as a function
+ * ({@code io.jsorc.admin.dashboard} sits below this package).
  */
-public final class AdminConfigCheck {
+final class AdminConfigCheck {
 
     private AdminConfigCheck() {
     }
@@ -25,7 +24,7 @@ public final class AdminConfigCheck {
      * @param fields   the fields given
      * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
      */
-    public static void checkOverDefault(OperatorContext operator, Map<String, Object> fields) {
+    static void checkOverDefault(OperatorContext operator, Map<String, Object> fields) {
         Map<String, Object> merged = new LinkedHashMap<>(operator.configStore().defaultJson(AdminSettings.CONFIG_KEY)
                 .map(json -> Json.parseObject(json, "default of " + AdminSettings.CONFIG_KEY)).orElse(Map.of()));
         merged.putAll(fields);
@@ -39,7 +38,7 @@ public final class AdminConfigCheck {
      * @param merged   the value to store
      * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
      */
-    public static void check(OperatorContext operator, Map<String, Object> merged) {
+    static void check(OperatorContext operator, Map<String, Object> merged) {
         if (!Boolean.TRUE.equals(merged.get("enabled"))) {
             return; // a disabled admin service reads no other field
         }

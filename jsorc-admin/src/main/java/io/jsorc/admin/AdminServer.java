@@ -66,7 +66,7 @@ public final class AdminServer implements AutoCloseable {
         // dashboard (issue 15): sign-in and the CSRF check go in front of the admin handler, inside the limit
         TokenCheck token = new TokenCheck(settings.token());
         this.dashboard = new Dashboard(settings.sessionLifetime(), token.fingerprint(), token::accepts, operator,
-                actions, AdminService.NAME);
+                actions, AdminService.NAME, fields -> AdminConfigCheck.checkOverDefault(operator, fields));
         Handler.Sequence api = new Handler.Sequence(dashboard.apiHandlers());
         AdminHandler admin = new AdminHandler(operations, settings, health, actions, dashboard.auth());
         api.addHandler(admin);

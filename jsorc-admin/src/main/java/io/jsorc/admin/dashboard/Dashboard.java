@@ -44,9 +44,12 @@ public final class Dashboard implements AutoCloseable {
      * @param actions          its action manager (may throw when it has none)
      * @param adminService     the name of the service this dashboard's server belongs to: saving its config
      *                         refreshes it once the answer is sent ({@link SelfRefresh})
+     * @param adminConfigCheck refuses (IllegalArgumentException) fields of that service's config it could not run
+     *                         with, before they are stored
      */
     public Dashboard(Duration sessionLifetime, String tokenFingerprint, Predicate<String> tokenCheck,
-                     OperatorContext operator, Supplier<ActionManager> actions, String adminService) {
+                     OperatorContext operator, Supplier<ActionManager> actions, String adminService,
+                     java.util.function.Consumer<java.util.Map<String, Object>> adminConfigCheck) {
         Clock clock = Clock.systemUTC();
         // One store per orchestrator, so a signed-in page survives a refresh of the admin service itself, as long as
         // the token and the lifetime it was signed in under are still the admin's.
@@ -58,7 +61,7 @@ public final class Dashboard implements AutoCloseable {
         this.hub = new EventHub(Long.toString(System.currentTimeMillis(), 36), RING, MAX_STREAMS);
         this.feed = new DashboardFeed(operator, actions, hub);
         this.events = new EventsEndpoint(hub, auth, tokenCheck, feed::snapshot);
-        this.configs = new ServiceConfigEndpoint(operator, auth, tokenCheck, adminService);
+        this.configs = new ServiceConfigEndpoint(operator, auth, tokenCheck, adminService, adminConfigCheck);
         this.page = new StaticFiles();
         feed.start();
     }

@@ -35,13 +35,16 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
     private final SessionAuth auth;
     private final Predicate<String> tokenCheck;
     private final String adminService;
+    /** Refuses fields of the admin service's config it could not run with (a refresh would lock the API out). */
+    private final java.util.function.Consumer<Map<String, Object>> adminConfigCheck;
 
     ServiceConfigEndpoint(OperatorContext operator, SessionAuth auth, Predicate<String> tokenCheck,
-                          String adminService) {
+                          String adminService, java.util.function.Consumer<Map<String, Object>> adminConfigCheck) {
         this.operator = operator;
         this.auth = auth;
         this.tokenCheck = tokenCheck;
         this.adminService = adminService;
+        this.adminConfigCheck = adminConfigCheck;
     }
 
     @Override
@@ -125,7 +128,7 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
         CommonService<?> fresh;
         try {
             if (self) {
-                io.jsorc.admin.AdminConfigCheck.checkOverDefault(operator, restored); // else a refresh locks the API out
+                adminConfigCheck.accept(restored); // else the refresh after it would lock the API out
                 operator.serviceConfigStore(name, Json.write(restored));
                 fresh = operator.current(name).orElseThrow();
             } else {
