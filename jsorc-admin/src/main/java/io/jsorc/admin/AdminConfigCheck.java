@@ -1,6 +1,5 @@
 package io.jsorc.admin;
 
-import io.jsorc.base.Json;
 import io.jsorc.operate.OperatorContext;
 
 import java.util.LinkedHashMap;
@@ -25,10 +24,7 @@ final class AdminConfigCheck {
      * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
      */
     static void checkOverDefault(OperatorContext operator, Map<String, Object> fields) {
-        Map<String, Object> merged = new LinkedHashMap<>(operator.configStore().defaultJson(AdminSettings.CONFIG_KEY)
-                .map(json -> Json.parseObject(json, "default of " + AdminSettings.CONFIG_KEY)).orElse(Map.of()));
-        merged.putAll(fields);
-        check(operator, merged);
+        check(operator, operator.configStore().mergedOverDefault(AdminSettings.CONFIG_KEY, fields));
     }
 
     /**

@@ -3,14 +3,6 @@ package io.jsorc.config;
 import io.jsorc.base.Json;
 import io.jsorc.manifest.Manifest;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -49,8 +41,7 @@ public final class ConfigStore {
     private final Set<String> configKeys;
     private final Set<String> manifestKeys;
     private final Set<String> serviceConfigKeys;
-    private final Map<String, String> overrides;
-    private final ClassLoader loader;
+    private final ConfigDefaults defaults;
     private final Placeholders placeholders;
     private final Object writeLock = new Object();
     /** Keys whose corrupt stored value was reported, with the value's hash: each is reported once. */
@@ -72,17 +63,16 @@ public final class ConfigStore {
                        Set<String> extraKeys, Map<String, String> overrides, ClassLoader loader,
                        Placeholders placeholders) {
         this.backendFactory = backendFactory;
-        this.loader = loader;
         this.placeholders = placeholders;
         this.manifestKeys = Set.copyOf(manifestKeys);
         this.serviceConfigKeys = Set.copyOf(serviceConfigKeys);
         Set<String> keys = new LinkedHashSet<>(serviceConfigKeys);
         keys.add(JSORC_CONFIG);
         keys.addAll(extraKeys);
-        keys.addAll(declaredKeys(loader));
+        keys.addAll(ConfigDefaults.declaredKeys(loader));
         keys.removeAll(manifestKeys);
         this.configKeys = Set.copyOf(keys);
-        this.overrides = Map.copyOf(overrides);
+        this.defaults = new ConfigDefaults(overrides, loader, placeholders);
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             requireKnown(override.getKey());
             Json.parseObject(override.getValue(), "override of " + override.getKey());
@@ -368,24 +358,22 @@ public final class ConfigStore {
      * @return its resolved default as JSON, if it has one (nothing is stored)
      */
     public Optional<String> defaultJson(String key) {
-        String raw = overrides.get(key);
-        String source = "override of " + key;
-        if (raw == null) {
-            raw = resource(key + ".json");
-            source = DEFAULTS_PREFIX + key + ".json";
-        }
-        Map<String, Object> parsed;
-        if (raw != null) {
-            parsed = Json.parseObject(raw, source);
-        } else {
-            String yaml = resource(key + ".yaml");
-            if (yaml == null) {
-                return Optional.empty();
-            }
-            source = DEFAULTS_PREFIX + key + ".yaml";
-            parsed = Manifest.parseYaml(yaml).toMap();
-        }
-        return Optional.of(Json.write(placeholders.resolvePublic(parsed, source)));
+        return defaults.json(key);
+    }
+
+    /**
+     * Returns the fields given merged over a key's default, as {@link #defaultJson} keeps it (secret placeholders
+     * stay placeholders): what storing a service's fields stores, and what a check of them before storing sees.
+     *
+     * @param key   a key
+     * @param given the fields given
+     * @return the default's fields, then the given ones over them
+     */
+    public Map<String, Object> mergedOverDefault(String key, Map<String, Object> given) {
+        Map<String, Object> merged = new LinkedHashMap<>(defaultJson(key)
+                .map(json -> Json.parseObject(json, "default of " + key)).orElse(Map.of()));
+        merged.putAll(given);
+        return merged;
     }
 
     /**
@@ -411,10 +399,8 @@ public final class ConfigStore {
      * @return the value with every placeholder resolved, or empty
      * @throws IllegalArgumentException when a secret placeholder has neither a value nor a fallback
      */
-    @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> readResolved(String key) {
-        return read(key).map(value -> Placeholders.hasPlaceholder(value)
-                ? (Map<String, Object>) placeholders.resolve(value, "config " + key) : value);
+        return read(key).map(value -> resolved(value, key));
     }
 
     /**
@@ -445,30 +431,5 @@ public final class ConfigStore {
         if (key == null || !isKnown(key)) {
             throw new IllegalArgumentException("Unknown config name '" + key + "'; known names: " + knownKeys());
         }
-    }
-
-    private String resource(String name) {
-        try (InputStream in = loader.getResourceAsStream(DEFAULTS_PREFIX + name)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + DEFAULTS_PREFIX + name, e);
-        }
-    }
-
-    private static Set<String> declaredKeys(ClassLoader loader) {
-        Set<String> keys = new LinkedHashSet<>();
-        try {
-            Enumeration<URL> lists = loader.getResources(KEYS_RESOURCE);
-            while (lists.hasMoreElements()) {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(lists.nextElement().openStream(), StandardCharsets.UTF_8))) {
-                    reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                            .forEach(keys::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + KEYS_RESOURCE, e);
-        }
-        return keys;
     }
 }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -346,11 +345,8 @@ public final class Assembly implements ComponentContext {
     public void serviceConfigSet(String service, String json, io.jsorc.config.Durability durability) {
         String key = registry.require(ComponentKind.SERVICE, service).configKey();
         Map<String, Object> given = Json.parseObject(json, "config of service '" + service + "'");
-        // The stored form of the default: secret placeholders stay placeholders, never their values.
-        Map<String, Object> merged = new LinkedHashMap<>(configStore.defaultJson(key)
-                .map(stored -> Json.parseObject(stored, "default of " + key)).orElse(Map.of()));
-        merged.putAll(given);
-        configStore.set(key, Json.write(merged), durability);
+        // Over the stored form of the default: secret placeholders stay placeholders, never their values.
+        configStore.set(key, Json.write(configStore.mergedOverDefault(key, given)), durability);
     }
 
     @Override
