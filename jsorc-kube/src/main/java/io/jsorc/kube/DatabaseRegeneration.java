@@ -240,8 +240,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
     }
 
     private static KubeService kube(ComponentContext orchestrator) {
-        CommonService<?> kube = orchestrator.svc("kube");
-        return kube instanceof KubeService running && running.isRunning() ? running : null;
+        return KubeService.runningIn(orchestrator);
     }
 
     private static void finish(State state, DatabaseRegenerationEvent event) {

@@ -1,6 +1,5 @@
 package io.jsorc.kube;
 
-import io.jsorc.CommonService;
 import io.jsorc.ComponentContext;
 import io.jsorc.action.ActionConfig;
 import io.jsorc.action.remote.RemoteActionLauncher;
@@ -238,10 +237,6 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     }
 
     private static KubeService kube(ComponentContext orchestrator) {
-        if (orchestrator == null) {
-            return null;
-        }
-        CommonService<?> kube = orchestrator.svc("kube");
-        return kube instanceof KubeService running && running.isRunning() ? running : null;
+        return KubeService.runningIn(orchestrator);
     }
 }

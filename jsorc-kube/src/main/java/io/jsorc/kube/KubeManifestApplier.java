@@ -128,7 +128,6 @@ public final class KubeManifestApplier implements ManifestApplier {
     }
 
     private static KubeService runningKube(ComponentContext orchestrator) {
-        CommonService<?> kube = orchestrator.svc("kube");
-        return kube instanceof KubeService running && running.isRunning() ? running : null;
+        return KubeService.runningIn(orchestrator);
     }
 }

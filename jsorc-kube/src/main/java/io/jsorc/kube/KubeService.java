@@ -35,6 +35,20 @@ import java.util.Map;
 @Service(name = "kube")
 public class KubeService extends CommonService<ApiClient> {
 
+    /**
+     * {@return the orchestrator's kube service when it is running, else {@code null}}: what the launcher, the manifest
+     * applier and database regeneration ask before they talk to the cluster.
+     *
+     * @param orchestrator the orchestrator's components, or {@code null}
+     */
+    static KubeService runningIn(io.jsorc.ComponentContext orchestrator) {
+        if (orchestrator == null) {
+            return null;
+        }
+        CommonService<?> kube = orchestrator.svc("kube");
+        return kube instanceof KubeService running && running.isRunning() ? running : null;
+    }
+
     /** The bound config. */
     record Settings(String namespace, Boolean in_cluster, String kubeconfig, String base_path, String token,
                     Integer timeout_ms, String user_agent) {
