@@ -1,0 +1,86 @@
+package io.jsorc.action.policy;
+
+import io.jsorc.config.MemoryHook;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Placement shared among replicas, seen from one replica whose leadership the test decides. */
+class ReplicaPlacementsTest {
+
+    private final MemoryHook hook = new MemoryHook();
+    private final PlacementBoard board = new PlacementBoard(() -> hook);
+    private final AtomicBoolean leads = new AtomicBoolean();
+    private final PolicyRunner runner = new PolicyRunner(new ScriptedControl());
+
+    private final PolicyRunner.Replication replication = new PolicyRunner.Replication() {
+        @Override
+        public boolean shared() {
+            return true;
+        }
+
+        @Override
+        public boolean leads() {
+            return leads.get();
+        }
+
+        @Override
+        public String identity() {
+            return "replica-1";
+        }
+
+        @Override
+        public long term() {
+            return 1;
+        }
+
+        @Override
+        public PlacementBoard board() {
+            return board;
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        runner.stop();
+    }
+
+    @Test
+    void aFollowerThatComesToLeadRunsThePolicyBuiltAnewNotTheObjectItHeldWhileFollowing() {
+        runner.replicate(replication);
+        runner.select("Evaluation", Map.of("perf_phase", 100, "tick_ms", 20));
+        PlacementPolicy whileFollowing = runner.current();
+        assertThat(whileFollowing.name()).isEqualTo("Evaluation");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "follower".equals(runner.describe().get("role")));
+
+        leads.set(true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "leader".equals(runner.describe().get("role")));
+        PlacementPolicy leading = runner.current();
+        // Its measurements and phase start with its leadership: a policy object that sat idle while this replica
+        // followed (its performance phase running on, its results stale) is not the one that runs.
+        assertThat(leading).isNotSameAs(whileFollowing);
+        assertThat(leading.name()).isEqualTo("Evaluation");
+        assertThat(leading.parameters()).containsEntry("perf_phase", 100.0).containsEntry("evaluations", 0);
+    }
+
+    @Test
+    void aLeaderKeepsThePolicyItRunsFromOneTickToTheNext() throws InterruptedException {
+        leads.set(true);
+        runner.replicate(replication);
+        runner.select("Evaluation", Map.of("perf_phase", 100, "tick_ms", 20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "leader".equals(runner.describe().get("role")));
+        PlacementPolicy first = runner.current();
+
+        Thread.sleep(300); // several ticks at 20 ms
+
+        assertThat(runner.current()).isSameAs(first);
+        assertThat(board.read().orElseThrow().leader()).isEqualTo("replica-1");
+    }
+}
