@@ -3,12 +3,17 @@ package io.jsorc.action;
 import io.jsorc.Orchestrator;
 import io.jsorc.action.remote.RemoteCallTimeoutException;
 import io.jsorc.fixtures.actions.Calc;
+import io.jsorc.fixtures.actions.HangsOnRestart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -177,6 +182,39 @@ class RemoteFaultsTest {
         assertThat(status.remoteStatus()).isEqualTo("FAILED");
         assertThat(status.detail()).contains("restart budget spent");
         assertThat(remotePid()).isEqualTo(ProcessHandle.current().pid());
+    }
+
+    @Test
+    void anUnloadDuringARestartsLaunchCancelsItAndLeavesNoServerBehind(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("hang");
+        actions.config("hangs", new ActionConfig(HangsOnRestart.class.getName(), null, 0, Map.of(
+                "restart_backoff_ms", 100, "env", Map.of(HangsOnRestart.MARKER_ENV, marker.toString()))));
+        actions.load("hangs", ActionMode.REMOTE);
+        actions.awaitReady("hangs", START);
+        long first = ((Number) actions.call("hangs.pid")).longValue();
+        Files.createFile(marker); // from now on a server of this module hangs in its constructor
+        kill(first);
+        assertThatThrownBy(() -> actions.call("hangs.pid")).isInstanceOf(ActionException.class)
+                .hasMessageContaining("did not answer");
+        // The restart's JVM is up and hangs: its launch waits for a port it will never report (a minute at most).
+        ProcessHandle replacement = await().atMost(START).until(() -> childOf(HangsOnRestart.class), Optional::isPresent)
+                .orElseThrow();
+
+        long t0 = System.nanoTime();
+        actions.unload("hangs", UnloadMode.AUTO, true);
+
+        // Cancelled, not left to run out its start timeout: the launch is interrupted and kills its child.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !replacement.isAlive());
+        System.out.println("restart's child gone " + (System.nanoTime() - t0) / 1_000_000 + " ms after the unload");
+        assertThat(childOf(HangsOnRestart.class)).isEmpty();
+    }
+
+    /** {@return a child JVM of this one that runs the module class} */
+    private static Optional<ProcessHandle> childOf(Class<?> module) {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().arguments().map(args -> java.util.Arrays.asList(args).contains(module.getName()))
+                        .orElse(false))
+                .findFirst();
     }
 
     /** Kills the remote server four times; the first three are restarted. {@return the last pid} */
