@@ -64,6 +64,54 @@ class LoadTestApiTest {
     }
 
     @Test
+    void aLoadTestThatOutlivesItsAdminServerStillKeepsASecondOneFromRunningBesideIt() throws Exception {
+        // An orchestrator of its own: its admin server is refreshed, and the other tests keep the shared one's URL.
+        try (AdminHost own = AdminHost.start()) {
+            CompletableFuture<AdminClient.Answer> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    // Cut off when its server stops below; the test itself runs on.
+                    return own.client.post("jsorc_loadtest", Map.of("test", "stubborn_load", "policy", "all_local",
+                            "experiment_duration", 30));
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).pollInterval(
+                    java.time.Duration.ofMillis(10)).until(() -> loadTestThreads() > 0);
+            String before = own.admin.url();
+
+            // A refresh stops the server (10 s for the test, which ignores the interrupt, 5 s for Jetty) and starts another.
+            long t0 = System.nanoTime();
+            own.orchestrator.serviceRefresh(AdminService.NAME);
+            System.out.println("refresh returned after " + (System.nanoTime() - t0) / 1_000_000 + " ms; load test "
+                    + "threads: " + loadTestThreads());
+            AdminService admin = own.orchestrator.svc(AdminService.NAME, AdminService.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> admin.isRunning());
+            assertThat(admin.url()).isNotEqualTo(before);
+            AdminClient refreshed = new AdminClient(admin.url(), AdminHost.TOKEN);
+            assertThat(loadTestThreads()).as("the stubborn test outlived its server").isEqualTo(1);
+
+            AdminClient.Answer second = refreshed.post("jsorc_loadtest", Map.of("test", "calc_load",
+                    "experiment_duration", 1));
+
+            assertThat(second.status()).as(second.response().body()).isEqualTo(409);
+            assertThat(second.message()).contains("running");
+            // Once it ends, the next one runs.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> loadTestThreads() == 0);
+            AdminClient.Answer third = refreshed.post("jsorc_loadtest", Map.of("test", "calc_load",
+                    "experiment_duration", 1));
+            assertThat(third.status()).as(third.response().body()).isEqualTo(200);
+            run.get();
+        }
+    }
+
+    private static long loadTestThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("jsorc-admin-loadtest")).count();
+    }
+
+    @Test
     void anUnknownTestIs404NamingTheRegisteredOnes() throws Exception {
         AdminClient.Answer answer = host.client.post("jsorc_loadtest", Map.of("test", "nope"));
         assertThat(answer.status()).isEqualTo(404);
