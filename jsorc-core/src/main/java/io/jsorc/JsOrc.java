@@ -44,10 +44,10 @@ public final class JsOrc {
                 startingGlobal = built;
                 try {
                     built.start();
+                    global = built; // before startingGlobal is cleared: the hook sees one or the other
                 } finally {
                     startingGlobal = null;
                 }
-                global = built;
             }
             return global;
         }
@@ -99,14 +99,20 @@ public final class JsOrc {
         }
     }
 
-    /** The shutdown hook: no new global orchestrator from now on; the one starting, if any, and the global close. */
+    /**
+     * The shutdown hook: no new global orchestrator from now on; the one starting, if any, and the global close. Takes
+     * no LOCK: a first start that hangs holds it, and the JVM must exit all the same.
+     */
     private static void shutdownAtExit() {
         exiting = true;
         Orchestrator starting = startingGlobal;
         if (starting != null) {
-            starting.close(); // waits for its start (which holds LOCK) to end, then closes it
+            starting.close(); // waits (10 s at most) for its start to end, then closes it
         }
-        shutdown();
+        Orchestrator current = global;
+        if (current != null) {
+            current.close();
+        }
     }
 
     /** Closes the global orchestrator (if any) and forgets it; the next use builds a new one. */

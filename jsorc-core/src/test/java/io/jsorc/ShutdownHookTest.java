@@ -1,5 +1,6 @@
 package io.jsorc;
 
+import io.jsorc.fixtures.shutdown.HangingStartMain;
 import io.jsorc.fixtures.shutdown.ShutdownHookMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,42 @@ class ShutdownHookTest {
         Path marker = run();
         assertThat(marker).as("the persisting context was closed by the shutdown hook").exists();
         assertThat(Files.readString(marker)).isEqualTo("closed");
+    }
+
+    @Test
+    void aJvmToldToExitDuringTheFirstStartStillClosesWhatTheStartBuilt() throws Exception {
+        Path marker = dir.resolve("marker-hanging");
+        // A JSORC_CONFIG of this host's own, ahead of jsorc-core's on the class path: pre-load the hanging service
+        // (enabled by its default config).
+        Path defaults = Files.createDirectories(dir.resolve("classes/META-INF/jsorc/defaults"));
+        Files.writeString(defaults.resolve("JSORC_CONFIG.json"),
+                "{\"backoff_interval\": 10, \"pre_loaded_services\": [\"hanging_start\"]}");
+        Files.writeString(defaults.resolve("HANGING_START_CONFIG.json"), "{\"enabled\": true}");
+        String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process process = new ProcessBuilder(javaBin, "-Dmarker=" + marker,
+                "-Djsorc.scan.packages=io.jsorc.fixtures.shutdown", "-Djsorc.index=false", "-cp",
+                dir.resolve("classes") + File.pathSeparator + System.getProperty("java.class.path"),
+                HangingStartMain.class.getName())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("host.log").toFile()).start();
+        try {
+            Path started = Path.of(marker + ".started");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.exists(started) || !process.isAlive());
+            assertThat(started).as(Files.readString(dir.resolve("host.log"))).exists();
+
+            long t0 = System.nanoTime();
+            process.destroy(); // SIGTERM while the first start hangs in run()
+
+            // The hook waits (10 s) for the start, then closes beside it: the persisting context is closed.
+            boolean exited = process.waitFor(45, TimeUnit.SECONDS);
+            assertThat(exited).as("the JVM exited; its log:\n%s", Files.readString(dir.resolve("host.log"))).isTrue();
+            System.out.println("exited " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
+            assertThat(marker).as(Files.readString(dir.resolve("host.log"))).exists();
+            assertThat(Files.readString(marker)).isEqualTo("closed");
+            assertThat(Files.readString(dir.resolve("host.log"))).doesNotContain("main done");
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     @Test

@@ -236,7 +236,8 @@ public final class Assembly implements ComponentContext {
                 }
                 phase = Phase.CLOSED;
             }
-            closeParts();
+            // Beside a start that hangs, its build is not waited for twice: the services close without it.
+            closeParts(waited ? ServiceTable.CLOSE_WAITS_FOR_BUILDS : java.time.Duration.ZERO);
         } finally {
             if (waited) {
                 startLock.unlock();
@@ -244,7 +245,7 @@ public final class Assembly implements ComponentContext {
         }
     }
 
-    private void closeParts() {
+    private void closeParts(java.time.Duration waitForBuilds) {
         preloader.close();
         regeneration.close();
         for (OrchestratorExtension extension : extensions) {
@@ -259,7 +260,7 @@ public final class Assembly implements ComponentContext {
         scope.close();
         // Released once nothing writes any more, and while the services it needs (the kube service) still run.
         leadership.close();
-        services.close();
+        services.close(waitForBuilds);
         configStore.close();
     }
 

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -46,6 +47,8 @@ import java.util.function.Supplier;
 public final class ServiceTable implements RegenerationTarget {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceTable.class);
+    /** How long {@link #close()} waits, in all, for builds under way. */
+    public static final java.time.Duration CLOSE_WAITS_FOR_BUILDS = java.time.Duration.ofSeconds(10);
 
     private final Registry registry;
     private final ConfigStore configStore;
@@ -352,10 +355,23 @@ public final class ServiceTable implements RegenerationTarget {
     }
 
     /**
-     * Discards every built service, newest first, waiting for builds under way. Idempotent.
+     * Discards every built service, newest first, waiting (at most {@link #CLOSE_WAITS_FOR_BUILDS} in all) for builds
+     * under way. Idempotent.
      */
     public void close() {
+        close(CLOSE_WAITS_FOR_BUILDS);
+    }
+
+    /**
+     * Discards every built service, newest first, waiting at most {@code wait} in all for builds under way. A build
+     * that outlasts the wait (a {@code run()} that hangs) is left to discard what it built when it ends: a JVM told
+     * to exit is not held by it. Idempotent.
+     *
+     * @param wait how long to wait for builds under way, in all
+     */
+    public void close(java.time.Duration wait) {
         closed = true;
+        long deadline = System.nanoTime() + wait.toNanos();
         List<String> order = new ArrayList<>(buildOrder);
         Collections.reverse(order);
         for (String name : slots.keySet()) {
@@ -369,7 +385,11 @@ public final class ServiceTable implements RegenerationTarget {
                 continue;
             }
             // Waits for a build in progress; buildInto() sees closed afterwards and discards what it built.
-            slot.lock.lock();
+            if (!lockBefore(slot, deadline)) {
+                log.warn("Service '{}' is still starting; closing without it (it is discarded when its start ends)",
+                        name);
+                continue;
+            }
             try {
                 ServiceControl control = slot.clear();
                 if (control != null) {
@@ -380,6 +400,15 @@ public final class ServiceTable implements RegenerationTarget {
             }
         }
         slots.clear();
+    }
+
+    private static boolean lockBefore(ServiceSlot slot, long deadline) {
+        try {
+            return slot.lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return slot.lock.tryLock();
+        }
     }
 
     private void ensureOpen() {
