@@ -53,11 +53,18 @@ class DashboardEventsTest {
     static final class Reader implements AutoCloseable {
         final BlockingQueue<Event> events = new ArrayBlockingQueue<>(10_000);
         final HttpResponse<java.io.InputStream> response;
+        /** Counted down when the stream ends (the server finished or aborted it, or the test closed it). */
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         private final Thread thread;
 
         Reader(String url, String lastEventId) throws Exception {
+            this(url, lastEventId, "Authorization", "Bearer " + AdminHost.TOKEN);
+        }
+
+        /** Opens a stream with one credential header ({@code Authorization}, or {@code Cookie}). */
+        Reader(String url, String lastEventId, String header, String value) throws Exception {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/js_admin/events"))
-                    .header("Authorization", "Bearer " + AdminHost.TOKEN).GET();
+                    .header(header, value).GET();
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
             }
@@ -89,7 +96,9 @@ class DashboardEventsTest {
                     }
                 }
             } catch (java.io.IOException closed) {
-                // the test closed the stream
+                // the test closed the stream, or the server aborted it
+            } finally {
+                ended.countDown();
             }
         }
 
@@ -165,6 +174,32 @@ class DashboardEventsTest {
             Event placement = again.await("placement", Duration.ofSeconds(10));
             assertThat(placement.json()).containsEntry("from", "LOCAL");
         }
+    }
+
+    @Test
+    void aSignOutEndsTheSessionsStreamsAndTheCookieOpensNoNewOne() throws Exception {
+        DashboardSessionTest.Session session = DashboardSessionTest.signIn(host.admin.url(), AdminHost.TOKEN);
+        try (Reader signedIn = new Reader(host.admin.url(), null, "Cookie", session.cookie());
+             Reader token = new Reader(host.admin.url(), null)) {
+            assertThat(signedIn.response.statusCode()).isEqualTo(200);
+            signedIn.await("snapshot", Duration.ofSeconds(10));
+            token.await("snapshot", Duration.ofSeconds(10));
+
+            HttpResponse<String> out = DashboardSessionTest.send(HttpRequest.newBuilder(URI.create(host.admin.url()
+                    + "/js_admin/session")).header("Cookie", session.cookie())
+                    .header(io.jsorc.admin.dashboard.SessionAuth.CSRF_HEADER, session.csrf())
+                    .header("Origin", host.admin.url()).DELETE());
+            assertThat(out.statusCode()).as(out.body()).isEqualTo(200);
+
+            // The stream a signed-out session opened ends (it went on for hours before); the token's goes on.
+            assertThat(signedIn.ended.await(10, TimeUnit.SECONDS)).as("the session's stream ended").isTrue();
+            token.await("benchmark", Duration.ofSeconds(10));
+            assertThat(token.ended.getCount()).isEqualTo(1);
+        }
+        HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(host.admin.url() + "/js_admin/events")).header("Cookie", session.cookie()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -56,9 +56,9 @@ public final class Dashboard implements AutoCloseable {
         this.auth = new SessionAuth(operator.components().shared(SessionStores.class, SessionStores::new)
                 .under(List.of(tokenFingerprint, sessionLifetime),
                         () -> new SessionStore(sessionLifetime, SessionStore.DEFAULT_MAX_SESSIONS, clock)));
-        this.sessions = new SessionEndpoints(auth, tokenCheck, clock);
-        this.csrf = new CsrfGuard(auth);
         this.hub = new EventHub(Long.toString(System.currentTimeMillis(), 36), RING, MAX_STREAMS);
+        this.sessions = new SessionEndpoints(auth, tokenCheck, clock, hub::revalidate);
+        this.csrf = new CsrfGuard(auth);
         this.feed = new DashboardFeed(operator, actions, hub);
         this.events = new EventsEndpoint(hub, auth, tokenCheck, feed::snapshot);
         this.configs = new ServiceConfigEndpoint(operator, auth, tokenCheck, adminService, adminConfigCheck);

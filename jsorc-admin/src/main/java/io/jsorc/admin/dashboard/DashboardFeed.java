@@ -188,6 +188,7 @@ public final class DashboardFeed implements AutoCloseable {
                     state.benchmark(second);
                     hub.publish("benchmark", second, false);
                     refreshActions();
+                    hub.revalidate(); // a session that ended (expired, signed out elsewhere) ends its streams
                     if (++ticks % HEARTBEAT_SECONDS == 0) {
                         hub.broadcast(SseFrame.comment("heartbeat " + hub.lastId()));
                     }

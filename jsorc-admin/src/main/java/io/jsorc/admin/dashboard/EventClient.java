@@ -7,6 +7,7 @@ import org.eclipse.jetty.util.IteratingCallback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 
 /**
  * One open event stream: a bounded queue of frames written one at a time to its response, never blocking whoever
@@ -21,6 +22,7 @@ final class EventClient extends IteratingCallback {
     private final int maxFrames;
     private final long maxBytes;
     private final Runnable onEnd;
+    private final BooleanSupplier authorized;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean ended;
@@ -34,13 +36,22 @@ final class EventClient extends IteratingCallback {
      * @param maxFrames  the most frames queued
      * @param maxBytes   the most bytes queued
      * @param onEnd      told once when the stream ends, however
+     * @param authorized tells whether what let the stream open still holds (its session lives, the token is the
+     *                   admin's): the hub ends it when it no longer does
      */
-    EventClient(Response response, Callback completion, int maxFrames, long maxBytes, Runnable onEnd) {
+    EventClient(Response response, Callback completion, int maxFrames, long maxBytes, Runnable onEnd,
+                BooleanSupplier authorized) {
         this.response = response;
         this.completion = completion;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.onEnd = onEnd;
+        this.authorized = authorized;
+    }
+
+    /** {@return whether what let the stream open still holds} */
+    boolean authorized() {
+        return authorized.getAsBoolean();
     }
 
     /**

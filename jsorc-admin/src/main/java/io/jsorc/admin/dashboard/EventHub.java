@@ -193,6 +193,19 @@ public final class EventHub {
         return dropped;
     }
 
+    /**
+     * Ends the streams whose authorization no longer holds: a session signed out or expired (its page has to sign in
+     * again), a token no longer the admin's. Called every second by the feed and at once on sign-out.
+     */
+    public void revalidate() {
+        for (EventClient client : clients) {
+            if (!client.authorized()) {
+                clients.remove(client);
+                client.end("no longer authorized: the session ended or the token changed");
+            }
+        }
+    }
+
     /** Ends every open stream (the server stops). */
     public void endAll() {
         clients.forEach(client -> client.end("the admin server is stopping"));

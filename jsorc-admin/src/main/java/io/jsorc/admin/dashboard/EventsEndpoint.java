@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * {@code GET /js_admin/events}: the Server-Sent Events stream, for a signed-in page (its cookie) or a client with the
  * admin token. A browser that reconnects sends {@code Last-Event-ID} and gets what it missed, or a fresh snapshot.
  * Mounted outside the admin API's request limit: a stream stays open for hours and must not take one of the
- * operations' slots; the hub bounds the number of streams instead (503 beyond).
+ * operations' slots; the hub bounds the number of streams instead (503 beyond). A stream lasts only as long as what
+ * let it open: a sign-out, the session's expiry, or another admin token ends it within a second.
  */
 public final class EventsEndpoint extends Handler.Abstract {
 
@@ -75,8 +76,12 @@ public final class EventsEndpoint extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put("X-Accel-Buffering", "no");
         EventClient[] self = new EventClient[1];
+        // Checked again while the stream is open (EventHub.revalidate): a sign-out or an expiry ends it.
+        String session = SessionAuth.sessionId(request);
+        java.util.function.BooleanSupplier authorized = authorization != null
+                ? () -> tokenCheck.test(authorization) : () -> auth.sessions().find(session).isPresent();
         EventClient client = new EventClient(response, callback, MAX_QUEUED_FRAMES, MAX_QUEUED_BYTES,
-                () -> hub.close(self[0]));
+                () -> hub.close(self[0]), authorized);
         self[0] = client;
         client.offer(SseFrame.retry(RETRY_MS));
         String lastEventId = request.getHeaders().get("Last-Event-ID");

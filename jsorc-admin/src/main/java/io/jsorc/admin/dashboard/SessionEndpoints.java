@@ -34,18 +34,21 @@ public final class SessionEndpoints extends Handler.Abstract {
     private final SessionAuth auth;
     private final Predicate<String> tokenCheck;
     private final Clock clock;
+    private final Runnable sessionEnded;
 
     /**
      * Serves sign-in and sign-out.
      *
-     * @param auth       the session authenticator and its store
-     * @param tokenCheck tells whether an {@code Authorization} header value carries the admin token
-     * @param clock      the clock of the session store
+     * @param auth         the session authenticator and its store
+     * @param tokenCheck   tells whether an {@code Authorization} header value carries the admin token
+     * @param clock        the clock of the session store
+     * @param sessionEnded told when a sign-out ended a session (its event streams end then)
      */
-    public SessionEndpoints(SessionAuth auth, Predicate<String> tokenCheck, Clock clock) {
+    public SessionEndpoints(SessionAuth auth, Predicate<String> tokenCheck, Clock clock, Runnable sessionEnded) {
         this.auth = auth;
         this.tokenCheck = tokenCheck;
         this.clock = clock;
+        this.sessionEnded = sessionEnded;
     }
 
     @Override
@@ -110,6 +113,9 @@ public final class SessionEndpoints extends Handler.Abstract {
         }
         boolean ended = verdict == SessionAuth.Verdict.ACCEPTED && auth.sessions().end(SessionAuth.sessionId(request));
         response.getHeaders().add(HttpHeader.SET_COOKIE, SessionAuth.clearCookie(request.isSecure()));
+        if (ended) {
+            sessionEnded.run();
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("success", true);
         answer.put("message", ended ? "Signed out; the session ended" : "No session was open");

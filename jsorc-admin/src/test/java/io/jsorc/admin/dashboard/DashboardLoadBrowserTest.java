@@ -56,7 +56,7 @@ class DashboardLoadBrowserTest {
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
         server.setHandler(new Handler.Sequence(new SessionEndpoints(auth, ("Bearer " + TOKEN)::equals,
-                Clock.systemUTC()), events, new StaticFiles()));
+                Clock.systemUTC(), hub::revalidate), events, new StaticFiles()));
         server.start();
         Thread publisher = null;
         try (Browser browser = Browser.start()) {
