@@ -20,7 +20,8 @@ final class EventClient extends IteratingCallback {
     private final Response response;
     private final Callback completion;
     private final int maxFrames;
-    private final long maxBytes;
+    /** The byte cap; raised by a snapshot's size ({@link #offerStart}). Guarded by {@code queue}. */
+    private long maxBytes;
     private final Runnable onEnd;
     private final BooleanSupplier authorized;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -77,6 +78,21 @@ final class EventClient extends IteratingCallback {
         }
         iterate();
         return !isEnded();
+    }
+
+    /**
+     * Queues the frame a stream starts with (its snapshot): the stream's byte cap grows by its size, so a snapshot
+     * larger than the cap still goes out (else every stream would be dropped at once, and every browser would
+     * reconnect for another snapshot, for ever), and the frames behind it keep the usual allowance.
+     *
+     * @param frame an encoded frame
+     * @return false when the client was dropped
+     */
+    boolean offerStart(byte[] frame) {
+        synchronized (queue) {
+            maxBytes += frame.length;
+        }
+        return offer(frame);
     }
 
     /** Ends the stream cleanly (the server is stopping); queued frames are dropped. */

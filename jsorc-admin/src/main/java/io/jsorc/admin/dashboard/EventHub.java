@@ -148,7 +148,7 @@ public final class EventHub {
             synchronized (this) {
                 before = lastSeq;
             }
-            client.offer(snapshot.apply(before));
+            client.offerStart(snapshot.apply(before)); // may be larger than a stream's byte cap
             from = before;
         }
         synchronized (this) {

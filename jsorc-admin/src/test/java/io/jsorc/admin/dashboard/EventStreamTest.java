@@ -41,11 +41,16 @@ class EventStreamTest {
     }
 
     private void startWith(EventHub events) throws Exception {
+        startWith(events, "");
+    }
+
+    /** Serves a hub whose snapshots carry {@code padding} too. */
+    private void startWith(EventHub events, String padding) throws Exception {
         hub = events;
         SessionAuth auth = new SessionAuth(new SessionStore(Duration.ofMinutes(5), 4, Clock.systemUTC()));
         EventsEndpoint endpoint = new EventsEndpoint(hub, auth, TOKEN::equals, seq -> {
             snapshots.incrementAndGet();
-            return SseFrame.event(hub.idOf(seq), "snapshot", "{\"seq\":" + seq + "}");
+            return SseFrame.event(hub.idOf(seq), "snapshot", "{\"seq\":" + seq + ", \"pad\": \"" + padding + "\"}");
         });
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -168,6 +173,23 @@ class EventStreamTest {
             hub.publish("service", Map.of("after", true), true);
             assertThat(fast.next().data()).contains("after");
         }
+    }
+
+    @Test
+    void aSnapshotLargerThanAStreamsByteCapStillGoesOutAndTheStreamStays() throws Exception {
+        stop();
+        startWith(new EventHub("e3", 8, 4), "x".repeat((int) EventsEndpoint.MAX_QUEUED_BYTES + 1024));
+        try (Stream stream = Stream.open(port, TOKEN, null)) {
+            Event snapshot = stream.next();
+            assertThat(snapshot.type()).isEqualTo("snapshot");
+            assertThat(snapshot.data().length()).isGreaterThan((int) EventsEndpoint.MAX_QUEUED_BYTES);
+            waitForClients(1);
+            hub.publish("service", Map.of("after", true), true);
+            assertThat(stream.next().data()).contains("after");
+        }
+        // One snapshot: the browser was not dropped and sent back for another.
+        assertThat(snapshots.get()).isEqualTo(1);
+        assertThat(hub.dropped()).isZero();
     }
 
     private void waitForClients(int n) {
