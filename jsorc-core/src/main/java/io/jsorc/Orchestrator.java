@@ -228,6 +228,16 @@ public final class Orchestrator extends ForwardingComponentContext implements Au
         parts.configStore().delete(name);
     }
 
+    /**
+     * Removes a key's stored value with the given durability; the next read stores the default again.
+     *
+     * @param name       a known key
+     * @param durability {@link io.jsorc.config.Durability#REQUIRED}: return only once the store removed it, else throw
+     */
+    public void configDelete(String name, io.jsorc.config.Durability durability) {
+        parts.configStore().delete(name, durability);
+    }
+
     /** {@return the keys, stored or with a default} */
     public Set<String> configList() {
         return parts.configStore().list();

@@ -155,13 +155,13 @@ final class ConfigOperations {
     private Map<String, Object> delete(Params params) {
         String name = params.text("name");
         if (known(params, name)) {
-            store().delete(name);
+            store().delete(name, Durability.REQUIRED); // reports success only once it is gone from the store
         } else {
             Hook hook = store().hook();
             if (hook.getGlob(name).isEmpty()) {
                 throw AdminException.notFound("Config " + name + " has no value to delete");
             }
-            hook.deleteGlob(name);
+            hook.deleteGlob(name, Durability.REQUIRED);
             hook.commit();
         }
         return success("Config " + name + " deleted");

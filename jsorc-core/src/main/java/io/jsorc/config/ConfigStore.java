@@ -316,15 +316,26 @@ public final class ConfigStore {
     }
 
     /**
-     * Removes the stored value; the next read stores the default again.
+     * Removes the stored value, best effort: see {@link #delete(String, Durability)}.
      *
      * @param key a known key
      */
     public void delete(String key) {
+        delete(key, Durability.BEST_EFFORT);
+    }
+
+    /**
+     * Removes the stored value; the next read stores the default again.
+     *
+     * @param key        a known key
+     * @param durability {@link Durability#REQUIRED}: return only once the backend removed it, else throw (nothing is
+     *                   pending then); {@code BEST_EFFORT}: a backend that cannot take it now removes it later
+     */
+    public void delete(String key, Durability durability) {
         requireKnown(key);
         synchronized (writeLock) {
             Hook h = hook();
-            h.deleteGlob(key);
+            h.deleteGlob(key, durability == null ? Durability.BEST_EFFORT : durability);
             h.commit();
         }
     }

@@ -93,6 +93,18 @@ public interface Hook {
     }
 
     /**
+     * Removes a glob with the given durability. The default suits a backend that stores at once: it calls
+     * {@link #deleteGlob(String)}.
+     *
+     * @param key        the glob key
+     * @param durability {@link Durability#REQUIRED}: return only once the backend removed it, else throw
+     * @throws IllegalStateException when {@code REQUIRED} and the backend could not remove it; nothing is pending then
+     */
+    default void deleteGlob(String key, Durability durability) {
+        deleteGlob(key);
+    }
+
+    /**
      * Replaces a glob with what {@code change} makes of the current one, atomically against other writers of the
      * same backend where the backend can (a shared backend retries on a concurrent change). The default reads and
      * writes; callers serialise it within one orchestrator.

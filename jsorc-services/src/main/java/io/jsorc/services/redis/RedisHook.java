@@ -129,7 +129,12 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
 
     @Override
     public void deleteGlob(String key) {
-        state.write(key, Op.DEL, null, Durability.BEST_EFFORT);
+        deleteGlob(key, Durability.BEST_EFFORT);
+    }
+
+    @Override
+    public void deleteGlob(String key, Durability durability) {
+        state.write(key, Op.DEL, null, durability);
     }
 
     @Override

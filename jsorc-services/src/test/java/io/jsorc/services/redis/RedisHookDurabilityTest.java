@@ -153,6 +153,28 @@ class RedisHookDurabilityTest {
     }
 
     @Test
+    void aRequiredDeleteThrowsWhenRedisCannotTakeItAndLeavesNothingPending(RedisServer server) {
+        try (Orchestrator o = orchestrator(server)) {
+            RedisHook hook = (RedisHook) o.hook();
+            o.configSet("PROBE_CONFIG", API, Durability.REQUIRED);
+            server.kill();
+
+            assertThatThrownBy(() -> o.configDelete("PROBE_CONFIG", Durability.REQUIRED))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("PROBE_CONFIG");
+
+            // Not removed later behind the caller's back: the value stays, and is what a restarted Redis gets back.
+            assertThat(hook.pendingKeys()).isEmpty();
+            assertThat(value(o)).isEqualTo("api");
+            server.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ":1".equals(server.command("HEXISTS " + RedisHook.HASH
+                    + " PROBE_CONFIG")));
+            o.configDelete("PROBE_CONFIG", Durability.REQUIRED);
+            assertThat(server.command("HEXISTS " + RedisHook.HASH + " PROBE_CONFIG")).isEqualTo(":0");
+            assertThat(value(o)).isEqualTo("v1");
+        }
+    }
+
+    @Test
     void aRequiredWriteRedisStoredButNeverConfirmedIsNotReportedAsNothingChanged(RedisServer server) throws Exception {
         try (FreezingProxy proxy = new FreezingProxy(server.host(), server.port())) {
             try (Orchestrator o = orchestrator(server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
