@@ -18,8 +18,11 @@ final class ServiceSlot {
     volatile CommonService<?> service;
     /** The controls of {@link #service}; written with it, under the lock. */
     volatile ServiceControl control;
-    /** The thread building the service right now, to detect a service that asks for itself. Guarded by lock. */
-    Thread builder;
+    /**
+     * The thread building the service right now, to detect a service that asks for itself; written under the lock,
+     * read by {@link BuildWaits} from waiting threads.
+     */
+    volatile Thread builder;
     /** Shared never-running stand-in handed out under the {@code proxy} rule. */
     volatile CommonService<?> proxyStandIn;
 

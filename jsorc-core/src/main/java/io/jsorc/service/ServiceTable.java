@@ -60,6 +60,7 @@ public final class ServiceTable implements RegenerationTarget {
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
     private volatile RegenerationLoop regeneration;
     private volatile boolean closed;
+    private final BuildWaits buildWaits = new BuildWaits();
 
     /**
      * Creates the table of one orchestrator.
@@ -117,7 +118,7 @@ public final class ServiceTable implements RegenerationTarget {
             return proxyStandIn(slot);
         }
         try {
-            slot.lock.lockInterruptibly();
+            buildWaits.lock(slot); // a wait that would close a cycle across threads throws instead
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceNotRunningException("Interrupted while waiting for service '" + name + "' to start");
