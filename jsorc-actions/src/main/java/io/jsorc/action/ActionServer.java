@@ -44,6 +44,12 @@ public final class ActionServer implements AutoCloseable {
      * is gone, also when it is gone before the server could watch it (its parent is then init, not the host).
      */
     public static final String PARENT_PID_ENV = "JSORC_ACTION_PARENT_PID";
+    /**
+     * Environment variable naming the launcher's folder for this server (its port file and log), which the server
+     * deletes when it stops because its host is gone: a host killed with SIGKILL retires nothing. Set unless
+     * {@code remote.keep_logs}; only a folder named {@code jsorc-action-*} is deleted.
+     */
+    public static final String CLEANUP_DIR_ENV = "JSORC_ACTION_CLEANUP_DIR";
 
     /** Jetty's selector, acceptor and the threads it keeps in reserve, beyond the ones running calls. */
     private static final int SERVER_THREADS = 6;

@@ -49,20 +49,29 @@ final class ActionServerMain {
         String hostPid = environment.get(ActionServer.PARENT_PID_ENV);
         java.util.Optional<ProcessHandle> host = hostPid == null || hostPid.isBlank() ? ProcessHandle.current().parent()
                 : ProcessHandle.of(Long.parseLong(hostPid.strip()));
+        Path cleanup = cleanupDir(environment);
         if (host.isEmpty() && hostPid != null && !hostPid.isBlank()) {
             log.info("The host process {} is gone already; stopping", hostPid.strip());
+            deleteTree(cleanup);
             return;
         }
         java.util.concurrent.atomic.AtomicReference<ActionServer> running =
                 new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hostGone = new java.util.concurrent.atomic.AtomicBoolean();
         host.ifPresent(parent -> parent.onExit().thenRun(() -> {
             log.info("The host process {} is gone; stopping", parent.pid());
-            stopped.countDown();
+            hostGone.set(true);
             ActionServer server = running.get();
+            // Its folder goes too (the host, killed, never retires it); only then is run() let return, since the
+            // entry point exits the JVM as soon as it does.
             if (server != null) {
                 server.close();
+                deleteTree(cleanup);
+                stopped.countDown();
             } else {
+                deleteTree(cleanup);
+                stopped.countDown();
                 hostGoneEarly.run();
             }
         }));
@@ -78,7 +87,7 @@ final class ActionServerMain {
         ActionServer server = new ActionServer(Class.forName(args[0], false, loader), address,
                 environment.get(ActionServer.TOKEN_ENV), ServerLimits.fromEnvironment(environment));
         running.set(server);
-        if (stopped.getCount() == 0) { // the host went while the module was being built
+        if (hostGone.get()) { // the host went while the module was being built
             server.close();
             return;
         }
@@ -94,6 +103,35 @@ final class ActionServerMain {
         log.info("Action server for '{}' on {}:{}", server.module(), address.getAddress().getHostAddress(),
                 server.port());
         stopped.await();
+    }
+
+    /** {@return the folder to delete when the host is gone, or {@code null}: only a launcher's {@code jsorc-action-*}} */
+    private static Path cleanupDir(Map<String, String> environment) {
+        String dir = environment.get(ActionServer.CLEANUP_DIR_ENV);
+        if (dir == null || dir.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(dir).toAbsolutePath().normalize();
+        // Defensive: a mistaken variable must not make the server delete some other folder.
+        return path.getFileName() != null && path.getFileName().toString().startsWith("jsorc-action-") ? path : null;
+    }
+
+    /** Deletes a folder and what it holds (its log, still open, too: the server's output is lost with the host). */
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    log.debug("Could not delete {}", path, e);
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.debug("Could not delete {}", dir, e);
+        }
     }
 
     /** Writes the port to a file beside the target, then moves it in place: the parent never reads half a line. */

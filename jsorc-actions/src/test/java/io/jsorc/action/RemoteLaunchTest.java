@@ -182,6 +182,8 @@ class RemoteLaunchTest {
             }
             assertThat(serverPid).as("the host printed its action server's pid").isPositive();
             assertThat(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive)).contains(true);
+            java.nio.file.Path folder = launchFolderOf(serverPid);
+            assertThat(folder).as("the launcher's folder (port file, log)").isDirectory();
             host.destroyForcibly(); // SIGKILL: no shutdown hook, nothing retired
             host.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             long killed = System.nanoTime();
@@ -190,12 +192,26 @@ class RemoteLaunchTest {
                     .orElse(true));
             System.out.println("action server gone " + (System.nanoTime() - killed) / 1_000_000
                     + " ms after its host was SIGKILLed");
+            // Its folder went with it: the killed host never retires it, and a temp folder per crash piled up.
+            assertThat(folder).doesNotExist();
         } finally {
             host.destroyForcibly();
             if (serverPid > 0) {
                 ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    /** {@return the folder the launcher made for a running server (Linux: from its environment in /proc)} */
+    private static java.nio.file.Path launchFolderOf(long serverPid) throws java.io.IOException {
+        String environ = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + serverPid + "/environ"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (String variable : environ.split("\0")) {
+            if (variable.startsWith(ActionServer.PORT_FILE_ENV + "=")) {
+                return java.nio.file.Path.of(variable.substring(ActionServer.PORT_FILE_ENV.length() + 1)).getParent();
+            }
+        }
+        throw new AssertionError("no " + ActionServer.PORT_FILE_ENV + " in the server's environment");
     }
 
     @Test

@@ -94,6 +94,9 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             Map<String, String> environment = builder.environment();
             environment.clear();
             environment.putAll(wanted);
+            if (!keepLog) {
+                environment.put(ActionServer.CLEANUP_DIR_ENV, dir.toString()); // what a SIGKILLed host leaves
+            }
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
