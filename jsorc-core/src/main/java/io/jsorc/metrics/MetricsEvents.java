@@ -56,8 +56,9 @@ public final class MetricsEvents {
      * What one regeneration cycle did to one service.
      *
      * @param service  the service name
-     * @param action   what the loop did ({@code NONE}, {@code DEFERRED}, {@code WAITING_FOR_MANIFEST},
-     *                 {@code REFRESHED}, {@code DROPPED})
+     * @param action   what the loop did: a {@code RegenerationReport.Action} name ({@code NONE},
+     *                 {@code DEFERRED}, {@code WAITING_FOR_MANIFEST}, {@code WAITING_FOR_LEADER}, {@code REFRESHED},
+     *                 {@code DROPPED}, {@code APPLIED_FOR_FOLLOWERS})
      * @param state    the service's state afterwards
      * @param duration how long the examination took
      * @param detail   a short explanation

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * the leader applied is there and ready ({@link ManifestApplier#check}) and starts its service once it is
  * ({@link Action#WAITING_FOR_LEADER} until then). A requested restart (a config change) re-applies the manifest only
  * when it changed since this replica last applied it successfully, or when what was applied is gone: N replicas
- * told of one config change send nothing to the cluster beyond the leader's reads.
+ * told of one config change send nothing to the cluster beyond the leader's reads. A follower that waits records it
+ * ({@link io.jsorc.cluster.ManifestDemand}); the leader applies the manifests followers wait for even of services it
+ * does not use ({@link Action#APPLIED_FOR_FOLLOWERS}).
  */
 final class Reconciler {
 
@@ -45,6 +47,7 @@ final class Reconciler {
     private final List<ManifestApplier> appliers;
     private final WorkQueue<?> queue;
     private final Leadership leadership;
+    private final io.jsorc.cluster.ManifestDemand demand;
     /** Per service, the digest of the manifest this replica last applied with everything ready (one per service). */
     private final Map<String, String> lastApplied = new ConcurrentHashMap<>();
 
@@ -58,12 +61,15 @@ final class Reconciler {
      * @param appliers   manifest appliers, in order (may be empty)
      * @param queue      the queue whose reasons and backoffs this reconciler reads and updates
      * @param leadership whether this replica writes to the cluster
+     * @param demand     where a follower records that it waits for a manifest (the leader applies those too)
      */
-    Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue, Leadership leadership) {
+    Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue, Leadership leadership,
+               io.jsorc.cluster.ManifestDemand demand) {
         this.target = target;
         this.appliers = List.copyOf(appliers);
         this.queue = queue;
         this.leadership = leadership;
+        this.demand = demand;
     }
 
     /**
@@ -90,6 +96,13 @@ final class Reconciler {
         // Waits while the service is being built; the caller is this service's worker, so only this service waits.
         CommonService<?> service = target.current(name);
         Reason reason = queue.reason(name);
+        if (reason == Reason.DEMANDED) {
+            if (service == null) {
+                return applyForFollowers(name, ignoreBackoff, cap, t0);
+            }
+            queue.done(name); // built here after all: looked after as any built service
+            reason = null;
+        }
         if (service == null) {
             if (reason == null) {
                 queue.forgetBackoff(name);
@@ -177,6 +190,33 @@ final class Reconciler {
                 : Secrets.maskText(error.toString()));
     }
 
+    /**
+     * The leader's part for a service it has not built but followers wait for: its manifest is applied (only when it
+     * changed or what was applied is gone), nothing is built.
+     */
+    private Entry applyForFollowers(String name, boolean ignoreBackoff, Duration cap, long t0) {
+        if (!leadership.isLeader()) {
+            queue.done(name); // no longer leads: the new leader looks at the demand
+            return null;
+        }
+        Backoff backoff = queue.backoff(name);
+        if (!ignoreBackoff && !backoff.due(System.nanoTime())) {
+            return new Entry(name, Action.DEFERRED, ServiceState.NOT_STARTED, Duration.ofNanos(System.nanoTime()
+                    - t0), "manifest apply for followers: retry in " + TimeUnit.NANOSECONDS.toMillis(
+                    backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure " + backoff.failures() + ")");
+        }
+        Gate gate = applyManifest(name, true);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (gate != null) {
+            backoff.failed(System.nanoTime(), cap);
+            queue.offer(name, Reason.DEMANDED);
+            return new Entry(name, gate.action(), ServiceState.NOT_STARTED, took, gate.detail());
+        }
+        queue.done(name);
+        return new Entry(name, Action.APPLIED_FOR_FOLLOWERS, ServiceState.NOT_STARTED, took,
+                "manifest in place for the replicas that wait for it; not used here");
+    }
+
     /** {@return null when the service may start now, else what it waits for} */
     private Gate applyManifest(String name, boolean restart) {
         if (appliers.isEmpty()) {
@@ -195,6 +235,9 @@ final class Reconciler {
         boolean leader = leadership.isLeader();
         if (!leader || (restart && digest.equals(lastApplied.get(name)))) {
             Gate checked = check(name, manifest, leader);
+            if (checked != null && !leader) {
+                demand.record(name); // the leader applies it even if it never uses this service
+            }
             if (checked == null || !leader) {
                 return checked;
             }

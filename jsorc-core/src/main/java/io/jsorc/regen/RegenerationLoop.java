@@ -1,6 +1,7 @@
 package io.jsorc.regen;
 
 import io.jsorc.cluster.Leadership;
+import io.jsorc.cluster.ManifestDemand;
 import io.jsorc.cluster.ManifestApplier;
 import io.jsorc.ServiceState;
 import io.jsorc.base.DaemonThreads;
@@ -72,6 +73,8 @@ public final class RegenerationLoop implements AutoCloseable {
     private final List<Consumer<Entry>> observers = new CopyOnWriteArrayList<>();
     private final ExecutorService workers;
     private final RegenerationSettings.Reader settings;
+    private final Leadership leadership;
+    private final ManifestDemand demand;
     private volatile Thread thread;
 
     /**
@@ -92,9 +95,28 @@ public final class RegenerationLoop implements AutoCloseable {
      * @param leadership whether this replica writes to the cluster; followers wait for what the leader applies
      */
     public RegenerationLoop(RegenerationTarget target, List<ManifestApplier> appliers, Leadership leadership) {
+        this(target, appliers, leadership, null);
+    }
+
+    /**
+     * Creates a loop whose cluster writes only the leader replica makes, and which applies on the leader the
+     * manifests followers wait for; {@link #start()} starts its daemon thread.
+     *
+     * @param target     the orchestrator side
+     * @param appliers   manifest appliers, in order (may be empty)
+     * @param leadership whether this replica writes to the cluster; followers wait for what the leader applies
+     * @param demand     where followers record the manifests they wait for, or {@code null} (a lone replica)
+     */
+    public RegenerationLoop(RegenerationTarget target, List<ManifestApplier> appliers, Leadership leadership,
+                            ManifestDemand demand) {
         this.target = target;
         this.settings = new RegenerationSettings.Reader(target::jsorcConfig);
-        this.reconciler = new Reconciler(target, appliers, queue, leadership);
+        this.leadership = leadership;
+        // A lone replica's loop never leads others nor follows: a demand of its own, which no one reads.
+        io.jsorc.config.MemoryHook alone = new io.jsorc.config.MemoryHook();
+        this.demand = demand != null ? demand : new ManifestDemand(() -> alone, () -> "replica",
+                System::currentTimeMillis);
+        this.reconciler = new Reconciler(target, appliers, queue, leadership, this.demand);
         // Unbounded and without a queue: every service examined gets a thread at once (a slow one never holds up
         // another); idle threads end after 5 s.
         this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -276,6 +298,15 @@ public final class RegenerationLoop implements AutoCloseable {
             Duration cap = current.interval();
             // Names only: whether a built service is automated is its worker's question, because asking
             // (current()) waits while the service is being built, and the loop must never wait on one service.
+            if (full && leadership.isLeader()) {
+                // The manifests followers wait for, of services this replica never built: applied here, the one
+                // replica that writes (the services it built are looked after below, as always).
+                for (String waitedFor : demand.waiting().keySet()) {
+                    if (!target.builtServices().contains(waitedFor)) {
+                        queue.offer(waitedFor, WorkQueue.Reason.DEMANDED);
+                    }
+                }
+            }
             Set<String> candidates = new LinkedHashSet<>(queue.keys());
             if (full) {
                 candidates.addAll(target.builtServices());

@@ -47,7 +47,12 @@ public record RegenerationReport(Instant started, Duration duration, List<Entry>
          */
         WAITING_FOR_LEADER,
         /** Rebuilt and restarted ({@code serviceRefresh}). */
-        REFRESHED
+        REFRESHED,
+        /**
+         * This replica leads and does not use the service, but followers wait for its manifest: the manifest was
+         * applied (or found in place) for them; nothing was built here.
+         */
+        APPLIED_FOR_FOLLOWERS
     }
 
     /**

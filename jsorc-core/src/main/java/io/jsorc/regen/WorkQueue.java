@@ -27,7 +27,12 @@ final class WorkQueue<R> {
         /** It failed: reconcile it if it is automated, within its backoff. */
         FAILED,
         /** A restart was asked for: rebuild it at once, automated or not. */
-        RESTART
+        RESTART,
+        /**
+         * Followers wait for its manifest and this replica leads without having built it: apply the manifest, build
+         * nothing.
+         */
+        DEMANDED
     }
 
     private static final Duration UNCAPPED = Duration.ofNanos(Long.MAX_VALUE);

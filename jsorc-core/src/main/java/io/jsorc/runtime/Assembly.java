@@ -15,6 +15,7 @@ import io.jsorc.base.Json;
 import io.jsorc.cluster.LeaderElection;
 import io.jsorc.cluster.Leadership;
 import io.jsorc.cluster.ManifestApplier;
+import io.jsorc.cluster.ManifestDemand;
 import io.jsorc.cluster.ManifestGateway;
 import io.jsorc.component.ContextScope;
 import io.jsorc.config.ConfigStore;
@@ -126,7 +127,11 @@ public final class Assembly implements ComponentContext {
                     leadership);
             this.services = new ServiceTable(registry, configStore, scope, this, manifests::applyContext);
             settings.listeners().forEach(services::addListener);
-            this.regeneration = new RegenerationLoop(services, appliers, leadership);
+            // Followers record there which manifests they wait for; only a replica in an election is ever one.
+            ManifestDemand demand = new ManifestDemand(configStore::hook,
+                    () -> leadership.identity().orElse("replica-" + ProcessHandle.current().pid()),
+                    System::currentTimeMillis);
+            this.regeneration = new RegenerationLoop(services, appliers, leadership, demand);
             leadership.addListener(regeneration::leadershipChanged);
             services.attachRegeneration(regeneration);
             regeneration.addObserver(entry -> MetricsEvents.of(this).regenerated(new MetricsEvents.Regenerated(

@@ -85,8 +85,23 @@ public class LeadershipTest {
     /** Public: the metrics test drives the jsorc.leader gauge with it. */
     public static final class SwitchElection implements LeaderElection {
         final AtomicBoolean leader = new AtomicBoolean();
+        final String identity;
         volatile ElectionContext context;
         volatile boolean released;
+
+        /** An election of replica {@code me-1234}. */
+        public SwitchElection() {
+            this("me-1234");
+        }
+
+        /**
+         * An election of a named replica.
+         *
+         * @param identity this replica's holder identity
+         */
+        public SwitchElection(String identity) {
+            this.identity = identity;
+        }
 
         @Override
         public String mode() {
@@ -119,12 +134,12 @@ public class LeadershipTest {
 
                 @Override
                 public String identity() {
-                    return "me-1234";
+                    return identity;
                 }
 
                 @Override
                 public Optional<String> observedHolder() {
-                    return Optional.of(leader.get() ? "me-1234" : "other-5678");
+                    return Optional.of(leader.get() ? identity : "other-5678");
                 }
 
                 @Override
