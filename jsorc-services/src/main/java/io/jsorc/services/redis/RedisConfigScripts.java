@@ -114,11 +114,12 @@ final class RedisConfigScripts {
      * @param baseEpoch the data set the base version belongs to ({@code ""} when unknown)
      * @param kind      for SEED: the kind of the memory copy
      * @param origin    the writer's id, announced with the change
+     * @param channel   where the change is announced ({@link RedisHook#channel}: the database's own)
      * @return what Redis holds now
      */
     static Stored run(RedisConfigConnection redis, Op op, String key, String json, long base, String baseEpoch,
-                      String kind, String origin) {
-        Object reply = redis.eval(SCRIPT, List.of(RedisHook.HASH, META, EPOCH, RedisHook.CHANNEL),
+                      String kind, String origin, String channel) {
+        Object reply = redis.eval(SCRIPT, List.of(RedisHook.HASH, META, EPOCH, channel),
                 List.of(key, op.name(), json == null ? "" : json, Long.toString(base),
                         baseEpoch == null ? "" : baseEpoch, uniqueId(),
                         kind == null ? "set" : kind, origin));

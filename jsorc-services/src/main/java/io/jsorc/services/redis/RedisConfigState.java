@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
-import static io.jsorc.services.redis.RedisHook.CHANNEL;
 
 /**
  * What all {@link RedisHook} instances of one orchestrator share: the memory copy with its versions, the bootstrap
@@ -47,6 +46,8 @@ final class RedisConfigState {
     final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     final ComponentContext context;
     final RedisService.Settings bootstrap;
+    /** Where this store's database announces its changes (only its own are heard). */
+    final String channel;
     private final ConfigSubscriber subscriber;
     private final ConfigWrites writes = new ConfigWrites(this);
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
@@ -59,12 +60,13 @@ final class RedisConfigState {
         this.context = context;
         this.subscriber = new ConfigSubscriber(context);
         this.bootstrap = bootstrapSettings(context);
+        this.channel = RedisHook.channel(bootstrap == null ? null : bootstrap.db());
         RedisLink link = context.shared(RedisLink.class, RedisLink::new);
         link.onUp(service -> {
             retryAtNanos = 0;
             resync();
         });
-        link.handle(CHANNEL, (channel, message) -> changed(message));
+        link.handle(channel, (heardOn, message) -> changed(message));
     }
 
     /** REDIS_CONFIG as the builder or the classpath give it; {@code null} when Redis is disabled there. */
@@ -140,7 +142,7 @@ final class RedisConfigState {
 
     Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base,
                String baseEpoch, String kind) {
-        Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin);
+        Stored stored = RedisConfigScripts.run(redis, op, key, json, base, baseEpoch, kind, origin, channel);
         if (epoch.isEmpty() && stored.epoch() != null) {
             epoch = stored.epoch();
         }
@@ -321,7 +323,7 @@ final class RedisConfigState {
         try {
             change = Json.parseObject(message, "config change message");
         } catch (IllegalArgumentException e) {
-            log.warn("Ignoring a malformed message on {}: {}", CHANNEL, e.getMessage());
+            log.warn("Ignoring a malformed message on {}: {}", channel, e.getMessage());
             return;
         }
         if (origin.equals(change.get("origin")) || !(change.get("key") instanceof String key)) {

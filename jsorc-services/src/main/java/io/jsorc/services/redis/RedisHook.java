@@ -39,8 +39,22 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
 
     /** The Redis hash that holds the globs. */
     public static final String HASH = "jsorc:global";
-    /** The channel config changes are announced on. */
+    /**
+     * The prefix of the channels config changes are announced on: one per database, {@code jsorc:config:<db>}
+     * ({@link #channel}), since Redis's pub/sub ignores the database and hosts on other databases of the same server
+     * must not hear this one's changes.
+     */
     public static final String CHANNEL = "jsorc:config";
+
+    /**
+     * Names the channel the config changes of one database are announced on.
+     *
+     * @param db the database ({@code null}: 0)
+     * @return e.g. {@code jsorc:config:1}
+     */
+    public static String channel(Integer db) {
+        return CHANNEL + ":" + (db == null ? 0 : db);
+    }
 
     private RedisConfigState state;
 

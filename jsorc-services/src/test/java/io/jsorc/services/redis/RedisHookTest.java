@@ -72,6 +72,37 @@ class RedisHookTest {
     }
 
     @Test
+    void hostsOnOtherDatabasesOfTheSameServerDoNotHearEachOthersChanges(RedisServer server) {
+        try (Orchestrator a = orchestrator(server, 1); Orchestrator sameDb = orchestrator(server, 1);
+             Orchestrator otherDb = orchestrator(server, 2)) {
+            assertThat(sameDb.svc("probe").app()).isEqualTo("v1");
+            io.jsorc.CommonService<?> other = otherDb.svc("probe");
+            assertThat(other.app()).isEqualTo("v1");
+
+            a.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"v2\"}");
+
+            // Its replica on the same database hears it and restarts with v2 ...
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> "v2".equals(sameDb.svc("probe").app()));
+            // ... while the host on database 2 (pub/sub is server-wide) neither restarts nor drops its copy.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < until) {
+                assertThat(otherDb.svc("probe")).as("not restarted by another database's change").isSameAs(other);
+            }
+            assertThat(((RedisHook) otherDb.hook()).cachedKeys()).contains("PROBE_CONFIG");
+            assertThat(other.app()).isEqualTo("v1");
+        }
+    }
+
+    static Orchestrator orchestrator(RedisServer server, int db) {
+        return Orchestrator.builder()
+                .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500")
+                        .replace("\"db\": 0", "\"db\": " + db))
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 0.5, \"pre_loaded_services\": [\"redis\"]}")
+                .build().start();
+    }
+
+    @Test
     void theSubscriptionsServiceIsBuiltOffTheStartingThreadAndHearsReplicas(RedisServer server) {
         java.util.Map<io.jsorc.ServiceState, String> redisThreads = new java.util.concurrent.ConcurrentHashMap<>();
         // Not pre-loaded: only the config store's first read after start() asks for the redis service.
