@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
@@ -29,6 +30,8 @@ public final class AdminServer implements AutoCloseable {
     static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(10);
     /** How long an idle connection is kept. */
     static final long IDLE_TIMEOUT_MS = 30_000;
+    /** The slowest a request body may arrive, in bytes per second, over the whole body. */
+    static final long MIN_REQUEST_DATA_RATE = 1024;
 
     private final Server server;
     private final ServerConnector connector;
@@ -71,7 +74,10 @@ public final class AdminServer implements AutoCloseable {
         AdminHandler admin = new AdminHandler(operations, settings, health, actions, dashboard.auth());
         api.addHandler(admin);
         // At most MAX_REQUESTS operations run at once and MAX_WAITING wait (up to MAX_WAIT); beyond that: 503.
-        QoSHandler limit = new QoSHandler(api);
+        // A body trickled in (a byte now and then, each within the idle timeout) would hold one of those few slots for
+        // hours: sign-in reads its body before anything is authorized. A read slower than this fails (Jetty 12's
+        // HttpConfiguration.setMinRequestDataRate is not enforced; this handler is).
+        QoSHandler limit = new QoSHandler(new MinimumDataRateHandler(api, MIN_REQUEST_DATA_RATE, 0));
         limit.setMaxRequestCount(MAX_REQUESTS);
         limit.setMaxSuspendedRequestCount(MAX_WAITING);
         limit.setMaxSuspend(MAX_WAIT);
