@@ -42,6 +42,13 @@ public final class JsOrc {
                 registerShutdownHook();
                 Orchestrator built = Orchestrator.builder().build();
                 startingGlobal = built;
+                if (exiting) {
+                    // The hook ran during the build and found nothing to close (both fields are volatile: either it
+                    // sees startingGlobal, or this sees exiting).
+                    startingGlobal = null;
+                    built.close();
+                    throw new IllegalStateException("The JVM is exiting: JsOrc builds no new global orchestrator");
+                }
                 try {
                     built.start();
                     global = built; // before startingGlobal is cleared: the hook sees one or the other

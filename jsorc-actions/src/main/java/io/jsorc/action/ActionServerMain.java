@@ -89,6 +89,7 @@ final class ActionServerMain {
         running.set(server);
         if (hostGone.get()) { // the host went while the module was being built
             server.close();
+            stopped.await(); // the folder's cleanup ends first: the entry point exits the JVM when this returns
             return;
         }
         // Not DaemonThreads: a shutdown hook must be an unstarted thread, and the daemon flag means nothing to it.

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clients that trickle a sign-in body in, a byte at a time within the idle timeout, to hold the few request slots:
- * they are cut, and the operators' requests keep being answered.
+ * Clients that trickle a sign-in body in, a byte at a time within the idle timeout, or stop sending it, to hold the
+ * few request slots: they are cut, and the operators' requests keep being answered.
  */
 class SlowClientTest {
 
@@ -31,6 +31,35 @@ class SlowClientTest {
     @AfterAll
     static void stop() {
         host.close();
+    }
+
+    @Test
+    void stalledSignInBodiesDoNotTakeTheRequestSlotsAway() throws Exception {
+        URI url = URI.create(host.admin.url());
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < AdminServer.MAX_REQUESTS + 2; i++) {
+                Socket socket = new Socket(url.getHost(), url.getPort());
+                stalled.add(socket);
+                // The headers, a byte of the body, then nothing: within the 30 s idle timeout, and no rate to judge.
+                socket.getOutputStream().write(("POST /js_admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                        + "application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            Thread.sleep(1_000); // every slot taken, if a stalled body can hold one
+
+            long t0 = System.nanoTime();
+            AdminClient.Answer answer = host.client.post("config_index", Map.of());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+
+            System.out.println("operator's request answered " + answer.status() + " in " + ms + " ms beside "
+                    + stalled.size() + " stalled bodies");
+            assertThat(answer.status()).as("not 503 after waiting for a slot").isEqualTo(200);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -229,6 +229,7 @@ public final class Assembly implements ComponentContext {
             waited = startLock.tryLock(CLOSE_WAITS_FOR_START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            waited = startLock.tryLock(); // an interrupted closer still closes in order when no start runs
         }
         if (!waited) {
             log.warn("Closing while start() still runs after {} s (a pre-loaded service that does not come up?)",

@@ -2,8 +2,8 @@ package io.jsorc.service;
 
 import io.jsorc.component.ConstructionChain;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +24,8 @@ final class BuildWaits {
     /** A chain longer than this is not followed (threads only wait on a handful of services). */
     private static final int MAX_HOPS = 64;
 
-    private final Map<Thread, ServiceSlot> waiting = new ConcurrentHashMap<>();
+    /** Which slot each waiting thread waits for; changed and read under its own monitor. */
+    private final Map<Thread, ServiceSlot> waiting = new HashMap<>();
 
     /**
      * Takes a slot's lock, waiting (interruptibly) while another thread holds it.
@@ -39,11 +40,22 @@ final class BuildWaits {
             return;
         }
         Thread self = Thread.currentThread();
-        waiting.put(self, slot);
         try {
             while (true) {
-                String cycle = cycleThrough(slot, self);
+                String cycle;
+                // Registering and looking are one step, and so is a finding with leaving the graph: of two threads
+                // that close a cycle at the same moment, exactly one sees it (the second to register) and gives way.
+                synchronized (waiting) {
+                    waiting.put(self, slot);
+                    cycle = cycleThrough(slot, self);
+                    if (cycle != null) {
+                        waiting.remove(self);
+                    }
+                }
                 if (cycle != null) {
+                    if (slot.lock.tryLock()) {
+                        return; // its build ended meanwhile: what was read was a finished build, not a cycle
+                    }
                     throw new IllegalStateException("Services wait for each other across threads: "
                             + ConstructionChain.describe("service '" + slot.registration.name() + "'") + cycle
                             + "; break the cycle with a lookup at use time, outside run()");
@@ -53,7 +65,9 @@ final class BuildWaits {
                 }
             }
         } finally {
-            waiting.remove(self);
+            synchronized (waiting) {
+                waiting.remove(self);
+            }
         }
     }
 

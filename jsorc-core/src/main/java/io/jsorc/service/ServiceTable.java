@@ -139,7 +139,25 @@ public final class ServiceTable implements RegenerationTarget {
             ensureOpen();
             return buildInto(slot);
         } finally {
-            slot.lock.unlock();
+            unlockAfterBuild(slot);
+        }
+    }
+
+    /**
+     * Lets go of a slot after a build. A close() that did not wait for this build (it hung beside a start) skipped
+     * the slot; what the build installed is discarded here then, so nothing outlives the close.
+     */
+    private void unlockAfterBuild(ServiceSlot slot) {
+        slot.lock.unlock();
+        if (closed && !slot.lock.isHeldByCurrentThread() && slot.lock.tryLock()) {
+            try {
+                ServiceControl control = slot.clear();
+                if (control != null) {
+                    control.discard();
+                }
+            } finally {
+                slot.lock.unlock();
+            }
         }
     }
 
@@ -273,7 +291,7 @@ public final class ServiceTable implements RegenerationTarget {
             ensureOpen();
             return buildInto(slot);
         } finally {
-            slot.lock.unlock();
+            unlockAfterBuild(slot);
         }
     }
 

@@ -55,8 +55,9 @@ class ManifestDemandTest {
             assertThat(applied.state()).isEqualTo(ServiceState.NOT_STARTED);
             assertThat(cluster.writes).hasValue(1);
             assertThat(leader.status()).as("the leader built nothing").noneMatch(info -> info.name().equals("db"));
+            // Started by this forced cycle, or by the follower's own loop just before it (then found healthy).
             RegenerationReport.Entry started = follower.regenerate().entry("db").orElseThrow();
-            assertThat(started.action()).isEqualTo(Action.REFRESHED);
+            assertThat(started.action()).isIn(Action.REFRESHED, Action.NONE);
             assertThat(started.state()).isEqualTo(ServiceState.RUNNING);
             // In place: the next cycle checks and writes nothing.
             leader.regenerate();

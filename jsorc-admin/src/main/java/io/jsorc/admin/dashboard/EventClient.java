@@ -22,6 +22,8 @@ final class EventClient extends IteratingCallback {
     private final int maxFrames;
     /** The byte cap; raised by a snapshot's size ({@link #offerStart}). Guarded by {@code queue}. */
     private long maxBytes;
+    /** The snapshot queued by {@link #offerStart}, until it is written. Guarded by {@code queue}. */
+    private ByteBuffer startFrame;
     private final Runnable onEnd;
     private final BooleanSupplier authorized;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -89,10 +91,18 @@ final class EventClient extends IteratingCallback {
      * @return false when the client was dropped
      */
     boolean offerStart(byte[] frame) {
+        ByteBuffer buffer = ByteBuffer.wrap(frame);
         synchronized (queue) {
-            maxBytes += frame.length;
+            if (ended) {
+                return false;
+            }
+            maxBytes += frame.length; // taken back once it is written (process())
+            startFrame = buffer;
+            queue.add(buffer);
+            queuedBytes += frame.length;
         }
-        return offer(frame);
+        iterate();
+        return !isEnded();
     }
 
     /** Ends the stream cleanly (the server is stopping); queued frames are dropped. */
@@ -132,6 +142,10 @@ final class EventClient extends IteratingCallback {
             next = queue.poll();
             if (next != null) {
                 queuedBytes -= next.remaining();
+                if (next == startFrame) {
+                    maxBytes -= next.remaining(); // the frames behind it keep the usual allowance
+                    startFrame = null;
+                }
             }
         }
         if (next == null) {

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * admin token. A browser that reconnects sends {@code Last-Event-ID} and gets what it missed, or a fresh snapshot.
  * Mounted outside the admin API's request limit: a stream stays open for hours and must not take one of the
  * operations' slots; the hub bounds the number of streams instead (503 beyond). A stream lasts only as long as what
- * let it open: a sign-out, the session's expiry, or another admin token ends it within a second.
+ * let it open: a sign-out or the session's expiry ends it within a second (another admin token restarts the server,
+ * which ends every stream).
  */
 public final class EventsEndpoint extends Handler.Abstract {
 

@@ -3,6 +3,7 @@ package io.jsorc.admin.dashboard;
 import io.jsorc.base.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -22,6 +23,9 @@ final class HttpAnswers {
     }
 
     /** A request the endpoint refuses: its status and message are answered as {@code {success: false, message}}. */
+    /** How long a body being read may send nothing before the connection is closed. */
+    static final long BODY_IDLE_TIMEOUT_MS = 5_000;
+
     static final class Refusal extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
@@ -58,6 +62,11 @@ final class HttpAnswers {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
+        // A body that stops coming holds its request slot: while it is read, the connection's idle timeout is short
+        // (a body that trickles in is cut by the server's minimum data rate).
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        long idleTimeout = endPoint.getIdleTimeout();
+        endPoint.setIdleTimeout(idleTimeout > 0 ? Math.min(idleTimeout, BODY_IDLE_TIMEOUT_MS) : BODY_IDLE_TIMEOUT_MS);
         try (InputStream in = Content.Source.asInputStream(request)) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
@@ -66,6 +75,8 @@ final class HttpAnswers {
                 }
                 out.write(buffer, 0, n);
             }
+        } finally {
+            endPoint.setIdleTimeout(idleTimeout);
         }
         String text = out.toString(StandardCharsets.UTF_8);
         if (text.isBlank()) {
