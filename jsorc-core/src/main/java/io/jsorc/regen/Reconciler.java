@@ -82,11 +82,20 @@ final class Reconciler {
      */
     Entry examine(String name, boolean ignoreBackoff, Duration cap) {
         long requests = queue.restartRequests(name);
+        long failures = queue.failureSignals(name);
         Entry entry = examineOnce(name, ignoreBackoff, cap);
         if (queue.restartRequests(name) != requests && queue.reason(name) != Reason.RESTART) {
             // A restart asked for while this examination ran (a config change during a rebuild, which could not
             // mark the instance being built) was cleared with the examination's own outcome: ask for it again.
             queue.offer(name, Reason.RESTART);
+        }
+        if (queue.failureSignals(name) != failures && queue.reason(name) == null) {
+            // A failure signalled while this examination ran (the service failed after its health check passed)
+            // was cleared with the examination's outcome: queue it again if the service is still down.
+            CommonService<?> now = target.current(name);
+            if (now != null && now.hasFailed()) {
+                queue.offer(name, Reason.FAILED);
+            }
         }
         return entry;
     }

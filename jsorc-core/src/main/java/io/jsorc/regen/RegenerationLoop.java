@@ -169,7 +169,7 @@ public final class RegenerationLoop implements AutoCloseable {
      * @param service the service name
      */
     public void serviceFailed(String service) {
-        queue.offer(service, Reason.FAILED);
+        queue.signalFailure(service);
         if (settings.read().eventTrigger()) {
             trigger();
         }

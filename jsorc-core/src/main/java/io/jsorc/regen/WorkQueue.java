@@ -48,6 +48,8 @@ final class WorkQueue<R> {
     private final Map<String, Long> restartAt = new ConcurrentHashMap<>();
     /** Restarts asked for, per key, ever (one entry per service name: bounded by the registry). */
     private final Map<String, Long> restartRequests = new ConcurrentHashMap<>();
+    /** How many failures were ever signalled per key (one key per service: bounded by the registry). */
+    private final Map<String, Long> failureSignals = new ConcurrentHashMap<>();
     private final Object signal = new Object();
     private boolean triggered;
     private volatile boolean closed;
@@ -73,6 +75,22 @@ final class WorkQueue<R> {
         } else {
             reasons.putIfAbsent(key, reason);
         }
+    }
+
+    /**
+     * Queues a key whose service turned FAILED, and counts the signal: an examination compares the count before and
+     * after, to tell a failure that arrived while it ran (and that its {@link #done} cleared).
+     *
+     * @param key the key
+     */
+    void signalFailure(String key) {
+        failureSignals.merge(key, 1L, Long::sum);
+        offer(key, Reason.FAILED);
+    }
+
+    /** {@return how many failures were ever signalled for the key} */
+    long failureSignals(String key) {
+        return failureSignals.getOrDefault(key, 0L);
     }
 
     /** Queues a key as failed whatever was queued: a rebuild was attempted (any restart asked for was done). */
