@@ -33,17 +33,25 @@ class SlowClientTest {
         host.close();
     }
 
+    /** {@return a connection that sent a sign-in's headers, announcing a body of {@code length} bytes, and no body} */
+    private static Socket signInStarted(URI url, int length) throws java.io.IOException {
+        Socket socket = new Socket(url.getHost(), url.getPort());
+        socket.getOutputStream().write(("POST /js_admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                + "\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
     @Test
     void stalledSignInBodiesDoNotTakeTheRequestSlotsAway() throws Exception {
         URI url = URI.create(host.admin.url());
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < AdminServer.MAX_REQUESTS + 2; i++) {
-                Socket socket = new Socket(url.getHost(), url.getPort());
-                stalled.add(socket);
                 // The headers, a byte of the body, then nothing: within the 30 s idle timeout, and no rate to judge.
-                socket.getOutputStream().write(("POST /js_admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                        + "application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                Socket socket = signInStarted(url, 100);
+                stalled.add(socket);
+                socket.getOutputStream().write('{');
                 socket.getOutputStream().flush();
             }
             Thread.sleep(1_000); // every slot taken, if a stalled body can hold one
@@ -70,12 +78,9 @@ class SlowClientTest {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < AdminServer.MAX_REQUESTS + 2; i++) {
-                Socket socket = new Socket(url.getHost(), url.getPort());
+                Socket socket = signInStarted(url, 10_000);
                 sockets.add(socket);
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST /js_admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 10000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
                 Thread trickle = new Thread(() -> {
                     try {
                         while (!stop.get()) {

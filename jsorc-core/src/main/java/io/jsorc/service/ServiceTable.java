@@ -150,14 +150,19 @@ public final class ServiceTable implements RegenerationTarget {
     private void unlockAfterBuild(ServiceSlot slot) {
         slot.lock.unlock();
         if (closed && !slot.lock.isHeldByCurrentThread() && slot.lock.tryLock()) {
-            try {
-                ServiceControl control = slot.clear();
-                if (control != null) {
-                    control.discard();
-                }
-            } finally {
-                slot.lock.unlock();
+            discardAndUnlock(slot);
+        }
+    }
+
+    /** Discards what a slot holds and lets go of it; the caller holds the slot's lock. */
+    private static void discardAndUnlock(ServiceSlot slot) {
+        try {
+            ServiceControl control = slot.clear();
+            if (control != null) {
+                control.discard();
             }
+        } finally {
+            slot.lock.unlock();
         }
     }
 
@@ -409,14 +414,7 @@ public final class ServiceTable implements RegenerationTarget {
                         name);
                 continue;
             }
-            try {
-                ServiceControl control = slot.clear();
-                if (control != null) {
-                    control.discard();
-                }
-            } finally {
-                slot.lock.unlock();
-            }
+            discardAndUnlock(slot);
         }
         slots.clear();
     }

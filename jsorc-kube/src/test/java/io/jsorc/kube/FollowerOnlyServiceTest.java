@@ -28,16 +28,7 @@ class FollowerOnlyServiceTest {
     }
 
     private Orchestrator replica(String name, MemoryHook shared) {
-        return Orchestrator.builder().hook(shared)
-                .config("KUBE_CONFIG", "{\"enabled\": true, \"namespace\": \"jsorc\", \"in_cluster\": false, "
-                        + "\"base_path\": \"" + server.basePath() + "\", \"timeout_ms\": 3000, "
-                        + "\"user_agent\": \"jsorc/" + name + "\"}")
-                .config("REDIS_CONFIG", "{\"enabled\": false}")
-                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"], "
-                        // Long enough that a loaded machine never hands the lease over: the test needs no failover.
-                        + "\"leader_election\": {\"mode\": \"kube\", \"lease_duration_ms\": 15000, "
-                        + "\"renew_deadline_ms\": 10000, \"retry_period_ms\": 500, \"app\": \"followeronly\"}}")
-                .build();
+        return server.replica(name, "followeronly").hook(shared).build();
     }
 
     @Test

@@ -53,6 +53,26 @@ final class KubeTestServer implements AutoCloseable {
                 + basePath() + "\", \"timeout_ms\": 1000}";
     }
 
+    /**
+     * Starts the builder of one replica of a host that elects its leader on a Lease of this server: the kube service
+     * (user agent {@code jsorc/<name>}) pre-loaded, Redis off, a lease long enough that a loaded machine never hands
+     * it over (the tests need no failover).
+     *
+     * @param name the replica's name
+     * @param app  the host's name (the Lease's)
+     * @return the builder
+     */
+    io.jsorc.Orchestrator.Builder replica(String name, String app) {
+        return io.jsorc.Orchestrator.builder()
+                .config("KUBE_CONFIG", "{\"enabled\": true, \"namespace\": \"jsorc\", \"in_cluster\": false, "
+                        + "\"base_path\": \"" + basePath() + "\", \"timeout_ms\": 3000, "
+                        + "\"user_agent\": \"jsorc/" + name + "\"}")
+                .config("REDIS_CONFIG", "{\"enabled\": false}")
+                .config("JSORC_CONFIG", "{\"backoff_interval\": 30, \"pre_loaded_services\": [\"kube\"], "
+                        + "\"leader_election\": {\"mode\": \"kube\", \"lease_duration_ms\": 15000, "
+                        + "\"renew_deadline_ms\": 10000, \"retry_period_ms\": 500, \"app\": \"" + app + "\"}}");
+    }
+
     /** Stops answering (connections are refused). */
     void stop() {
         server.destroy();
