@@ -4,6 +4,7 @@ import io.jsorc.CommonService;
 import io.jsorc.ServiceControl;
 import io.jsorc.registry.Registration;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +29,33 @@ final class ServiceSlot {
 
     ServiceSlot(Registration registration) {
         this.registration = registration;
+    }
+
+    /**
+     * Takes the lock, waiting until a deadline for a build under way.
+     *
+     * @param deadline by {@link System#nanoTime()}
+     * @return whether the lock is held now (an interrupted caller still takes a free lock)
+     */
+    boolean lockBefore(long deadline) {
+        try {
+            return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return lock.tryLock();
+        }
+    }
+
+    /** Discards what the slot holds, then lets go of the lock; the caller holds it. */
+    void discardAndUnlock() {
+        try {
+            ServiceControl old = clear();
+            if (old != null) {
+                old.discard();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Drops the instance and its controls; the caller holds the lock and discards what it got. */

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -150,19 +149,7 @@ public final class ServiceTable implements RegenerationTarget {
     private void unlockAfterBuild(ServiceSlot slot) {
         slot.lock.unlock();
         if (closed && !slot.lock.isHeldByCurrentThread() && slot.lock.tryLock()) {
-            discardAndUnlock(slot);
-        }
-    }
-
-    /** Discards what a slot holds and lets go of it; the caller holds the slot's lock. */
-    private static void discardAndUnlock(ServiceSlot slot) {
-        try {
-            ServiceControl control = slot.clear();
-            if (control != null) {
-                control.discard();
-            }
-        } finally {
-            slot.lock.unlock();
+            slot.discardAndUnlock();
         }
     }
 
@@ -409,23 +396,14 @@ public final class ServiceTable implements RegenerationTarget {
                 continue;
             }
             // Waits for a build in progress; buildInto() sees closed afterwards and discards what it built.
-            if (!lockBefore(slot, deadline)) {
+            if (!slot.lockBefore(deadline)) {
                 log.warn("Service '{}' is still starting; closing without it (it is discarded when its start ends)",
                         name);
                 continue;
             }
-            discardAndUnlock(slot);
+            slot.discardAndUnlock();
         }
         slots.clear();
-    }
-
-    private static boolean lockBefore(ServiceSlot slot, long deadline) {
-        try {
-            return slot.lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return slot.lock.tryLock();
-        }
     }
 
     private void ensureOpen() {
