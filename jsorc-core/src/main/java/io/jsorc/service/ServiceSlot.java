@@ -24,6 +24,11 @@ final class ServiceSlot {
      * read by {@link BuildWaits} from waiting threads.
      */
     volatile Thread builder;
+    /**
+     * Set by a close() that could not wait for this slot's build (it hung beside a start): whoever lets go of the
+     * lock next discards what the slot holds ({@link #release()}).
+     */
+    volatile boolean abandoned;
     /** Shared never-running stand-in handed out under the {@code proxy} rule. */
     volatile CommonService<?> proxyStandIn;
 
@@ -43,6 +48,17 @@ final class ServiceSlot {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return lock.tryLock();
+        }
+    }
+
+    /**
+     * Lets go of the lock. When a close abandoned the slot meanwhile, what it holds is discarded (by this thread, or
+     * by the next holder when another one takes the lock first), so nothing a close skipped outlives it.
+     */
+    void release() {
+        lock.unlock();
+        if (abandoned && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+            discardAndUnlock();
         }
     }
 

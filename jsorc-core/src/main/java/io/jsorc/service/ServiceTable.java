@@ -138,18 +138,7 @@ public final class ServiceTable implements RegenerationTarget {
             ensureOpen();
             return buildInto(slot);
         } finally {
-            unlockAfterBuild(slot);
-        }
-    }
-
-    /**
-     * Lets go of a slot after a build. A close() that did not wait for this build (it hung beside a start) skipped
-     * the slot; what the build installed is discarded here then, so nothing outlives the close.
-     */
-    private void unlockAfterBuild(ServiceSlot slot) {
-        slot.lock.unlock();
-        if (closed && !slot.lock.isHeldByCurrentThread() && slot.lock.tryLock()) {
-            slot.discardAndUnlock();
+            slot.release(); // discards what it built when a close abandoned the slot meanwhile
         }
     }
 
@@ -283,7 +272,7 @@ public final class ServiceTable implements RegenerationTarget {
             ensureOpen();
             return buildInto(slot);
         } finally {
-            unlockAfterBuild(slot);
+            slot.release(); // discards what it built when a close abandoned the slot meanwhile
         }
     }
 
@@ -397,9 +386,12 @@ public final class ServiceTable implements RegenerationTarget {
             }
             // Waits for a build in progress; buildInto() sees closed afterwards and discards what it built.
             if (!slot.lockBefore(deadline)) {
-                log.warn("Service '{}' is still starting; closing without it (it is discarded when its start ends)",
-                        name);
-                continue;
+                slot.abandoned = true; // the builder, or whoever holds the lock next, discards it
+                if (!slot.lock.tryLock()) {
+                    log.warn("Service '{}' is still starting; closing without it (it is discarded when its start "
+                            + "ends)", name);
+                    continue;
+                }
             }
             slot.discardAndUnlock();
         }
@@ -434,7 +426,7 @@ public final class ServiceTable implements RegenerationTarget {
         try {
             return slot.service;
         } finally {
-            slot.lock.unlock();
+            slot.release();
         }
     }
 

@@ -22,10 +22,10 @@ final class HttpAnswers {
     private HttpAnswers() {
     }
 
-    /** A request the endpoint refuses: its status and message are answered as {@code {success: false, message}}. */
     /** How long a body being read may send nothing before the connection is closed. */
     static final long BODY_IDLE_TIMEOUT_MS = 5_000;
 
+    /** A request the endpoint refuses: its status and message are answered as {@code {success: false, message}}. */
     static final class Refusal extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
