@@ -52,8 +52,6 @@ public final class Assembly implements ComponentContext {
 
     private static final Logger log = LoggerFactory.getLogger(Assembly.class);
 
-    private enum Phase { NEW, STARTED, CLOSED }
-
     private final Registry registry;
     private final ConfigStore configStore;
     private final ContextScope scope;
@@ -63,13 +61,7 @@ public final class Assembly implements ComponentContext {
     private final RegenerationLoop regeneration;
     private final List<OrchestratorExtension> extensions;
     private final ClassPreloader preloader;
-    private final Object phaseLock = new Object();
-    /** How long {@link #close()} waits for a start under way on another thread. */
-    private static final java.time.Duration CLOSE_WAITS_FOR_START = java.time.Duration.ofSeconds(10);
-    /** Held for the whole of {@link #start()}: {@link #close()} waits for a start under way to unwind. */
-    private final java.util.concurrent.locks.ReentrantLock startLock = new java.util.concurrent.locks.ReentrantLock();
-
-    private volatile Phase phase = Phase.NEW;
+    private final AssemblyPhase phase = new AssemblyPhase();
 
     /**
      * Scans and resolves the registry and wires the parts; nothing is started.
@@ -167,19 +159,7 @@ public final class Assembly implements ComponentContext {
      * failure everything built so far is closed and the failure is rethrown.
      */
     public void start() {
-        startLock.lock();
-        try {
-            synchronized (phaseLock) {
-                if (phase != Phase.NEW) {
-                    throw new IllegalStateException("Orchestrator cannot start: it is " + phase
-                            + "; start() is allowed once, on a NEW orchestrator");
-                }
-                phase = Phase.STARTED;
-            }
-            startSteps();
-        } finally {
-            startLock.unlock();
-        }
+        phase.start(this::startSteps);
     }
 
     private void startSteps() {
@@ -217,38 +197,12 @@ public final class Assembly implements ComponentContext {
 
     /**
      * Stops the loop, closes the extensions and the persisting contexts, releases the leader lease, and discards
-     * every service (newest first). Idempotent.
+     * every service (newest first). Waits for a start under way on another thread first (a close beside it would
+     * close what the start goes on to use), up to 10 s ({@link AssemblyPhase}). Idempotent.
      */
     public void close() {
-        // Waits for a start under way on another thread: a close beside it would close extensions and services the
-        // start goes on to use or create. The start is not interrupted (the interrupt would outlive it on the
-        // caller's thread); a start that does not end in time (a service whose run() hangs) is closed beside, so a
-        // JVM told to exit still does.
-        boolean waited = false;
-        try {
-            waited = startLock.tryLock(CLOSE_WAITS_FOR_START.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            waited = startLock.tryLock(); // an interrupted closer still closes in order when no start runs
-        }
-        if (!waited) {
-            log.warn("Closing while start() still runs after {} s (a pre-loaded service that does not come up?)",
-                    CLOSE_WAITS_FOR_START.toSeconds());
-        }
-        try {
-            synchronized (phaseLock) {
-                if (phase == Phase.CLOSED) {
-                    return;
-                }
-                phase = Phase.CLOSED;
-            }
-            // Beside a start that hangs, its build is not waited for twice: the services close without it.
-            closeParts(waited ? ServiceTable.CLOSE_WAITS_FOR_BUILDS : java.time.Duration.ZERO);
-        } finally {
-            if (waited) {
-                startLock.unlock();
-            }
-        }
+        // Beside a start that hangs, its build is not waited for twice: the services close without it.
+        phase.close(waited -> closeParts(waited ? ServiceTable.CLOSE_WAITS_FOR_BUILDS : java.time.Duration.ZERO));
     }
 
     private void closeParts(java.time.Duration waitForBuilds) {
@@ -276,14 +230,12 @@ public final class Assembly implements ComponentContext {
      * @throws IllegalStateException when closed
      */
     public void ensureOpen() {
-        if (phase == Phase.CLOSED) {
-            throw new IllegalStateException("Orchestrator is CLOSED; build a new one");
-        }
+        phase.ensureOpen();
     }
 
     /** {@return {@code NEW}, {@code STARTED} or {@code CLOSED}} */
     public String phase() {
-        return phase.name();
+        return phase.toString();
     }
 
 
@@ -390,9 +342,7 @@ public final class Assembly implements ComponentContext {
 
     @Override
     public Object get(String name) {
-        if (phase == Phase.CLOSED) {
-            ensureOpen();
-        }
+        phase.ensureOpen();
         return scope.get(name);
     }
 
@@ -463,12 +413,12 @@ public final class Assembly implements ComponentContext {
 
     @Override
     public boolean isStarted() {
-        return phase == Phase.STARTED;
+        return phase.isStarted();
     }
 
     @Override
     public boolean isClosed() {
-        return phase == Phase.CLOSED;
+        return phase.isClosed();
     }
 
     @Override
