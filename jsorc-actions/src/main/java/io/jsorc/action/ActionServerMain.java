@@ -1,5 +1,6 @@
 package io.jsorc.action;
 
+import io.jsorc.base.Folders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ final class ActionServerMain {
         Path cleanup = cleanupDir(environment);
         if (host.isEmpty() && hostPid != null && !hostPid.isBlank()) {
             log.info("The host process {} is gone already; stopping", hostPid.strip());
-            deleteTree(cleanup);
+            Folders.deleteTree(cleanup);
             return;
         }
         java.util.concurrent.atomic.AtomicReference<ActionServer> running =
@@ -67,11 +68,10 @@ final class ActionServerMain {
             // entry point exits the JVM as soon as it does.
             if (server != null) {
                 server.close();
-                deleteTree(cleanup);
-                stopped.countDown();
-            } else {
-                deleteTree(cleanup);
-                stopped.countDown();
+            }
+            Folders.deleteTree(cleanup);
+            stopped.countDown();
+            if (server == null) {
                 hostGoneEarly.run();
             }
         }));
@@ -115,24 +115,6 @@ final class ActionServerMain {
         Path path = Path.of(dir).toAbsolutePath().normalize();
         // Defensive: a mistaken variable must not make the server delete some other folder.
         return path.getFileName() != null && path.getFileName().toString().startsWith("jsorc-action-") ? path : null;
-    }
-
-    /** Deletes a folder and what it holds (its log, still open, too: the server's output is lost with the host). */
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    log.debug("Could not delete {}", path, e);
-                }
-            });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            log.debug("Could not delete {}", dir, e);
-        }
     }
 
     /** Writes the port to a file beside the target, then moves it in place: the parent never reads half a line. */

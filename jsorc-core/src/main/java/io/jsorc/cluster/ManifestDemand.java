@@ -123,16 +123,9 @@ public final class ManifestDemand {
         }
         long cutoff = clock.getAsLong() - STALE.toMillis();
         entries.forEach((service, waits) -> {
-            if (waits instanceof Map<?, ?> byReplica) {
-                Set<String> replicas = new TreeSet<>();
-                byReplica.forEach((who, at) -> {
-                    if (at instanceof Number millis && millis.longValue() >= cutoff) {
-                        replicas.add(String.valueOf(who));
-                    }
-                });
-                if (!replicas.isEmpty()) {
-                    out.put(service, replicas);
-                }
+            Map<String, Long> fresh = fresh(waits, cutoff);
+            if (!fresh.isEmpty()) {
+                out.put(service, new TreeSet<>(fresh.keySet()));
             }
         });
         return out;
@@ -142,18 +135,23 @@ public final class ManifestDemand {
     private static void prune(Map<String, Object> entries, long now) {
         long cutoff = now - STALE.toMillis();
         entries.entrySet().removeIf(entry -> {
-            if (!(entry.getValue() instanceof Map<?, ?> waits)) {
-                return true;
-            }
-            Map<String, Object> fresh = new LinkedHashMap<>();
-            waits.forEach((who, at) -> {
+            Map<String, Long> fresh = fresh(entry.getValue(), cutoff);
+            entry.setValue(fresh);
+            return fresh.isEmpty();
+        });
+    }
+
+    /** {@return the waits of one service recorded at {@code cutoff} or later (none when it is no map)} */
+    private static Map<String, Long> fresh(Object waits, long cutoff) {
+        Map<String, Long> fresh = new LinkedHashMap<>();
+        if (waits instanceof Map<?, ?> byReplica) {
+            byReplica.forEach((who, at) -> {
                 if (at instanceof Number millis && millis.longValue() >= cutoff) {
                     fresh.put(String.valueOf(who), millis.longValue());
                 }
             });
-            entry.setValue(fresh);
-            return fresh.isEmpty();
-        });
+        }
+        return fresh;
     }
 
     @SuppressWarnings("unchecked")

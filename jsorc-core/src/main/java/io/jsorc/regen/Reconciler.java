@@ -61,7 +61,8 @@ final class Reconciler {
      * @param appliers   manifest appliers, in order (may be empty)
      * @param queue      the queue whose reasons and backoffs this reconciler reads and updates
      * @param leadership whether this replica writes to the cluster
-     * @param demand     where a follower records that it waits for a manifest (the leader applies those too)
+     * @param demand     where a follower records that it waits for a manifest (the leader applies those too), or
+     *                   {@code null}: no replica shares it
      */
     Reconciler(RegenerationTarget target, List<ManifestApplier> appliers, WorkQueue<?> queue, Leadership leadership,
                io.jsorc.cluster.ManifestDemand demand) {
@@ -182,7 +183,7 @@ final class Reconciler {
             }
             backoff.failed(System.nanoTime(), cap);
             queue.requeue(name);
-            return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + Secrets.maskText(e.toString()));
+            return entry(name, Action.REFRESHED, service, t0, "refresh threw: " + e); // Entry masks details
         }
         if (fresh.isRunning() || !fresh.isEnabled()) {
             queue.done(name);
@@ -196,7 +197,7 @@ final class Reconciler {
         }
         Throwable error = fresh.error();
         return entry(name, Action.REFRESHED, fresh, t0, error == null ? "not running"
-                : Secrets.maskText(error.toString()));
+                : error.toString()); // Entry masks details
     }
 
     /**
@@ -244,7 +245,7 @@ final class Reconciler {
         boolean leader = leadership.isLeader();
         if (!leader || (restart && digest.equals(lastApplied.get(name)))) {
             Gate checked = check(name, manifest, leader);
-            if (checked != null && !leader) {
+            if (checked != null && !leader && demand != null) {
                 demand.record(name); // the leader applies it even if it never uses this service
             }
             if (checked == null || !leader) {

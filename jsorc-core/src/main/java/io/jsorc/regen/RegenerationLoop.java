@@ -112,11 +112,8 @@ public final class RegenerationLoop implements AutoCloseable {
         this.target = target;
         this.settings = new RegenerationSettings.Reader(target::jsorcConfig);
         this.leadership = leadership;
-        // A lone replica's loop never leads others nor follows: a demand of its own, which no one reads.
-        io.jsorc.config.MemoryHook alone = new io.jsorc.config.MemoryHook();
-        this.demand = demand != null ? demand : new ManifestDemand(() -> alone, () -> "replica",
-                System::currentTimeMillis);
-        this.reconciler = new Reconciler(target, appliers, queue, leadership, this.demand);
+        this.demand = demand;
+        this.reconciler = new Reconciler(target, appliers, queue, leadership, demand);
         // Unbounded and without a queue: every service examined gets a thread at once (a slow one never holds up
         // another); idle threads end after 5 s.
         this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -298,19 +295,18 @@ public final class RegenerationLoop implements AutoCloseable {
             Duration cap = current.interval();
             // Names only: whether a built service is automated is its worker's question, because asking
             // (current()) waits while the service is being built, and the loop must never wait on one service.
-            if (full && leadership.isLeader()) {
+            Set<String> built = full ? target.builtServices() : Set.of();
+            if (full && demand != null && leadership.isLeader()) {
                 // The manifests followers wait for, of services this replica never built: applied here, the one
                 // replica that writes (the services it built are looked after below, as always).
                 for (String waitedFor : demand.waiting().keySet()) {
-                    if (!target.builtServices().contains(waitedFor)) {
+                    if (!built.contains(waitedFor)) {
                         queue.offer(waitedFor, WorkQueue.Reason.DEMANDED);
                     }
                 }
             }
             Set<String> candidates = new LinkedHashSet<>(queue.keys());
-            if (full) {
-                candidates.addAll(target.builtServices());
-            }
+            candidates.addAll(built);
             for (String name : candidates) {
                 if (queue.isClosed()) {
                     break;

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -59,13 +58,8 @@ final class AssemblyPhase {
      *              a start that hangs)
      */
     void close(Consumer<Boolean> parts) {
-        boolean waited;
-        try {
-            waited = startLock.tryLock(CLOSE_WAITS_FOR_START.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            waited = startLock.tryLock(); // an interrupted closer still closes in order when no start runs
-        }
+        // An interrupted closer still closes in order when no start runs.
+        boolean waited = io.jsorc.base.Locks.tryLock(startLock, CLOSE_WAITS_FOR_START.toNanos());
         if (!waited) {
             log.warn("Closing while start() still runs after {} s (a pre-loaded service that does not come up?)",
                     CLOSE_WAITS_FOR_START.toSeconds());

@@ -4,7 +4,6 @@ import io.jsorc.CommonService;
 import io.jsorc.ServiceControl;
 import io.jsorc.registry.Registration;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,12 +42,7 @@ final class ServiceSlot {
      * @return whether the lock is held now (an interrupted caller still takes a free lock)
      */
     boolean lockBefore(long deadline) {
-        try {
-            return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return lock.tryLock();
-        }
+        return io.jsorc.base.Locks.tryLock(lock, deadline - System.nanoTime());
     }
 
     /**

@@ -124,7 +124,7 @@ final class HttpConnection implements AutoCloseable {
      */
     private void writeWatched(byte[] head, byte[] body, long deadline) throws IOException {
         long delay = Math.max(0, deadline - System.nanoTime());
-        java.util.concurrent.ScheduledFuture<?> watch = WATCHDOG.schedule(this::closeQuietly, delay,
+        java.util.concurrent.ScheduledFuture<?> watch = WATCHDOG.schedule(this::close, delay,
                 java.util.concurrent.TimeUnit.NANOSECONDS);
         try {
             out.write(head);
@@ -140,14 +140,6 @@ final class HttpConnection implements AutoCloseable {
             throw e;
         } finally {
             watch.cancel(false);
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing to end a blocked write: nothing else to do
         }
     }
 

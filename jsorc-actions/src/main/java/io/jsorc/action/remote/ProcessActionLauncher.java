@@ -99,7 +99,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             }
             process = builder.start();
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            io.jsorc.base.Folders.deleteTree(dir);
             throw e;
         }
         int port;
@@ -108,7 +108,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         } catch (IOException | RuntimeException e) {
             stop(process);
             if (!keepLog) {
-                deleteTree(dir);
+                io.jsorc.base.Folders.deleteTree(dir);
             }
             throw e;
         }
@@ -275,7 +275,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             log.info("Kept the log of a retired action server (remote.keep_logs): {}", child.log());
             return;
         }
-        deleteTree(child.dir());
+        io.jsorc.base.Folders.deleteTree(child.dir());
     }
 
     /** SIGTERM, then SIGKILL after 5 s. */
@@ -296,16 +296,6 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // a temporary directory: at worst it stays behind
         }
     }
 
