@@ -81,10 +81,12 @@ if [ "$mode" = "--preload-lists" ]; then
   # RealApp loads its BuildDone class between build() and start(): the build's classes end there.
   split=$(grep -n -F 'io.jsorc.bench.app.RealApp$BuildDone ' "$out/main-loads.log" | cut -d: -f1 || true)
   [ -n "$split" ] || { echo "no RealApp\$BuildDone line in $out/class-load.log: cannot split build from start" >&2; exit 1; }
+  # ... and its StartDone class between start() and the first lookups: the start's classes end there.
+  end=$(grep -n -F 'io.jsorc.bench.app.RealApp$StartDone ' "$out/main-loads.log" | cut -d: -f1 || true)
+  [ -n "$end" ] || { echo "no RealApp\$StartDone line in $out/class-load.log: cannot split start from lookups" >&2; exit 1; }
   list() { # phase (build or start), jar name patterns -> the classes the main thread loads then, in load order
-           # (no lambdas or other hidden classes; not what daemons load meanwhile, such as the redis service built for
-           # the config subscription)
-    local range="${split},\$p"
+           # (no lambdas or other hidden classes; not what daemons load meanwhile, such as the config subscription's)
+    local range="${split},${end}p"
     [ "$1" = build ] && range="1,${split}p"
     sed -n "$range" "$out/main-loads.log" | grep -E "source: file:.*/($2)[^/]*\.jar" | awk '{print $2}' \
       | { grep -v -e 'Lambda' -e '/0x' || true; }

@@ -73,7 +73,7 @@ public final class RealApp {
     /**
      * Times build + start ({@code Orchestrator.builder().start()}) and the first lookups in this (fresh) JVM and
      * prints them. With {@code --phases} it builds and starts in two calls instead, timed apart, and marks the point
-     * between them for a class-load log ({@link BuildDone}); the start's classes are then preloaded only once
+     * between them for a class-load log ({@link BuildDone}, and {@link StartDone} after the start); the start's classes are then preloaded only once
      * {@code start()} is called.
      *
      * @param args the Redis port, then optionally its host (default 127.0.0.1), then optionally {@code --phases}
@@ -94,6 +94,7 @@ public final class RealApp {
             orchestrator.start();
             started = String.format(Locale.ROOT, "build %.1f ms, start %.1f ms, ", (built - t0) / 1e6,
                     (System.nanoTime() - built) / 1e6);
+            StartDone.mark();
         } else {
             orchestrator = Orchestrator.builder().start();
             started = "";
@@ -121,6 +122,13 @@ public final class RealApp {
      * and the start's begin ({@code scripts/real-app-startup.sh --preload-lists} splits the lists there).
      */
     private static final class BuildDone {
+        static void mark() {
+            // loading this class is the mark
+        }
+    }
+
+    /** Loaded after start, before the first lookups: where the start's classes end (the lookups' are not its). */
+    private static final class StartDone {
         static void mark() {
             // loading this class is the mark
         }

@@ -33,8 +33,8 @@ final class RedisConfigState {
     /** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
     record Entry(String json, long version, String kind) { }
 
-    /** Builds the {@code redis} service, whose subscription hears replicas' changes, off the caller's thread. */
-    static final String SUBSCRIBE_THREAD = ConfigSubscriber.THREAD;
+    /** Hears replicas' changes (see {@link ConfigAnnouncements}). */
+    static final String SUBSCRIBE_THREAD = ConfigAnnouncements.THREAD;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Tells this orchestrator's announcements from replicas'. */
@@ -48,7 +48,8 @@ final class RedisConfigState {
     final RedisService.Settings bootstrap;
     /** Where this store's database announces its changes (only its own are heard). */
     final String channel;
-    private final ConfigSubscriber subscriber;
+    /** {@code null} while Redis is disabled. */
+    private final ConfigAnnouncements announcements;
     private final ConfigWrites writes = new ConfigWrites(this);
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
     volatile String epoch = "";
@@ -58,15 +59,13 @@ final class RedisConfigState {
 
     RedisConfigState(ComponentContext context) {
         this.context = context;
-        this.subscriber = new ConfigSubscriber(context);
         this.bootstrap = bootstrapSettings(context);
         this.channel = RedisHook.channel(bootstrap == null ? null : bootstrap.db());
-        RedisLink link = context.shared(RedisLink.class, RedisLink::new);
-        link.onUp(service -> {
-            retryAtNanos = 0;
-            resync();
-        });
-        link.handle(channel, (heardOn, message) -> changed(message));
+        this.announcements = bootstrap == null ? null : new ConfigAnnouncements(context, bootstrap, channel, address(),
+                this::changed, () -> {
+                    retryAtNanos = 0;
+                    resync();
+                });
     }
 
     /** REDIS_CONFIG as the builder or the classpath give it; {@code null} when Redis is disabled there. */
@@ -94,7 +93,7 @@ final class RedisConfigState {
         }
         RedisConfigConnection current = connection();
         if (current != null) {
-            subscriber.request();
+            announcements.request();
         }
         return current;
     }
@@ -349,7 +348,9 @@ final class RedisConfigState {
 
     void close() {
         pending.close();
-        subscriber.close();
+        if (announcements != null) {
+            announcements.close();
+        }
         synchronized (this) {
             closed = true;
             RedisConfigConnection current = client;

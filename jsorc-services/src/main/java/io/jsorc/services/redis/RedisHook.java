@@ -22,11 +22,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>It bootstraps its own connection from {@code REDIS_CONFIG} as the builder and the classpath give it (a builder
  * override, else the resource default, with environment placeholders): the config it serves is never needed to
- * reach it, so building it needs no running service. It shares the per-orchestrator {@link RedisLink} with the
- * {@code redis} service, whose {@code pubsub} daemon hears replicas' changes: every write is announced on its
- * database's channel ({@link #channel}, {@code jsorc:config:<db>}), and every other orchestrator attached to the same
- * Redis database drops its memory copy of that key and tells its change listeners (the orchestrator restarts the
- * service whose config or manifest it is).
+ * reach it, so building it needs no running service. Every write is announced on its database's channel
+ * ({@link #channel}, {@code jsorc:config:<db>}) of that same Redis, and every other orchestrator attached to the same
+ * Redis database, subscribed there on a connection of its own ({@link ConfigAnnouncements}), drops its memory copy of
+ * that key and tells its change listeners (the orchestrator restarts the service whose config or manifest it is).
+ * Where the {@code redis} service points, or whether it runs, does not matter.
  *
  * <p>Every value carries a version ({@link RedisConfigScripts} has the storage format); writes are compare-and-set
  * on it. A write Redis does not take stays pending and a daemon ({@code jsorc-config-sync}) retries it, storing it

@@ -14,8 +14,6 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -28,18 +26,12 @@ import java.util.function.Function;
  *
  * <p>The convenience methods throw {@link RedisServiceException} naming the server; a connection failure also marks
  * the service failed, so the regeneration loop rebuilds it at once instead of on its next health check. Use
- * {@link #app()} (or {@code poke()}) for every other command. A daemon ({@code pubsub}) listens on {@code jsorc:*}
- * channels for replicas' config changes; losing it also marks the service failed. Its connection has no read
- * timeout (it waits for messages), so a second daemon ({@code pubsub-ping}) PINGs the subscription every
- * {@code pubsub_ping_ms}: when a PING cannot be sent, or its PONG has not come {@code pubsub_pong_timeout_ms} after it
- * was sent, the subscription counts as lost (a half-open connection would otherwise stop config invalidations
- * silently) and the service is marked failed; the rebuilt instance subscribes again.
+ * {@link #app()} (or {@code poke()}) for every other command. {@code pubsub_ping_ms} and {@code pubsub_pong_timeout_ms}
+ * time the keepalive of the config store's subscription to replicas' changes, which the store ({@link RedisHook})
+ * holds on its own connection: this service subscribes to nothing.
  */
 @Service(name = "redis", manifest = "REDIS_MANIFEST")
 public class RedisService extends CommonService<RedisClient> {
-
-    /** Pattern the {@code pubsub} daemon listens on. */
-    static final String CHANNELS = "jsorc:*";
 
     /** The bound config. */
     record Settings(String host, Integer port, Integer db, String user, String password, Boolean ssl,
@@ -68,7 +60,7 @@ public class RedisService extends CommonService<RedisClient> {
         }
 
         /**
-         * {@code single}: for a connection of its own (health checks, the subscription, the config store), which
+         * {@code single}: for a connection of its own (health checks, the config store and its subscription), which
          * speaks the server's default protocol, RESP2, without a {@code HELLO}: its reply is parsed by jedis's
          * {@code BuilderFactory}, a large class graph a fresh JVM then loads on the config store's first read.
          */
@@ -94,8 +86,6 @@ public class RedisService extends CommonService<RedisClient> {
 
     private volatile Settings settings;
     private volatile RedisClient client;
-    private volatile RedisSubscription subscription;
-    /** When the last PONG of the subscription arrived ({@link System#nanoTime()}). */
 
     /** Built by the orchestrator. */
     public RedisService() {
@@ -134,23 +124,6 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     @Override
-    protected void postRun() throws InterruptedException {
-        CountDownLatch subscribed = new CountDownLatch(1);
-        RedisSubscription listening = new RedisSubscription(settings, link(), address(), this::isRunning,
-                this::subscriptionLost);
-        subscription = listening;
-        spawnDaemon("pubsub", () -> listening.listen(subscribed));
-        // Running means replicas' changes are heard: wait (bounded) for the subscription to be confirmed.
-        int wait = settings.connect_timeout_ms == null ? 2000 : settings.connect_timeout_ms;
-        if (!subscribed.await(wait + 1000L, TimeUnit.MILLISECONDS)) {
-            throw new RedisServiceException("Redis at " + address() + " did not confirm the subscription to "
-                    + CHANNELS + " within " + (wait + 1000) + " ms", null);
-        }
-        spawnDaemon("pubsub-ping", listening::ping);
-        link().up(this);
-    }
-
-    @Override
     protected void failed(Throwable cause) {
         release();
     }
@@ -160,21 +133,7 @@ public class RedisService extends CommonService<RedisClient> {
         release();
     }
 
-    private void subscriptionLost(RedisServiceException cause) {
-        try {
-            markFailed(cause);
-        } catch (IllegalStateException raced) {
-            log.debug("Redis service left RUNNING while its subscription was lost", raced);
-        }
-    }
-
     private void release() {
-        link().down(this);
-        RedisSubscription listening = subscription;
-        subscription = null;
-        if (listening != null) {
-            listening.stop();
-        }
         RedisClient c = client;
         client = null;
         if (c != null) {
@@ -184,10 +143,6 @@ public class RedisService extends CommonService<RedisClient> {
                 log.debug("Closing the Redis client threw", e);
             }
         }
-    }
-
-    private RedisLink link() {
-        return context().shared(RedisLink.class, RedisLink::new);
     }
 
     /**

@@ -7,55 +7,73 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The redis service's subscription to {@code jsorc:*}: hears replicas' config changes and hands them to the shared
- * {@link RedisLink}. The connection waits without a read timeout, so it is PINGed every {@code pubsub_ping_ms}; a
- * subscription the server drops, or a PING not answered within {@code pubsub_pong_timeout_ms} (a half-open
- * connection), is reported as lost, and the service fails and is rebuilt.
+ * One subscription to one channel over a bare jedis {@link Connection}, with its PING/PONG keepalive: the config
+ * store's ({@link ConfigAnnouncements}) to its database's announcement channel. The connection waits without a read
+ * timeout, so {@link #ping} PINGs it every {@code pubsub_ping_ms}; a subscription the server drops, or a PING not
+ * answered within {@code pubsub_pong_timeout_ms} (a half-open connection, which no other check sees), is reported as
+ * lost, once.
  *
- * <p>It subscribes over a bare {@link Connection}, as {@code Jedis.psubscribe} does inside: the {@code Jedis} class
- * (250 KB of bytecode and a dozen interfaces the client does not load) would be parsed on the start path only to
- * hold that connection, while the service's {@code postRun} waits for the subscription.
+ * <p>A bare {@link Connection}, as {@code Jedis.subscribe} uses inside: the {@code Jedis} class (250 KB of bytecode and
+ * a dozen interfaces) would be parsed only to hold that connection.
  */
 final class RedisSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(RedisSubscription.class);
 
     private final RedisService.Settings settings;
-    private final RedisLink link;
+    private final String channel;
     private final String address;
+    private final BiConsumer<String, String> onMessage;
     private final BooleanSupplier running;
     private final Consumer<RedisServiceException> lost;
     private volatile JedisPubSub subscription;
     private volatile Connection subscriber;
     private volatile long lastPong;
+    private volatile boolean confirmed;
 
-    RedisSubscription(RedisService.Settings settings, RedisLink link, String address, BooleanSupplier running,
+    /**
+     * @param settings  where to connect, and the keepalive's timing
+     * @param channel   the channel to subscribe to
+     * @param address   the server as messages name it
+     * @param onMessage gets each message's channel and text, on the listening thread
+     * @param running   whether a loss still matters (false once the owner let go)
+     * @param lost      told once when the subscription is lost while {@code running}
+     */
+    RedisSubscription(RedisService.Settings settings, String channel, String address,
+                      BiConsumer<String, String> onMessage, BooleanSupplier running,
                       Consumer<RedisServiceException> lost) {
         this.settings = settings;
-        this.link = link;
+        this.channel = channel;
         this.address = address;
+        this.onMessage = onMessage;
         this.running = running;
         this.lost = lost;
     }
 
-    /** The {@code pubsub} daemon: subscribes and dispatches until the subscription ends. */
-    void listen(CountDownLatch subscribed) {
+    /**
+     * Connects, subscribes and dispatches until the subscription ends: {@link #stop}, or a loss (reported to
+     * {@code lost}). Runs on the caller's thread.
+     *
+     * @param subscribed run on this thread once the server confirmed the subscription, before any message
+     */
+    void listen(Runnable subscribed) {
         RedisService.Settings s = settings;
         JedisPubSub pubsub = new JedisPubSub() {
             @Override
-            public void onPSubscribe(String pattern, int subscribedChannels) {
-                subscribed.countDown();
+            public void onSubscribe(String heardOn, int subscribedChannels) {
+                confirmed = true;
+                subscribed.run();
             }
 
             @Override
-            public void onPMessage(String pattern, String channel, String message) {
-                link.dispatch(channel, message);
+            public void onMessage(String heardOn, String message) {
+                onMessage.accept(heardOn, message);
             }
 
             @Override
@@ -68,24 +86,31 @@ final class RedisSubscription {
                 s.clientConfig(0, s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms(), true))) {
             subscriber = connection;
             if (subscription != pubsub) {
-                return; // released before we connected (postRun timed out, or the service was discarded)
+                return; // stopped before we connected
             }
-            pubsub.proceedWithPatterns(connection, RedisService.CHANNELS);
+            pubsub.proceed(connection, channel);
+            // proceed returns when the server confirms an unsubscribe: ours (stop), or one nobody asked for.
+            report(pubsub, "the server ended it");
         } catch (JedisException e) {
-            // Not when we closed it ourselves (release): only a subscription the server dropped is a failure.
-            if (subscription == pubsub && running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-                lost.accept(new RedisServiceException("Lost the subscription to Redis at " + address + ": "
-                        + e.getMessage(), e));
-            }
+            // Not when we closed it ourselves (stop): only a subscription the server dropped is a failure.
+            report(pubsub, e.getMessage());
         } finally {
             subscriber = null;
         }
     }
 
+    private synchronized void report(JedisPubSub pubsub, String why) {
+        if (subscription == pubsub && running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            subscription = null;
+            lost.accept(new RedisServiceException((confirmed ? "Lost the subscription to " : "Could not subscribe to ")
+                    + channel + " on Redis at " + address + ": " + why, null));
+        }
+    }
+
     /**
-     * The {@code pubsub-ping} daemon: PINGs the subscription every {@code pubsub_ping_ms}; a PING that cannot be sent,
-     * or no PONG within {@code pubsub_pong_timeout_ms} of a PING, marks the service failed. Ends when interrupted, or
-     * when the subscription it watches is replaced or released.
+     * The keepalive, on a thread of its own once subscribed: PINGs the subscription every {@code pubsub_ping_ms}; a
+     * PING that cannot be sent, or no PONG within {@code pubsub_pong_timeout_ms} of a PING, reports the subscription
+     * lost. Ends when interrupted, or when the subscription it watches is stopped or lost.
      */
     void ping() {
         RedisService.Settings s = settings;
@@ -120,10 +145,8 @@ final class RedisSubscription {
                 }
             }
             if (lost != null) {
-                if (subscription == pubsub && running.getAsBoolean()) {
-                    this.lost.accept(new RedisServiceException("Lost the subscription to Redis at " + address + " ("
-                            + RedisService.CHANNELS + "): " + lost, null));
-                }
+                report(pubsub, lost);
+                stop(); // ends listen(), whose read would otherwise wait on the half-open connection for ever
                 return;
             }
         }
@@ -136,7 +159,7 @@ final class RedisSubscription {
         if (pubsub != null) {
             try {
                 if (pubsub.isSubscribed()) {
-                    pubsub.punsubscribe();
+                    pubsub.unsubscribe();
                 }
             } catch (RuntimeException e) {
                 log.debug("Unsubscribing threw", e);

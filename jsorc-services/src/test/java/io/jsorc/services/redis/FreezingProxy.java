@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy in front of a Redis server that can make the connections that subscribed ({@code PSUBSCRIBE})
+ * A loopback TCP proxy in front of a Redis server that can make the connections that subscribed ({@code SUBSCRIBE}, {@code PSUBSCRIBE})
  * half-open: it stops forwarding in both directions without closing anything, as a dead NAT entry or a vanished peer
  * does. New connections keep working, so health checks pass: only a keepalive on the subscription itself notices.
  */
@@ -60,6 +60,11 @@ final class FreezingProxy implements AutoCloseable {
             }
         }
         return frozen;
+    }
+
+    /** {@return how many connections have subscribed so far, frozen or closed ones included} */
+    int subscribers() {
+        return (int) links.stream().filter(link -> link.subscriber).count();
     }
 
     /**
@@ -110,7 +115,7 @@ final class FreezingProxy implements AutoCloseable {
                         break;
                     }
                     if (fromClient && !link.subscriber && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
-                            .toUpperCase(Locale.ROOT).contains("PSUBSCRIBE")) {
+                            .toUpperCase(Locale.ROOT).contains("SUBSCRIBE")) {
                         link.subscriber = true;
                     }
                     while (link.frozen && !closed) {

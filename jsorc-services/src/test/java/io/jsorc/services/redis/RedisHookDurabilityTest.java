@@ -103,7 +103,7 @@ class RedisHookDurabilityTest {
         try (Orchestrator a = orchestrator(server); Orchestrator b = orchestrator(server)) {
             a.configSet("PROBE_CONFIG", API);
             await().atMost(Duration.ofSeconds(5)).until(() -> "api".equals(value(b)));
-            server.command("CLIENT KILL TYPE pubsub"); // A no longer hears announcements until its service is back
+            server.command("CLIENT KILL TYPE pubsub"); // no store hears announcements until it subscribes again
             b.configDelete("PROBE_CONFIG");
             await().atMost(Duration.ofSeconds(10)).until(() -> "v1".equals(value(a)));
             assertThat(value(b)).isEqualTo("v1");

@@ -27,6 +27,10 @@ class RedisHookTest {
     }
 
 
+    /** An announcement of a key nobody reads: PUBLISH answers how many subscribers got it. */
+    private static final String HARMLESS_ANNOUNCEMENT = "PUBLISH " + RedisHook.channel(0)
+            + " '{\"origin\": \"test\", \"key\": \"NOBODY_READS_THIS\"}'";
+
     static Orchestrator orchestrator(RedisServer server) {
         return Orchestrator.builder()
                 .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
@@ -103,26 +107,34 @@ class RedisHookTest {
     }
 
     @Test
-    void theSubscriptionsServiceIsBuiltOffTheStartingThreadAndHearsReplicas(RedisServer server) {
-        java.util.Map<io.jsorc.ServiceState, String> redisThreads = new java.util.concurrent.ConcurrentHashMap<>();
-        // Not pre-loaded: only the config store's first read after start() asks for the redis service.
-        try (Orchestrator a = Orchestrator.builder()
+    void replicasChangesAreHeardOnTheStoresOwnRedisWithoutTheRedisService(RedisServer server) {
+        java.util.Set<io.jsorc.ServiceState> redisStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // Not pre-loaded, and disabled in the store: the redis service never runs on A, the store hears anyway.
+        try (Orchestrator b = Orchestrator.builder()
                 .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
-                .listener((service, from, to, error) -> {
-                    if (service.equals("redis")) {
-                        redisThreads.putIfAbsent(to, Thread.currentThread().getName());
-                    }
-                }).build().start();
-             Orchestrator b = orchestrator(server)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> redisThreads.containsKey(io.jsorc.ServiceState.RUNNING));
-            assertThat(redisThreads).containsEntry(io.jsorc.ServiceState.STARTED, RedisConfigState.SUBSCRIBE_THREAD)
-                    .containsEntry(io.jsorc.ServiceState.RUNNING, RedisConfigState.SUBSCRIBE_THREAD);
-            assertThat(a.svc("probe").app()).isEqualTo("v1");
-            b.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"from-b\"}");
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> "from-b".equals(a.svc("probe").app()));
-            await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().equals(RedisConfigState.SUBSCRIBE_THREAD)));
+                .build().start()) {
+            b.serviceConfigSet("redis", "{\"enabled\": false}");
+            try (Orchestrator a = Orchestrator.builder()
+                    .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
+                    .listener((service, from, to, error) -> {
+                        if (service.equals("redis")) {
+                            redisStates.add(to);
+                        }
+                    }).build().start()) {
+                assertThat(a.svc("probe").app()).isEqualTo("v1");
+                await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals(ConfigAnnouncements.PING_THREAD)));
+
+                b.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"from-b\"}");
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> "from-b".equals(a.svc("probe").app()));
+                assertThat(redisStates).as("the redis service's states on A").doesNotContain(
+                        io.jsorc.ServiceState.STARTED, io.jsorc.ServiceState.RUNNING);
+                assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                        .contains(RedisConfigState.SUBSCRIBE_THREAD);
+                assertThat(server.command(HARMLESS_ANNOUNCEMENT)).as("subscribers: A and B").isEqualTo(":2");
+            }
+            assertThat(server.command(HARMLESS_ANNOUNCEMENT)).as("closing A ended its subscription").isEqualTo(":1");
         }
     }
 

@@ -1,0 +1,138 @@
+package io.jsorc.services.redis;
+
+import io.jsorc.ComponentContext;
+import io.jsorc.base.Backoff;
+import io.jsorc.base.DaemonThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The config store's subscription to its database's announcement channel ({@link RedisHook#channel}) on the store's
+ * own Redis, the one the store writes to and whose scripts announce every write: replicas' changes are heard whatever
+ * the {@code redis} service is pointed at, or whether it runs at all.
+ *
+ * <p>One daemon ({@value #THREAD}) subscribes, and subscribes again whenever the subscription is lost (the server
+ * went away, or the keepalive, {@value #PING_THREAD}, found the connection half-open), after a backoff of 100 ms
+ * doubling to 5 s. Each time it is subscribed it first has the memory copy compared with Redis (the given
+ * {@code subscribed} step, the store's resync), so what replicas changed while nobody listened is caught up on
+ * before the next message. It starts on the first config read once the orchestrator runs (never during a build, whose
+ * reads need no announcements), so a start does not wait for it.
+ */
+final class ConfigAnnouncements {
+
+    /** The subscribing daemon's name. */
+    static final String THREAD = "jsorc-config-subscribe";
+    /** The keepalive daemon's name. */
+    static final String PING_THREAD = "jsorc-config-ping";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
+    /** While it keeps failing, a WARN at most this often (the attempts between are DEBUG). */
+    private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final ComponentContext context;
+    private final RedisService.Settings settings;
+    private final String channel;
+    private final String address;
+    private final Consumer<String> onMessage;
+    private final Runnable subscribed;
+    private final Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile Thread listener;
+    private volatile Thread keepalive;
+    private volatile RedisSubscription current;
+
+    /**
+     * @param context    tells whether the orchestrator runs
+     * @param settings   the store's Redis ({@code REDIS_CONFIG} as the builder or the classpath give it)
+     * @param channel    the channel to hear
+     * @param address    the server as log lines name it
+     * @param onMessage  gets each announcement
+     * @param subscribed run each time the subscription is (again) confirmed, before any message
+     */
+    ConfigAnnouncements(ComponentContext context, RedisService.Settings settings, String channel, String address,
+                        Consumer<String> onMessage, Runnable subscribed) {
+        this.context = context;
+        this.settings = settings;
+        this.channel = channel;
+        this.address = address;
+        this.onMessage = onMessage;
+        this.subscribed = subscribed;
+    }
+
+    /** Starts the subscribing daemon, the first time it is asked once the orchestrator runs; later calls do nothing. */
+    void request() {
+        if (!closed && context.isStarted() && requested.compareAndSet(false, true)) {
+            listener = DaemonThreads.start(THREAD, this::run);
+        }
+    }
+
+    /** {@return whether the subscription is confirmed right now (for tests and diagnostics)} */
+    boolean isSubscribed() {
+        return current != null && keepalive != null && keepalive.isAlive();
+    }
+
+    private void run() {
+        int attempts = 0;
+        long warnedAt = 0;
+        String lastError = null;
+        while (!closed && !Thread.currentThread().isInterrupted()) {
+            String[] lost = new String[1];
+            boolean[] confirmed = new boolean[1];
+            RedisSubscription subscription = new RedisSubscription(settings, channel, address,
+                    (heardOn, message) -> onMessage.accept(message), () -> !closed,
+                    e -> lost[0] = e.getMessage());
+            current = subscription;
+            subscription.listen(() -> {
+                confirmed[0] = true;
+                subscribed.run();
+                keepalive = DaemonThreads.start(PING_THREAD, subscription::ping);
+            });
+            current = null;
+            subscription.stop();
+            DaemonThreads.join(keepalive, Duration.ofSeconds(5));
+            if (closed) {
+                return;
+            }
+            String error = lost[0] != null ? lost[0] : "Could not subscribe to " + channel + " on Redis at " + address;
+            long now = System.nanoTime();
+            if (confirmed[0]) {
+                // It was working: the loss is news, and a failed reconnect after it starts a new streak.
+                log.warn("{}; subscribing again (changes made meanwhile are caught up on then)", error);
+                warnedAt = now;
+            } else if (attempts == 0 || !error.equals(lastError) || now - warnedAt > SUMMARY_NANOS) {
+                log.warn("{} (attempt {}; retrying with backoff, repeats are logged at DEBUG)", error, attempts + 1);
+                warnedAt = now;
+            } else {
+                log.debug("{} (attempt {})", error, attempts + 1);
+            }
+            attempts = confirmed[0] ? 0 : attempts + 1;
+            lastError = error;
+            try {
+                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(Math.max(1, attempts)))));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Unsubscribes and waits (bounded) for both daemons to end. */
+    void close() {
+        closed = true;
+        RedisSubscription subscription = current;
+        if (subscription != null) {
+            subscription.stop();
+        }
+        Thread thread = listener;
+        if (thread != null) {
+            thread.interrupt(); // a backoff sleep, or a connect in progress
+        }
+        DaemonThreads.join(thread, Duration.ofSeconds(10));
+        DaemonThreads.join(keepalive, Duration.ofSeconds(5));
+    }
+}
