@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DaemonsTest {
 
     /**
-     * What the redis service's subscription daemon does when Redis dies: it marks its service failed, which closes
-     * the service's daemons from that very daemon. It must wait for its siblings like any other caller (the
+     * What a service's daemon does when it finds its dependency dead (a connection watcher, say): it marks its service
+     * failed, which closes the service's daemons from that very daemon. It must wait for its siblings like any other caller (the
      * replacement is built only after), and be interrupted itself only afterwards.
      */
     @Test

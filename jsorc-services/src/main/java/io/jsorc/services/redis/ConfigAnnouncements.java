@@ -31,8 +31,10 @@ final class ConfigAnnouncements {
     static final String PING_THREAD = "jsorc-config-ping";
 
     private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
-    /** While it keeps failing, a WARN at most this often (the attempts between are DEBUG). */
+    /** While it keeps failing the same way, a WARN at most this often (the attempts between are DEBUG). */
     private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A subscription that lasted this long ends a streak of failures: its loss is news, the backoff starts over. */
+    private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ComponentContext context;
     private final RedisService.Settings settings;
@@ -46,6 +48,7 @@ final class ConfigAnnouncements {
     private volatile Thread listener;
     private volatile Thread keepalive;
     private volatile RedisSubscription current;
+    private volatile boolean subscribedNow;
 
     /**
      * @param context    tells whether the orchestrator runs
@@ -67,54 +70,65 @@ final class ConfigAnnouncements {
 
     /** Starts the subscribing daemon, the first time it is asked once the orchestrator runs; later calls do nothing. */
     void request() {
-        if (!closed && context.isStarted() && requested.compareAndSet(false, true)) {
+        if (!requested.get() && !closed && context.isStarted() && requested.compareAndSet(false, true)) {
             listener = DaemonThreads.start(THREAD, this::run);
         }
     }
 
-    /** {@return whether the subscription is confirmed right now (for tests and diagnostics)} */
+    /** {@return whether the subscription is confirmed and not lost right now (for tests and diagnostics)} */
     boolean isSubscribed() {
-        return current != null && keepalive != null && keepalive.isAlive();
+        return subscribedNow;
     }
 
     private void run() {
-        int attempts = 0;
+        int attempts = 0; // failed or short-lived subscriptions in a row
         long warnedAt = 0;
         String lastError = null;
-        while (!closed && !Thread.currentThread().isInterrupted()) {
+        while (!closed) {
             String[] lost = new String[1];
-            boolean[] confirmed = new boolean[1];
-            RedisSubscription subscription = new RedisSubscription(settings, channel, address,
-                    (heardOn, message) -> onMessage.accept(message), () -> !closed,
-                    e -> lost[0] = e.getMessage());
+            long[] confirmedAt = new long[1];
+            RedisSubscription subscription = new RedisSubscription(settings, channel, address, onMessage,
+                    () -> !closed, e -> lost[0] = e.getMessage());
             current = subscription;
+            if (closed) {
+                return; // close() may have looked before current was set: this one is not started
+            }
+            Thread watch = DaemonThreads.start(PING_THREAD, subscription::keepalive);
+            keepalive = watch;
             subscription.listen(() -> {
-                confirmed[0] = true;
-                subscribed.run();
-                keepalive = DaemonThreads.start(PING_THREAD, subscription::ping);
+                confirmedAt[0] = System.nanoTime();
+                try {
+                    subscribed.run();
+                } catch (RuntimeException e) {
+                    log.warn("Catching up on config changes after subscribing to {} threw", channel, e);
+                }
+                subscribedNow = true;
             });
+            subscribedNow = false;
             current = null;
             subscription.stop();
-            DaemonThreads.join(keepalive, Duration.ofSeconds(5));
+            watch.interrupt();
+            DaemonThreads.join(watch, Duration.ofSeconds(5));
             if (closed) {
                 return;
             }
-            String error = lost[0] != null ? lost[0] : "Could not subscribe to " + channel + " on Redis at " + address;
             long now = System.nanoTime();
-            if (confirmed[0]) {
-                // It was working: the loss is news, and a failed reconnect after it starts a new streak.
-                log.warn("{}; subscribing again (changes made meanwhile are caught up on then)", error);
-                warnedAt = now;
-            } else if (attempts == 0 || !error.equals(lastError) || now - warnedAt > SUMMARY_NANOS) {
-                log.warn("{} (attempt {}; retrying with backoff, repeats are logged at DEBUG)", error, attempts + 1);
+            if (confirmedAt[0] != 0 && now - confirmedAt[0] >= STABLE_NANOS) {
+                attempts = 0; // it worked for a while: this loss is news and starts a new streak
+                lastError = null;
+            }
+            attempts++;
+            String error = lost[0] != null ? lost[0] : "Could not subscribe to " + channel + " on Redis at " + address;
+            if (lastError == null || !error.equals(lastError) || now - warnedAt > SUMMARY_NANOS) {
+                log.warn("{} (attempt {}; subscribing again with backoff, changes made meanwhile are caught up on "
+                        + "then; repeats are logged at DEBUG)", error, attempts);
                 warnedAt = now;
             } else {
-                log.debug("{} (attempt {})", error, attempts + 1);
+                log.debug("{} (attempt {})", error, attempts);
             }
-            attempts = confirmed[0] ? 0 : attempts + 1;
             lastError = error;
             try {
-                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(Math.max(1, attempts)))));
+                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(attempts))));
             } catch (InterruptedException e) {
                 return;
             }
@@ -128,11 +142,16 @@ final class ConfigAnnouncements {
         if (subscription != null) {
             subscription.stop();
         }
+        Thread watch = keepalive;
+        if (watch != null) {
+            watch.interrupt();
+        }
         Thread thread = listener;
         if (thread != null) {
-            thread.interrupt(); // a backoff sleep, or a connect in progress
+            thread.interrupt(); // a backoff sleep
         }
+        // The listener may be connecting (bounded by connect_timeout_ms and timeout_ms) or catching up.
         DaemonThreads.join(thread, Duration.ofSeconds(10));
-        DaemonThreads.join(keepalive, Duration.ofSeconds(5));
+        DaemonThreads.join(watch, Duration.ofSeconds(5));
     }
 }

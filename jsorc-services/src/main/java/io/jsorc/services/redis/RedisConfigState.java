@@ -33,8 +33,6 @@ final class RedisConfigState {
     /** A memory copy: the JSON, the stored version it is (or is based on), its kind ({@code set}, {@code default}). */
     record Entry(String json, long version, String kind) { }
 
-    /** Hears replicas' changes (see {@link ConfigAnnouncements}). */
-    static final String SUBSCRIBE_THREAD = ConfigAnnouncements.THREAD;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Tells this orchestrator's announcements from replicas'. */
@@ -55,6 +53,8 @@ final class RedisConfigState {
     volatile String epoch = "";
     private volatile RedisConfigConnection client;
     private volatile long retryAtNanos;
+    /** A resync after (re)subscribing has not completed yet: {@link #tick} retries it. */
+    private volatile boolean resyncDue;
     private volatile boolean closed;
 
     RedisConfigState(ComponentContext context) {
@@ -64,7 +64,10 @@ final class RedisConfigState {
         this.announcements = bootstrap == null ? null : new ConfigAnnouncements(context, bootstrap, channel, address(),
                 this::changed, () -> {
                     retryAtNanos = 0;
-                    resync();
+                    resyncDue = true; // until a resync completes: the sync daemon retries one that could not
+                    if (resync()) {
+                        resyncDue = false;
+                    }
                 });
     }
 
@@ -96,6 +99,18 @@ final class RedisConfigState {
             announcements.request();
         }
         return current;
+    }
+
+    /** A read the memory copy answered: subscribes too, if nothing did yet (a copy is only as fresh as that). */
+    void servedFromMemory() {
+        if (announcements != null) {
+            announcements.request();
+        }
+    }
+
+    /** {@return whether replicas' changes are heard right now (for tests and diagnostics)} */
+    boolean isSubscribed() {
+        return announcements != null && announcements.isSubscribed();
     }
 
     /** The bootstrap connection regardless of recent failures, or {@code null} while disabled or closed. */
@@ -221,8 +236,11 @@ final class RedisConfigState {
         if (!pending.isEmpty()) {
             flush();
         }
-        if (now == null ? !memory.isEmpty() : !now.equals(epoch)) {
-            resync();
+        if (resyncDue || (now == null ? !memory.isEmpty() : !now.equals(epoch))) {
+            boolean due = resyncDue;
+            if (resync() && due) {
+                resyncDue = false;
+            }
         }
     }
 
@@ -230,12 +248,14 @@ final class RedisConfigState {
      * Redis (re)appeared or lost its data: write what was kept, re-seed what Redis lacks from the memory copy,
      * and catch up on what replicas changed meanwhile — a copy whose key Redis holds with another value, or
      * deleted at a newer version, is dropped and its listeners told.
+     *
+     * @return whether every copy was compared (else Redis stopped answering, or the store is closed)
      */
-    void resync() {
+    boolean resync() {
         flush();
         RedisConfigConnection redis = connection();
         if (redis == null) {
-            return;
+            return false;
         }
         String knownEpoch = epoch;
         String seen = null;
@@ -252,7 +272,7 @@ final class RedisConfigState {
                             knownEpoch, entry.kind());
                 } catch (RuntimeException e) {
                     unreachable("re-seeding " + key, e);
-                    return;
+                    return false;
                 }
                 seen = stored.epoch();
                 if (stored.written()) {
@@ -270,12 +290,13 @@ final class RedisConfigState {
             try {
                 seen = redis.get(RedisConfigScripts.EPOCH);
             } catch (RuntimeException e) {
-                return;
+                return false;
             }
         }
         if (seen != null) {
             epoch = seen;
         }
+        return true;
     }
 
     /** Writes the pending writes whose base Redis still holds; a newer value wins over the others. */

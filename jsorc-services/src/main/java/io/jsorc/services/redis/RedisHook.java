@@ -72,6 +72,7 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     public Optional<String> getGlob(String key) {
         RedisConfigState.Entry cached = state.memory.get(key);
         if (cached != null) {
+            state.servedFromMemory();
             return Optional.of(cached.json());
         }
         Pending pending = state.pending.get(key);
@@ -197,6 +198,11 @@ public class RedisHook implements Hook, OrchestratorAware, AutoCloseable {
     @Override
     public void addChangeListener(Consumer<String> listener) {
         state.listeners.add(listener);
+    }
+
+    /** {@return whether this store hears replicas' changes right now (for tests and diagnostics)} */
+    boolean isSubscribed() {
+        return state.isSubscribed();
     }
 
     /** {@return the keys this replica holds a memory copy of (for tests and diagnostics)} */

@@ -8,16 +8,19 @@ import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One subscription to one channel over a bare jedis {@link Connection}, with its PING/PONG keepalive: the config
- * store's ({@link ConfigAnnouncements}) to its database's announcement channel. The connection waits without a read
- * timeout, so {@link #ping} PINGs it every {@code pubsub_ping_ms}; a subscription the server drops, or a PING not
- * answered within {@code pubsub_pong_timeout_ms} (a half-open connection, which no other check sees), is reported as
- * lost, once.
+ * One subscription to one channel over a bare jedis {@link Connection}, with its keepalive: the config store's
+ * ({@link ConfigAnnouncements}) to its database's announcement channel. One use: {@link #listen} on one thread,
+ * {@link #keepalive} on another, {@link #stop} from anywhere; a lost subscription is replaced by a new instance.
+ *
+ * <p>Nothing here waits for ever. The handshake (AUTH, SELECT) has {@code timeout_ms}; the server must confirm the
+ * subscription within {@code connect_timeout_ms + timeout_ms}; after that the connection waits for messages without a
+ * read timeout, so the keepalive PINGs it every {@code pubsub_ping_ms}, and no PONG within
+ * {@code pubsub_pong_timeout_ms} (a half-open connection, which nothing else notices) counts as a loss. Each loss is
+ * reported once, and only while the owner still cares ({@code running}) and did not stop it.
  *
  * <p>A bare {@link Connection}, as {@code Jedis.subscribe} uses inside: the {@code Jedis} class (250 KB of bytecode and
  * a dozen interfaces) would be parsed only to hold that connection.
@@ -29,31 +32,52 @@ final class RedisSubscription {
     private final RedisService.Settings settings;
     private final String channel;
     private final String address;
-    private final BiConsumer<String, String> onMessage;
     private final BooleanSupplier running;
     private final Consumer<RedisServiceException> lost;
-    private volatile JedisPubSub subscription;
+    private final JedisPubSub pubsub;
+    private volatile Runnable subscribed = () -> { };
     private volatile Connection subscriber;
-    private volatile long lastPong;
+    private volatile boolean stopped;
     private volatile boolean confirmed;
+    private volatile long lastPong;
 
     /**
-     * @param settings  where to connect, and the keepalive's timing
+     * @param settings  where to connect, and the timeouts
      * @param channel   the channel to subscribe to
-     * @param address   the server as messages name it
-     * @param onMessage gets each message's channel and text, on the listening thread
+     * @param address   the server as messages name it (host and port: never credentials)
+     * @param onMessage gets each message's text, on the listening thread; what it throws is logged
      * @param running   whether a loss still matters (false once the owner let go)
-     * @param lost      told once when the subscription is lost while {@code running}
+     * @param lost      told once when the subscription is lost (or never confirmed) while {@code running}
      */
-    RedisSubscription(RedisService.Settings settings, String channel, String address,
-                      BiConsumer<String, String> onMessage, BooleanSupplier running,
-                      Consumer<RedisServiceException> lost) {
+    RedisSubscription(RedisService.Settings settings, String channel, String address, Consumer<String> onMessage,
+                      BooleanSupplier running, Consumer<RedisServiceException> lost) {
         this.settings = settings;
         this.channel = channel;
         this.address = address;
-        this.onMessage = onMessage;
         this.running = running;
         this.lost = lost;
+        this.pubsub = new JedisPubSub() {
+            @Override
+            public void onSubscribe(String heardOn, int subscribedChannels) {
+                confirmed = true;
+                lastPong = System.nanoTime();
+                subscribed.run();
+            }
+
+            @Override
+            public void onMessage(String heardOn, String message) {
+                try {
+                    onMessage.accept(message);
+                } catch (RuntimeException e) {
+                    log.warn("Handling a message on {} threw", heardOn, e);
+                }
+            }
+
+            @Override
+            public void onPong(String pattern) {
+                lastPong = System.nanoTime();
+            }
+        };
     }
 
     /**
@@ -63,113 +87,105 @@ final class RedisSubscription {
      * @param subscribed run on this thread once the server confirmed the subscription, before any message
      */
     void listen(Runnable subscribed) {
+        this.subscribed = subscribed;
         RedisService.Settings s = settings;
-        JedisPubSub pubsub = new JedisPubSub() {
-            @Override
-            public void onSubscribe(String heardOn, int subscribedChannels) {
-                confirmed = true;
-                subscribed.run();
-            }
-
-            @Override
-            public void onMessage(String heardOn, String message) {
-                onMessage.accept(heardOn, message);
-            }
-
-            @Override
-            public void onPong(String pattern) {
-                lastPong = System.nanoTime();
-            }
-        };
-        subscription = pubsub;
+        int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
+        int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
+        if (stopped) {
+            return;
+        }
         try (Connection connection = new Connection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
-                s.clientConfig(0, s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms(), true))) {
+                s.clientConfig(timeout, connectTimeout, true))) {
             subscriber = connection;
-            if (subscription != pubsub) {
-                return; // stopped before we connected
+            // stop() closes the connection it sees; one it did not see yet is not used (both fields are volatile).
+            if (stopped) {
+                return;
             }
+            connection.setTimeoutInfinite(); // messages may be hours apart: the keepalive bounds every wait
             pubsub.proceed(connection, channel);
             // proceed returns when the server confirms an unsubscribe: ours (stop), or one nobody asked for.
-            report(pubsub, "the server ended it");
+            report("the server ended it");
         } catch (JedisException e) {
-            // Not when we closed it ourselves (stop): only a subscription the server dropped is a failure.
-            report(pubsub, e.getMessage());
+            report(e.getMessage()); // not when we closed it ourselves (stop): only a dropped subscription is lost
         } finally {
             subscriber = null;
         }
     }
 
-    private synchronized void report(JedisPubSub pubsub, String why) {
-        if (subscription == pubsub && running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-            subscription = null;
+    private synchronized void report(String why) {
+        if (!stopped && running.getAsBoolean()) {
+            stopped = true;
             lost.accept(new RedisServiceException((confirmed ? "Lost the subscription to " : "Could not subscribe to ")
                     + channel + " on Redis at " + address + ": " + why, null));
         }
     }
 
     /**
-     * The keepalive, on a thread of its own once subscribed: PINGs the subscription every {@code pubsub_ping_ms}; a
-     * PING that cannot be sent, or no PONG within {@code pubsub_pong_timeout_ms} of a PING, reports the subscription
-     * lost. Ends when interrupted, or when the subscription it watches is stopped or lost.
+     * The keepalive, on a thread of its own from before {@link #listen} begins: the subscription must be confirmed
+     * within {@code connect_timeout_ms + timeout_ms}; from then on it is PINGed every {@code pubsub_ping_ms}. No
+     * confirmation, a PING that cannot be sent, or no PONG within {@code pubsub_pong_timeout_ms} of a PING reports the
+     * subscription lost and stops it. Ends when interrupted, stopped, or the owner lets go.
      */
-    void ping() {
+    void keepalive() {
         RedisService.Settings s = settings;
-        JedisPubSub pubsub = subscription;
         long interval = TimeUnit.MILLISECONDS.toNanos(s.pingMillis());
         long pongTimeout = TimeUnit.MILLISECONDS.toNanos(s.pongTimeoutMillis());
-        lastPong = System.nanoTime();
+        long confirmMillis = (s.connect_timeout_ms() == null ? 2000L : s.connect_timeout_ms())
+                + (s.timeout_ms() == null ? 2000L : s.timeout_ms());
+        long confirmBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmMillis);
+        long tickMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(interval, pongTimeout / 2)), 250) + 1;
         long unanswered = 0; // when the oldest PING not yet answered was sent; 0: none
-        while (!Thread.currentThread().isInterrupted() && pubsub != null && subscription == pubsub && running.getAsBoolean()) {
+        while (!stopped && running.getAsBoolean()) {
             try {
-                // A PING per tick while none is unanswered; a lost one is seen within a tick of its deadline.
-                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Math.min(interval, pongTimeout / 2)) + 1);
+                // A PING per interval while none is unanswered; a lost one is seen within a tick of its deadline.
+                Thread.sleep(tickMillis);
             } catch (InterruptedException e) {
                 return;
             }
-            if (subscription != pubsub || !running.getAsBoolean()) {
+            if (stopped || !running.getAsBoolean()) {
                 return;
             }
             long now = System.nanoTime();
-            if (unanswered != 0 && lastPong - unanswered >= 0) {
+            String why = null;
+            if (!confirmed) {
+                if (now - confirmBy > 0) {
+                    why = "not confirmed within " + confirmMillis + " ms";
+                }
+            } else if (unanswered != 0 && lastPong - unanswered >= 0) {
                 unanswered = 0; // answered
-            }
-            String lost = null;
-            if (unanswered != 0 && now - unanswered > pongTimeout) {
-                lost = "no PONG within " + s.pongTimeoutMillis() + " ms of a PING";
-            } else if (unanswered == 0) {
+            } else if (unanswered != 0 && now - unanswered > pongTimeout) {
+                why = "no PONG within " + s.pongTimeoutMillis() + " ms of a PING";
+            } else if (unanswered == 0 && now - lastPong >= interval) {
                 try {
                     unanswered = System.nanoTime();
                     pubsub.ping();
                 } catch (RuntimeException e) {
-                    lost = "PING failed: " + e.getMessage();
+                    why = "PING failed: " + e.getMessage();
                 }
             }
-            if (lost != null) {
-                report(pubsub, lost);
+            if (why != null) {
+                report(why);
                 stop(); // ends listen(), whose read would otherwise wait on the half-open connection for ever
                 return;
             }
         }
     }
 
-    /** Unsubscribes and closes the connection, ending both daemons. */
+    /** Unsubscribes and closes the connection: {@link #listen} returns, and the keepalive ends within a tick. */
     void stop() {
-        JedisPubSub pubsub = subscription;
-        subscription = null;
-        if (pubsub != null) {
-            try {
-                if (pubsub.isSubscribed()) {
-                    pubsub.unsubscribe();
-                }
-            } catch (RuntimeException e) {
-                log.debug("Unsubscribing threw", e);
+        stopped = true;
+        try {
+            if (pubsub.isSubscribed()) {
+                pubsub.unsubscribe();
             }
+        } catch (RuntimeException e) {
+            log.debug("Unsubscribing threw", e);
         }
         Connection connection = subscriber;
         if (connection != null) {
             try {
                 connection.close();
-                // Closing may return the socket to nobody while psubscribe reads it: disconnect to unblock it.
+                // Closing may return the socket to nobody while proceed reads it: disconnect to unblock it.
                 connection.disconnect();
             } catch (RuntimeException e) {
                 log.debug("Closing the subscriber threw", e);

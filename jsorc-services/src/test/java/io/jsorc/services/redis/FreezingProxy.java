@@ -24,6 +24,7 @@ final class FreezingProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile long replyDelayMillis;
+    private volatile boolean freezeNew;
 
     /** One proxied connection. */
     private static final class Link {
@@ -75,6 +76,11 @@ final class FreezingProxy implements AutoCloseable {
         replyDelayMillis = millis;
     }
 
+    /** Freezes (or, with false, stops freezing) each connection as it subscribes, before the server hears it. */
+    void freezeNewSubscriptions(boolean freeze) {
+        freezeNew = freeze;
+    }
+
     /** Lets frozen connections forward again. */
     void thaw() {
         links.forEach(link -> link.frozen = false);
@@ -117,6 +123,9 @@ final class FreezingProxy implements AutoCloseable {
                     if (fromClient && !link.subscriber && new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
                             .toUpperCase(Locale.ROOT).contains("SUBSCRIBE")) {
                         link.subscriber = true;
+                        if (freezeNew) {
+                            link.frozen = true; // the SUBSCRIBE never reaches the server: no confirmation comes
+                        }
                     }
                     while (link.frozen && !closed) {
                         Thread.sleep(10); // hold the bytes: nothing forwarded, nothing closed

@@ -122,16 +122,13 @@ class RedisHookTest {
                         }
                     }).build().start()) {
                 assertThat(a.svc("probe").app()).isEqualTo("v1");
-                await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                        .anyMatch(t -> t.getName().equals(ConfigAnnouncements.PING_THREAD)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> ((RedisHook) a.hook()).isSubscribed());
 
                 b.serviceConfigSet("probe", "{\"enabled\": true, \"value\": \"from-b\"}");
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
                         .until(() -> "from-b".equals(a.svc("probe").app()));
                 assertThat(redisStates).as("the redis service's states on A").doesNotContain(
                         io.jsorc.ServiceState.STARTED, io.jsorc.ServiceState.RUNNING);
-                assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                        .contains(RedisConfigState.SUBSCRIBE_THREAD);
                 assertThat(server.command(HARMLESS_ANNOUNCEMENT)).as("subscribers: A and B").isEqualTo(":2");
             }
             assertThat(server.command(HARMLESS_ANNOUNCEMENT)).as("closing A ended its subscription").isEqualTo(":1");
