@@ -152,6 +152,7 @@ final class ConfigAnnouncements {
         }
         // The listener may be connecting (bounded by connect_timeout_ms and timeout_ms) or catching up.
         DaemonThreads.join(thread, Duration.ofSeconds(10));
-        DaemonThreads.join(watch, Duration.ofSeconds(5));
+        // Read again: the listener may have started a keepalive after the first read (it ends at once, stopped).
+        DaemonThreads.join(keepalive, Duration.ofSeconds(5));
     }
 }

@@ -1,6 +1,7 @@
 package io.jsorc.services.redis;
 
 import io.jsorc.ComponentContext;
+import io.jsorc.base.Backoff;
 import io.jsorc.base.Json;
 import io.jsorc.config.Durability;
 import io.jsorc.services.redis.PendingWrites.Op;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -53,8 +56,13 @@ final class RedisConfigState {
     volatile String epoch = "";
     private volatile RedisConfigConnection client;
     private volatile long retryAtNanos;
-    /** A resync after (re)subscribing has not completed yet: {@link #tick} retries it. */
-    private volatile boolean resyncDue;
+    /**
+     * Catch-ups asked for (one per confirmed subscription) and the latest one a completed resync covered: while they
+     * differ, {@link #tick} retries, with a backoff (a Redis that refuses the scripts must not be asked 5 times a second).
+     */
+    private final AtomicLong catchUpsWanted = new AtomicLong();
+    private final AtomicLong catchUpsDone = new AtomicLong();
+    private final Backoff catchUpRetry = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private volatile boolean closed;
 
     RedisConfigState(ComponentContext context) {
@@ -62,13 +70,7 @@ final class RedisConfigState {
         this.bootstrap = bootstrapSettings(context);
         this.channel = RedisHook.channel(bootstrap == null ? null : bootstrap.db());
         this.announcements = bootstrap == null ? null : new ConfigAnnouncements(context, bootstrap, channel, address(),
-                this::changed, () -> {
-                    retryAtNanos = 0;
-                    resyncDue = true; // until a resync completes: the sync daemon retries one that could not
-                    if (resync()) {
-                        resyncDue = false;
-                    }
-                });
+                this::changed, this::subscribed);
     }
 
     /** REDIS_CONFIG as the builder or the classpath give it; {@code null} when Redis is disabled there. */
@@ -236,11 +238,28 @@ final class RedisConfigState {
         if (!pending.isEmpty()) {
             flush();
         }
-        if (resyncDue || (now == null ? !memory.isEmpty() : !now.equals(epoch))) {
-            boolean due = resyncDue;
-            if (resync() && due) {
-                resyncDue = false;
-            }
+        if (now == null ? !memory.isEmpty() : !now.equals(epoch)) {
+            resync();
+        } else if (catchUpsWanted.get() != catchUpsDone.get() && catchUpRetry.due()) {
+            catchUp();
+        }
+    }
+
+    /** The subscription is (again) confirmed: what replicas changed while nobody listened is caught up on. */
+    private void subscribed() {
+        retryAtNanos = 0;
+        catchUpsWanted.incrementAndGet();
+        catchUp();
+    }
+
+    /** A resync that covers every catch-up asked for before it began; a failed one is retried by {@link #tick}. */
+    private void catchUp() {
+        long wanted = catchUpsWanted.get();
+        if (resync()) {
+            catchUpsDone.accumulateAndGet(wanted, Math::max);
+            catchUpRetry.reset();
+        } else {
+            catchUpRetry.failed();
         }
     }
 

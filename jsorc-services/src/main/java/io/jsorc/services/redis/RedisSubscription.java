@@ -3,11 +3,16 @@ package io.jsorc.services.redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisSocketFactory;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisSocketFactory;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -23,7 +28,10 @@ import java.util.function.Consumer;
  * reported once, and only while the owner still cares ({@code running}) and did not stop it.
  *
  * <p>A bare {@link Connection}, as {@code Jedis.subscribe} uses inside: the {@code Jedis} class (250 KB of bytecode and
- * a dozen interfaces) would be parsed only to hold that connection.
+ * a dozen interfaces) would be parsed only to hold that connection. It gets one socket: a jedis connection whose
+ * socket was closed opens a new one, without the handshake and without a read timeout, on its next command, and a
+ * subscription stopped under it would go on there unwatched. Stopping closes the socket (the server then drops the
+ * subscription) rather than sending {@code UNSUBSCRIBE}, which a closed connection would send on a new socket.
  */
 final class RedisSubscription {
 
@@ -39,6 +47,8 @@ final class RedisSubscription {
     private volatile Connection subscriber;
     private volatile boolean stopped;
     private volatile boolean confirmed;
+    /** While the {@code subscribed} step runs on the listening thread, no PONG can be read: the keepalive waits. */
+    private volatile boolean catchingUp;
     private volatile long lastPong;
 
     /**
@@ -59,9 +69,15 @@ final class RedisSubscription {
         this.pubsub = new JedisPubSub() {
             @Override
             public void onSubscribe(String heardOn, int subscribedChannels) {
-                confirmed = true;
+                catchingUp = true;
                 lastPong = System.nanoTime();
-                subscribed.run();
+                confirmed = true;
+                try {
+                    subscribed.run();
+                } finally {
+                    lastPong = System.nanoTime();
+                    catchingUp = false;
+                }
             }
 
             @Override
@@ -94,8 +110,9 @@ final class RedisSubscription {
         if (stopped) {
             return;
         }
-        try (Connection connection = new Connection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
-                s.clientConfig(timeout, connectTimeout, true))) {
+        JedisClientConfig config = s.clientConfig(timeout, connectTimeout, true);
+        try (Connection connection = new Connection(oneSocket(new DefaultJedisSocketFactory(
+                new HostAndPort(s.hostOrDefault(), s.portOrDefault()), config)), config)) {
             subscriber = connection;
             // stop() closes the connection it sees; one it did not see yet is not used (both fields are volatile).
             if (stopped) {
@@ -103,13 +120,24 @@ final class RedisSubscription {
             }
             connection.setTimeoutInfinite(); // messages may be hours apart: the keepalive bounds every wait
             pubsub.proceed(connection, channel);
-            // proceed returns when the server confirms an unsubscribe: ours (stop), or one nobody asked for.
+            // proceed returns only when the server confirms an unsubscribe, which we never send.
             report("the server ended it");
         } catch (JedisException e) {
             report(e.getMessage()); // not when we closed it ourselves (stop): only a dropped subscription is lost
         } finally {
             subscriber = null;
         }
+    }
+
+    /** A factory that makes the first socket and refuses every later one. */
+    private static JedisSocketFactory oneSocket(JedisSocketFactory sockets) {
+        AtomicBoolean made = new AtomicBoolean();
+        return () -> {
+            if (made.getAndSet(true)) {
+                throw new JedisConnectionException("the subscription's connection is closed");
+            }
+            return sockets.createSocket();
+        };
     }
 
     private synchronized void report(String why) {
@@ -145,6 +173,9 @@ final class RedisSubscription {
             if (stopped || !running.getAsBoolean()) {
                 return;
             }
+            if (catchingUp) {
+                continue;
+            }
             long now = System.nanoTime();
             String why = null;
             if (!confirmed) {
@@ -171,16 +202,12 @@ final class RedisSubscription {
         }
     }
 
-    /** Unsubscribes and closes the connection: {@link #listen} returns, and the keepalive ends within a tick. */
+    /**
+     * Closes the connection, which ends the subscription on the server: {@link #listen} returns, and the keepalive
+     * ends within a tick.
+     */
     void stop() {
         stopped = true;
-        try {
-            if (pubsub.isSubscribed()) {
-                pubsub.unsubscribe();
-            }
-        } catch (RuntimeException e) {
-            log.debug("Unsubscribing threw", e);
-        }
         Connection connection = subscriber;
         if (connection != null) {
             try {

@@ -76,6 +76,11 @@ final class FreezingProxy implements AutoCloseable {
         replyDelayMillis = millis;
     }
 
+    /** {@return how many proxied connections are still open} */
+    int openConnections() {
+        return (int) links.stream().filter(link -> !link.client.isClosed()).count();
+    }
+
     /** Freezes (or, with false, stops freezing) each connection as it subscribes, before the server hears it. */
     void freezeNewSubscriptions(boolean freeze) {
         freezeNew = freeze;

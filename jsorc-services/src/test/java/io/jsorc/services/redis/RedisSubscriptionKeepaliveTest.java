@@ -49,7 +49,7 @@ class RedisSubscriptionKeepaliveTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "heard".equals(value(a)));
 
             int subscribersBefore = proxy.subscribers();
-            assertThat(proxy.freezeSubscriptions()).as("subscribed connections frozen").isEqualTo(1);
+            assertThat(proxy.freezeSubscriptions()).as("subscribed connections frozen").isPositive();
             long frozenAt = System.nanoTime();
             // The server still sees the subscriber and delivers into the frozen connection: nothing arrives ...
             b.configSet("PROBE_CONFIG", probe("missed"));
@@ -67,6 +67,10 @@ class RedisSubscriptionKeepaliveTest {
             System.out.printf("half-open config subscription (ping 500 ms, pong timeout 1500 ms): subscribed again and "
                     + "caught up %d ms after the freeze%n", caughtUpMillis);
             proxy.thaw();
+            // Nothing of A's is left open: neither a socket jedis would reopen to send UNSUBSCRIBE on a closed
+            // subscription, nor the lost one, nor the store's own connections.
+            a.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.openConnections() == 0);
         }
     }
 
@@ -80,7 +84,8 @@ class RedisSubscriptionKeepaliveTest {
                     .config("REDIS_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": " + proxy.port()
                             + ", \"db\": 0, \"timeout_ms\": 300, \"connect_timeout_ms\": 300}")
                     .build().start()) {
-                assertThat(value(a)).isEqualTo("before");
+                // Read through the proxy (300 ms timeouts): a loaded machine may need a second try.
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> "before".equals(value(a)));
                 long frozenAt = System.nanoTime();
                 // Unconfirmed within connect + socket timeout (600 ms): given up, and tried again.
                 await().atMost(Duration.ofSeconds(20)).until(() -> proxy.subscribers() >= 2);
