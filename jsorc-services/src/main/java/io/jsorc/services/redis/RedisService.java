@@ -14,6 +14,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -26,12 +28,19 @@ import java.util.function.Function;
  *
  * <p>The convenience methods throw {@link RedisServiceException} naming the server; a connection failure also marks
  * the service failed, so the regeneration loop rebuilds it at once instead of on its next health check. Use
- * {@link #app()} (or {@code poke()}) for every other command. {@code pubsub_ping_ms} and {@code pubsub_pong_timeout_ms}
- * time the keepalive of the config store's subscription to replicas' changes, which the store ({@link RedisHook})
- * holds on its own connection: this service subscribes to nothing.
+ * {@link #app()} (or {@code poke()}) for every other command. A server that goes away is also noticed without a
+ * call: a watch connection ({@code watch} daemon) stays subscribed to {@value #WATCH_CHANNEL}, where nothing is
+ * published, so the server's going away ends it at once and marks the service failed. It waits without a read
+ * timeout, so a second daemon ({@code watch-ping}) PINGs it every {@code pubsub_ping_ms}; no PONG within
+ * {@code pubsub_pong_timeout_ms} (a half-open connection, which the health check cannot see) marks the service failed
+ * too. The rebuilt instance watches again. (Replicas' config changes are the config store's own subscription, see
+ * {@link RedisHook}.)
  */
 @Service(name = "redis", manifest = "REDIS_MANIFEST")
 public class RedisService extends CommonService<RedisClient> {
+
+    /** The channel the watch connection subscribes to; nothing is published there. */
+    static final String WATCH_CHANNEL = "jsorc:redis:watch";
 
     /** The bound config. */
     record Settings(String host, Integer port, Integer db, String user, String password, Boolean ssl,
@@ -86,6 +95,7 @@ public class RedisService extends CommonService<RedisClient> {
 
     private volatile Settings settings;
     private volatile RedisClient client;
+    private volatile RedisSubscription watch;
 
     /** Built by the orchestrator. */
     public RedisService() {
@@ -123,6 +133,32 @@ public class RedisService extends CommonService<RedisClient> {
         return built;
     }
 
+    /** Starts the watch, and waits (bounded) until the server confirmed it: running means a loss will be noticed. */
+    @Override
+    protected void postRun() throws InterruptedException {
+        CountDownLatch subscribed = new CountDownLatch(1);
+        RedisSubscription watching = new RedisSubscription(settings, WATCH_CHANNEL, address(), message -> { },
+                this::isRunning, this::watchLost);
+        watch = watching;
+        spawnDaemon("watch-ping", watching::keepalive);
+        spawnDaemon("watch", () -> watching.listen(subscribed::countDown));
+        Settings s = settings;
+        long wait = (s.connect_timeout_ms() == null ? 2000L : s.connect_timeout_ms())
+                + (s.timeout_ms() == null ? 2000L : s.timeout_ms()) + 1000L;
+        if (!subscribed.await(wait, TimeUnit.MILLISECONDS)) {
+            throw new RedisServiceException("Redis at " + address() + " did not confirm the watch subscription to "
+                    + WATCH_CHANNEL + " within " + wait + " ms", null);
+        }
+    }
+
+    private void watchLost(RedisServiceException cause) {
+        try {
+            markFailed(cause);
+        } catch (IllegalStateException raced) {
+            log.debug("Redis service left RUNNING while its watch was lost", raced);
+        }
+    }
+
     @Override
     protected void failed(Throwable cause) {
         release();
@@ -134,6 +170,11 @@ public class RedisService extends CommonService<RedisClient> {
     }
 
     private void release() {
+        RedisSubscription watching = watch;
+        watch = null;
+        if (watching != null) {
+            watching.stop();
+        }
         RedisClient c = client;
         client = null;
         if (c != null) {

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * One subscription to one channel over a bare jedis {@link Connection}, with its keepalive: the config store's
- * ({@link ConfigAnnouncements}) to its database's announcement channel. One use: {@link #listen} on one thread,
+ * ({@link ConfigAnnouncements}) to its database's announcement channel, and the {@code redis} service's watch
+ * ({@link RedisService#WATCH_CHANNEL}), which tells it at once that its server went away. One use: {@link #listen} on one thread,
  * {@link #keepalive} on another, {@link #stop} from anywhere; a lost subscription is replaced by a new instance.
  *
  * <p>Nothing here waits for ever. The handshake (AUTH, SELECT) has {@code timeout_ms}; the server must confirm the

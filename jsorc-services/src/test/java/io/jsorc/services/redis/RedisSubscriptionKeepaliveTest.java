@@ -1,6 +1,7 @@
 package io.jsorc.services.redis;
 
 import io.jsorc.Orchestrator;
+import io.jsorc.ServiceState;
 import io.jsorc.base.Json;
 import io.jsorc.test.RedisServer;
 import io.jsorc.test.WithRedis;
@@ -14,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The config store's subscription has no read timeout: only its PING/PONG keepalive notices it went half-open, and
- * the store then subscribes again and catches up on what it missed.
+ * Subscriptions have no read timeout: only their PING/PONG keepalive notices one went half-open. The config store then
+ * subscribes again and catches up on what it missed; the redis service's watch fails the service, which is rebuilt.
  */
 @WithRedis
 class RedisSubscriptionKeepaliveTest {
@@ -71,6 +72,39 @@ class RedisSubscriptionKeepaliveTest {
             // subscription, nor the lost one, nor the store's own connections.
             a.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> proxy.openConnections() == 0);
+        }
+    }
+
+    @Test
+    void aHalfOpenWatchFailsTheRedisServiceWhichWatchesAgain(RedisServer server) throws Exception {
+        try (FreezingProxy proxy = new FreezingProxy(server.host(), server.port());
+             Orchestrator o = Orchestrator.builder()
+                     .config("REDIS_CONFIG", "{\"enabled\": true, \"automated\": true, \"host\": \"127.0.0.1\", "
+                             + "\"port\": " + proxy.port() + ", \"db\": 0, \"timeout_ms\": 500, "
+                             + "\"connect_timeout_ms\": 500, \"health_timeout_ms\": 300, \"pubsub_ping_ms\": 500, "
+                             + "\"pubsub_pong_timeout_ms\": 1500}")
+                     .config("JSORC_CONFIG", "{\"backoff_interval\": 0.5, \"pre_loaded_services\": [\"redis\"]}")
+                     .build().start()) {
+            RedisService first = o.svc("redis", RedisService.class);
+            assertThat(first.isRunning()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.subscribers() >= 1);
+
+            assertThat(proxy.freezeSubscriptions()).as("subscribed connections frozen").isPositive();
+            long frozenAt = System.nanoTime();
+            assertThat(first.healthy()).as("a fresh connection is fine: the health check cannot tell").isTrue();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> first.state() == ServiceState.FAILED || !first.isRunning());
+            long failedMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+            assertThat(first.error()).hasMessageContaining("Lost the subscription to " + RedisService.WATCH_CHANNEL)
+                    .hasMessageContaining("no PONG within 1500 ms");
+
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> o.svc("redis").isRunning());
+            long recoveredMillis = (System.nanoTime() - frozenAt) / 1_000_000;
+            assertThat(o.svc("redis", RedisService.class)).isNotSameAs(first);
+            System.out.printf("half-open watch: redis service FAILED %d ms after the freeze (ping 500 ms, pong "
+                    + "timeout 1500 ms), RUNNING again %d ms after it%n", failedMillis, recoveredMillis);
+            proxy.thaw();
         }
     }
 
