@@ -51,6 +51,8 @@ final class ConfigAnnouncements {
     private volatile boolean subscribedNow;
 
     /**
+     * Prepares the subscription; nothing connects before {@link #request}.
+     *
      * @param context    tells whether the orchestrator runs
      * @param settings   the store's Redis ({@code REDIS_CONFIG} as the builder or the classpath give it)
      * @param channel    the channel to hear

@@ -53,6 +53,8 @@ final class RedisSubscription {
     private volatile long lastPong;
 
     /**
+     * Prepares one subscription; nothing connects before {@link #listen}.
+     *
      * @param settings  where to connect, and the timeouts
      * @param channel   the channel to subscribe to
      * @param address   the server as messages name it (host and port: never credentials)
