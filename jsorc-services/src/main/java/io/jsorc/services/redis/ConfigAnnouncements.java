@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * went away, or the keepalive, {@value #PING_THREAD}, found the connection half-open), after a backoff of 100 ms
  * doubling to 5 s. Each time it is subscribed it first has the memory copy compared with Redis (the given
  * {@code subscribed} step, the store's resync), so what replicas changed while nobody listened is caught up on
- * before the next message. It starts on the first config read once the orchestrator runs (never during a build, whose
+ * before the next message. It starts on the first config read or write once the orchestrator runs (never during a build, whose
  * reads need no announcements), so a start does not wait for it.
  */
 final class ConfigAnnouncements {

@@ -51,6 +51,7 @@ final class RedisConfigState {
     final String channel;
     /** {@code null} while Redis is disabled. */
     private final ConfigAnnouncements announcements;
+    private final RedisRepair repair;
     private final ConfigWrites writes = new ConfigWrites(this);
     /** The data set ({@code jsorc:epoch}) the memory copy belongs to; {@code ""} until known. */
     volatile String epoch = "";
@@ -67,6 +68,7 @@ final class RedisConfigState {
 
     RedisConfigState(ComponentContext context) {
         this.context = context;
+        this.repair = new RedisRepair(context);
         this.bootstrap = bootstrapSettings(context);
         this.channel = RedisHook.channel(bootstrap == null ? null : bootstrap.db());
         this.announcements = bootstrap == null ? null : new ConfigAnnouncements(context, bootstrap, channel, address(),
@@ -174,6 +176,7 @@ final class RedisConfigState {
     void unreachable(String what, RuntimeException e) {
         retryAtNanos = System.nanoTime() + RETRY_NANOS;
         log.debug("Redis could not take {}; serving memory, retrying", what, e);
+        repair.request();
     }
 
     long generation(String key) {
@@ -233,6 +236,7 @@ final class RedisConfigState {
             retryAtNanos = 0;
         } catch (RuntimeException e) {
             log.debug("Redis at {} does not answer yet", address(), e);
+            repair.request();
             return;
         }
         if (!pending.isEmpty()) {
@@ -391,6 +395,7 @@ final class RedisConfigState {
         if (announcements != null) {
             announcements.close();
         }
+        repair.close();
         synchronized (this) {
             closed = true;
             RedisConfigConnection current = client;

@@ -69,7 +69,7 @@ public class RedisService extends CommonService<RedisClient> {
         }
 
         /**
-         * {@code single}: for a connection of its own (health checks, the config store and its subscription), which
+         * {@code single}: for a connection of its own (health checks, the watch, the config store and its subscription), which
          * speaks the server's default protocol, RESP2, without a {@code HELLO}: its reply is parsed by jedis's
          * {@code BuilderFactory}, a large class graph a fresh JVM then loads on the config store's first read.
          */

@@ -143,12 +143,17 @@ final class RedisSubscription {
         };
     }
 
-    private synchronized void report(String why) {
-        if (!stopped && running.getAsBoolean()) {
+    private void report(String why) {
+        synchronized (this) {
+            if (stopped || !running.getAsBoolean()) {
+                return;
+            }
             stopped = true;
-            lost.accept(new RedisServiceException((confirmed ? "Lost the subscription to " : "Could not subscribe to ")
-                    + channel + " on Redis at " + address + ": " + why, null));
         }
+        // Outside the lock: the owner's reaction may stop this subscription and wait for the listening thread,
+        // which may itself be about to report (and would otherwise wait for this lock).
+        lost.accept(new RedisServiceException((confirmed ? "Lost the subscription to " : "Could not subscribe to ")
+                + channel + " on Redis at " + address + ": " + why, null));
     }
 
     /**

@@ -19,7 +19,7 @@ class PreloadListTest {
         assertThat(hook).as("the section of " + RedisHook.class.getName()).isNotEmpty()
                 .contains("redis.clients.jedis.Connection", RedisConfigConnection.class.getName(),
                         RedisConfigState.class.getName())
-                // The building thread never loads the client: the redis service is built on its own daemon.
+                // The building thread never loads the client: a start builds no redis service.
                 .doesNotContain("redis.clients.jedis.RedisClient");
         List<String> missing = hook.stream().filter(name -> {
             try {
