@@ -26,7 +26,8 @@ final class RedisRepair {
 
     private final ComponentContext context;
     private final AtomicBoolean requested = new AtomicBoolean();
-    private volatile Thread building;
+    private Thread building; // guarded by this
+    private boolean closed; // guarded by this
 
     /**
      * Prepares the repair; nothing is built before {@link #request}.
@@ -40,7 +41,11 @@ final class RedisRepair {
     /** Starts the build, the first time the store could not reach Redis once the orchestrator runs. */
     void request() {
         if (!requested.get() && context.isStarted() && requested.compareAndSet(false, true)) {
-            building = DaemonThreads.start(THREAD, this::build);
+            synchronized (this) {
+                if (!closed) { // a store closing beside a failing read starts nothing close() would not join
+                    building = DaemonThreads.start(THREAD, this::build);
+                }
+            }
         }
     }
 
@@ -48,13 +53,19 @@ final class RedisRepair {
         try {
             context.svc("redis");
         } catch (RuntimeException e) {
-            // Redis is down, as the store found: the service is FAILED now and the regeneration loop takes over.
-            log.debug("The redis service, built because the config store cannot reach Redis, did not start", e);
+            // A service whose run() fails comes back FAILED, for the loop to take over; this is for the rest
+            // (disabled, the orchestrator closing).
+            log.debug("The redis service could not be built for the config store's Redis", e);
         }
     }
 
     /** Waits (bounded) for a build still running: the orchestrator closed its services first, so it ends at once. */
     void close() {
-        DaemonThreads.join(building, Duration.ofSeconds(10));
+        Thread thread;
+        synchronized (this) {
+            closed = true;
+            thread = building;
+        }
+        DaemonThreads.join(thread, Duration.ofSeconds(10));
     }
 }

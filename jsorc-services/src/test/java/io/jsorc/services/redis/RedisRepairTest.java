@@ -24,9 +24,9 @@ class RedisRepairTest {
         assertThat(io.jsorc.test.ThreadLeaks.awaitGone(Set.of(), 5_000)).as("leaked jsorc-* threads").isEmpty();
     }
 
-    private static Orchestrator orchestrator(RedisServer server, Set<ServiceState> redisStates) {
+    private static Orchestrator orchestrator(RedisServer server, String timeouts, Set<ServiceState> redisStates) {
         return Orchestrator.builder()
-                .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 300, \"connect_timeout_ms\": 300"))
+                .config("REDIS_CONFIG", server.redisConfig(timeouts))
                 .config("JSORC_CONFIG", "{\"backoff_interval\": 0.5}")
                 .listener((service, from, to, error) -> {
                     if (service.equals("redis")) {
@@ -40,7 +40,8 @@ class RedisRepairTest {
         Set<ServiceState> redisStates = ConcurrentHashMap.newKeySet();
         try (RedisServer server = RedisServer.startNew()) {
             server.stop();
-            try (Orchestrator o = orchestrator(server, redisStates)) {
+            try (Orchestrator o = orchestrator(server, "\"timeout_ms\": 300, \"connect_timeout_ms\": 300",
+                    redisStates)) {
                 o.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"kept\"}"); // kept pending
                 // Nobody asks for the redis service: the store, finding Redis down, has it built; it fails.
                 await().atMost(Duration.ofSeconds(20)).until(() -> redisStates.contains(ServiceState.FAILED));
@@ -50,7 +51,7 @@ class RedisRepairTest {
                 // The loop keeps the automated service and brings it back; the store writes what it kept.
                 await().atMost(Duration.ofSeconds(20)).until(() -> redisStates.contains(ServiceState.RUNNING));
                 await().atMost(Duration.ofSeconds(20))
-                        .until(() -> server.command("HEXISTS " + RedisHook.HASH + " PROBE_CONFIG").equals(":1"));
+                        .until(() -> ":1".equals(server.command("HEXISTS " + RedisHook.HASH + " PROBE_CONFIG")));
             }
         }
     }
@@ -59,7 +60,7 @@ class RedisRepairTest {
     void aStoreWhoseRedisAnswersBuildsNoRedisService() throws Exception {
         Set<ServiceState> redisStates = ConcurrentHashMap.newKeySet();
         try (RedisServer server = RedisServer.startNew();
-             Orchestrator o = orchestrator(server, redisStates)) {
+             Orchestrator o = orchestrator(server, "", redisStates)) { // default timeouts: no slow reply counts
             o.configSet("PROBE_CONFIG", "{\"enabled\": true, \"value\": \"stored\"}");
             assertThat(o.svc("probe").app()).isEqualTo("stored");
             await().atMost(Duration.ofSeconds(10)).until(() -> ((RedisHook) o.hook()).isSubscribed());
