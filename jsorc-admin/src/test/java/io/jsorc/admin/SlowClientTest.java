@@ -56,18 +56,21 @@ class SlowClientTest {
             }
             Thread.sleep(1_000); // every slot taken, if a stalled body can hold one
 
-            long t0 = System.nanoTime();
-            AdminClient.Answer answer = host.client.post("config_index", Map.of());
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-
-            System.out.println("operator's request answered " + answer.status() + " in " + ms + " ms beside "
-                    + stalled.size() + " stalled bodies");
-            assertThat(answer.status()).as("not 503 after waiting for a slot").isEqualTo(200);
+            assertTheOperatorIsAnswered(stalled.size() + " stalled bodies");
         } finally {
             for (Socket socket : stalled) {
                 socket.close();
             }
         }
+    }
+
+    /** The operator's request beside the slow clients: answered, not refused (503) after waiting for a slot. */
+    private static void assertTheOperatorIsAnswered(String beside) throws Exception {
+        long t0 = System.nanoTime();
+        AdminClient.Answer answer = host.client.post("config_index", Map.of());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("operator's request answered " + answer.status() + " in " + ms + " ms beside " + beside);
+        assertThat(answer.status()).as("not 503 after waiting for a slot").isEqualTo(200);
     }
 
     @Test
@@ -98,13 +101,7 @@ class SlowClientTest {
             }
             Thread.sleep(3_000); // every slot taken, if the trickles can hold them
 
-            long t0 = System.nanoTime();
-            AdminClient.Answer answer = host.client.post("config_index", Map.of());
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-
-            System.out.println("operator's request answered " + answer.status() + " in " + ms + " ms beside "
-                    + trickles.size() + " trickled bodies");
-            assertThat(answer.status()).as("not 503 after waiting for a slot").isEqualTo(200);
+            assertTheOperatorIsAnswered(trickles.size() + " trickled bodies");
             for (Thread trickle : trickles) {
                 trickle.join(30_000);
                 assertThat(trickle.isAlive()).as("the server cut " + trickle.getName()).isFalse();
