@@ -3,6 +3,7 @@ package io.jsorc.services.redis;
 import io.jsorc.ComponentContext;
 import io.jsorc.base.Backoff;
 import io.jsorc.base.DaemonThreads;
+import io.jsorc.lifecycle.FailureLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ final class ConfigAnnouncements {
     static final String PING_THREAD = "jsorc-config-ping";
 
     private static final Logger log = LoggerFactory.getLogger(RedisHook.class);
-    /** While it keeps failing the same way, a WARN at most this often (the attempts between are DEBUG). */
-    private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** What its failure log lines name. */
+    private static final String WHAT = "The config store's subscription";
     /** A subscription that lasted this long ends a streak of failures: its loss is news, the backoff starts over. */
     private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -43,6 +44,8 @@ final class ConfigAnnouncements {
     private final Consumer<String> onMessage;
     private final Runnable subscribed;
     private final Backoff backoff = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** The first failure and each new error at WARN, repeats at DEBUG, a WARN summary at most once a minute. */
+    private final FailureLog failures = new FailureLog();
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Thread listener;
@@ -83,9 +86,6 @@ final class ConfigAnnouncements {
     }
 
     private void run() {
-        int attempts = 0; // failed or short-lived subscriptions in a row
-        long warnedAt = 0;
-        String lastError = null;
         while (!closed) {
             String[] lost = new String[1];
             long[] confirmedAt = new long[1];
@@ -114,23 +114,15 @@ final class ConfigAnnouncements {
             if (closed) {
                 return;
             }
-            long now = System.nanoTime();
-            if (confirmedAt[0] != 0 && now - confirmedAt[0] >= STABLE_NANOS) {
-                attempts = 0; // it worked for a while: this loss is news and starts a new streak
-                lastError = null;
+            if (confirmedAt[0] != 0 && System.nanoTime() - confirmedAt[0] >= STABLE_NANOS) {
+                // It worked for a while: this loss is news and starts a new streak (and the backoff over).
+                backoff.reset();
+                failures.recovered(WHAT);
             }
-            attempts++;
-            String error = lost[0] != null ? lost[0] : "Could not subscribe to " + channel + " on Redis at " + address;
-            if (lastError == null || !error.equals(lastError) || now - warnedAt > SUMMARY_NANOS) {
-                log.warn("{} (attempt {}; subscribing again with backoff, changes made meanwhile are caught up on "
-                        + "then; repeats are logged at DEBUG)", error, attempts);
-                warnedAt = now;
-            } else {
-                log.debug("{} (attempt {})", error, attempts);
-            }
-            lastError = error;
+            failures.log(log, WHAT, (lost[0] != null ? lost[0] : "Could not subscribe to " + channel + " on Redis at "
+                    + address) + "; subscribing again (changes made meanwhile are caught up on then)");
             try {
-                Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(backoff.delayNanos(attempts))));
+                Thread.sleep(Math.max(1, backoff.failed().toMillis()));
             } catch (InterruptedException e) {
                 return;
             }

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -58,11 +58,11 @@ final class RedisConfigState {
     private volatile RedisConfigConnection client;
     private volatile long retryAtNanos;
     /**
-     * Catch-ups asked for (one per confirmed subscription) and the latest one a completed resync covered: while they
-     * differ, {@link #tick} retries, with a backoff (a Redis that refuses the scripts must not be asked 5 times a second).
+     * A catch-up (a resync after a confirmed subscription) is still owed: cleared as one begins, set again when it
+     * fails, so {@link #tick} retries it, with a backoff (a Redis that refuses the scripts must not be asked 5 times a
+     * second).
      */
-    private final AtomicLong catchUpsWanted = new AtomicLong();
-    private final AtomicLong catchUpsDone = new AtomicLong();
+    private final AtomicBoolean catchUpOwed = new AtomicBoolean();
     private final Backoff catchUpRetry = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private volatile boolean closed;
 
@@ -152,10 +152,8 @@ final class RedisConfigState {
 
     /** Not connected yet: the first command connects (and a command after a broken connection reconnects). */
     private static RedisConfigConnection connect(RedisService.Settings s) {
-        int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
-        int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
         return new RedisConfigConnection(new HostAndPort(s.hostOrDefault(), s.portOrDefault()),
-                s.clientConfig(timeout, connectTimeout, true));
+                s.clientConfig(s.timeoutMillis(), s.connectTimeoutMillis(), true));
     }
 
     Stored run(RedisConfigConnection redis, RedisConfigScripts.Op op, String key, String json, long base,
@@ -243,8 +241,8 @@ final class RedisConfigState {
             flush();
         }
         if (now == null ? !memory.isEmpty() : !now.equals(epoch)) {
-            resync();
-        } else if (catchUpsWanted.get() != catchUpsDone.get() && catchUpRetry.due()) {
+            catchUp(); // a resync, which also settles one owed
+        } else if (catchUpOwed.get() && catchUpRetry.due()) {
             catchUp();
         }
     }
@@ -252,17 +250,16 @@ final class RedisConfigState {
     /** The subscription is (again) confirmed: what replicas changed while nobody listened is caught up on. */
     private void subscribed() {
         retryAtNanos = 0;
-        catchUpsWanted.incrementAndGet();
         catchUp();
     }
 
-    /** A resync that covers every catch-up asked for before it began; a failed one is retried by {@link #tick}. */
+    /** A resync that settles every catch-up owed before it began; a failed one is owed again, for {@link #tick}. */
     private void catchUp() {
-        long wanted = catchUpsWanted.get();
+        catchUpOwed.set(false);
         if (resync()) {
-            catchUpsDone.accumulateAndGet(wanted, Math::max);
             catchUpRetry.reset();
         } else {
+            catchUpOwed.set(true);
             catchUpRetry.failed();
         }
     }

@@ -48,6 +48,16 @@ public class RedisService extends CommonService<RedisClient> {
                     Integer pool_max_total, Integer pool_max_idle, Integer pool_min_idle,
                     Integer pubsub_ping_ms, Integer pubsub_pong_timeout_ms) {
 
+        /** {@return the socket (read) timeout: {@code timeout_ms}, default 2000} */
+        int timeoutMillis() {
+            return timeout_ms == null ? 2000 : timeout_ms;
+        }
+
+        /** {@return the connect timeout: {@code connect_timeout_ms}, default 2000} */
+        int connectTimeoutMillis() {
+            return connect_timeout_ms == null ? 2000 : connect_timeout_ms;
+        }
+
         int pingMillis() {
             return pubsub_ping_ms == null || pubsub_ping_ms < 1 ? 1000 : pubsub_ping_ms;
         }
@@ -105,8 +115,8 @@ public class RedisService extends CommonService<RedisClient> {
     protected RedisClient run() {
         Settings s = config(Settings.class);
         settings = s;
-        int timeout = s.timeout_ms == null ? 2000 : s.timeout_ms;
-        int connectTimeout = s.connect_timeout_ms == null ? 2000 : s.connect_timeout_ms;
+        int timeout = s.timeoutMillis();
+        int connectTimeout = s.connectTimeoutMillis();
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(s.pool_max_total == null ? 16 : s.pool_max_total);
         pool.setMaxIdle(s.pool_max_idle == null ? 8 : s.pool_max_idle);
@@ -143,8 +153,7 @@ public class RedisService extends CommonService<RedisClient> {
         spawnDaemon("watch-ping", watching::keepalive);
         spawnDaemon("watch", () -> watching.listen(subscribed::countDown));
         Settings s = settings;
-        long wait = (s.connect_timeout_ms() == null ? 2000L : s.connect_timeout_ms())
-                + (s.timeout_ms() == null ? 2000L : s.timeout_ms()) + 1000L;
+        long wait = (long) s.connectTimeoutMillis() + s.timeoutMillis() + 1000L;
         if (!subscribed.await(wait, TimeUnit.MILLISECONDS)) {
             throw new RedisServiceException("Redis at " + address() + " did not confirm the watch subscription to "
                     + WATCH_CHANNEL + " within " + wait + " ms", null);

@@ -108,12 +108,10 @@ final class RedisSubscription {
     void listen(Runnable subscribed) {
         this.subscribed = subscribed;
         RedisService.Settings s = settings;
-        int timeout = s.timeout_ms() == null ? 2000 : s.timeout_ms();
-        int connectTimeout = s.connect_timeout_ms() == null ? 2000 : s.connect_timeout_ms();
         if (stopped) {
             return;
         }
-        JedisClientConfig config = s.clientConfig(timeout, connectTimeout, true);
+        JedisClientConfig config = s.clientConfig(s.timeoutMillis(), s.connectTimeoutMillis(), true);
         try (Connection connection = new Connection(oneSocket(new DefaultJedisSocketFactory(
                 new HostAndPort(s.hostOrDefault(), s.portOrDefault()), config)), config)) {
             subscriber = connection;
@@ -166,8 +164,7 @@ final class RedisSubscription {
         RedisService.Settings s = settings;
         long interval = TimeUnit.MILLISECONDS.toNanos(s.pingMillis());
         long pongTimeout = TimeUnit.MILLISECONDS.toNanos(s.pongTimeoutMillis());
-        long confirmMillis = (s.connect_timeout_ms() == null ? 2000L : s.connect_timeout_ms())
-                + (s.timeout_ms() == null ? 2000L : s.timeout_ms());
+        long confirmMillis = (long) s.connectTimeoutMillis() + s.timeoutMillis();
         long confirmBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmMillis);
         long tickMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(interval, pongTimeout / 2)), 250) + 1;
         long unanswered = 0; // when the oldest PING not yet answered was sent; 0: none

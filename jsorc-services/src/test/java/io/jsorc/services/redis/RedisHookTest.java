@@ -32,10 +32,7 @@ class RedisHookTest {
             + " '{\"origin\": \"test\", \"key\": \"NOBODY_READS_THIS\"}'";
 
     static Orchestrator orchestrator(RedisServer server) {
-        return Orchestrator.builder()
-                .config("REDIS_CONFIG", server.redisConfig("\"timeout_ms\": 500, \"connect_timeout_ms\": 500"))
-                .config("JSORC_CONFIG", "{\"backoff_interval\": 0.5, \"pre_loaded_services\": [\"redis\"]}")
-                .build().start();
+        return orchestrator(server, 0);
     }
 
     @Test
