@@ -164,9 +164,7 @@ final class Reconciler {
                           boolean restart) {
         Backoff backoff = queue.backoff(name);
         if (!ignoreBackoff && !backoff.due(System.nanoTime()) && !probe(service)) {
-            return entry(name, Action.DEFERRED, service, t0, "retry in "
-                    + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure "
-                    + backoff.failures() + ")");
+            return entry(name, Action.DEFERRED, service, t0, retryIn(backoff));
         }
         Gate gate = applyManifest(name, restart);
         if (gate != null) {
@@ -212,8 +210,7 @@ final class Reconciler {
         Backoff backoff = queue.backoff(name);
         if (!ignoreBackoff && !backoff.due(System.nanoTime())) {
             return new Entry(name, Action.DEFERRED, ServiceState.NOT_STARTED, Duration.ofNanos(System.nanoTime()
-                    - t0), "manifest apply for followers: retry in " + TimeUnit.NANOSECONDS.toMillis(
-                    backoff.nextAttemptNanos() - System.nanoTime()) + " ms (failure " + backoff.failures() + ")");
+                    - t0), "manifest apply for followers: " + retryIn(backoff));
         }
         Gate gate = applyManifest(name, true);
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -225,6 +222,12 @@ final class Reconciler {
         queue.done(name);
         return new Entry(name, Action.APPLIED_FOR_FOLLOWERS, ServiceState.NOT_STARTED, took,
                 "manifest in place for the replicas that wait for it; not used here");
+    }
+
+    /** {@return when a deferred attempt is due, and how many failed before it, for an entry's detail} */
+    private static String retryIn(Backoff backoff) {
+        return "retry in " + TimeUnit.NANOSECONDS.toMillis(backoff.nextAttemptNanos() - System.nanoTime())
+                + " ms (failure " + backoff.failures() + ")";
     }
 
     /** {@return null when the service may start now, else what it waits for} */
