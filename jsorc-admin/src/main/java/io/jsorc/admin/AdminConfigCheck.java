@@ -1,5 +1,6 @@
 package io.jsorc.admin;
 
+import io.jsorc.lifecycle.ServiceFlags;
 import io.jsorc.operate.OperatorContext;
 
 import java.util.LinkedHashMap;
@@ -35,13 +36,36 @@ final class AdminConfigCheck {
      * @throws IllegalArgumentException naming what is wrong and what is allowed; nothing is stored then
      */
     static void check(OperatorContext operator, Map<String, Object> merged) {
-        if (!Boolean.TRUE.equals(merged.get("enabled"))) {
+        // Decided as the service decides it: on the resolved value ("${JSORC_ADMIN_ENABLED:false}" is enabled where
+        // the variable is true) and with the service's own flag parsing ("true" as text is enabled too).
+        Map<String, Object> resolved = operator.configStore().resolved(merged, AdminSettings.CONFIG_KEY);
+        ServiceFlags flags = ServiceFlags.parse(AdminService.NAME, resolved);
+        if (flags.problem() != null) {
+            throw new IllegalArgumentException(flags.problem()); // the service would fail on it
+        }
+        if (!flags.enabled()) {
             return; // a disabled admin service reads no other field
         }
         try {
-            AdminSettings.from(operator.configStore().resolved(merged, AdminSettings.CONFIG_KEY));
+            AdminSettings.from(resolved);
         } catch (IllegalStateException e) { // the empty token
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that deleting {@code ADMIN_CONFIG} leaves a default the service can run with: the next refresh (on
+     * every replica sharing the store, at once) reads the default then.
+     *
+     * @param operator the operator's view of the orchestrator
+     * @throws IllegalArgumentException naming what the default lacks; nothing is deleted then
+     */
+    static void checkDelete(OperatorContext operator) {
+        try {
+            check(operator, operator.configStore().mergedOverDefault(AdminSettings.CONFIG_KEY, Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("its default, which the admin service would read instead, could not "
+                    + "run: " + e.getMessage(), e);
         }
     }
 

@@ -155,6 +155,13 @@ final class ConfigOperations {
     private Map<String, Object> delete(Params params) {
         String name = params.text("name");
         if (known(params, name)) {
+            try {
+                if (name.equals(AdminSettings.CONFIG_KEY)) {
+                    AdminConfigCheck.checkDelete(operator);
+                }
+            } catch (IllegalArgumentException e) {
+                throw AdminException.badRequest("Config " + name + " was not deleted: " + e.getMessage());
+            }
             store().delete(name, Durability.REQUIRED); // reports success only once it is gone from the store
         } else {
             Hook hook = store().hook();

@@ -123,6 +123,50 @@ class AdminServiceTest {
     }
 
     @Test
+    void anAdminConfigIsCheckedAsTheServiceReadsItsFlagsTextAndPlaceholdersToo() throws Exception {
+        java.util.Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of(
+                "JSORC_ADMIN_ENABLED", "true", "JSORC_ADMIN_TOKEN", AdminHost.TOKEN));
+        try (AdminHost host = AdminHost.startWithEnvironment(environment)) {
+            // The token stored as text; the variable gone: the default would now run enabled with an empty token.
+            host.orchestrator.configSet("ADMIN_CONFIG", "{\"enabled\": true, \"port\": 0, \"token\": \""
+                    + AdminHost.TOKEN + "\"}");
+            environment.remove("JSORC_ADMIN_TOKEN");
+            String before = host.orchestrator.configGet("ADMIN_CONFIG");
+            AdminClient.Answer enabledAsText = host.client.post("service_config_set", java.util.Map.of("name",
+                    "admin", "config", java.util.Map.of("enabled", "true", "token", "")));
+            assertThat(enabledAsText.status()).as(enabledAsText.response().body()).isEqualTo(400);
+            assertThat(enabledAsText.message()).contains("token is empty");
+            AdminClient.Answer enabledByPlaceholder = host.client.post("config_set", java.util.Map.of("name",
+                    "ADMIN_CONFIG", "value", java.util.Map.of("enabled", "${JSORC_ADMIN_ENABLED:false}", "port", 70000,
+                            "token", AdminHost.TOKEN)));
+            assertThat(enabledByPlaceholder.status()).as(enabledByPlaceholder.response().body()).isEqualTo(400);
+            assertThat(enabledByPlaceholder.message()).contains("port is 70000");
+            AdminClient.Answer notAFlag = host.client.post("config_update", java.util.Map.of("name", "ADMIN_CONFIG",
+                    "field_key", "enabled", "field_value", "yes"));
+            assertThat(notAFlag.status()).as(notAFlag.response().body()).isEqualTo(400);
+            assertThat(notAFlag.message()).contains("'enabled'", "allowed: true or false");
+            AdminClient.Answer deleted = host.client.post("config_delete", java.util.Map.of("name", "ADMIN_CONFIG"));
+            assertThat(deleted.status()).as(deleted.response().body()).isEqualTo(400);
+            assertThat(deleted.message()).contains("was not deleted", "default", "token is empty");
+            assertThat(host.orchestrator.configGet("ADMIN_CONFIG")).as("nothing stored").isEqualTo(before);
+            assertThat(host.client.post("config_list", java.util.Map.of()).status()).as("the API still answers")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void deletingAnAdminConfigWhoseDefaultCanRunIsAllowed() throws Exception {
+        try (AdminHost host = AdminHost.startWithEnvironment(java.util.Map.of("JSORC_ADMIN_ENABLED", "true",
+                "JSORC_ADMIN_TOKEN", AdminHost.TOKEN))) {
+            host.orchestrator.configSet("ADMIN_CONFIG", "{\"enabled\": true, \"port\": 0, \"token\": \""
+                    + AdminHost.TOKEN + "\"}");
+            AdminClient.Answer deleted = host.client.post("config_delete", java.util.Map.of("name", "ADMIN_CONFIG"));
+            assertThat(deleted.status()).as(deleted.response().body()).isEqualTo(200);
+            assertThat(deleted.message()).isEqualTo("Config ADMIN_CONFIG deleted");
+        }
+    }
+
+    @Test
     void everyThreadTheAdminServerStartsIsANamedDaemon() throws Exception {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (AdminHost host = AdminHost.start()) {
