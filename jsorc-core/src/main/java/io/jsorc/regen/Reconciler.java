@@ -88,6 +88,7 @@ final class Reconciler {
         if (queue.restartRequests(name) != requests && queue.reason(name) != Reason.RESTART) {
             // A restart asked for while this examination ran (a config change during a rebuild, which could not
             // mark the instance being built) was cleared with the examination's own outcome: ask for it again.
+            queue.forgetBackoff(name); // a new request: its first attempt is due at once
             queue.offer(name, Reason.RESTART);
         }
         if (queue.failureSignals(name) != failures && queue.reason(name) == null) {
@@ -153,7 +154,9 @@ final class Reconciler {
                 log.debug("Service '{}' changed state during its health check: {}", name, raced.getMessage());
             }
         }
-        return rebuild(name, service, ignoreBackoff || restart, cap, t0, restart);
+        // A restart is not exempt from the backoff: asking for one forgot the key's failures (its first attempt is due
+        // at once), and an attempt that fails (a manifest still rolling out) backs off like any other.
+        return rebuild(name, service, ignoreBackoff, cap, t0, restart);
     }
 
     private Entry rebuild(String name, CommonService<?> service, boolean ignoreBackoff, Duration cap, long t0) {

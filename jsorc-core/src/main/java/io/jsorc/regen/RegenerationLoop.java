@@ -174,8 +174,9 @@ public final class RegenerationLoop implements AutoCloseable {
 
     /**
      * Queues a service for an explicit restart (state {@code RESTART}): the next cycle rebuilds it even when it is
-     * not automated, ignoring its backoff, after a random delay up to {@code JSORC_CONFIG.restart_jitter_ms} (so N
-     * replicas told of one config change do not reconnect in the same millisecond; a forced cycle does not wait).
+     * not automated, its backoff forgotten (an attempt that fails, say on a manifest still rolling out, backs off
+     * again), after a random delay up to {@code JSORC_CONFIG.restart_jitter_ms} (so N replicas told of one config
+     * change do not reconnect in the same millisecond; a forced cycle does not wait).
      *
      * @param service the service name
      */

@@ -26,7 +26,7 @@ final class WorkQueue<R> {
     enum Reason {
         /** It failed: reconcile it if it is automated, within its backoff. */
         FAILED,
-        /** A restart was asked for: rebuild it at once, automated or not. */
+        /** A restart was asked for: rebuild it, automated or not, at once (its backoff forgotten), then backing off. */
         RESTART,
         /**
          * Followers wait for its manifest and this replica leads without having built it: apply the manifest, build
@@ -100,13 +100,16 @@ final class WorkQueue<R> {
     }
 
     /**
-     * Queues a restart that is due only after a delay. A restart already pending keeps its earlier due time.
+     * Queues a restart that is due only after a delay. A restart already pending keeps its earlier due time. The key's
+     * failures are forgotten: the restart's first attempt is not held back by an earlier backoff, and if it fails
+     * (its manifest not ready yet) it backs off from the first delay.
      *
      * @param key        the key
      * @param delayNanos how long to wait (0: at once)
      */
     void offerRestart(String key, long delayNanos) {
         restartRequests.merge(key, 1L, Long::sum);
+        backoffs.remove(key);
         if (delayNanos > 0) {
             long at = System.nanoTime() + delayNanos;
             restartAt.merge(key, at, (old, fresh) -> old - fresh < 0 ? old : fresh);
