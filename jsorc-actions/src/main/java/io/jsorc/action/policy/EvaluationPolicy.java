@@ -134,25 +134,35 @@ public class EvaluationPolicy implements PlacementPolicy {
                 }
             }
         }
-        if (winner != null) {
-            control.place(modules, winner);
-            if (winner.equals(previousBest)) {
-                perfPhaseSeconds *= 2;
+        try {
+            if (winner != null) {
+                control.place(modules, winner);
+                if (winner.equals(previousBest)) {
+                    perfPhaseSeconds *= 2;
+                }
+                previousBest = winner;
+                best = winner;
             }
-            previousBest = winner;
-            best = winner;
+            evaluations++;
+            settled(control, winner == null ? Double.NaN : results.get(winner));
+        } finally {
+            // Even when the winner's move failed (its remote did not start, say): the evaluation is over, and the next
+            // one comes after a performance phase. Left in EVAL, every tick would read past the last candidate.
+            phase = Phase.PERF;
+            phaseStart = System.nanoTime();
         }
-        evaluations++;
-        settled(control, winner == null ? Double.NaN : results.get(winner));
-        phase = Phase.PERF;
-        phaseStart = System.nanoTime();
     }
 
+    /**
+     * Applies the current candidate and measures it for an evaluation phase. The phase is entered before the move:
+     * a candidate whose move fails is measured as nothing (no latency, so it never wins) and the evaluation goes on
+     * with the next one after the phase, instead of the same move being retried at every tick.
+     */
     private void startCandidate(PlacementControl control) throws InterruptedException {
-        control.place(modules, candidates.get(index));
-        control.benchmarkStart();
         phase = Phase.EVAL;
         phaseStart = System.nanoTime();
+        control.place(modules, candidates.get(index));
+        control.benchmarkStart();
     }
 
     /** {@return whether candidates come in Gray-code order (Evaluation: no, most-local first)} */
