@@ -300,11 +300,14 @@ final class ModuleTable {
                 failed -> remoteFailed(module, failed, "its restart did not start: " + failed.detail()));
     }
 
-    private static void loadLocalCopy(LoadedModule module) {
+    private void loadLocalCopy(LoadedModule module) {
         if (module.local == null) {
             try {
+                // Checked again, against the lists as they are now: they may have been narrowed since the module was
+                // loaded remote, and a fallback must not bring into this JVM code they no longer allow.
+                codeAllowList.get().check(module.name, module.config);
                 module.local = LocalPlacement.load(module.config);
-            } catch (ActionException e) {
+            } catch (ActionException | IllegalArgumentException e) { // refused, failed, or the lists unreadable
                 log.warn("Falling back to a local '{}' failed: {}", module.name, e.getMessage());
             }
         }

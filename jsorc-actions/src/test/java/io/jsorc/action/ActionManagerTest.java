@@ -301,6 +301,22 @@ class ActionManagerTest {
     }
 
     @Test
+    void aFallBackToLocalIsCheckedAgainstTheAllowListAsItIsNow() throws Exception {
+        actions.config("calc", new ActionConfig(Calc.class.getName(), null, 64, Map.of("on_failure", "local")));
+        actions.load("calc", ActionMode.REMOTE);
+        actions.awaitReady("calc", Duration.ofSeconds(60));
+        // Narrowed while the module runs remote: its class may no longer run anywhere, least of all in this JVM.
+        orchestrator.configSet(ActionManager.CONFIG_KEY, "{\"allowed_packages\": [\"com.example.actions\"]}");
+        long pid = ((Number) actions.call("calc.pid")).longValue();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        assertThatThrownBy(() -> actions.call("calc.add", 1, 2)).isInstanceOf(ActionException.class);
+        ActionStatus status = actions.status("calc");
+        assertThat(status.mode()).as("no local copy: " + status).isNotEqualTo(ActionMode.LOCAL);
+        assertThatThrownBy(() -> actions.call("calc.pid")).isInstanceOf(ActionException.class);
+    }
+
+    @Test
     void trackingCountsCallsAndRecordsPlacementChanges() throws Exception {
         actions.load("calc", ActionMode.LOCAL);
         actions.trackActionsStart();
