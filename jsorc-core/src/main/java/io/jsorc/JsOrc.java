@@ -20,6 +20,8 @@ public final class JsOrc {
     private static volatile Orchestrator global;
     /** The global orchestrator while its first start runs (under LOCK), for the shutdown hook to close. */
     private static volatile Orchestrator startingGlobal;
+    /** The thread running that first start: what it builds (pre-loaded services) belongs to that orchestrator. */
+    private static Thread startingThread;
     /** Set by the shutdown hook: a JVM on its way out gets no new global orchestrator. */
     private static volatile boolean exiting;
     private static boolean hookRegistered;
@@ -27,13 +29,25 @@ public final class JsOrc {
     private JsOrc() {
     }
 
-    /** {@return the global orchestrator, built and started on first use} */
+    /**
+     * Returns the global orchestrator, built and started on first use. Other threads wait while that first start runs;
+     * the thread running it (a pre-loaded service's {@code run()} using the facade) gets the orchestrator being
+     * started.
+     *
+     * @return the global orchestrator
+     */
     public static Orchestrator orchestrator() {
         Orchestrator current = global;
         if (current != null) {
             return current;
         }
         synchronized (LOCK) {
+            if (startingThread == Thread.currentThread()) {
+                // Called from inside the first start (a pre-loaded service's run() using the facade): the orchestrator
+                // being started is the global one. Building another here would start it, and its pre-loaded services,
+                // under this one.
+                return startingGlobal;
+            }
             if (exiting) {
                 throw new IllegalStateException("The JVM is exiting: JsOrc builds no new global orchestrator");
             }
@@ -49,10 +63,12 @@ public final class JsOrc {
                     built.close();
                     throw new IllegalStateException("The JVM is exiting: JsOrc builds no new global orchestrator");
                 }
+                startingThread = Thread.currentThread();
                 try {
                     built.start();
                     global = built; // before startingGlobal is cleared: the hook sees one or the other
                 } finally {
+                    startingThread = null;
                     startingGlobal = null;
                 }
             }
