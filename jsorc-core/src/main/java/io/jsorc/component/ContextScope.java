@@ -223,24 +223,53 @@ public final class ContextScope {
         return persistingLocks.computeIfAbsent(name, n -> new Object());
     }
 
-    /** Hands the new instance its context, then fills its {@code @Svc}/{@code @Src}/{@code @Ctx} fields. */
+    /**
+     * Hands the new instance its context, then fills its {@code @Svc}/{@code @Src}/{@code @Ctx} fields. An instance
+     * that fails either step is closed (when it is {@link AutoCloseable}) before the failure goes on: nobody else
+     * holds it, and what its constructor or {@code attach} started would otherwise run on for good.
+     */
     private Object attach(Object instance) {
         ComponentContext attached = context;
         if (attached == null) {
+            closeQuietly(instance.getClass().getName(), instance);
             throw new IllegalStateException("The component scope has no context yet; it is wired at build");
         }
-        if (instance instanceof OrchestratorAware aware) {
-            aware.attach(attached);
+        try {
+            if (instance instanceof OrchestratorAware aware) {
+                aware.attach(attached);
+            }
+            return Injector.inject(instance, attached);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(instance.getClass().getName(), instance);
+            throw e;
         }
-        return Injector.inject(instance, attached);
     }
 
-    private static void closeQuietly(String name, Object instance) {
+    /**
+     * {@link #typed}, for an instance just created for the caller ({@code src}, {@code ctx}): one of the wrong type is
+     * closed before the exception, since nobody else holds it.
+     *
+     * @param kind    the component kind, for the message
+     * @param name    the component name
+     * @param created the new instance
+     * @param type    the expected type
+     * @param <T>     the type
+     * @return the instance
+     * @throws ClassCastException when it is not a {@code type}
+     */
+    public static <T> T typedNew(String kind, String name, Object created, Class<T> type) {
+        if (!type.isInstance(created)) {
+            closeQuietly(name, created);
+        }
+        return typed(kind, name, created, type);
+    }
+
+    static void closeQuietly(String name, Object instance) {
         if (instance instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {
-                log.warn("Closing persisting context '{}' threw", name, e);
+                log.warn("Closing '{}' threw", name, e);
             }
         }
     }

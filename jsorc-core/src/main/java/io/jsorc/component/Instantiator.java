@@ -65,9 +65,11 @@ public final class Instantiator {
         try {
             return constructor.newInstance(args);
         } catch (InvocationTargetException e) {
+            closeNewArguments(constructor, args); // the instances created for it: nobody else holds them
             Throwable cause = e.getCause();
             throw new JsOrcException("Constructing " + what.get() + " (" + type.getName() + ") threw " + cause, cause);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            closeNewArguments(constructor, args);
             throw new JsOrcException("Cannot construct " + what.get() + " (" + type.getName() + "): " + e, e);
         }
     }
@@ -79,18 +81,43 @@ public final class Instantiator {
             return null;
         }
         java.lang.reflect.Parameter[] parameters = constructors[0].getParameters();
-        Object[] values = new Object[parameters.length];
-        for (int i = 0; i < parameters.length; i++) {
-            java.lang.reflect.Parameter parameter = parameters[i];
-            values[i] = io.jsorc.inject.Injector.resolve(parameter.getType(),
-                    parameter.getAnnotation(io.jsorc.inject.Svc.class), parameter.getAnnotation(io.jsorc.inject.Src.class),
-                    parameter.getAnnotation(io.jsorc.inject.Ctx.class), context,
-                    "parameter " + i + " of the constructor of " + what.get());
-            if (values[i] == null) {
+        for (java.lang.reflect.Parameter parameter : parameters) {
+            if (!parameter.isAnnotationPresent(io.jsorc.inject.Svc.class)
+                    && !parameter.isAnnotationPresent(io.jsorc.inject.Src.class)
+                    && !parameter.isAnnotationPresent(io.jsorc.inject.Ctx.class)) {
                 return null; // not every parameter is an injection point: the caller's arguments decide
             }
         }
+        Object[] values = new Object[parameters.length];
+        try {
+            for (int i = 0; i < parameters.length; i++) {
+                java.lang.reflect.Parameter parameter = parameters[i];
+                values[i] = io.jsorc.inject.Injector.resolve(parameter.getType(),
+                        parameter.getAnnotation(io.jsorc.inject.Svc.class),
+                        parameter.getAnnotation(io.jsorc.inject.Src.class),
+                        parameter.getAnnotation(io.jsorc.inject.Ctx.class), context,
+                        "parameter " + i + " of the constructor of " + what.get());
+            }
+        } catch (RuntimeException | Error e) {
+            closeNewArguments(constructors[0], values); // those created before the one that failed
+            throw e;
+        }
         return values;
+    }
+
+    /**
+     * Closes the {@code @Src} and {@code @Ctx} arguments created for a constructor that will not hold them (it threw,
+     * or a later argument failed): new instances nobody else holds. {@code @Svc} ones are shared singletons, left.
+     */
+    private static void closeNewArguments(Constructor<?> constructor, Object[] args) {
+        java.lang.reflect.Parameter[] parameters = constructor.getParameters();
+        for (int i = 0; i < parameters.length && i < args.length; i++) {
+            boolean created = parameters[i].isAnnotationPresent(io.jsorc.inject.Src.class)
+                    || parameters[i].isAnnotationPresent(io.jsorc.inject.Ctx.class);
+            if (created && args[i] instanceof AutoCloseable closeable) {
+                ContextScope.closeQuietly("parameter " + i + " of " + constructor, closeable);
+            }
+        }
     }
 
     private static Constructor<?> select(Supplier<String> what, Class<?> type, Object[] args) {

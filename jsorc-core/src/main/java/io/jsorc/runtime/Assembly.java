@@ -326,7 +326,7 @@ public final class Assembly implements ComponentContext {
 
     @Override
     public <T> T src(String name, Class<T> type) {
-        return ContextScope.typed("Repository", name, src(name), type);
+        return ContextScope.typedNew("Repository", name, src(name), type);
     }
 
     @Override
@@ -337,7 +337,7 @@ public final class Assembly implements ComponentContext {
 
     @Override
     public <T> T ctx(String name, Class<T> type, Object... args) {
-        return ContextScope.typed("Context", name, ctx(name, args), type);
+        return ContextScope.typedNew("Context", name, ctx(name, args), type);
     }
 
     @Override
