@@ -213,8 +213,13 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                             "the database answers again"));
                     return;
                 }
-                if (applied == null) {
-                    applied = applyIfLeading(orchestrator, settings, manifest, leadership); // the leader left
+                if (applied == null || !applied.ok()) {
+                    // The leader left, or the apply failed (an API server error, a write refused): again, on the
+                    // probes' backoff, until the deadline.
+                    ApplyReport again = applyIfLeading(orchestrator, settings, manifest, leadership);
+                    if (again != null) {
+                        applied = again; // else no longer leading: the failed report stays the event's
+                    }
                 }
             }
             finish(state, new DatabaseRegenerationEvent(host, port, false, elapsed(started), probes, applied,
@@ -235,7 +240,12 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         ApplyReport applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator),
                 System::getenv, leadership::confirm).app(ResourceSync.appOf(orchestrator))
                 .apply(MANIFEST_KEY, null, manifest, kube.namespace());
-        log.info("Database {}:{} does not answer; applied {}", settings.host(), settings.port(), applied);
+        if (applied.ok()) {
+            log.info("Database {}:{} does not answer; applied {}", settings.host(), settings.port(), applied);
+        } else {
+            log.warn("Database {}:{} does not answer; applying {} failed, retried until the deadline: {}",
+                    settings.host(), settings.port(), MANIFEST_KEY, applied);
+        }
         return applied;
     }
 

@@ -291,6 +291,33 @@ class KubeOrchestrationTest {
     }
 
     @Test
+    void aDatabaseManifestApplyThatFailedIsRetriedWithinTheDeadline() throws Exception {
+        int port = closedPort();
+        List<DatabaseRegenerationEvent> recovered = new CopyOnWriteArrayList<>();
+        List<DatabaseRegenerationEvent> gaveUp = new CopyOnWriteArrayList<>();
+        // The first write of the StatefulSet meets a failing API server (a webhook timing out, say).
+        server.failNext(request -> request.isWrite() && request.path().contains("statefulsets"), 500, 1);
+        Orchestrator o = orchestrator("DB_REGEN_CONFIG", "{\"enabled\": true, \"host\": \"127.0.0.1\", \"port\": "
+                        + port + ", \"timeout_ms\": 200, \"deadline_ms\": 30000, \"poll_ms\": 50}",
+                "DB_REGEN_MANIFEST", "{\"StatefulSet\": {\"postgres\": {\"apiVersion\": \"apps/v1\", \"kind\": "
+                        + "\"StatefulSet\", \"metadata\": {\"name\": \"postgres\"}, \"spec\": {\"replicas\": 1}}}}");
+        DatabaseRegeneration.handler(o, collecting(recovered, gaveUp));
+        long t0 = System.nanoTime();
+        o.start();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
+        System.out.printf("StatefulSet in place %d ms after the start, its first write refused with 500; writes: %s%n",
+                (System.nanoTime() - t0) / 1_000_000, server.requests(r -> r.isWrite()
+                        && r.path().contains("statefulsets")).stream().map(r -> r.method() + " " + r.status()).toList());
+        try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> recovered.size() == 1);
+            assertThat(recovered.get(0).applied().ok()).as("the report the event carries is the apply that worked")
+                    .isTrue();
+        }
+        assertThat(gaveUp).isEmpty();
+    }
+
+    @Test
     void theDatabaseIsWatchedAfterTheStartAndRegeneratedWhenItStopsAnswering() throws Exception {
         int port = closedPort();
         List<DatabaseRegenerationEvent> recovered = new CopyOnWriteArrayList<>();

@@ -73,6 +73,11 @@ final class KubeTestServer implements AutoCloseable {
                         + "\"renew_deadline_ms\": 10000, \"retry_period_ms\": 500, \"app\": \"" + app + "\"}}");
     }
 
+    /** Answers the next {@code times} requests that match with {@code status} instead of the API server. */
+    void failNext(java.util.function.Predicate<RecordingDispatcher.Request> matching, int status, int times) {
+        dispatcher.failNext(matching, status, times);
+    }
+
     /** Stops answering (connections are refused). */
     void stop() {
         server.destroy();

@@ -58,7 +58,10 @@ final class RecordingDispatcher extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        MockResponse response = delegate.dispatch(request);
+        MockResponse response = injectedFault(request);
+        if (response == null) {
+            response = delegate.dispatch(request);
+        }
         String agent = request.getHeader("User-Agent");
         Request seen = new Request(System.nanoTime(), request.getMethod(), request.getPath(),
                 agent == null ? "" : agent, statusOf(response));
@@ -69,6 +72,37 @@ final class RecordingDispatcher extends Dispatcher {
             requests.addLast(seen);
         }
         return response;
+    }
+
+    /** Requests still to be answered with an error instead of the API server's answer, and which. */
+    private record Fault(Predicate<Request> matching, int status, int[] left) {
+    }
+
+    private volatile Fault fault;
+
+    /**
+     * Answers the next {@code times} requests that match with {@code status} (a Status body) instead of the API
+     * server's answer, as a server whose webhook timed out or whose etcd is unavailable would.
+     */
+    void failNext(Predicate<Request> matching, int status, int times) {
+        fault = new Fault(matching, status, new int[]{times});
+    }
+
+    private MockResponse injectedFault(RecordedRequest request) {
+        Fault current = fault;
+        if (current == null) {
+            return null;
+        }
+        Request seen = new Request(System.nanoTime(), request.getMethod(), request.getPath(), "", 0);
+        synchronized (current) {
+            if (current.left()[0] <= 0 || !current.matching().test(seen)) {
+                return null;
+            }
+            current.left()[0]--;
+        }
+        return new MockResponse().setResponseCode(current.status()).setBody("{\"kind\": \"Status\", \"apiVersion\": "
+                + "\"v1\", \"status\": \"Failure\", \"message\": \"injected by the test\", \"code\": "
+                + current.status() + "}");
     }
 
     private static int statusOf(MockResponse response) {
