@@ -96,7 +96,11 @@ public final class ManifestResolver {
             List<Map<String, Object>> next = new ArrayList<>();
             for (Map<String, Object> document : documents) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> resolved = (Map<String, Object>) substitute(document, snapshot, changed, budget);
+                Object metadata = document.get("metadata");
+                String where = document.get("kind") + " '" + (metadata instanceof Map<?, ?> meta ? meta.get("name")
+                        : null) + "'";
+                Map<String, Object> resolved = (Map<String, Object>) substitute(document, snapshot, changed, budget,
+                        where);
                 next.add(resolved);
             }
             documents = next;
@@ -107,7 +111,9 @@ public final class ManifestResolver {
         throw new IllegalArgumentException("Manifest placeholders refer to each other in a cycle");
     }
 
-    private Object substitute(Object value, List<Map<String, Object>> documents, boolean[] changed, int[] budget) {
+    /** {@code where} names the document and the field path, for messages: never the value (a Secret's data). */
+    private Object substitute(Object value, List<Map<String, Object>> documents, boolean[] changed, int[] budget,
+                              String where) {
         if (--budget[0] < 0) {
             throw new IllegalArgumentException("Manifest placeholders expand past the limit of " + MAX_NODES
                     + " nodes (ManifestResolver.MAX_NODES): $j{} copies of whole subtrees multiply at every level");
@@ -115,14 +121,16 @@ public final class ManifestResolver {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> {
-                Object key = substitute(String.valueOf(k), documents, changed, budget);
-                copy.put(String.valueOf(key), substitute(v, documents, changed, budget));
+                Object key = substitute(String.valueOf(k), documents, changed, budget, where + ", a key");
+                copy.put(String.valueOf(key), substitute(v, documents, changed, budget, where + "." + k));
             });
             return copy;
         }
         if (value instanceof List<?> list) {
             List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(substitute(v, documents, changed, budget)));
+            for (int i = 0; i < list.size(); i++) {
+                copy.add(substitute(list.get(i), documents, changed, budget, where + "[" + i + "]"));
+            }
             return copy;
         }
         if (value instanceof String text && text.contains("$j{")) {
@@ -140,8 +148,9 @@ public final class ManifestResolver {
             }
             matcher.appendTail(out);
             if (!any) {
-                throw new IllegalArgumentException("Malformed manifest placeholder in '" + text
-                        + "'; the form is $j{Kind[\"name\"].path.to.field}");
+                // The value is not repeated: it may be a Secret's.
+                throw new IllegalArgumentException("Malformed manifest placeholder in " + where
+                        + "; the form is $j{Kind[\"name\"].path.to.field}");
             }
             changed[0] = true;
             return out.toString();

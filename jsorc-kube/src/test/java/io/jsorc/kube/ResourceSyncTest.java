@@ -249,6 +249,18 @@ class ResourceSyncTest {
     }
 
     @Test
+    void aMalformedPlaceholderIsNamedByWhereItIsNeverByTheValue() {
+        assertThatThrownBy(() -> apply().apply("P", "svc", Manifest.parseYaml("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db}
+                stringData: {password: "hunter2-$j{not a placeholder"}
+                """), "team-a")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Malformed manifest placeholder in Secret 'db'.stringData.password")
+                .message().doesNotContain("hunter2");
+    }
+
+    @Test
     void placeholdersThatMultiplySubtreesStopAtTheNodeBudgetBeforeAnythingIsSent() throws Exception {
         // Each level copies the one below four times: 8 levels of a 10-key map are 10 * 4^8 = 655,360 nodes.
         StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: l0}\ndata: {");
