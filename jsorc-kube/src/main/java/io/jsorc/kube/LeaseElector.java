@@ -1,5 +1,6 @@
 package io.jsorc.kube;
 
+import io.jsorc.lifecycle.FailureLog;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
@@ -39,6 +40,12 @@ import java.util.function.Supplier;
 final class LeaseElector {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseElector.class);
+    /** HTTP 403: what the replica's service account lacks, for the message. */
+    private static final String FORBIDDEN_HINT = " (forbidden: the service account needs get, create and update on "
+            + "coordination.k8s.io leases in this namespace; without them no replica ever leads)";
+
+    /** Unexpected answers: WARN the first time and on each new error, then DEBUG with a count (FailureLog). */
+    private final FailureLog failures = new FailureLog();
 
     private final Supplier<CoordinationV1Api> api;
     private final Supplier<String> namespace;
@@ -102,11 +109,12 @@ final class LeaseElector {
             current = coordination.readNamespacedLease(name, ns).execute();
         } catch (ApiException e) {
             if (e.getCode() != 404) {
-                log.debug("Reading lease {}/{} failed: HTTP {}", ns, name, e.getCode());
+                failed(ns, "reading", e);
                 return isLeader();
             }
             return create(coordination, ns, now, start);
         }
+        answered(ns);
         // Observed when the read answered, not when it was sent: a slow read must not age the holder's record.
         observe(current, clock.getAsLong());
         V1LeaseSpec spec = current.getSpec() == null ? new V1LeaseSpec() : current.getSpec();
@@ -138,7 +146,11 @@ final class LeaseElector {
             }
             return true;
         } catch (ApiException e) {
-            log.debug("{} lease {}/{} failed: HTTP {}", mine ? "Renewing" : "Acquiring", ns, name, e.getCode());
+            if (e.getCode() == 409) {
+                log.debug("{} lease {}/{} lost a race: HTTP 409", mine ? "Renewing" : "Acquiring", ns, name);
+            } else {
+                failed(ns, mine ? "renewing" : "acquiring", e);
+            }
             return isLeader();
         }
     }
@@ -150,11 +162,34 @@ final class LeaseElector {
                         .acquireTime(now).renewTime(now).leaseTransitions(0));
         try {
             won(coordination.createNamespacedLease(ns, lease).execute(), start);
+            answered(ns);
             log.info("Created lease {}/{} as {}", ns, name, identity);
             return true;
         } catch (ApiException e) {
-            log.debug("Creating lease {}/{} failed: HTTP {}", ns, name, e.getCode()); // 409: another replica won
+            if (e.getCode() == 409) {
+                log.debug("Creating lease {}/{} lost a race: HTTP 409 (another replica created it)", ns, name);
+            } else {
+                failed(ns, "creating", e);
+            }
             return false;
+        }
+    }
+
+    /**
+     * Logs a lease request that failed for another reason than a lost race: a missing permission or an API server
+     * that does not answer leaves every replica a follower, and says so at WARN.
+     */
+    private void failed(String ns, String step, ApiException e) {
+        String error = step + ": " + (e.getCode() == 0 ? "no answer from the API server"
+                + (e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")")
+                : "HTTP " + e.getCode() + (e.getCode() == 403 ? FORBIDDEN_HINT : ""));
+        failures.log(log, "Lease " + ns + "/" + name, error);
+    }
+
+    /** A lease request answered: a failure logged before is over. */
+    private void answered(String ns) {
+        if (failures.recovered("Lease " + ns + "/" + name)) {
+            log.info("Lease {}/{} answers again", ns, name);
         }
     }
 
@@ -219,7 +254,7 @@ final class LeaseElector {
             verifiedAtNanos = start;
             return isLeader();
         } catch (ApiException e) {
-            log.debug("Verifying lease {} failed: HTTP {}", name, e.getCode());
+            failed(namespace.get(), "verifying", e);
             return false;
         }
     }

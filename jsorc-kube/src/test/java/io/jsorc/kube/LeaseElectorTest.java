@@ -51,6 +51,28 @@ class LeaseElectorTest {
     }
 
     @Test
+    void aForbiddenLeaseIsSaidOnceAtWarnNamingWhatTheServiceAccountLacks() throws Exception {
+        server.failNext(RecordingDispatcher.Request::isLease, 403, 5); // a Role without leases
+        LeaseElector a = elector("a");
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (int attempt = 0; attempt < 5; attempt++) {
+                assertThat(a.tryAcquireOrRenew()).isFalse();
+            }
+            assertThat(a.tryAcquireOrRenew()).as("the Role fixed: the lease is created").isTrue();
+        } finally {
+            System.setErr(original);
+        }
+        String output = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(output);
+        assertThat(output.lines().filter(line -> line.contains("WARN") && line.contains("HTTP 403"))).hasSize(1);
+        assertThat(output).contains("Lease ns/jsorc-leader-test failed: reading: HTTP 403",
+                "get, create and update on coordination.k8s.io leases");
+    }
+
+    @Test
     void theFirstCreatesTheLeaseAndTheSecondWaitsForItToExpire() throws Exception {
         LeaseElector a = elector("a");
         LeaseElector b = elector("b");
