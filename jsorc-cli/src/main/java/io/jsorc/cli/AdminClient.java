@@ -77,6 +77,10 @@ final class AdminClient {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("the admin URL '" + shown(url) + "' has no host; expected e.g. http://127.0.0.1:9466");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("the admin URL '" + shown(url) + "' has port " + uri.getPort()
+                    + "; allowed: 1 to 65535, e.g. http://127.0.0.1:9466");
+        }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("the admin URL '" + shown(url) + "' must not have a query or fragment;"
                     + " expected e.g. http://127.0.0.1:9466");
@@ -142,6 +146,9 @@ final class AdminClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(JsOrcCli.EXIT_REFUSED, "interrupted while waiting for " + uri);
+        } catch (IllegalArgumentException e) { // a URL the JDK's client refuses that parseBaseUrl let through
+            throw new CliException(JsOrcCli.EXIT_USAGE, "the admin URL " + shown(base.toString()) + " cannot be used: "
+                    + e.getMessage());
         }
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);

@@ -270,6 +270,17 @@ class JsOrcCliTest {
     }
 
     @Test
+    void aPortOutOfRangeIsAUsageErrorNotAStackTrace() {
+        for (String port : List.of("99999", "0")) {
+            CliRun run = CliRun.run(env(), "--url", "http://127.0.0.1:" + port, "config", "list");
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).as(run.toString()).contains("has port " + port, "allowed: 1 to 65535")
+                    .doesNotContain("\tat ");
+        }
+        assertThat(server.drain()).isEmpty();
+    }
+
+    @Test
     void aBadUrlsPasswordOrTokenIsNeverEchoed() {
         CliRun query = CliRun.run(env(), "--url", "http://127.0.0.1:9466/?token=S3CRET", "config", "list");
         CliRun spaced = CliRun.run(env(), "--url", "http://admin:pa ss@host", "config", "list");
