@@ -37,10 +37,23 @@ final class ConfigOperations {
         table.add("config_index", params -> store().knownKeys())
                 .add("config_list", params -> list())
                 .add("config_get", this::get)
-                .add("config_set", this::set)
-                .add("config_update", this::update)
+                .add("config_set", params -> refreshingAdmin(params, set(params)))
+                .add("config_update", params -> refreshingAdmin(params, update(params)))
                 .add("config_exists", this::exists)
-                .add("config_delete", this::delete);
+                .add("config_delete", params -> refreshingAdmin(params, delete(params)));
+    }
+
+    /**
+     * A stored change of {@code ADMIN_CONFIG} refreshes the admin service once the answer is sent, as
+     * {@code service_config_set admin} does: a new token must stop the old one here at once (other replicas sharing the
+     * store restart their admin service when they hear of the change), and its sessions and streams with it.
+     */
+    private Object refreshingAdmin(Params params, Map<String, Object> answer) {
+        if (!params.text("name").equals(AdminSettings.CONFIG_KEY)) {
+            return answer;
+        }
+        answer.put("message", answer.get("message") + "; the admin service refreshes once this answer is sent");
+        return new AnswerThen(answer, () -> operator.refresh(AdminService.NAME));
     }
 
     private ConfigStore store() {

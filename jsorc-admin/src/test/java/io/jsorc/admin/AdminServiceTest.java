@@ -162,7 +162,27 @@ class AdminServiceTest {
                     + AdminHost.TOKEN + "\"}");
             AdminClient.Answer deleted = host.client.post("config_delete", java.util.Map.of("name", "ADMIN_CONFIG"));
             assertThat(deleted.status()).as(deleted.response().body()).isEqualTo(200);
-            assertThat(deleted.message()).isEqualTo("Config ADMIN_CONFIG deleted");
+            assertThat(deleted.message()).isEqualTo("Config ADMIN_CONFIG deleted; the admin service refreshes once "
+                    + "this answer is sent");
+        }
+    }
+
+    @Test
+    void aNewTokenStoredThroughTheConfigApiEndsTheOldOneHere() throws Exception {
+        try (AdminHost host = AdminHost.start()) {
+            AdminService before = host.admin;
+            String fresh = "fresh-token-0123456789abcdef";
+            AdminClient.Answer updated = host.client.post("config_update", java.util.Map.of("name", "ADMIN_CONFIG",
+                    "field_key", "token", "field_value", "\"" + fresh + "\""));
+            assertThat(updated.status()).as(updated.response().body()).isEqualTo(200);
+            assertThat(updated.message()).contains("refreshes once this answer is sent");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    host.orchestrator.svc("admin") != before && host.orchestrator.svc("admin").isRunning());
+            String url = host.orchestrator.svc("admin", AdminService.class).url();
+            assertThat(new AdminClient(url, AdminHost.TOKEN).post("config_list", java.util.Map.of()).status())
+                    .as("the old token").isEqualTo(401);
+            assertThat(new AdminClient(url, fresh).post("config_list", java.util.Map.of()).status())
+                    .as("the new token").isEqualTo(200);
         }
     }
 
