@@ -240,7 +240,8 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
      * @param interval how often to record
      */
     public void trackSystemStart(Duration interval) {
-        system.start(owner, interval);
+        ensureOpen();
+        system.start(owner, interval); // refused there too when a close raced this
     }
 
     /**
@@ -386,7 +387,7 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
     public void close() {
         closed = true;
         policies.stop();
-        system.stop();
+        system.close();
         table.close();
         starter.close();
         table.unloadAll();

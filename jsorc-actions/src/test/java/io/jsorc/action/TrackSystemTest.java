@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TrackSystemTest {
 
@@ -23,5 +24,17 @@ class TrackSystemTest {
             assertThat(entries.get(0)).containsKeys("ts", "actions_state", "jvm")
                     .containsEntry("source", "jvm: the prome service is not running");
         }
+    }
+
+    @Test
+    void aClosedManagerStartsNoTrackerThatWouldOutliveIt() {
+        ActionManager actions;
+        try (Orchestrator o = Orchestrator.builder().scanPackages().build()) {
+            actions = o.get("action_manager", ActionManager.class);
+        }
+        assertThatThrownBy(() -> actions.trackSystemStart(Duration.ofMillis(10)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.isAlive()
+                && thread.getName().startsWith("jsorc-action-tracksys"));
     }
 }

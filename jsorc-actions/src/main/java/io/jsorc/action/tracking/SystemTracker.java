@@ -38,6 +38,7 @@ public final class SystemTracker {
     private final java.util.ArrayDeque<Map<String, Object>> history = new java.util.ArrayDeque<>();
     private long overwritten;
     private Thread thread;
+    private boolean closed;
 
     /**
      * Builds a tracker that is not recording.
@@ -93,6 +94,10 @@ public final class SystemTracker {
      * @param interval how often to record
      */
     public synchronized void start(ComponentContext owner, Duration interval) {
+        if (closed) {
+            // Its owner closed: a thread started now would record for good, with nobody left to stop it.
+            throw new IllegalStateException("System tracking is closed with its action manager");
+        }
         stop();
         synchronized (history) {
             history.clear();
@@ -110,6 +115,12 @@ public final class SystemTracker {
                 }
             }
         });
+    }
+
+    /** Stops recording for good: a later {@link #start} is refused. */
+    public synchronized void close() {
+        closed = true;
+        stop();
     }
 
     /** {@return whether it is recording} */
