@@ -190,6 +190,15 @@ public final class ActionMethod {
             }
         }
         Object rest = restIndex >= 0 ? wire.get("*" + names.get(restIndex)) : null;
+        if (rest != null && !(rest instanceof List<?>)) {
+            throw new ActionArgumentException("Argument '*" + names.get(restIndex) + "' of action '" + name
+                    + "' must be a JSON array (the remaining positional arguments), not a " + jsonType(rest));
+        }
+        Object moreKeywords = keywordsIndex >= 0 ? wire.get("**" + names.get(keywordsIndex)) : null;
+        if (moreKeywords != null && !(moreKeywords instanceof Map<?, ?>)) {
+            throw new ActionArgumentException("Argument '**" + names.get(keywordsIndex) + "' of action '" + name
+                    + "' must be a JSON object (the remaining keyword arguments), not a " + jsonType(moreKeywords));
+        }
         List<Object> positional = new ArrayList<>();
         Map<String, Object> keywords = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
@@ -206,10 +215,17 @@ public final class ActionMethod {
         if (rest instanceof List<?> list) {
             positional.addAll(list);
         }
-        if (keywordsIndex >= 0 && wire.get("**" + names.get(keywordsIndex)) instanceof Map<?, ?> more) {
+        if (moreKeywords instanceof Map<?, ?> more) {
             keywords.putAll((Map<String, Object>) more);
         }
         return new Arguments(positional, keywords);
+    }
+
+    /** {@return a wire value's JSON type, for messages (never the value: an argument may be a secret)} */
+    private static String jsonType(Object value) {
+        return value instanceof Map<?, ?> ? "JSON object" : value instanceof List<?> ? "JSON array"
+                : value instanceof String ? "JSON string" : value instanceof Boolean ? "JSON boolean"
+                : value instanceof Number ? "JSON number" : value.getClass().getSimpleName();
     }
 
     /**

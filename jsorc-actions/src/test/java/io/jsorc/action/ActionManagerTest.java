@@ -196,6 +196,19 @@ class ActionManagerTest {
     }
 
     @Test
+    void aRestThatIsNoArrayOrKeywordsThatAreNoObjectAreRefusedNotDropped() {
+        ActionMethod shape = ActionSpec.of(Calc.class).action("shape");
+        assertThatThrownBy(() -> shape.fromWire(Map.of("a", 1, "*d", 5))).isInstanceOf(ActionArgumentException.class)
+                .hasMessageContaining("Argument '*d' of action 'shape' must be a JSON array")
+                .hasMessageContaining("not a JSON number");
+        ActionMethod keywords = ActionSpec.of(Calc.class).action("keywords");
+        assertThatThrownBy(() -> keywords.fromWire(Map.of("a", 1, "**g", List.of(1))))
+                .isInstanceOf(ActionArgumentException.class)
+                .hasMessageContaining("Argument '**g' of action 'keywords' must be a JSON object")
+                .hasMessageContaining("not a JSON array");
+    }
+
+    @Test
     void remoteServesTheSameResultsAsLocalAndRetiringEndsTheChildJvm() throws Exception {
         actions.load("calc", ActionMode.LOCAL);
         Arguments six = Arguments.of(1, 2, 3, 4, 5, 6).with("e", 7).with("f", 8);
