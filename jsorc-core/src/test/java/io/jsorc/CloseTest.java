@@ -31,4 +31,18 @@ class CloseTest {
         assertThat(worker.deletes.get()).isEqualTo(1);
         assertThat(o.isClosed()).isTrue();
     }
+
+    @Test
+    void aConfigWriteAfterCloseIsRefusedNotReportedDone() {
+        Orchestrator o = Fixtures.builder(Fixtures.Simple.class).build().start();
+        o.configSet("SIMPLE_CONFIG", "{\"enabled\": true, \"x\": 1}");
+        o.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.configSet("SIMPLE_CONFIG", "{\"x\": 2}"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed")
+                .hasMessageContaining("SIMPLE_CONFIG was not changed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.configUpdate("SIMPLE_CONFIG", "x", "3"))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.configDelete("SIMPLE_CONFIG"))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

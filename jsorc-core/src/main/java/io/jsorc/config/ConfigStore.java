@@ -36,7 +36,8 @@ public final class ConfigStore {
     private final Supplier<Hook> backendFactory;
     private final Object backendLock = new Object();
     /** Set by {@link #close()}, under {@link #backendLock}: no backend is made after it. */
-    private boolean closed;
+    /** Set under writeLock and backendLock: a write either ends before the close or sees it. */
+    private volatile boolean closed;
     private volatile Hook backend;
     private final Set<String> configKeys;
     private final Set<String> manifestKeys;
@@ -125,9 +126,11 @@ public final class ConfigStore {
      */
     public void close() {
         Hook current;
-        synchronized (backendLock) { // after a backend being made now: it is closed too
-            closed = true;
-            current = backend;
+        synchronized (writeLock) { // after a write under way: it ends before the backend closes, or is refused
+            synchronized (backendLock) { // after a backend being made now: it is closed too
+                closed = true;
+                current = backend;
+            }
         }
         if (current instanceof AutoCloseable closeable) {
             try {
@@ -252,6 +255,7 @@ public final class ConfigStore {
             Manifest.fromMap(value);
         }
         synchronized (writeLock) {
+            refuseWhenClosed(key);
             Hook h = hook();
             h.setGlob(key, Json.write(value), durability == null ? Durability.BEST_EFFORT : durability);
             h.commit();
@@ -303,6 +307,7 @@ public final class ConfigStore {
                 }
                 return Json.write(current);
             };
+            refuseWhenClosed(key);
             Hook h = hook();
             if (readJson(key).isEmpty()) { // neither stored nor a default: only a flag can be set
                 change.apply(null); // refused before anything is stored
@@ -334,9 +339,21 @@ public final class ConfigStore {
     public void delete(String key, Durability durability) {
         requireKnown(key);
         synchronized (writeLock) {
+            refuseWhenClosed(key);
             Hook h = hook();
             h.deleteGlob(key, durability == null ? Durability.BEST_EFFORT : durability);
             h.commit();
+        }
+    }
+
+    /**
+     * Refuses a write once the store closed: its backend's connection and the daemon that would flush a best-effort
+     * write are gone, so the write would be reported done and never stored. The caller holds writeLock.
+     */
+    private void refuseWhenClosed(String key) {
+        if (closed) {
+            throw new IllegalStateException("The config store is closed (its orchestrator closed): config " + key
+                    + " was not changed");
         }
     }
 
