@@ -210,6 +210,17 @@ final class Reconciler {
             queue.done(name); // no longer leads: the new leader looks at the demand
             return null;
         }
+        if (!stillWaitedFor(name)) {
+            queue.done(name); // nobody waits for it any more (the followers built it, or their waits ran out)
+            return null;
+        }
+        if (!registered(name)) {
+            // Followers of another build wait for a service this one does not register: nothing to apply here, and
+            // retrying it would keep the key queued for good. A wait recorded again queues it again.
+            queue.done(name);
+            return new Entry(name, Action.DROPPED, ServiceState.NOT_STARTED, Duration.ofNanos(System.nanoTime() - t0),
+                    "followers wait for its manifest, but no service '" + name + "' is registered here");
+        }
         Backoff backoff = queue.backoff(name);
         if (!ignoreBackoff && !backoff.due(System.nanoTime())) {
             return new Entry(name, Action.DEFERRED, ServiceState.NOT_STARTED, Duration.ofNanos(System.nanoTime()
@@ -225,6 +236,30 @@ final class Reconciler {
         queue.done(name);
         return new Entry(name, Action.APPLIED_FOR_FOLLOWERS, ServiceState.NOT_STARTED, took,
                 "manifest in place for the replicas that wait for it; not used here");
+    }
+
+    /** {@return whether the service is registered here; true when its manifest cannot be read now (the apply says so)} */
+    private boolean registered(String name) {
+        try {
+            target.manifest(name);
+            return true;
+        } catch (io.jsorc.NoSuchComponentException unknown) {
+            return false;
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
+    }
+
+    /** {@return whether a follower still waits for the service; true when the demand cannot be read now} */
+    private boolean stillWaitedFor(String name) {
+        if (demand == null) {
+            return true;
+        }
+        try {
+            return demand.waiting().containsKey(name);
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
     }
 
     /** {@return when a deferred attempt is due, and how many failed before it, for an entry's detail} */

@@ -66,6 +66,23 @@ class ManifestDemandTest {
     }
 
     @Test
+    void aWaitForAServiceTheLeaderDoesNotRegisterIsDroppedNotRetriedForGood() {
+        MemoryHook shared = new MemoryHook();
+        LeadershipTest.RecordingApplier cluster = new LeadershipTest.RecordingApplier();
+        SwitchElection leads = new SwitchElection("replica-a");
+        leads.leader.set(true);
+        try (Orchestrator leader = replica(cluster, leads, shared).build().start()) {
+            // A follower of a newer build waits for a service this build has never heard of.
+            new ManifestDemand(() -> shared, () -> "replica-b", System::currentTimeMillis).record("ghost");
+            RegenerationReport.Entry dropped = leader.regenerate().entry("ghost").orElseThrow();
+            assertThat(dropped.action()).isEqualTo(Action.DROPPED);
+            assertThat(dropped.detail()).contains("no service 'ghost' is registered here");
+            assertThat(leader.regeneration().queued()).doesNotContain("ghost");
+            assertThat(cluster.writes).hasValue(0);
+        }
+    }
+
+    @Test
     void aWaitNotRecordedAgainWithinAMinuteIsOverAndRecordingIsThrottled() {
         AtomicLong now = new AtomicLong(1_000_000);
         int[] writes = new int[1];

@@ -34,6 +34,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessActionLauncher.class);
     private static final int LOG_TAIL_LINES = 20;
+    private static final int LOG_TAIL_BYTES = 64 * 1024;
     private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
     /** A child JVM; {@code dir} is its private temporary directory (log and port file). */
@@ -55,11 +56,26 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         }
     }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+    /**
+     * The last lines of the child's log, read from its last {@value #LOG_TAIL_BYTES} bytes only (a server that ran for
+     * days has a long log) and decoded leniently (a byte that is no UTF-8 must not cost the whole tail).
+     */
+    static String tail(Path log) {
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(log)) {
+            long size = channel.size();
+            long from = Math.max(0, size - LOG_TAIL_BYTES);
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (size - from));
+            channel.position(from);
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // reads up to what the file held when its size was taken
+            }
+            String text = new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(text.lines().toList());
+            if (from > 0 && !lines.isEmpty()) {
+                lines.remove(0); // cut in the middle
+            }
             return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException e) {
             return "";
         }
     }
@@ -147,8 +163,9 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     }
 
     /**
-     * Builds the child's environment from nothing but what it needs: {@code PATH} and {@code JAVA_HOME} (and
-     * {@code SystemRoot} on Windows, without which its sockets do not work) from the host, the call token, the port
+     * Builds the child's environment from nothing but what it needs: {@code PATH}, {@code JAVA_HOME}, the locale
+     * ({@code LANG}, {@code LC_ALL}, {@code LC_CTYPE}: file names) and {@code SystemRoot} on Windows (without which
+     * its sockets do not work) from the host, the call token, the port
      * file, the body cap, and the module's own {@code remote.env}. None of the host's other variables, its secrets
      * included, reach the module's code.
      *
@@ -164,7 +181,9 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     static Map<String, String> childEnvironment(Map<String, String> host, ActionConfig config, String token,
                                                 Path portFile) {
         Map<String, String> env = new java.util.TreeMap<>();
-        for (String passed : List.of("PATH", "JAVA_HOME", "SystemRoot", "SYSTEMROOT")) {
+        // The locale too: without it the child runs in the C locale, and a class path or jar under a non-ASCII
+        // folder name (/home/josé/app) comes out garbled (its file names are decoded as ASCII).
+        for (String passed : List.of("PATH", "JAVA_HOME", "SystemRoot", "SYSTEMROOT", "LANG", "LC_ALL", "LC_CTYPE")) {
             String value = host.get(passed);
             if (value != null) {
                 env.put(passed, value);

@@ -206,13 +206,31 @@ class RemoteServerTest {
     }
 
     @Test
+    void aFailedStartQuotesTheEndOfALongLogEvenWithBytesThatAreNoUtf8(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("server.log");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(log)) {
+            for (int i = 0; i < 20_000; i++) { // ~300 KB: more than the tail reads
+                out.write(("line " + i + " of a long-running server\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.write(new byte[]{(byte) 0xFF, '\n'}); // a byte that is no UTF-8
+            out.write("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String tail = ProcessActionLauncher.tail(log);
+        assertThat(tail.lines()).hasSize(20);
+        assertThat(tail).endsWith("IllegalStateException: boom").contains("line 19999 of a long-running server")
+                .doesNotContain("line 0 of");
+    }
+
+    @Test
     void theEnvironmentIsBuiltFromNothingButWhatTheChildNeeds() {
         Map<String, String> host = Map.of("PATH", "/usr/bin", "JAVA_HOME", "/jdk", "AWS_SECRET_ACCESS_KEY", "s3cret",
-                "HOME", "/root");
+                "HOME", "/root", "LANG", "C.UTF-8");
         ActionConfig config = new ActionConfig(EnvProbe.class.getName(), null, 0,
                 Map.of("env", Map.of("LEVEL", 3), "max_body_bytes", 1024));
         Map<String, String> env = ProcessActionLauncher.childEnvironment(host, config, "t0ken", Path.of("/tmp/p"));
-        assertThat(env).containsOnlyKeys("PATH", "JAVA_HOME", "LEVEL", ActionServer.TOKEN_ENV,
+        assertThat(env).containsOnlyKeys("PATH", "JAVA_HOME", "LANG", "LEVEL", ActionServer.TOKEN_ENV,
                 ActionServer.PARENT_PID_ENV,
                 ActionServer.PORT_FILE_ENV, ServerLimits.MAX_BODY_BYTES_ENV);
         assertThat(env).containsEntry("LEVEL", "3").containsEntry(ServerLimits.MAX_BODY_BYTES_ENV, "1024");
