@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Readiness checks run in parallel, each bounded by the health timeout: a hung check counts as down and the answer
  * still comes in time. A check still running from an earlier probe is joined, not started again, so a hung service
  * holds at most one thread however often Kubernetes asks.
+ *
+ * <p>{@code /readyz} needs no token, and a caller waits on the admin server's own request thread for up to the health
+ * timeout: at most {@value #MAX_WAITING} callers wait at once, so a flood of probes (a hung check, a caller looping)
+ * cannot take every request thread from the operators. A caller beyond them gets the last answer while it is younger
+ * than the timeout, else every service UNKNOWN ("busy"), at once.
  */
 final class HealthChecks implements AutoCloseable {
 
@@ -45,6 +51,14 @@ final class HealthChecks implements AutoCloseable {
     private final Duration timeout;
     private final ExecutorService checks;
     private final Map<String, CompletableFuture<Check>> inFlight = new ConcurrentHashMap<>();
+    /** Of the admin server's 16 request threads (two of them Jetty's acceptor and selector). */
+    static final int MAX_WAITING = 4;
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
+
+    /** The last full answer, and when it was given ({@link System#nanoTime()}). */
+    private record Answer(long at, Map<String, Check> checks) { }
+
+    private volatile Answer last;
 
     HealthChecks(OperatorContext operator, List<String> readiness, Duration timeout) {
         this.operator = operator;
@@ -71,8 +85,33 @@ final class HealthChecks implements AutoCloseable {
         return names;
     }
 
-    /** Runs every readiness check, in parallel; returns within the timeout (plus scheduling). */
+    /**
+     * Runs every readiness check, in parallel; returns within the timeout (plus scheduling). With {@value #MAX_WAITING}
+     * callers waiting already, returns at once: the last answer while it is younger than the timeout, else "busy".
+     */
     Map<String, Check> ready() {
+        if (!waiting.tryAcquire()) {
+            Answer recent = last;
+            if (recent != null && System.nanoTime() - recent.at() < timeout.toNanos()) {
+                return recent.checks();
+            }
+            Map<String, Check> busy = new LinkedHashMap<>();
+            for (String name : readinessServices()) {
+                busy.put(name, new Check(name, "UNKNOWN", false, "not checked: " + MAX_WAITING
+                        + " readiness probes are waiting for their checks already; ask again", 0));
+            }
+            return busy;
+        }
+        try {
+            Map<String, Check> results = checkAll();
+            last = new Answer(System.nanoTime(), results);
+            return results;
+        } finally {
+            waiting.release();
+        }
+    }
+
+    private Map<String, Check> checkAll() {
         Set<String> names = readinessServices();
         Map<String, CompletableFuture<Check>> started = new LinkedHashMap<>();
         for (String name : names) {

@@ -66,6 +66,36 @@ class ReadinessTest {
     }
 
     /** A service whose health check takes 700 ms. */
+    @Test
+    void aFloodOfReadinessProbesLeavesRequestThreadsForTheOperators() throws Exception {
+        try (AdminHost host = AdminHost.start("\"readiness\": [\"hanging\"], \"health_timeout_ms\": 8000", null,
+                Hanging.class)) {
+            host.client.get("/healthz", true);
+            host.client.post("config_index", Map.of());
+            java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(20);
+            try {
+                List<java.util.concurrent.Future<Integer>> probes = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) { // no token needed: anyone who reaches the port
+                    probes.add(flood.submit(() -> host.client.get("/readyz", false).status()));
+                }
+                Thread.sleep(500); // the flood is in, its checks hanging
+                long t0 = System.nanoTime();
+                int status = host.client.post("config_list", Map.of()).status();
+                long millis = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("config_list answered %d in %d ms beside 20 readiness probes of a hung check%n",
+                        status, millis);
+                assertThat(status).isEqualTo(200);
+                assertThat(millis).as("not behind the probes' 8 s waits").isLessThan(4_000);
+                for (java.util.concurrent.Future<Integer> probe : probes) {
+                    assertThat(probe.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(503);
+                }
+            } finally {
+                flood.shutdownNow();
+                assertThat(flood.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
     public abstract static class Slow extends io.jsorc.admin.fixtures.SlowHealth {
         @Override
         protected long checkMillis() {
