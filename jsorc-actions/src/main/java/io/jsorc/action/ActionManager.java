@@ -286,6 +286,16 @@ public class ActionManager implements OrchestratorAware, AutoCloseable {
         return configs.names();
     }
 
+    /** {@return whether calls and placement changes are being tracked ({@link #trackActionsStart()} not stopped)} */
+    public boolean trackingActions() {
+        return tracker.active();
+    }
+
+    /** {@return whether request latencies are being recorded ({@link #benchmarkStart()} not stopped)} */
+    public boolean benchmarking() {
+        return benchmark.active();
+    }
+
     /** Starts counting calls per action and recording placement changes. */
     public void trackActionsStart() {
         tracker.start(table.actionsState());

@@ -92,6 +92,7 @@ final class LoadTestOperations {
         if (memory > 0) {
             policyParams.put("node_mem_mb", memory);
         }
+        refuseTakingOverTheOperatorsRecording(actions.get());
         CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
         Thread thread = DaemonThreads.factory("jsorc-admin-loadtest").newThread(() -> {
             try {
@@ -121,6 +122,22 @@ final class LoadTestOperations {
         } catch (InterruptedException e) {
             thread.interrupt();
             throw e;
+        }
+    }
+
+    /**
+     * A load test measures with the benchmark and the action tracker, which it starts afresh and stops: one an
+     * operator started would lose what it recorded, and be left stopped. Refused instead (409), before anything
+     * changes. A benchmark running under a placement policy is the policy's own (it is put back afterwards).
+     */
+    private static void refuseTakingOverTheOperatorsRecording(ActionManager manager) {
+        if (manager.trackingActions()) {
+            throw AdminException.conflict("Action tracking is running (trackact start): a load test would take it "
+                    + "over and lose what it recorded; stop it first (trackact stop), then run the load test");
+        }
+        if (manager.benchmarking() && "Default".equals(String.valueOf(manager.policy().get("name")))) {
+            throw AdminException.conflict("A benchmark is running (benchmark start): a load test would take it over "
+                    + "and lose its samples; stop it first (benchmark stop), then run the load test");
         }
     }
 

@@ -64,6 +64,28 @@ class LoadTestApiTest {
     }
 
     @Test
+    void aLoadTestDoesNotTakeOverABenchmarkOrTrackingTheOperatorStarted() throws Exception {
+        try (AdminHost own = AdminHost.start()) {
+            io.jsorc.action.ActionManager manager = own.orchestrator.get("action_manager",
+                    io.jsorc.action.ActionManager.class);
+            assertThat(own.client.post("jsorc_benchmark_start", Map.of()).status()).isEqualTo(200);
+            AdminClient.Answer refused = own.client.post("jsorc_loadtest", Map.of("test", "calc_load",
+                    "experiment_duration", 1));
+            assertThat(refused.status()).as(refused.response().body()).isEqualTo(409);
+            assertThat(refused.message()).contains("A benchmark is running", "benchmark stop");
+            assertThat(manager.benchmarking()).as("the operator's benchmark still runs").isTrue();
+            own.client.post("jsorc_benchmark_stop", Map.of());
+
+            assertThat(own.client.post("jsorc_trackact_start", Map.of()).status()).isEqualTo(200);
+            refused = own.client.post("jsorc_loadtest", Map.of("test", "calc_load", "experiment_duration", 1));
+            assertThat(refused.status()).as(refused.response().body()).isEqualTo(409);
+            assertThat(refused.message()).contains("Action tracking is running", "trackact stop");
+            assertThat(manager.trackingActions()).as("the operator's tracking still runs").isTrue();
+            assertThat(manager.status()).as("nothing was loaded").isEmpty();
+        }
+    }
+
+    @Test
     void aLoadTestThatOutlivesItsAdminServerStillKeepsASecondOneFromRunningBesideIt() throws Exception {
         // An orchestrator of its own: its admin server is refreshed, and the other tests keep the shared one's URL.
         try (AdminHost own = AdminHost.start()) {
