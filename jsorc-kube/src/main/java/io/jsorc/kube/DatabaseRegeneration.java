@@ -237,7 +237,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         if (kube == null || !leadership.confirm()) {
             return null;
         }
-        ApplyReport applied = new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator),
+        ApplyReport applied = new ResourceSync(kube.resources(), io.jsorc.config.ConfigStore.hookOf(orchestrator),
                 System::getenv, leadership::confirm).app(ResourceSync.appOf(orchestrator))
                 .apply(MANIFEST_KEY, null, manifest, kube.namespace());
         if (applied.ok()) {

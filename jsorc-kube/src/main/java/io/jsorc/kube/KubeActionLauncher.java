@@ -180,7 +180,7 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     }
 
     private static ResourceSync sync(KubeService kube, ComponentContext orchestrator, BooleanSupplier mayWrite) {
-        return new ResourceSync(kube.app(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv, mayWrite)
+        return new ResourceSync(kube.resources(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv, mayWrite)
                 .app(ResourceSync.appOf(orchestrator));
     }
 

@@ -42,7 +42,7 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + (kubeService.error() == null ? "" : ": " + kubeService.error().getMessage()));
         }
         String key = context.manifestKey();
-        ResourceSync apply = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
+        ResourceSync apply = new ResourceSync(kube.resources(), context.hook(), System::getenv, context::mayWrite)
                 .app(ResourceSync.appOf(orchestrator));
         ApplyReport report = apply.apply(key, service, manifest, kube.namespace(), () -> stillStored(context,
                 manifest));
@@ -68,7 +68,7 @@ public final class KubeManifestApplier implements ManifestApplier {
         if (kube == null) {
             return Readiness.notReady("the kube service is " + kubeService.state());
         }
-        ResourceSync sync = new ResourceSync(kube.app(), null, System::getenv, () -> false)
+        ResourceSync sync = new ResourceSync(kube.resources(), null, System::getenv, () -> false)
                 .app(ResourceSync.appOf(orchestrator));
         List<String> problems = sync.missingOrNotReady(sync.resolve(manifest, service, kube.namespace(),
                 context.manifestKey()));
@@ -89,7 +89,7 @@ public final class KubeManifestApplier implements ManifestApplier {
                     + "this replica is a follower (" + Leadership.of(orchestrator).describe() + "): call it on the "
                     + "leader");
         }
-        ApplyReport report = new ResourceSync(kube.app(), context.hook(), System::getenv, context::mayWrite)
+        ApplyReport report = new ResourceSync(kube.resources(), context.hook(), System::getenv, context::mayWrite)
                 .load(manifest, namespace == null || namespace.isBlank() ? kube.namespace() : namespace);
         context.events().applied(report);
         return report;

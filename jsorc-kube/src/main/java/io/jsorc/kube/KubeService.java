@@ -56,9 +56,26 @@ public class KubeService extends CommonService<ApiClient> {
 
     private volatile Settings settings;
     private volatile ApiClient client;
+    /** The cluster's resource table, API discovery included: once per client, not per apply. */
+    private volatile KubeResources resources;
 
     /** Built by the orchestrator. */
     public KubeService() {
+    }
+
+    /**
+     * Returns the resource table of this service's cluster: where each kind lives, found by API discovery once (and
+     * after a failure at most once a minute) for every apply, check and prune of this client, not once per apply.
+     *
+     * @return the table
+     * @throws IllegalStateException when the service has not built its client
+     */
+    public KubeResources resources() {
+        KubeResources current = resources;
+        if (current == null) {
+            throw new IllegalStateException("The kube service has no API client yet (state " + state() + ")");
+        }
+        return current;
     }
 
     @Override
@@ -89,6 +106,7 @@ public class KubeService extends CommonService<ApiClient> {
                 : "jsorc/" + java.util.Objects.requireNonNullElse(System.getenv("HOSTNAME"), "unknown"));
         settings = s;
         this.client = client;
+        this.resources = new KubeResources(client);
         String problem = probe(client, s);
         if (problem != null) {
             throw new IllegalStateException("Kubernetes API server at " + client.getBasePath() + " does not answer: "

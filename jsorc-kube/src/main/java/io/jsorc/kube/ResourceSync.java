@@ -88,7 +88,21 @@ public final class ResourceSync {
      * @param mayWrite    asked right before each write; {@code false} (the leader lease is lost) stops writing
      */
     public ResourceSync(ApiClient client, Hook hook, Function<String, String> environment, BooleanSupplier mayWrite) {
-        this.resources = new KubeResources(client);
+        this(new KubeResources(client), hook, environment, mayWrite);
+    }
+
+    /**
+     * Builds an applier on a cluster's resource table (the kube service's, {@link KubeService#resources()}, so API
+     * discovery runs once per client rather than once per apply) that asks before every write.
+     *
+     * @param resources   the cluster's resource table
+     * @param hook        where an old client-side history may be kept, to migrate ({@code null}: none)
+     * @param environment environment lookup for {@code <SERVICE>_NAMESPACE}
+     * @param mayWrite    asked right before each write; {@code false} (the leader lease is lost) stops writing
+     */
+    public ResourceSync(KubeResources resources, Hook hook, Function<String, String> environment,
+                        BooleanSupplier mayWrite) {
+        this.resources = resources;
         this.resolver = new ManifestResolver(resources, environment);
         this.readiness = new ResourceReadiness(resources);
         this.gate = new WriteGate(mayWrite);

@@ -213,6 +213,21 @@ class KubeOrchestrationTest {
     }
 
     @Test
+    void apiDiscoveryRunsOncePerClientNotOncePerApply() throws Exception {
+        Orchestrator o = orchestrator().start();
+        String widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w%d}\nspec: {size: 1}\n";
+        long before = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            o.loadYaml(String.format(widget, i), "tools"); // a kind outside the built-in table: found by discovery
+        }
+        // A round of discovery starts with GET /api (then /apis and each group-version, where the server has them).
+        List<String> rounds = server.requests(r -> r.nanos() - before >= 0 && r.path().equals("/api")).stream()
+                .map(RecordingDispatcher.Request::path).toList();
+        System.out.println("discovery rounds for 3 applies of a custom kind: " + rounds.size());
+        assertThat(rounds).as("the kube service's table is shared by every apply").hasSize(1);
+    }
+
+    @Test
     void loadYamlAppliesFreeStandingResources() throws Exception {
         Orchestrator o = orchestrator().start();
         ApplyReport report = o.loadYaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loose}\ndata: {a: b}\n",
