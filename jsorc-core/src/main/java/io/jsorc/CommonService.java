@@ -181,7 +181,9 @@ public abstract class CommonService<A> {
 
     private void fail(Throwable cause) {
         synchronized (lock) {
-            if (state == ServiceState.FAILED || state == ServiceState.RESTART) {
+            // A discarded instance (its replacement may run already) fails no more: checked here, under the lock
+            // the discard takes, not only by markFailed before it let go of it.
+            if (deleted || state == ServiceState.FAILED || state == ServiceState.RESTART) {
                 return;
             }
             app = null;
@@ -207,8 +209,8 @@ public abstract class CommonService<A> {
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */
     private void markRestart() {
         synchronized (lock) {
-            if (state == ServiceState.RESTART) {
-                return;
+            if (deleted || state == ServiceState.RESTART) {
+                return; // discarded: a request that read its handle before the refresh concerns the replacement
             }
             transition(ServiceState.RESTART, null);
         }
