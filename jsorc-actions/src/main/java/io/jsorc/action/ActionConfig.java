@@ -44,7 +44,39 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
         if (localMemMb < 0) {
             throw new IllegalArgumentException("local_mem_mb must be >= 0, is " + localMemMb);
         }
-        remote = remote == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(remote));
+        remote = remote == null ? Map.of() : checked(module, remote);
+    }
+
+    /** The longest of the {@code remote} timeouts, a day: a bigger number is a mistake (seconds given as ms...). */
+    private static final long MAX_TIMEOUT_MS = 86_400_000L;
+
+    /**
+     * Checks the {@code remote} keys this module reads, so a bad value is refused when the config is made, before
+     * anything is loaded or a child JVM launched, naming the key and what it allows; other keys (the kube
+     * launcher's) pass.
+     */
+    private static Map<String, Object> checked(String module, Map<String, Object> remote) {
+        for (Map.Entry<String, Object> entry : remote.entrySet()) {
+            if (entry.getValue() == null) {
+                throw new IllegalArgumentException("remote." + entry.getKey() + " of action module " + module
+                        + " is null; leave it out for its default");
+            }
+        }
+        for (String timeout : new String[]{"timeout_ms", "connect_timeout_ms", "drain_timeout_ms"}) {
+            RestartBudget.number(module, remote, timeout, 1, 1, MAX_TIMEOUT_MS);
+        }
+        RestartBudget.of(module, remote);
+        Object onFailure = remote.get("on_failure");
+        if (onFailure != null && !onFailure.equals("restart") && !onFailure.equals("local")) {
+            throw new IllegalArgumentException("remote.on_failure of action module " + module + " is '" + onFailure
+                    + "'; allowed: restart (the default) or local");
+        }
+        Object keepLogs = remote.get("keep_logs");
+        if (keepLogs != null && !(keepLogs instanceof Boolean)) {
+            throw new IllegalArgumentException("remote.keep_logs of action module " + module + " is " + keepLogs
+                    + "; allowed: true or false");
+        }
+        return Map.copyOf(new LinkedHashMap<>(remote));
     }
 
     /**
@@ -73,6 +105,13 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
         Object remote = map.getOrDefault("remote", Map.of());
         if (!(remote instanceof Map)) {
             throw new IllegalArgumentException("remote must be an object, is " + remote);
+        }
+        for (String text : new String[]{"module", "jar"}) {
+            Object value = map.get(text);
+            if (value != null && !(value instanceof String)) {
+                throw new IllegalArgumentException(text + " must be a string (" + (text.equals("module")
+                        ? "the module class name" : "a jar path") + "), is " + value);
+            }
         }
         return new ActionConfig((String) map.get("module"), (String) map.get("jar"), ((Number) memory).longValue(),
                 (Map<String, Object>) remote);

@@ -43,23 +43,38 @@ final class RestartBudget {
      * @throws IllegalArgumentException naming the key whose value is not allowed
      */
     static RestartBudget of(ActionConfig config) {
-        int restarts = (int) number(config, "restart_budget", DEFAULT_RESTARTS, 0, 1_000);
-        Duration window = Duration.ofMillis(number(config, "restart_window_ms", DEFAULT_WINDOW.toMillis(), 1,
+        return of(config.module(), config.remote());
+    }
+
+    /**
+     * Reads the budget from a module's {@code remote} keys; {@link ActionConfig} calls it to check them when it is
+     * made, so a bad value is refused before anything is loaded or launched.
+     *
+     * @param module the module class, for messages
+     * @param remote the {@code remote} keys
+     * @return its budget
+     * @throws IllegalArgumentException naming the key whose value is not allowed
+     */
+    static RestartBudget of(String module, java.util.Map<String, Object> remote) {
+        int restarts = (int) number(module, remote, "restart_budget", DEFAULT_RESTARTS, 0, 1_000);
+        Duration window = Duration.ofMillis(number(module, remote, "restart_window_ms", DEFAULT_WINDOW.toMillis(), 1,
                 Long.MAX_VALUE / 1_000_000));
-        long initial = number(config, "restart_backoff_ms", DEFAULT_BACKOFF.toMillis(), 1, 3_600_000);
-        long cap = number(config, "restart_backoff_max_ms", Math.max(initial, DEFAULT_BACKOFF_MAX.toMillis()), initial,
-                3_600_000);
+        long initial = number(module, remote, "restart_backoff_ms", DEFAULT_BACKOFF.toMillis(), 1, 3_600_000);
+        long cap = number(module, remote, "restart_backoff_max_ms", Math.max(initial, DEFAULT_BACKOFF_MAX.toMillis()),
+                initial, 3_600_000);
         return new RestartBudget(restarts, window, Duration.ofMillis(initial), Duration.ofMillis(cap));
     }
 
-    private static long number(ActionConfig config, String key, long fallback, long min, long max) {
-        Object value = config.remote().get(key);
+    /** A whole number from {@code min} to {@code max}, else the key named with what is allowed; absent: the fallback. */
+    static long number(String module, java.util.Map<String, Object> remote, String key, long fallback, long min,
+                       long max) {
+        Object value = remote.get(key);
         if (value == null) {
             return fallback;
         }
         if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < min
                 || n.longValue() > max) {
-            throw new IllegalArgumentException("remote." + key + " of action module " + config.module()
+            throw new IllegalArgumentException("remote." + key + " of action module " + module
                     + " must be a whole number from " + min + " to " + max + ", is " + value);
         }
         return n.longValue();
