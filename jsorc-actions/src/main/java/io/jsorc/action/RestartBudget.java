@@ -65,7 +65,7 @@ final class RestartBudget {
         return new RestartBudget(restarts, window, Duration.ofMillis(initial), Duration.ofMillis(cap));
     }
 
-    /** A whole number from {@code min} to {@code max}, else the key named with what is allowed; absent: the fallback. */
+    /** A whole number from {@code min} to {@code max}, else the key named with what is allowed; absent: fallback. */
     static long number(String module, java.util.Map<String, Object> remote, String key, long fallback, long min,
                        long max) {
         Object value = remote.get(key);

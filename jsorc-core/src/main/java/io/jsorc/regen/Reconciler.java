@@ -238,7 +238,7 @@ final class Reconciler {
                 "manifest in place for the replicas that wait for it; not used here");
     }
 
-    /** {@return whether the service is registered here; true when its manifest cannot be read now (the apply says so)} */
+    /** {@return whether the service is registered here; true when its manifest cannot be read now (apply says so)} */
     private boolean registered(String name) {
         try {
             target.manifest(name);

@@ -180,8 +180,8 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
     }
 
     private static ResourceSync sync(KubeService kube, ComponentContext orchestrator, BooleanSupplier mayWrite) {
-        return new ResourceSync(kube.resources(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv, mayWrite)
-                .app(ResourceSync.appOf(orchestrator));
+        return new ResourceSync(kube.resources(), io.jsorc.config.ConfigStore.hookOf(orchestrator), System::getenv,
+                mayWrite).app(ResourceSync.appOf(orchestrator));
     }
 
     /** {@return the module's object name in the app the orchestrator belongs to} */

@@ -323,7 +323,8 @@ class KubeOrchestrationTest {
                 server.get("/apis/apps/v1/namespaces/jsorc/statefulsets/postgres").isPresent());
         System.out.printf("StatefulSet in place %d ms after the start, its first write refused with 500; writes: %s%n",
                 (System.nanoTime() - t0) / 1_000_000, server.requests(r -> r.isWrite()
-                        && r.path().contains("statefulsets")).stream().map(r -> r.method() + " " + r.status()).toList());
+                        && r.path().contains("statefulsets")).stream().map(r -> r.method() + " " + r.status())
+                        .toList());
         try (ServerSocket database = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
             await().atMost(Duration.ofSeconds(15)).until(() -> recovered.size() == 1);
             assertThat(recovered.get(0).applied().ok()).as("the report the event carries is the apply that worked")

@@ -55,7 +55,8 @@ class EvaluationMoveFailureTest {
             int move = moves.size();
             moves.add(local);
             if (failing.contains(move)) {
-                throw new IllegalStateException("move " + move + " to local " + local + " failed: remote did not start");
+                throw new IllegalStateException("move " + move + " to local " + local
+                        + " failed: remote did not start");
             }
             this.local = local;
         }

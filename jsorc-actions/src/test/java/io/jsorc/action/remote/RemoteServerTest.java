@@ -211,7 +211,8 @@ class RemoteServerTest {
         Path log = dir.resolve("server.log");
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(log)) {
             for (int i = 0; i < 20_000; i++) { // ~300 KB: more than the tail reads
-                out.write(("line " + i + " of a long-running server\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.write(("line " + i + " of a long-running server\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             out.write(new byte[]{(byte) 0xFF, '\n'}); // a byte that is no UTF-8
             out.write("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
