@@ -74,23 +74,23 @@ final class AdminHandler extends Handler.Abstract {
             } else if (path.startsWith(PREFIX)) {
                 if (!authorized(request)) {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"jsorc-admin\"");
-                    refuse(response, callback, 401, "Missing or wrong admin token: send Authorization: Bearer "
+                    refuse(request, response, callback, 401, "Missing or wrong admin token: send Authorization: Bearer "
                             + "<token> (the value of ADMIN_CONFIG.token)");
                 } else if (!method.equals("POST")) {
                     response.getHeaders().put(HttpHeader.ALLOW, "POST");
-                    refuse(response, callback, 405, "Admin operations take POST, not " + method);
+                    refuse(request, response, callback, 405, "Admin operations take POST, not " + method);
                 } else {
                     operate(path.substring(PREFIX.length()), request, response, callback);
                 }
             } else {
-                refuse(response, callback, 404, "No such path: " + clip(path) + "; paths: /healthz, /readyz, "
+                refuse(request, response, callback, 404, "No such path: " + clip(path) + "; paths: /healthz, /readyz, "
                         + PREFIX + "<operation>");
             }
         } catch (AdminException e) {
-            refuse(response, callback, e.status(), e.getMessage());
+            refuse(request, response, callback, e.status(), e.getMessage());
         } catch (RuntimeException | IOException e) {
             log.warn("Admin request {} {} failed: {}", method, clip(path), Secrets.maskText(String.valueOf(e)));
-            refuse(response, callback, 500, "The admin request failed: " + Secrets.maskText(e.getMessage()));
+            refuse(request, response, callback, 500, "The admin request failed: " + Secrets.maskText(e.getMessage()));
         }
         return true;
     }
@@ -248,7 +248,16 @@ final class AdminHandler extends Handler.Abstract {
         return values;
     }
 
-    private static void refuse(Response response, Callback callback, int status, String message) {
+    /**
+     * Answers a refusal. A request with a body is answered {@code Connection: close}: the refusal may come before the
+     * body was read (no token, a wrong method or path), and a client that put the connection back in its pool would
+     * send its next request on a connection the server closes once it cannot drain that body ("no bytes" at the
+     * client). An unauthenticated caller gets no kept-alive connection either.
+     */
+    private static void refuse(Request request, Response response, Callback callback, int status, String message) {
+        if (request.getLength() != 0) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
         body.put("message", message);

@@ -47,6 +47,21 @@ class AdminAuthTest {
     }
 
     @Test
+    void aRefusalOfARequestWithABodyClosesTheConnectionSoNoClientReusesIt() throws Exception {
+        // A body the refusal never reads: a client that pooled the connection would send its next request on a
+        // connection the server closes (the JDK's client then fails with "header parser received no bytes").
+        String big = "{\"name\": \"AUTH_PROBE\", \"value\": \"" + "x".repeat(512 * 1024) + "\", \"do_check\": false}";
+        AdminClient.Answer refused = host.client.send("config_set", "Bearer nope", "application/json", big);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.response().headers().firstValue("Connection")).hasValue("close");
+        for (int i = 0; i < 5; i++) { // the next requests of the same client get fresh connections
+            assertThat(host.client.send("config_set", "Bearer nope", "application/json", SET).status()).isEqualTo(401);
+        }
+        assertThat(host.client.send("config_index", "Bearer " + AdminHost.TOKEN, "application/json", "").status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void anUnknownOperationWithoutATokenIs401NotAListOfOperations() throws Exception {
         AdminClient.Answer answer = host.client.send("no_such_op", null, "application/json", "{}");
         assertThat(answer.status()).isEqualTo(401);
