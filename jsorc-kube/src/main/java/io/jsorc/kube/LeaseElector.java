@@ -60,6 +60,16 @@ final class LeaseElector {
     private long observedAtNanos;
     private boolean renewed;
     private long renewedAtNanos;
+
+    /**
+     * What {@link #isLeader()} and {@link #fencingToken()} read without the lock: they are asked before every write
+     * and in every regeneration cycle, and must not wait behind an attempt that waits for the API server (up to its
+     * timeouts, under the lock). Published under the lock after every change of the fields above.
+     */
+    private record View(boolean holds, long renewedAtNanos, long fencingToken) {
+    }
+
+    private volatile View view = new View(false, 0, 0);
     private long verifiedAtNanos;
 
     /**
@@ -127,6 +137,7 @@ final class LeaseElector {
         if (!mine && holder != null && !holder.isEmpty()
                 && clock.getAsLong() - observedAtNanos < holderLease.toNanos()) {
             renewed = false; // someone else holds a live lease
+            publish();
             return false;
         }
         V1LeaseSpec next = new V1LeaseSpec().holderIdentity(identity).leaseDurationSeconds(seconds(leaseDuration))
@@ -199,6 +210,14 @@ final class LeaseElector {
         renewed = true;
         renewedAtNanos = start;
         verifiedAtNanos = start;
+        publish();
+    }
+
+    /** Publishes the view {@link #isLeader()} reads; the caller holds the lock. */
+    private void publish() {
+        boolean holds = renewed && observed != null && observed.getSpec() != null
+                && identity.equals(observed.getSpec().getHolderIdentity());
+        view = new View(holds, renewedAtNanos, holds ? transitions(observed.getSpec()) + 1L : 0);
     }
 
     /** Remembers the record and, when it changed, when this replica first saw it (the expiry clock restarts). */
@@ -206,6 +225,7 @@ final class LeaseElector {
         if (observed == null || !sameRecord(observed, current)) {
             observed = current;
             observedAtNanos = start;
+            publish();
         }
     }
 
@@ -214,11 +234,16 @@ final class LeaseElector {
                 && Objects.equals(a.getSpec(), b.getSpec());
     }
 
-    /** {@return whether this replica holds the lease and renewed it less than the renew deadline ago} */
-    synchronized boolean isLeader() {
-        return renewed && observed != null && observed.getSpec() != null
-                && identity.equals(observed.getSpec().getHolderIdentity())
-                && clock.getAsLong() - renewedAtNanos < renewDeadline.toNanos();
+    /**
+     * {@return whether this replica holds the lease and renewed it less than the renew deadline ago} Takes no lock and
+     * sends nothing: it never waits behind an attempt under way.
+     */
+    boolean isLeader() {
+        return leads(view);
+    }
+
+    private boolean leads(View current) {
+        return current.holds() && clock.getAsLong() - current.renewedAtNanos() < renewDeadline.toNanos();
     }
 
     /**
@@ -247,6 +272,7 @@ final class LeaseElector {
             if (!still) {
                 observe(current, start);
                 renewed = false;
+                publish();
                 log.warn("Lease {} is no longer held by {} (holder {}): not writing", name, identity,
                         current.getSpec() == null ? null : current.getSpec().getHolderIdentity());
                 return false;
@@ -260,8 +286,9 @@ final class LeaseElector {
     }
 
     /** {@return the fencing token of this replica's term (the lease's transition count plus one), 0 when not leading} */
-    synchronized long fencingToken() {
-        return isLeader() ? transitions(observed.getSpec()) + 1L : 0;
+    long fencingToken() {
+        View current = view;
+        return leads(current) ? current.fencingToken() : 0;
     }
 
     /** {@return the holder in the record this replica last saw} */
@@ -274,9 +301,11 @@ final class LeaseElector {
     synchronized void release() {
         if (!isLeader()) {
             renewed = false;
+            publish();
             return;
         }
         renewed = false;
+        publish(); // a follower from now on, before the release is sent
         CoordinationV1Api coordination = api.get();
         if (coordination == null) {
             return;
@@ -290,6 +319,7 @@ final class LeaseElector {
                         .acquireTime(spec.getAcquireTime()).leaseTransitions(transitions(spec)));
         try {
             observed = coordination.replaceNamespacedLease(name, namespace.get(), released).execute();
+            publish();
             log.info("Released lease {} held by {}", name, identity);
         } catch (ApiException e) {
             log.warn("Releasing lease {} failed (HTTP {}); it expires on its own", name, e.getCode());

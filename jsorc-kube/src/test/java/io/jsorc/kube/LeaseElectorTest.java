@@ -51,6 +51,39 @@ class LeaseElectorTest {
     }
 
     @Test
+    void isLeaderNeverWaitsBehindAnAttemptThatWaitsForTheApiServer() throws Exception {
+        java.util.concurrent.CountDownLatch inAttempt = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+        LeaseElector a = new LeaseElector(() -> {
+            if (stall.get()) { // an API server that takes its time (up to the client's timeouts)
+                inAttempt.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return api;
+        }, () -> "ns", "jsorc-leader-test", "a", LEASE, RENEW_DEADLINE, VERIFY, clock::get);
+        assertThat(a.tryAcquireOrRenew()).isTrue();
+        stall.set(true);
+        Thread renewing = new Thread(a::tryAcquireOrRenew, "renewing");
+        renewing.start();
+        try {
+            assertThat(inAttempt.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<Boolean> asked = java.util.concurrent.CompletableFuture
+                    .supplyAsync(a::isLeader);
+            // Generous: it takes no lock, so it answers at once; with the lock it would wait for the API server.
+            assertThat(asked.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(a.fencingToken()).isEqualTo(1);
+        } finally {
+            answer.countDown();
+            renewing.join(10_000);
+        }
+    }
+
+    @Test
     void aForbiddenLeaseIsSaidOnceAtWarnNamingWhatTheServiceAccountLacks() throws Exception {
         server.failNext(RecordingDispatcher.Request::isLease, 403, 5); // a Role without leases
         LeaseElector a = elector("a");
