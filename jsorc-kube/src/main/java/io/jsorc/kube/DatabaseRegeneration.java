@@ -9,6 +9,7 @@ import io.jsorc.base.DaemonThreads;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import io.jsorc.cluster.Leadership;
+import io.jsorc.lifecycle.FailureLog;
 import io.jsorc.manifest.ApplyReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,7 +194,9 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                 return;
             }
             Leadership leadership = Leadership.of(orchestrator);
-            applied = applyIfLeading(orchestrator, settings, manifest, leadership);
+            // One outage's failed applies: the first and each new error at WARN, repeats at DEBUG (retried per probe).
+            FailureLog applyFailures = new FailureLog();
+            applied = applyIfLeading(orchestrator, settings, manifest, leadership, applyFailures);
             if (applied == null) {
                 // Another replica leads and regenerates the database; this one waits for it to answer.
                 log.info("Database {}:{} does not answer; the leader applies {} ({}), this replica waits",
@@ -216,7 +219,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
                 if (applied == null || !applied.ok()) {
                     // The leader left, or the apply failed (an API server error, a write refused): again, on the
                     // probes' backoff, until the deadline.
-                    ApplyReport again = applyIfLeading(orchestrator, settings, manifest, leadership);
+                    ApplyReport again = applyIfLeading(orchestrator, settings, manifest, leadership, applyFailures);
                     if (again != null) {
                         applied = again; // else no longer leading: the failed report stays the event's
                     }
@@ -232,7 +235,7 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
 
     /** Applies the manifest when this replica leads; {@code null} when another one does. */
     private static ApplyReport applyIfLeading(ComponentContext orchestrator, Settings settings, Manifest manifest,
-                                              Leadership leadership) {
+                                              Leadership leadership, FailureLog failures) {
         KubeService kube = kube(orchestrator);
         if (kube == null || !leadership.confirm()) {
             return null;
@@ -240,11 +243,13 @@ public final class DatabaseRegeneration implements OrchestratorExtension {
         ApplyReport applied = new ResourceSync(kube.resources(), io.jsorc.config.ConfigStore.hookOf(orchestrator),
                 System::getenv, leadership::confirm).app(ResourceSync.appOf(orchestrator))
                 .apply(MANIFEST_KEY, null, manifest, kube.namespace());
+        String step = "Database " + settings.host() + ":" + settings.port() + " does not answer; applying "
+                + MANIFEST_KEY + " (retried until the deadline)";
         if (applied.ok()) {
+            failures.recovered(step);
             log.info("Database {}:{} does not answer; applied {}", settings.host(), settings.port(), applied);
         } else {
-            log.warn("Database {}:{} does not answer; applying {} failed, retried until the deadline: {}",
-                    settings.host(), settings.port(), MANIFEST_KEY, applied);
+            failures.log(log, step, String.valueOf(applied.failed()));
         }
         return applied;
     }
