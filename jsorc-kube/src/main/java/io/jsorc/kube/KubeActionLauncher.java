@@ -152,15 +152,19 @@ public final class KubeActionLauncher implements RemoteActionLauncher {
         };
     }
 
-    /** Applies a shared server, keeping the token of its Secret when it exists; returns the token. */
-    private static String deploy(KubeService kube, ComponentContext orchestrator, String module, ActionConfig config,
-                                 BooleanSupplier mayWrite) {
-        String resource = resourceName(orchestrator, module);
-        String token = readToken(kube, resource).orElseGet(KubeActionLauncher::newToken);
-        apply(kube, orchestrator, module, ActionDocuments.of(resource, ActionDocuments.defaultImage(module), config,
-                token), mayWrite,
-                "Deploying action module '" + module + "' failed: ");
-        return token;
+    /**
+     * Applies a shared server, keeping the token of its Secret when it exists; returns the token. One deploy of a
+     * module at a time (the launch path and the leader's pass both deploy): read the token and write it as one step.
+     */
+    static String deploy(KubeService kube, ComponentContext orchestrator, String module, ActionConfig config,
+                         BooleanSupplier mayWrite) {
+        synchronized (SharedActionServers.of(orchestrator).deployLock(module)) {
+            String resource = resourceName(orchestrator, module);
+            String token = readToken(kube, resource).orElseGet(KubeActionLauncher::newToken);
+            apply(kube, orchestrator, module, ActionDocuments.of(resource, ActionDocuments.defaultImage(module),
+                    config, token), mayWrite, "Deploying action module '" + module + "' failed: ");
+            return token;
+        }
     }
 
     private static void delete(KubeService kube, ComponentContext orchestrator, String module,

@@ -54,6 +54,12 @@ final class SharedActionServers {
     /** Leader only: the config each server was applied with in the current term. */
     private final Map<String, ActionConfig> applied = new ConcurrentHashMap<>();
     private final String fallbackIdentity = "replica-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    /**
+     * One lock per module a server was deployed for (bounded by the configured modules): the launch path and the
+     * leader's pass must not deploy one module's server at once, or each, finding no Secret yet, makes its own token
+     * and the replicas holding the loser's get 401 until a relaunch.
+     */
+    private final Map<String, Object> deployLocks = new ConcurrentHashMap<>();
 
     private SharedActionServers(ComponentContext context) {
         this.context = context;
@@ -67,6 +73,11 @@ final class SharedActionServers {
      */
     static SharedActionServers of(ComponentContext context) {
         return context.shared(SharedActionServers.class, () -> new SharedActionServers(context));
+    }
+
+    /** {@return the lock a deploy of the module's server holds} */
+    Object deployLock(String module) {
+        return deployLocks.computeIfAbsent(module, m -> new Object());
     }
 
     /** {@return whether the replicas share servers now: an election runs} */

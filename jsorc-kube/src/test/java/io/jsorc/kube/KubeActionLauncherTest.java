@@ -47,6 +47,38 @@ class KubeActionLauncherTest {
     }
 
     @Test
+    void twoDeploysOfOneSharedServerAtOnceAgreeOnItsToken() throws Exception {
+        // The launch path and the leader's background pass deploy the same module at once: both must end with the
+        // token the Secret holds, or the replicas holding the other one get 401 until a relaunch.
+        KubeService kube = KubeService.runningIn(orchestrator);
+        ActionConfig config = new ActionConfig("com.example.Calc", null, 0, Map.of("image", "registry/calc:1"));
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        int disagreed = 0;
+        try {
+            for (int round = 0; round < 20; round++) {
+                server.delete(NS + "/secrets/jsorc-action-calc-token"); // no Secret yet: each would make a token
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<String> deploy = () -> {
+                    together.await();
+                    return KubeActionLauncher.deploy(kube, orchestrator, "calc", config, () -> true);
+                };
+                java.util.concurrent.Future<String> first = two.submit(deploy);
+                java.util.concurrent.Future<String> second = two.submit(deploy);
+                String a = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                String b = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                String stored = server.get(NS + "/secrets/jsorc-action-calc-token").orElseThrow().toString();
+                if (!a.equals(b) || !stored.contains(a)) {
+                    disagreed++;
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        System.out.println("rounds of two deploys at once that disagreed on the token: " + disagreed + " of 20");
+        assertThat(disagreed).isZero();
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theTokenComesFromASecretAndSpecialValuesStayOneValueAndRetireDeletesEverything() throws Exception {
         ActionConfig config = new ActionConfig(TRICKY_MODULE, null, 0, Map.of("image", TRICKY_IMAGE));
