@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
  * <p>A placeholder that names a secret (its variable name, or the field it is the value of, looks secret:
  * {@link io.jsorc.base.Secrets#isSecret}) is left as it is by {@link #resolvePublic}: the config store keeps
  * {@code ${ELASTIC_AUTH}} rather than the credential, so a shared store (Redis) never holds it, and
- * {@link #resolve} fills it in when the service reads its config. So is one that resolves to a URL carrying
- * credentials ({@code user:password@} or a query), whatever its variable is called ({@code ${DATABASE_URL}}).
+ * {@link #resolve} fills it in when the service reads its config.
  */
 public final class Placeholders {
 
@@ -123,13 +122,7 @@ public final class Placeholders {
                     return text; // a secret variable: resolved when the service reads its config
                 }
             }
-            Object resolved = resolveString(text, where);
-            if (resolved instanceof String url && !url.equals(io.jsorc.base.Secrets.maskText(url))) {
-                // A URL with credentials (user:password@, a query) from a variable named plainly (DATABASE_URL):
-                // kept as the placeholder too, resolved when the service reads it, never stored.
-                return text;
-            }
-            return resolved;
+            return resolveString(text, where);
         }
         return value;
     }

@@ -42,18 +42,6 @@ class SecretPlaceholdersTest {
     }
 
     @Test
-    void aUrlWithCredentialsFromAPlainlyNamedVariableKeepsItsPlaceholder() {
-        Placeholders placeholders = new Placeholders(Map.of("DATABASE_URL", "postgres://app:pw-from-env@db:5432/shop",
-                "CACHE_URL", "redis://cache:6379/0")::get);
-        Object stored = placeholders.resolvePublic(Map.of("url", "${DATABASE_URL}", "cache", "${CACHE_URL}"),
-                "default of SHOP_CONFIG");
-        assertThat(stored).as("credentials never stored; a URL without any is")
-                .isEqualTo(Map.of("url", "${DATABASE_URL}", "cache", "redis://cache:6379/0"));
-        assertThat(placeholders.resolve(stored, "SHOP_CONFIG")).as("what the service reads")
-                .isEqualTo(Map.of("url", "postgres://app:pw-from-env@db:5432/shop", "cache", "redis://cache:6379/0"));
-    }
-
-    @Test
     void aSecretIsTheTextItWasGivenNeverANumberOrNull() {
         Placeholders placeholders = new Placeholders(Map.of("DB_PASSWORD", "1e3", "PIN", "007", "ANY", "null",
                 "PORT", "5432")::get);
