@@ -85,6 +85,15 @@ class FailedComponentIsClosedTest {
     }
 
     @Test
+    void anArgumentTheCallerPassedIsTheCallersNeverClosed() {
+        try (Orchestrator o = orchestrator()) {
+            Resource mine = new Resource();
+            assertThatThrownBy(() -> o.ctx("thrower", mine)).hasMessageContaining("refused");
+            assertThat(CLOSED.get()).as("the caller's own argument").isZero();
+        }
+    }
+
+    @Test
     void argumentsCreatedForAConstructorThatNeverHoldsThemAreClosed() {
         try (Orchestrator o = orchestrator()) {
             assertThatThrownBy(() -> o.ctx("holder")).hasMessageContaining("nowhere");

@@ -55,21 +55,27 @@ public final class Instantiator {
      */
     public static Object create(Supplier<String> what, Class<?> type, io.jsorc.ComponentContext context,
                                 Object... args) {
+        boolean injected = false;
         if (context != null && args.length == 0) {
-            Object[] injected = injectedArguments(what, type, context);
-            if (injected != null) {
-                args = injected;
+            Object[] resolved = injectedArguments(what, type, context);
+            if (resolved != null) {
+                args = resolved;
+                injected = true;
             }
         }
         Constructor<?> constructor = select(what, type, args);
         try {
             return constructor.newInstance(args);
         } catch (InvocationTargetException e) {
-            closeNewArguments(constructor, args); // the instances created for it: nobody else holds them
+            if (injected) {
+                closeNewArguments(constructor, args); // created for it: nobody else holds them (the caller's stay)
+            }
             Throwable cause = e.getCause();
             throw new JsOrcException("Constructing " + what.get() + " (" + type.getName() + ") threw " + cause, cause);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            closeNewArguments(constructor, args);
+            if (injected) {
+                closeNewArguments(constructor, args);
+            }
             throw new JsOrcException("Cannot construct " + what.get() + " (" + type.getName() + "): " + e, e);
         }
     }
