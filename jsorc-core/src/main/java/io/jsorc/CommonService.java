@@ -180,20 +180,35 @@ public abstract class CommonService<A> {
     }
 
     private void fail(Throwable cause) {
+        boolean discarded;
         synchronized (lock) {
-            // A discarded instance (its replacement may run already) fails no more: checked here, under the lock
-            // the discard takes, not only by markFailed before it let go of it.
-            if (deleted || state == ServiceState.FAILED || state == ServiceState.RESTART) {
+            if (state == ServiceState.FAILED || state == ServiceState.RESTART) {
                 return;
             }
-            app = null;
-            error = cause;
-            transition(ServiceState.FAILED, cause);
+            // Checked here, under the lock the discard takes, not only by markFailed before it let go of it.
+            discarded = deleted;
+            if (!discarded) {
+                app = null;
+                error = cause;
+                transition(ServiceState.FAILED, cause);
+            }
+        }
+        if (discarded) {
+            // Its replacement may run already: no transition, no WARN, no rebuild. The hook still runs, so what run()
+            // opened before it threw is released (onDelete ran before that).
+            runFailedHook(cause);
+            return;
         }
         announcePending();
         if (!settings.flags().quiet()) {
             settings.logFailure(log, cause);
         }
+        runFailedHook(cause);
+        // Only now, with its daemons gone, may the regeneration loop build a replacement.
+        failures.accept(this);
+    }
+
+    private void runFailedHook(Throwable cause) {
         try {
             failed(cause);
         } catch (RuntimeException e) {
@@ -202,8 +217,6 @@ public abstract class CommonService<A> {
             // After the hook, as after onDelete: the hook may unblock its daemons (close their sockets) first.
             daemons.close();
         }
-        // Only now, with its daemons gone, may the regeneration loop build a replacement.
-        failures.accept(this);
     }
 
     /** Queues this instance for regeneration (state {@code RESTART}); the orchestrator rebuilds it. */

@@ -35,8 +35,10 @@ public final class ConfigStore {
 
     private final Supplier<Hook> backendFactory;
     private final Object backendLock = new Object();
-    /** Set by {@link #close()}, under {@link #backendLock}: no backend is made after it. */
-    /** Set under writeLock and backendLock: a write either ends before the close or sees it. */
+    /**
+     * Set by {@link #close()}, under writeLock and then backendLock: no backend is made after it, and a write either
+     * ends before the close or sees it.
+     */
     private volatile boolean closed;
     private volatile Hook backend;
     private final Set<String> configKeys;
