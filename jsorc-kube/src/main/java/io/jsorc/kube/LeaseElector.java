@@ -124,7 +124,6 @@ final class LeaseElector {
             }
             return create(coordination, ns, now, start);
         }
-        answered(ns);
         // Observed when the read answered, not when it was sent: a slow read must not age the holder's record.
         observe(current, clock.getAsLong());
         V1LeaseSpec spec = current.getSpec() == null ? new V1LeaseSpec() : current.getSpec();
@@ -138,6 +137,7 @@ final class LeaseElector {
                 && clock.getAsLong() - observedAtNanos < holderLease.toNanos()) {
             renewed = false; // someone else holds a live lease
             publish();
+            answered(ns); // the attempt is over, and it worked: nothing to write
             return false;
         }
         V1LeaseSpec next = new V1LeaseSpec().holderIdentity(identity).leaseDurationSeconds(seconds(leaseDuration))
@@ -151,6 +151,7 @@ final class LeaseElector {
         try {
             V1Lease written = coordination.replaceNamespacedLease(name, ns, update).execute();
             won(written, start);
+            answered(ns); // only a whole attempt that worked ends a failure streak, not its read alone
             if (!mine) {
                 log.info("Acquired lease {}/{} as {} (was {}, term {})", ns, name, identity,
                         holder == null || holder.isEmpty() ? "free" : holder, next.getLeaseTransitions());

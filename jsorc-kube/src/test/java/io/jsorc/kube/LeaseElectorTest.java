@@ -106,6 +106,29 @@ class LeaseElectorTest {
     }
 
     @Test
+    void aRenewalRefusedAfterAReadThatWorkedIsSaidOnceToo() throws Exception {
+        LeaseElector a = elector("a");
+        assertThat(a.tryAcquireOrRenew()).isTrue();
+        server.failNext(request -> request.isLease() && request.method().equals("PUT"), 403, 5); // no 'update'
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (int attempt = 0; attempt < 5; attempt++) {
+                advance(Duration.ofMillis(100));
+                a.tryAcquireOrRenew(); // each reads (200), then replaces (403)
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String output = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.print(output);
+        assertThat(output.lines().filter(line -> line.contains("WARN") && line.contains("HTTP 403")))
+                .as("a read that worked does not end the streak of the renewal that did not").hasSize(1);
+        assertThat(output).contains("renewing: HTTP 403");
+    }
+
+    @Test
     void theFirstCreatesTheLeaseAndTheSecondWaitsForItToExpire() throws Exception {
         LeaseElector a = elector("a");
         LeaseElector b = elector("b");
