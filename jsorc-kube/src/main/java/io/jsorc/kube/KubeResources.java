@@ -69,9 +69,9 @@ public final class KubeResources {
 
     private final ApiClient client;
     private final Map<String, Resource> discovered = new ConcurrentHashMap<>();
-    private volatile boolean discoveryTried;
-    private volatile long discoveryFailedAtNanos;
-    private volatile boolean discoveryWarned;
+    /** When discovery last ran ({@link System#nanoTime()}), 0 before it ever did; guarded by this. */
+    private long discoveredAtNanos;
+    private boolean discoveryWarned;
     private final long discoveryRetryNanos;
     private static final java.time.Duration DISCOVERY_RETRY = java.time.Duration.ofMinutes(1);
 
@@ -107,26 +107,31 @@ public final class KubeResources {
         if (common != null) {
             return common;
         }
-        Resource found = discovered.get(apiVersion + "/" + kind);
-        if (found == null && discoveryDue()) {
-            discover();
-            found = discovered.get(apiVersion + "/" + kind);
+        String key = apiVersion + "/" + kind;
+        Resource found = discovered.get(key);
+        if (found == null) {
+            found = discoverFor(key);
         }
         return found != null ? found : new Resource(guessPlural(kind), true);
     }
 
-    /** Discovery runs once; after a failure, again at most once a minute (a group that was down may be back). */
-    private boolean discoveryDue() {
-        return !discoveryTried || (discoveryFailedAtNanos != 0
-                && System.nanoTime() - discoveryFailedAtNanos > discoveryRetryNanos);
+    /**
+     * A kind the table does not hold: discovery runs, at most once per retry interval (a minute), whether the last
+     * one failed or did not know the kind (its CRD installed since, or in the same manifest). Callers meanwhile wait
+     * for a discovery under way instead of taking a guess beside it.
+     */
+    private synchronized Resource discoverFor(String key) {
+        Resource found = discovered.get(key);
+        if (found == null && (discoveredAtNanos == 0 || System.nanoTime() - discoveredAtNanos > discoveryRetryNanos)) {
+            discover();
+            found = discovered.get(key);
+        }
+        return found;
     }
 
-    private synchronized void discover() {
-        if (!discoveryDue()) {
-            return;
-        }
-        discoveryTried = true;
-        discoveryFailedAtNanos = 0;
+    /** Runs discovery; the caller holds this. */
+    private void discover() {
+        discoveredAtNanos = System.nanoTime();
         try {
             for (Discovery.APIResource resource : new Discovery(client).findAll()) {
                 for (String version : resource.getVersions()) {
@@ -136,7 +141,6 @@ public final class KubeResources {
                 }
             }
         } catch (Exception | LinkageError e) {
-            discoveryFailedAtNanos = System.nanoTime();
             // Said once at WARN: a kind outside the built-in table is then sent to a guessed, namespaced path (a
             // cluster-scoped custom resource fails with a bare 404), and nothing else would say why.
             if (!discoveryWarned) {
