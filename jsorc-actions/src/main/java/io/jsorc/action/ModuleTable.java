@@ -307,7 +307,7 @@ final class ModuleTable {
                 // loaded remote, and a fallback must not bring into this JVM code they no longer allow.
                 codeAllowList.get().check(module.name, module.config);
                 module.local = LocalPlacement.load(module.config);
-            } catch (ActionException | IllegalArgumentException e) { // refused, failed, or the lists unreadable
+            } catch (RuntimeException e) { // refused, failed, or the lists unreadable (the store down, say)
                 log.warn("Falling back to a local '{}' failed: {}", module.name, e.getMessage());
             }
         }

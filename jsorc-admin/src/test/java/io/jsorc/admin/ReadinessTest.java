@@ -65,7 +65,6 @@ class ReadinessTest {
         }
     }
 
-    /** A service whose health check takes 700 ms. */
     @Test
     void aFloodOfReadinessProbesLeavesRequestThreadsForTheOperators() throws Exception {
         try (AdminHost host = AdminHost.start("\"readiness\": [\"hanging\"], \"health_timeout_ms\": 8000", null,
@@ -96,6 +95,7 @@ class ReadinessTest {
         }
     }
 
+    /** A service whose health check takes 700 ms. */
     public abstract static class Slow extends io.jsorc.admin.fixtures.SlowHealth {
         @Override
         protected long checkMillis() {

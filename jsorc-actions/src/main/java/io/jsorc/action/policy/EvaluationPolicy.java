@@ -161,6 +161,9 @@ public class EvaluationPolicy implements PlacementPolicy {
     private void startCandidate(PlacementControl control) throws InterruptedException {
         phase = Phase.EVAL;
         phaseStart = System.nanoTime();
+        // Nothing recorded before the move counts for it (Adaptive keeps a window open through its performance
+        // phase): a move that throws leaves the benchmark stopped, so the candidate is measured as nothing.
+        control.benchmarkStop(false);
         control.place(modules, candidates.get(index));
         control.benchmarkStart();
     }

@@ -61,7 +61,8 @@ class EvaluationMoveFailureTest {
             this.local = local;
         }
 
-        private boolean benchmarking;
+        /** Whether the benchmark records: a test sets it to stand for a window left open (Adaptive's). */
+        boolean benchmarking;
 
         @Override
         public void benchmarkStart() {
@@ -100,6 +101,17 @@ class EvaluationMoveFailureTest {
         policy.tick(control);
         assertThat(control.moves).as("the next evaluation moves again: its first two candidates").hasSize(7);
         assertThat(policy.parameters()).containsEntry("phase", "EVAL");
+    }
+
+    @Test
+    void aCandidateWhoseMoveFailsIsNotCreditedWithAWindowLeftOpenBeforeIt() throws Exception {
+        EvaluationPolicy policy = new EvaluationPolicy(EVERY_TICK);
+        MovingControl control = new MovingControl(Set.of(0));
+        control.benchmarking = true; // Adaptive watches for drift through its performance phase
+        assertThatThrownBy(() -> policy.tick(control)).hasMessageContaining("move 0");
+        policy.tick(control); // ends the failed candidate's phase
+        assertThat(policy.results.get(Set.of("a", "b"))).as("measured as nothing, not as the placement before it")
+                .isNaN();
     }
 
     @Test
