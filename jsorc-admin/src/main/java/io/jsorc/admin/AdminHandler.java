@@ -210,6 +210,27 @@ final class AdminHandler extends Handler.Abstract {
     }
 
     /** Reads and drops at most {@code limit} more bytes of the body. */
+    /** The most of a refused request's body read and dropped, so its connection stays usable. */
+    static final long REFUSAL_DRAIN_BYTES = 64 * 1024;
+
+    /** {@return whether the request's body is read to its end now (read here when short enough)} */
+    private static boolean drained(Request request) {
+        long length = request.getLength();
+        if (length == 0) {
+            return true;
+        }
+        if (length < 0 || length > REFUSAL_DRAIN_BYTES) {
+            return false;
+        }
+        try {
+            InputStream in = Content.Source.asInputStream(request); // not closed: the request owns its content
+            discard(in, length);
+            return in.read() < 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static void discard(InputStream in, long limit) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         long left = limit;
@@ -249,13 +270,15 @@ final class AdminHandler extends Handler.Abstract {
     }
 
     /**
-     * Answers a refusal. A request with a body is answered {@code Connection: close}: the refusal may come before the
-     * body was read (no token, a wrong method or path), and a client that put the connection back in its pool would
-     * send its next request on a connection the server closes once it cannot drain that body ("no bytes" at the
-     * client). An unauthenticated caller gets no kept-alive connection either.
+     * Answers a refusal. The refusal may come before the body was read (no token, a wrong method or path): a body
+     * left unread made the server close, after the answer, a connection the client had put back in its pool, and the
+     * client's next request on it failed ("header parser received no bytes"). So what is left of the body is read
+     * and dropped first, up to {@value #REFUSAL_DRAIN_BYTES} bytes (it arrives at the request's minimum data rate or
+     * the connection ends); a longer body, or one of unknown length, is not read, and the answer says
+     * {@code Connection: close} instead.
      */
     private static void refuse(Request request, Response response, Callback callback, int status, String message) {
-        if (request.getLength() != 0) {
+        if (!drained(request)) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         Map<String, Object> body = new LinkedHashMap<>();
