@@ -31,8 +31,14 @@ cp "$classes"/META-INF/jsorc/defaults/{GREETER,VISITS}_CONFIG.json "$out/app/MET
 
 # What a dependency on jsorc-services brings at run time: the reactor's own jars (not a snapshot from the local
 # repository), without logback (optional in jsorc-services: a user does not get it).
-mvn -B -q -ntp dependency:build-classpath -pl jsorc-services -am -DincludeScope=runtime \
-  -Dmdep.outputFile="$PWD/$out/deps.classpath" > /dev/null
+# The compile phase lets Maven resolve the reactor's modules (also the test-scoped ones) from their target folders, so
+# nothing needs to be installed in the local repository first.
+if ! mvn -B -q -ntp compile dependency:build-classpath -pl jsorc-services -am -DincludeScope=runtime \
+  -Dmdep.outputFile="$PWD/$out/deps.classpath" > "$out/deps.log" 2>&1; then
+  cat "$out/deps.log" >&2
+  echo "real-app-startup.sh: could not list jsorc-services' runtime dependencies (Maven's output above)" >&2
+  exit 1
+fi
 module_jar() { ls "$1"/target/"$1"-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1; }
 deps=$(tr ':' '\n' < "$out/deps.classpath" | grep -v -e '/io/jsorc/' -e '/ch/qos/logback/' | paste -sd: -)
 simple=$(find ~/.m2/repository/org/slf4j/slf4j-simple -name 'slf4j-simple-2*.jar' | sort | tail -1)
