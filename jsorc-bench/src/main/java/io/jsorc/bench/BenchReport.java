@@ -294,7 +294,7 @@ public final class BenchReport {
         line("## 9. Admin API");
         line("");
         line("`java -jar jsorc-bench/target/benchmarks.jar AdminApiBenchmark -t {1,2} -prof gc`: a `config_get` "
-                + "round trip on loopback (JDK HTTP client, kept-alive connection per thread; SampleTime)");
+                + "round trip on loopback (Jetty's HTTP client, kept-alive connection per thread; SampleTime)");
         line("");
         Result one = find(t1, "configGet", null);
         if (one == null || one.p50() == null) {
