@@ -22,7 +22,11 @@ import java.util.Map;
  *       spent, calls stay on the local copy if one is loaded, else the module is FAILED with the reason in its
  *       status ({@code remoteStatus} FAILED, {@code detail}); a new {@code load(REMOTE)} starts it anew;</li>
  *   <li>{@code drain_timeout_ms} (30000): how long unloading waits for calls in flight;</li>
- *   <li>{@code keep_logs} (false): keep a child JVM's log after it is retired.</li>
+ *   <li>{@code keep_logs} (false): keep a child JVM's log after it is retired;</li>
+ *   <li>{@code max_log_bytes} (1048576, from 4096 to 1073741824): a child JVM's log is {@code server.log}, and once
+ *       that reaches this size it becomes {@code server.log.1} (replacing the one before) and a new
+ *       {@code server.log} begins: a server that runs for weeks, and a module that prints at every call, keep at most
+ *       twice this on disk.</li>
  * </ul>
  *
  * <p>The top-level lists {@code allowed_packages} and {@code allowed_jar_dirs} of {@code ACTION_CONFIGS} (not of a
@@ -49,6 +53,10 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
 
     /** The longest of the {@code remote} timeouts, a day: a bigger number is a mistake (seconds given as ms...). */
     private static final long MAX_TIMEOUT_MS = 86_400_000L;
+    /** Default size of a child JVM's log before it is rolled over ({@code remote.max_log_bytes}): 1 MiB. */
+    public static final long DEFAULT_MAX_LOG_BYTES = 1L << 20;
+    private static final long MIN_LOG_BYTES = 4096;
+    private static final long MAX_LOG_BYTES = 1L << 30;
 
     /**
      * Checks the {@code remote} keys this module reads, so a bad value is refused when the config is made, before
@@ -66,6 +74,7 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
             RestartBudget.number(module, remote, timeout, 1, 1, MAX_TIMEOUT_MS);
         }
         RestartBudget.of(module, remote);
+        RestartBudget.number(module, remote, "max_log_bytes", DEFAULT_MAX_LOG_BYTES, MIN_LOG_BYTES, MAX_LOG_BYTES);
         Object onFailure = remote.get("on_failure");
         if (onFailure != null && !onFailure.equals("restart") && !onFailure.equals("local")) {
             throw new IllegalArgumentException("remote.on_failure of action module " + module + " is '" + onFailure
@@ -77,6 +86,16 @@ public record ActionConfig(String module, String jar, long localMemMb, Map<Strin
                     + "; allowed: true or false");
         }
         return Map.copyOf(new LinkedHashMap<>(remote));
+    }
+
+    /**
+     * Returns how large a child JVM's log grows before it is rolled over ({@code remote.max_log_bytes}).
+     *
+     * @return the size in bytes, {@link #DEFAULT_MAX_LOG_BYTES} when the config sets none
+     */
+    public long maxLogBytes() {
+        return RestartBudget.number(module, remote, "max_log_bytes", DEFAULT_MAX_LOG_BYTES, MIN_LOG_BYTES,
+                MAX_LOG_BYTES);
     }
 
     /**

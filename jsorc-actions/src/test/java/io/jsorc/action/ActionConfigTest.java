@@ -32,6 +32,12 @@ class ActionConfigTest {
         assertThatThrownBy(() -> remote("on_failure", "locale")).hasMessageContaining("remote.on_failure")
                 .hasMessageContaining("'locale'; allowed: restart (the default) or local");
         assertThatThrownBy(() -> remote("keep_logs", "yes")).hasMessageContaining("allowed: true or false");
+        assertThatThrownBy(() -> remote("max_log_bytes", 100)).hasMessageContaining("remote.max_log_bytes")
+                .hasMessageContaining("from 4096 to 1073741824, is 100");
+        assertThatThrownBy(() -> remote("max_log_bytes", "1MB")).hasMessageContaining("remote.max_log_bytes");
+        assertThat(new ActionConfig("m", null, 0, Map.of("max_log_bytes", 65536)).maxLogBytes()).isEqualTo(65536);
+        assertThat(new ActionConfig("m", null, 0, Map.of()).maxLogBytes())
+                .isEqualTo(ActionConfig.DEFAULT_MAX_LOG_BYTES);
         assertThatThrownBy(() -> remote("restart_budget", 5000)).hasMessageContaining("remote.restart_budget");
         assertThat(remote("on_failure", "local").remote()).containsEntry("on_failure", "local");
         assertThat(remote("image", "registry/calc:1").remote()).as("the kube launcher's keys pass")

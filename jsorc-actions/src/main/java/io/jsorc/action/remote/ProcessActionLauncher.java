@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code jsorc-actions} and what its server needs, the class loader that loads the module (its URLs, when it has
  * any), the module class's own code source, then {@code java.class.path}. The child's output goes to a temporary log
  * whose last lines a failed start quotes; the log and its directory are deleted when the server is retired,
- * unless {@code remote.keep_logs} is true.
+ * unless {@code remote.keep_logs} is true. The log is bounded ({@code remote.max_log_bytes}, see {@link ChildLog}).
  */
 public final class ProcessActionLauncher implements RemoteActionLauncher {
 
@@ -33,13 +33,11 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
     }
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessActionLauncher.class);
-    private static final int LOG_TAIL_LINES = 20;
-    private static final int LOG_TAIL_BYTES = 64 * 1024;
     private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
 
     /** A child JVM; {@code dir} is its private temporary directory (log and port file). */
-    private record ProcessRemote(String url, Process process, Path dir, Path log, boolean keepLog, String token)
-            implements Remote {
+    private record ProcessRemote(String url, Process process, Path dir, Path log, ChildLog output, boolean keepLog,
+                                 String token) implements Remote {
         @Override
         public boolean alive() {
             return process.isAlive();
@@ -47,7 +45,10 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
 
         @Override
         public String lastLog() {
-            return tail(log);
+            if (!process.isAlive()) {
+                output.awaitEnd(java.time.Duration.ofSeconds(2)); // its last lines, in the pipe still, tell why
+            }
+            return output.tail();
         }
 
         @Override
@@ -56,28 +57,9 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         }
     }
 
-    /**
-     * The last lines of the child's log, read from its last {@value #LOG_TAIL_BYTES} bytes only (a server that ran for
-     * days has a long log) and decoded leniently (a byte that is no UTF-8 must not cost the whole tail).
-     */
+    /** The last lines of a child's log, across its current and previous part (see {@link ChildLog#tail}). */
     static String tail(Path log) {
-        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(log)) {
-            long size = channel.size();
-            long from = Math.max(0, size - LOG_TAIL_BYTES);
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (size - from));
-            channel.position(from);
-            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-                // reads up to what the file held when its size was taken
-            }
-            String text = new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
-            List<String> lines = new ArrayList<>(text.lines().toList());
-            if (from > 0 && !lines.isEmpty()) {
-                lines.remove(0); // cut in the middle
-            }
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
+        return ChildLog.tail(log);
     }
 
     /**
@@ -103,8 +85,8 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         Path portFile = dir.resolve("port");
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            // Its output is copied by a thread of ours into a log of bounded size (remote.max_log_bytes).
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             // Checks remote.env and remote.max_body_bytes: a refusal leaves no folder behind either.
             Map<String, String> wanted = childEnvironment(System.getenv(), config, token, portFile);
             Map<String, String> environment = builder.environment();
@@ -118,21 +100,28 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
             io.jsorc.base.Folders.deleteTree(dir);
             throw e;
         }
+        ChildLog output = null;
         int port;
         try {
-            port = awaitPort(process, portFile, log);
+            output = ChildLog.start(name, process.getInputStream(), log, config.maxLogBytes());
+            process.getOutputStream().close(); // the child reads nothing from us
+            port = awaitPort(process, portFile, output);
         } catch (IOException | RuntimeException e) {
-            stop(process);
+            if (output == null) {
+                stop(process);
+            } else {
+                stop(process, output);
+            }
             if (!keepLog) {
                 io.jsorc.base.Folders.deleteTree(dir);
             }
             throw e;
         }
-        return new ProcessRemote("http://127.0.0.1:" + port, process, dir, log, keepLog, token);
+        return new ProcessRemote("http://127.0.0.1:" + port, process, dir, log, output, keepLog, token);
     }
 
     /** Reads the port the child reported, or fails with the end of its log when it exits or takes too long. */
-    private static int awaitPort(Process process, Path portFile, Path log) throws IOException {
+    private static int awaitPort(Process process, Path portFile, ChildLog output) throws IOException {
         long deadline = System.nanoTime() + RemoteStarter.START_TIMEOUT.toNanos();
         while (true) {
             if (Files.exists(portFile)) {
@@ -148,7 +137,10 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
                 throw new IOException("The action server reported port '" + text + "', which is no port");
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                String tail = tail(log);
+                if (!process.isAlive()) {
+                    output.awaitEnd(java.time.Duration.ofSeconds(2)); // its last lines are what tells why
+                }
+                String tail = output.tail();
                 throw new IOException("the remote server " + (process.isAlive() ? "did not report its port within "
                         + RemoteStarter.START_TIMEOUT.toSeconds() + " s" : "exited with code " + process.exitValue())
                         + (tail.isBlank() ? "" : "; its log ends with:\n" + tail));
@@ -289,12 +281,22 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
         if (!(remote instanceof ProcessRemote child)) {
             throw new IllegalArgumentException("Not started by this launcher: " + remote);
         }
-        stop(child.process());
+        stop(child.process(), child.output());
         if (child.keepLog()) {
             log.info("Kept the log of a retired action server (remote.keep_logs): {}", child.log());
             return;
         }
         io.jsorc.base.Folders.deleteTree(child.dir());
+    }
+
+    /** Stops the child, then waits (bounded) until its last output is in the log and the copying thread is gone. */
+    private static void stop(Process process, ChildLog output) {
+        stop(process);
+        if (!output.awaitEnd(java.time.Duration.ofSeconds(5))) {
+            // Only when something the child started still holds its output open.
+            log.warn("The output of a stopped action server (pid {}) is still open; its log copy keeps running",
+                    process.pid());
+        }
     }
 
     /** SIGTERM, then SIGKILL after 5 s. */
@@ -326,5 +328,10 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
      */
     public static long pid(Remote remote) {
         return ((ProcessRemote) remote).process().pid();
+    }
+
+    /** The current part of the log of a child JVM this launcher started. */
+    static Path log(Remote remote) {
+        return ((ProcessRemote) remote).log();
     }
 }

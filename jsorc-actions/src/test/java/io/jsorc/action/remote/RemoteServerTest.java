@@ -225,6 +225,51 @@ class RemoteServerTest {
     }
 
     @Test
+    void aChattyModulesLogIsRolledOverAtItsCapAndTheTailReadsAcrossTheParts() throws Exception {
+        long cap = 16 * 1024;
+        RemoteActionLauncher.Remote server = launch(Map.of("max_log_bytes", cap));
+        RemoteActionClient client = client(server, Duration.ofSeconds(30));
+        for (int call = 0; call < 5; call++) { // ~16 KB each, ~80 KB of output in all: five times the cap
+            assertThat(client.call("print", Map.of("lines", 1000, "text", "call " + call + " line"))).isEqualTo(1000);
+        }
+        Path log = ProcessActionLauncher.log(server);
+        Path previous = log.resolveSibling("server.log.1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!server.lastLog().endsWith("call 4 line 999") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the copy runs on a thread of its own
+        }
+        String tail = server.lastLog();
+        System.out.println("log parts: " + Files.size(log) + " + " + Files.size(previous) + " bytes, cap " + cap);
+        assertThat(tail).endsWith("call 4 line 999");
+        assertThat(tail.lines()).hasSize(20).allMatch(line -> line.startsWith("call 4 line 9"));
+        assertThat(Files.size(log)).isPositive().isLessThanOrEqualTo(cap);
+        assertThat(Files.size(previous)).as("a rolled-over part holds a full cap").isEqualTo(cap);
+        try (var files = Files.list(log.getParent())) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrder("server.log", "server.log.1", "port");
+        }
+    }
+
+    @Test
+    void theTailOfALogJustRolledOverReadsTheEndOfThePreviousPart(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("server.log");
+        StringBuilder before = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            before.append("earlier line ").append(i).append('\n');
+        }
+        Files.writeString(dir.resolve("server.log.1"), before);
+        Files.writeString(log, "newest line\n");
+        assertThat(ProcessActionLauncher.tail(log).lines())
+                .hasSize(20).endsWith("earlier line 4999", "newest line").doesNotContain("earlier line 4980");
+        Files.delete(log);
+        assertThat(ProcessActionLauncher.tail(log).lines()).as("between parts: the previous one still tells")
+                .hasSize(20).endsWith("earlier line 4999");
+        Files.delete(dir.resolve("server.log.1"));
+        assertThat(ProcessActionLauncher.tail(log)).as("no log yet").isEmpty();
+    }
+
+    @Test
     void theEnvironmentIsBuiltFromNothingButWhatTheChildNeeds() {
         Map<String, String> host = Map.of("PATH", "/usr/bin", "JAVA_HOME", "/jdk", "AWS_SECRET_ACCESS_KEY", "s3cret",
                 "HOME", "/root", "LANG", "C.UTF-8");
