@@ -209,7 +209,6 @@ final class AdminHandler extends Handler.Abstract {
                 + "(ADMIN_CONFIG.max_json_bytes, max_multipart_bytes)");
     }
 
-    /** Reads and drops at most {@code limit} more bytes of the body. */
     /** The most of a refused request's body read and dropped, so its connection stays usable. */
     static final long REFUSAL_DRAIN_BYTES = 64 * 1024;
 
@@ -231,6 +230,7 @@ final class AdminHandler extends Handler.Abstract {
         }
     }
 
+    /** Reads and drops at most {@code limit} more bytes of the body. */
     private static void discard(InputStream in, long limit) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         long left = limit;
