@@ -40,7 +40,9 @@ if ! mvn -B -q -ntp compile dependency:build-classpath -pl jsorc-services -am -D
   exit 1
 fi
 module_jar() { ls "$1"/target/"$1"-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1; }
-deps=$(tr ':' '\n' < "$out/deps.classpath" | grep -v -e '/io/jsorc/' -e '/ch/qos/logback/' | paste -sd: -)
+# (The reactor's own modules appear as their target/classes folders: the module jars below take their place.)
+deps=$(tr ':' '\n' < "$out/deps.classpath" | grep -v -e '/io/jsorc/' -e '/ch/qos/logback/' -e '/target/classes$' \
+  | paste -sd: -)
 simple=$(find ~/.m2/repository/org/slf4j/slf4j-simple -name 'slf4j-simple-2*.jar' | sort | tail -1)
 classpath="$out/app.jar:$(module_jar jsorc-core):$(module_jar jsorc-services):$deps:$simple"
 
