@@ -76,14 +76,9 @@ final class ReplicaPlacements {
             try {
                 PlacementBoard.Published board = replication.board().read().orElse(null);
                 boolean leadsNow = replication.leads();
-                if (leadsNow && !leading) {
-                    synchronized (this) {
-                        // Coming to lead (again): the policy is built anew from the board, its measurements and
-                        // phase its own, not those of an object that ticked before this replica followed.
-                        adoptedSeq = -1;
-                    }
-                }
-                adopt(board);
+                // Coming to lead (again): the policy is built anew from the board, its measurements and phase its
+                // own, not those of an object that ticked before this replica followed.
+                adopt(board, leadsNow && !leading);
                 PlacementPolicy policy = runner.current();
                 leading = leadsNow;
                 if (leading) {
@@ -114,13 +109,21 @@ final class ReplicaPlacements {
         }
     }
 
-    /** Takes the board's policy choice when it is newer than the one in force here. */
-    private void adopt(PlacementBoard.Published board) {
-        if (board == null) {
+    /**
+     * Takes the board's policy choice when it is newer than the one in force here, or builds the one in force anew
+     * from it ({@code rebuild}) when the board still holds that choice.
+     *
+     * <p>A board without a choice (sequence 0) is skipped: that is also what a reader sees while the board is being
+     * created (the store writes {@code {}} first), and read as "Default" it replaced the choice being published. A
+     * board read before a choice made here since ({@link #publish}, a newer sequence in force) is stale and skipped
+     * too: the policy in force was built at that choice, not carried over from following.
+     */
+    private void adopt(PlacementBoard.Published board, boolean rebuild) {
+        if (board == null || board.policySeq() == 0) {
             return;
         }
         synchronized (this) {
-            if (board.policySeq() <= adoptedSeq) {
+            if (board.policySeq() < adoptedSeq || (board.policySeq() == adoptedSeq && !rebuild)) {
                 return;
             }
             PlacementPolicy chosen;

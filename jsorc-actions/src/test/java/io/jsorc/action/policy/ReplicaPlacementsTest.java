@@ -85,4 +85,19 @@ class ReplicaPlacementsTest {
 
         assertThat(runner.current()).isSameAs(first);
     }
+
+    @Test
+    void aBoardWithoutAChoiceIsNotReadAsAChoiceOfDefault() throws InterruptedException {
+        // What a reader sees while the board is being created: the store writes {} first, then the choice.
+        hook.setGlob(PlacementBoard.KEY, "{}");
+        runner.select("Evaluation", Map.of("perf_phase", 100, "tick_ms", 20)); // before sharing: in force here
+        leads.set(true);
+        runner.replicate(replication);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "leader".equals(runner.describe().get("role")));
+
+        Thread.sleep(300); // several loops of the placement daemon
+
+        assertThat(runner.current().name()).as("the choice in force, not a Default read from an empty board")
+                .isEqualTo("Evaluation");
+    }
 }
