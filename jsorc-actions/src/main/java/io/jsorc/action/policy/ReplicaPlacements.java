@@ -36,6 +36,8 @@ final class ReplicaPlacements {
     private volatile boolean stopped;
     /** The board's policy choice this replica runs: a newer sequence number is adopted. */
     private long adoptedSeq = -1;
+    /** Counts the choices made on this replica ({@link #publish}): a board read before one of them is stale. */
+    private long publishes;
     private volatile long tickMillis = 200;
     private Map<String, String> lastPublished;
     private long lastTerm = -1;
@@ -56,6 +58,7 @@ final class ReplicaPlacements {
     void publish(String name, Map<String, Object> params, PlacementPolicy chosen) {
         long seq = replication.board().publishPolicy(name, params);
         synchronized (this) {
+            publishes++;
             if (seq > adoptedSeq) {
                 adoptedSeq = seq;
                 tickMillis = PolicyRunner.tickMillis(params);
@@ -74,11 +77,15 @@ final class ReplicaPlacements {
         while (!stopped && !Thread.currentThread().isInterrupted()) {
             long sleep = FOLLOW_MILLIS;
             try {
+                long mark;
+                synchronized (this) {
+                    mark = publishes;
+                }
                 PlacementBoard.Published board = replication.board().read().orElse(null);
                 boolean leadsNow = replication.leads();
                 // Coming to lead (again): the policy is built anew from the board, its measurements and phase its
                 // own, not those of an object that ticked before this replica followed.
-                adopt(board, leadsNow && !leading);
+                adopt(board, leadsNow && !leading, mark);
                 PlacementPolicy policy = runner.current();
                 leading = leadsNow;
                 if (leading) {
@@ -110,20 +117,22 @@ final class ReplicaPlacements {
     }
 
     /**
-     * Takes the board's policy choice when it is newer than the one in force here, or builds the one in force anew
+     * Takes the board's policy choice when it differs from the one in force here, or builds the one in force anew
      * from it ({@code rebuild}) when the board still holds that choice.
      *
      * <p>A board without a choice (sequence 0) is skipped: that is also what a reader sees while the board is being
      * created (the store writes {@code {}} first), and read as "Default" it replaced the choice being published. A
-     * board read before a choice made here since ({@link #publish}, a newer sequence in force) is stale and skipped
-     * too: the policy in force was built at that choice, not carried over from following.
+     * board read before a choice made here since ({@link #publish}; {@code mark} is the count of those at the read)
+     * is stale and skipped too: the policy in force was built at that choice, not carried over from following. Any
+     * other sequence than the one in force is taken, a lower one included: the board was created anew (a config
+     * store emptied) and counts its choices from 1 again.
      */
-    private void adopt(PlacementBoard.Published board, boolean rebuild) {
+    private void adopt(PlacementBoard.Published board, boolean rebuild, long mark) {
         if (board == null || board.policySeq() == 0) {
             return;
         }
         synchronized (this) {
-            if (board.policySeq() < adoptedSeq || (board.policySeq() == adoptedSeq && !rebuild)) {
+            if (publishes != mark || (board.policySeq() == adoptedSeq && !rebuild)) {
                 return;
             }
             PlacementPolicy chosen;

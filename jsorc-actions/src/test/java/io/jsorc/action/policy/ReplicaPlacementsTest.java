@@ -100,4 +100,19 @@ class ReplicaPlacementsTest {
         assertThat(runner.current().name()).as("the choice in force, not a Default read from an empty board")
                 .isEqualTo("Evaluation");
     }
+
+    @Test
+    void aReplicaTakesTheChoiceOfABoardCreatedAnewThoughItCountsFromOneAgain() {
+        runner.replicate(replication);
+        for (int i = 0; i < 3; i++) { // this replica's choices: sequence 3 in force
+            runner.select("Evaluation", Map.of("perf_phase", 100, "tick_ms", 20));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> "follower".equals(runner.describe().get("role")));
+
+        hook.deleteGlob(PlacementBoard.KEY); // the config store emptied; another replica then chooses anew
+        board.publishPolicy("Default", Map.of());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runner.current().name())
+                .as("the board's choice, sequence 1").isEqualTo("Default"));
+    }
 }
