@@ -3,6 +3,7 @@ package io.jsorc.admin;
 import io.jsorc.action.ActionManager;
 import io.jsorc.admin.dashboard.SelfRefresh;
 import io.jsorc.admin.dashboard.SessionAuth;
+import io.jsorc.admin.dashboard.UnreadBody;
 import io.jsorc.base.Json;
 import io.jsorc.base.Secrets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -186,7 +187,7 @@ final class AdminHandler extends Handler.Abstract {
         try (InputStream in = Content.Source.asInputStream(request)) {
             if (declared > cap) {
                 if (declared <= 2 * cap) {
-                    discard(in, declared);
+                    UnreadBody.discard(in, declared);
                 }
                 throw tooLarge(declared + " bytes", cap);
             }
@@ -195,7 +196,7 @@ final class AdminHandler extends Handler.Abstract {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (out.size() + (long) n > cap) {
-                    discard(in, cap);
+                    UnreadBody.discard(in, cap);
                     throw tooLarge("over " + cap + " bytes", cap);
                 }
                 out.write(buffer, 0, n);
@@ -207,37 +208,6 @@ final class AdminHandler extends Handler.Abstract {
     private static AdminException tooLarge(String size, long cap) {
         return new AdminException(413, "The request body has " + size + "; the cap is " + cap + " bytes "
                 + "(ADMIN_CONFIG.max_json_bytes, max_multipart_bytes)");
-    }
-
-    /** The most of a refused request's body read and dropped, so its connection stays usable. */
-    static final long REFUSAL_DRAIN_BYTES = 64 * 1024;
-
-    /** {@return whether the request's body is read to its end now (read here when short enough)} */
-    private static boolean drained(Request request) {
-        long length = request.getLength();
-        if (length == 0) {
-            return true;
-        }
-        if (length < 0 || length > REFUSAL_DRAIN_BYTES) {
-            return false;
-        }
-        try {
-            InputStream in = Content.Source.asInputStream(request); // not closed: the request owns its content
-            discard(in, length);
-            return in.read() < 0;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Reads and drops at most {@code limit} more bytes of the body. */
-    private static void discard(InputStream in, long limit) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        long left = limit;
-        int n;
-        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
-            left -= n;
-        }
     }
 
     private Map<String, Object> multipart(Request request, String type, byte[] body) {
@@ -269,18 +239,9 @@ final class AdminHandler extends Handler.Abstract {
         return values;
     }
 
-    /**
-     * Answers a refusal. The refusal may come before the body was read (no token, a wrong method or path): a body
-     * left unread made the server close, after the answer, a connection the client had put back in its pool, and the
-     * client's next request on it failed ("header parser received no bytes"). So what is left of the body is read
-     * and dropped first, up to {@value #REFUSAL_DRAIN_BYTES} bytes (it arrives at the request's minimum data rate or
-     * the connection ends); a longer body, or one of unknown length, is not read, and the answer says
-     * {@code Connection: close} instead.
-     */
+    /** Answers a refusal, after what is left of a short body (see {@link UnreadBody}). */
     private static void refuse(Request request, Response response, Callback callback, int status, String message) {
-        if (!drained(request)) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
+        UnreadBody.beforeRefusal(request, response);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
         body.put("message", message);

@@ -74,7 +74,7 @@ class AdminAuthTest {
     }
 
     /** Reads one HTTP response with a Content-Length body; its status line and headers. */
-    private static String response(java.io.InputStream in) throws java.io.IOException {
+    static String response(java.io.InputStream in) throws java.io.IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

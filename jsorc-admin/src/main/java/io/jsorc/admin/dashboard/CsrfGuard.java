@@ -27,7 +27,7 @@ final class CsrfGuard extends Handler.Abstract {
                 || auth.verdict(request) != SessionAuth.Verdict.CSRF_REFUSED) {
             return false;
         }
-        HttpAnswers.refuse(response, callback, 403, "A request made with the dashboard's session cookie that "
+        HttpAnswers.refuse(request, response, callback, 403, "A request made with the dashboard's session cookie that "
                 + "changes something needs the " + SessionAuth.CSRF_HEADER + " header holding the session's CSRF "
                 + "token (answered by POST or GET " + SessionEndpoints.PATH + "), from this server's own page");
         return true;

@@ -56,7 +56,7 @@ public final class EventsEndpoint extends Handler.Abstract {
         }
         if (!request.getMethod().equals("GET")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET");
-            HttpAnswers.refuse(response, callback, 405, PATH + " takes GET (an event stream), not "
+            HttpAnswers.refuse(request, response, callback, 405, PATH + " takes GET (an event stream), not "
                     + request.getMethod());
             return true;
         }
@@ -64,12 +64,14 @@ public final class EventsEndpoint extends Handler.Abstract {
         boolean allowed = authorization != null ? tokenCheck.test(authorization) : auth.accepts(request);
         if (!allowed) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"jsorc-admin\"");
-            HttpAnswers.refuse(response, callback, 401, "The event stream needs a dashboard session (sign in at "
+            HttpAnswers.refuse(request, response, callback, 401,
+                    "The event stream needs a dashboard session (sign in at "
                     + SessionEndpoints.PATH + ") or Authorization: Bearer <token>");
             return true;
         }
         if (hub.full()) {
-            HttpAnswers.refuse(response, callback, 503, "Too many event streams are open; close a dashboard tab");
+            HttpAnswers.refuse(request, response, callback, 503,
+                    "Too many event streams are open; close a dashboard tab");
             return true;
         }
         response.setStatus(200);

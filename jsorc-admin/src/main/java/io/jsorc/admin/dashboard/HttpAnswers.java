@@ -48,7 +48,9 @@ final class HttpAnswers {
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
-    static void refuse(Response response, Callback callback, int status, String message) {
+    /** Answers a refusal, after what is left of a short body (see {@link UnreadBody}). */
+    static void refuse(Request request, Response response, Callback callback, int status, String message) {
+        UnreadBody.beforeRefusal(request, response);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", false);
         body.put("message", message);

@@ -56,13 +56,15 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (!(authorization != null ? tokenCheck.test(authorization) : auth.accepts(request))) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"jsorc-admin\"");
-            HttpAnswers.refuse(response, callback, 401, "Missing or wrong admin token: send Authorization: Bearer "
+            HttpAnswers.refuse(request, response, callback, 401,
+                    "Missing or wrong admin token: send Authorization: Bearer "
                     + "<token>, or sign in");
             return true;
         }
         if (!request.getMethod().equals("POST")) {
             response.getHeaders().put(HttpHeader.ALLOW, "POST");
-            HttpAnswers.refuse(response, callback, 405, "Admin operations take POST, not " + request.getMethod());
+            HttpAnswers.refuse(request, response, callback, 405,
+                    "Admin operations take POST, not " + request.getMethod());
             return true;
         }
         try {
@@ -77,9 +79,9 @@ final class ServiceConfigEndpoint extends Handler.Abstract {
                         ? SelfRefresh.after(callback, () -> operator.refresh(name)) : callback, 200, answer);
             }
         } catch (HttpAnswers.Refusal e) {
-            HttpAnswers.refuse(response, callback, e.status(), e.getMessage());
+            HttpAnswers.refuse(request, response, callback, e.status(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            HttpAnswers.refuse(response, callback, 500, "The config request failed: "
+            HttpAnswers.refuse(request, response, callback, 500, "The config request failed: "
                     + Secrets.maskText(String.valueOf(e.getMessage())));
         }
         return true;

@@ -63,15 +63,16 @@ public final class SessionEndpoints extends Handler.Abstract {
                 case "DELETE" -> signOut(request, response, callback);
                 default -> {
                     response.getHeaders().put(HttpHeader.ALLOW, "POST, GET, DELETE");
-                    HttpAnswers.refuse(response, callback, 405, PATH + " takes POST (sign in), GET (the session) or "
+                    HttpAnswers.refuse(request, response, callback, 405,
+                            PATH + " takes POST (sign in), GET (the session) or "
                             + "DELETE (sign out), not " + request.getMethod());
                 }
             }
         } catch (HttpAnswers.Refusal e) {
-            HttpAnswers.refuse(response, callback, e.status(), e.getMessage());
+            HttpAnswers.refuse(request, response, callback, e.status(), e.getMessage());
         } catch (IOException | RuntimeException e) {
             log.warn("Session request failed: {}", e.toString());
-            HttpAnswers.refuse(response, callback, 500, "The session request failed");
+            HttpAnswers.refuse(request, response, callback, 500, "The session request failed");
         }
         return true;
     }
@@ -83,7 +84,7 @@ public final class SessionEndpoints extends Handler.Abstract {
                 : request.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (authorization == null || !tokenCheck.test(authorization)) {
             log.info("Dashboard sign-in refused from {}", Request.getRemoteAddr(request));
-            HttpAnswers.refuse(response, callback, 401, "Wrong admin token: sign in with the value of "
+            HttpAnswers.refuse(request, response, callback, 401, "Wrong admin token: sign in with the value of "
                     + "ADMIN_CONFIG.token (JSORC_ADMIN_TOKEN) in the body {\"token\": ...}");
             return;
         }
@@ -99,7 +100,7 @@ public final class SessionEndpoints extends Handler.Abstract {
     private void current(Request request, Response response, Callback callback) {
         var live = auth.sessions().find(SessionAuth.sessionId(request));
         if (live.isEmpty()) {
-            HttpAnswers.refuse(response, callback, 401, "Not signed in (no session, or it expired)");
+            HttpAnswers.refuse(request, response, callback, 401, "Not signed in (no session, or it expired)");
             return;
         }
         HttpAnswers.json(response, callback, 200, describe(live.get().csrf(), live.get().expiresAt(),

@@ -56,7 +56,7 @@ final class StaticFiles extends Handler.Abstract {
         }
         byte[] body = read(resource.get());
         if (body == null) {
-            HttpAnswers.refuse(response, callback, 404, "No such dashboard file: " + path);
+            HttpAnswers.refuse(request, response, callback, 404, "No such dashboard file: " + path);
             return true;
         }
         String ext = resource.get().substring(resource.get().lastIndexOf('.') + 1);
