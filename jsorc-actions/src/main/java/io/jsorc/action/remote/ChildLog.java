@@ -1,5 +1,6 @@
 package io.jsorc.action.remote;
 
+import io.jsorc.base.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +37,16 @@ final class ChildLog {
     private final Path file;
     private final Path previous;
     private final long maxBytes;
-    private final Thread copier;
     /** Held while a part is rolled over and while the tail is read, so a tail never sees the log between parts. */
     private final Object parts = new Object();
+    private final Thread copier;
 
     private ChildLog(String module, InputStream output, Path file, long maxBytes) {
         this.file = file;
         this.previous = previousPart(file);
         this.maxBytes = maxBytes;
-        this.copier = new Thread(() -> copy(output), "jsorc-action-log-" + module);
-        this.copier.setDaemon(true);
+        // Started last: every field the copy reads is set before it starts.
+        this.copier = DaemonThreads.start("jsorc-action-log-" + module, () -> copy(output));
     }
 
     /**
@@ -58,9 +59,7 @@ final class ChildLog {
      * @return the running copy
      */
     static ChildLog start(String module, InputStream output, Path file, long maxBytes) {
-        ChildLog childLog = new ChildLog(module, output, file, maxBytes);
-        childLog.copier.start();
-        return childLog;
+        return new ChildLog(module, output, file, maxBytes);
     }
 
     /** The part of a log that was rolled over last. */
@@ -78,23 +77,25 @@ final class ChildLog {
         // A cancelled start arrives here interrupted: it still waits, bounded, and keeps its interrupt.
         boolean interrupted = Thread.interrupted();
         try {
-            copier.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            interrupted = true;
+            return DaemonThreads.join(copier, timeout);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-        return !copier.isAlive();
     }
 
     /**
-     * The last lines of this log (see {@link #tail(Path)}), never read in the middle of a rollover.
+     * The last lines of this log (see {@link #tail(Path)}), never read in the middle of a rollover. When the child
+     * has exited, first waits (at most 2 s) for its last lines still in the pipe: they are what tells why.
      *
+     * @param child the child whose output this is
      * @return at most the last 20 lines
      */
-    String tail() {
+    String tail(Process child) {
+        if (!child.isAlive()) {
+            awaitEnd(Duration.ofSeconds(2));
+        }
         synchronized (parts) {
             return tail(file);
         }

@@ -45,21 +45,13 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
 
         @Override
         public String lastLog() {
-            if (!process.isAlive()) {
-                output.awaitEnd(java.time.Duration.ofSeconds(2)); // its last lines, in the pipe still, tell why
-            }
-            return output.tail();
+            return output.tail(process);
         }
 
         @Override
         public String toString() {
             return "ProcessRemote[" + url + ", pid " + process.pid() + "]"; // never the token
         }
-    }
-
-    /** The last lines of a child's log, across its current and previous part (see {@link ChildLog#tail}). */
-    static String tail(Path log) {
-        return ChildLog.tail(log);
     }
 
     /**
@@ -137,10 +129,7 @@ public final class ProcessActionLauncher implements RemoteActionLauncher {
                 throw new IOException("The action server reported port '" + text + "', which is no port");
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                if (!process.isAlive()) {
-                    output.awaitEnd(java.time.Duration.ofSeconds(2)); // its last lines are what tells why
-                }
-                String tail = output.tail();
+                String tail = output.tail(process);
                 throw new IOException("the remote server " + (process.isAlive() ? "did not report its port within "
                         + RemoteStarter.START_TIMEOUT.toSeconds() + " s" : "exited with code " + process.exitValue())
                         + (tail.isBlank() ? "" : "; its log ends with:\n" + tail));

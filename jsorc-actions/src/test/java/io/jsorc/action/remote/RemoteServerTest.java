@@ -218,7 +218,7 @@ class RemoteServerTest {
             out.write("Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        String tail = ProcessActionLauncher.tail(log);
+        String tail = ChildLog.tail(log);
         assertThat(tail.lines()).hasSize(20);
         assertThat(tail).endsWith("IllegalStateException: boom").contains("line 19999 of a long-running server")
                 .doesNotContain("line 0 of");
@@ -260,13 +260,13 @@ class RemoteServerTest {
         }
         Files.writeString(dir.resolve("server.log.1"), before);
         Files.writeString(log, "newest line\n");
-        assertThat(ProcessActionLauncher.tail(log).lines())
+        assertThat(ChildLog.tail(log).lines())
                 .hasSize(20).endsWith("earlier line 4999", "newest line").doesNotContain("earlier line 4980");
         Files.delete(log);
-        assertThat(ProcessActionLauncher.tail(log).lines()).as("between parts: the previous one still tells")
+        assertThat(ChildLog.tail(log).lines()).as("between parts: the previous one still tells")
                 .hasSize(20).endsWith("earlier line 4999");
         Files.delete(dir.resolve("server.log.1"));
-        assertThat(ProcessActionLauncher.tail(log)).as("no log yet").isEmpty();
+        assertThat(ChildLog.tail(log)).as("no log yet").isEmpty();
     }
 
     @Test
